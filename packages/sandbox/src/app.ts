@@ -1,0 +1,309 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyError } from 'fastify';
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { createRng } from '@citybrain/fixtures';
+import { PUBLIC_PRINCIPAL, TokenService, verifyGatewaySignature } from './auth.js';
+import { Clock } from './clock.js';
+import type { SandboxConfig } from './config.js';
+import { EffectCounter, type SandboxService, type ServiceContext } from './context.js';
+import { getMeta, openDatabase, setMeta, type Db } from './db.js';
+import { EventBus } from './events.js';
+import { FaultInjector } from './faults.js';
+import { loadSpecs, requestSchemas, toFastifyPath, withoutAnnotations, type Operation, type Specs } from './openapi.js';
+import { ProblemError, badRequest, notFound, type FieldError } from './problems.js';
+import { parseQueryString } from './querystring.js';
+import { createServices } from './services/index.js';
+import { WorkdayCalendar } from './workdays.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface Sandbox {
+  app: FastifyInstance;
+  ctx: ServiceContext;
+  specs: Specs;
+  tokens: TokenService;
+  faults: FaultInjector;
+  /** operationIds in the contracts that no service implements (must be empty). */
+  unimplemented: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    operationId?: string;
+  }
+}
+
+function ajvFor(coerce: boolean): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: coerce ? 'array' : false, useDefaults: true, logger: false });
+  addFormats.default(ajv);
+  return ajv;
+}
+
+/** `body/jcxx/sfzh`, `query/limit`: where each validation error sits, as the problem's `errors[].name`. */
+function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
+  const location = part === 'querystring' ? 'query' : part === 'params' ? 'path' : part === 'headers' ? 'header' : part;
+  return errors.map((e) => {
+    const path = e.instancePath.split('/').filter(Boolean);
+    if (e.keyword === 'required') path.push(String((e.params as { missingProperty: string }).missingProperty));
+    if (e.keyword === 'additionalProperties') path.push(String((e.params as { additionalProperty: string }).additionalProperty));
+    const reason = e.keyword === 'enum'
+      ? `${e.message}: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).join(', ')}`
+      : (e.message ?? e.keyword);
+    return { name: [location, ...path].join('/'), reason };
+  });
+}
+
+function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send(problem.toBody(req.url.split('?')[0], String(req.id)));
+}
+
+function seedIfEmpty(db: Db, services: SandboxService[], config: SandboxConfig, clock: Clock, workdays: WorkdayCalendar, log: (m: string) => void) {
+  for (const service of services) service.migrate(db);
+  if (getMeta(db, 'seeded_at')) return;
+  const started = Date.now();
+  for (const service of services) {
+    const serviceStarted = Date.now();
+    db.transaction(() =>
+      service.seed(db, {
+        seed: config.seed,
+        size: config.seedSize,
+        rng: createRng(`${config.seed}:${service.name}`),
+        clock,
+        workdays,
+        log,
+      }),
+    )();
+    log(`seeded ${service.name} in ${Date.now() - serviceStarted} ms`);
+  }
+  setMeta(db, 'seed', config.seed);
+  setMeta(db, 'seed_size', config.seedSize);
+  setMeta(db, 'seeded_at', clock.now().toISOString());
+  log(`database seeded (${config.seedSize}) in ${Date.now() - started} ms`);
+}
+
+export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 2 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
+  });
+
+  const specs = loadSpecs();
+  const db = openDatabase(config.dbPath);
+  const clock = new Clock();
+  const workdays = new WorkdayCalendar();
+  const effects = new EffectCounter();
+  const events = new EventBus();
+  const services = createServices();
+  const log = (message: string) => app.log.info(message);
+  seedIfEmpty(db, services, config, clock, workdays, log);
+
+  let secret = getMeta(db, 'token_secret');
+  if (!secret) setMeta(db, 'token_secret', (secret = randomBytes(32).toString('hex')));
+  const tokens = new TokenService(secret, config.tokenTtlSeconds, () => clock.now());
+
+  const ctx: ServiceContext = {
+    db,
+    config,
+    events,
+    clock,
+    workdays,
+    effects,
+    tokens,
+    audit(req, action, target, fields, purpose) {
+      db.prepare(
+        'INSERT INTO audit_log (at, client_id, role, region_code, action, target, fields, purpose, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(clock.now().toISOString(), req.principal.clientId, req.principal.role, req.principal.regionCode, action, target,
+        fields.join(','), purpose ?? null, String(req.id));
+    },
+  };
+
+  // --- request plumbing -------------------------------------------------------------------
+  const coercing = ajvFor(true);
+  const strictBody = ajvFor(false);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictBody : coercing).compile(schema));
+  app.setSchemaErrorFormatter((errors, dataVar) => {
+    const fields = fieldErrors(errors as ErrorObject[], dataVar);
+    return badRequest(fields.map((f) => `${f.name} ${f.reason}`).join('; '), fields);
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.setErrorHandler((error: FastifyError | ProblemError, req, reply) => {
+    if (error instanceof ProblemError) return sendProblem(req, reply, error);
+    const status = (error as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) {
+      const code = (error as FastifyError).code ?? '';
+      const kind = code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload-too-large' : code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request';
+      return sendProblem(req, reply, new ProblemError(status, kind, '请求无法解析', error.message));
+    }
+    req.log.error({ err: error }, 'unhandled error');
+    return sendProblem(req, reply, new ProblemError(500, 'internal', '服务器内部错误', '服务器内部错误，请携带 requestId 联系管理员'));
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, notFound(`${req.method} ${req.url.split('?')[0]} 不存在`)));
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', String(req.id));
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+
+  await app.register(cors, {
+    origin: config.corsOrigins,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Link', 'Idempotent-Replayed', 'Content-Disposition', 'X-Total-Count'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Idempotency-Key', 'X-Region-Code', 'X-Request-Id',
+      'Last-Event-ID', 'X-Sandbox-Fault', 'X-Ca-Key', 'X-Ca-Signature', 'X-Ca-Timestamp', 'X-Ca-Nonce',
+      'X-Ca-Signature-Method', 'X-Ca-Signature-Headers'],
+    maxAge: 600,
+  });
+
+  const faults = new FaultInjector(config.faults);
+  faults.register(app, API_PREFIX);
+
+  // Who is calling: a bearer token (bad or expired → 401 so clients refresh), or the public.
+  app.addHook('onRequest', async (req) => {
+    req.principal = PUBLIC_PRINCIPAL;
+    if (!req.url.startsWith(API_PREFIX)) return;
+    if (config.gatewaySignature) verifyGatewaySignature(req, clock.now());
+    const authorization = req.headers.authorization;
+    if (!authorization) return;
+    const [scheme, token] = authorization.split(' ');
+    // client_secret_basic on the token endpoint is a client credential, not a bearer token.
+    if (scheme?.toLowerCase() === 'basic' && req.url.startsWith(`${API_PREFIX}/auth/token`)) return;
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw new ProblemError(401, 'unauthorized', '未认证或令牌已过期', '仅支持 Bearer 令牌');
+    req.principal = tokens.verify(token);
+  });
+
+  // --- the contracts ----------------------------------------------------------------------
+  const handlers = new Map<string, { service: SandboxService; handler: SandboxService['handlers'][string] }>();
+  for (const service of services) {
+    for (const [operationId, handler] of Object.entries(service.handlers)) handlers.set(operationId, { service, handler });
+  }
+  const unimplemented: string[] = [];
+  const responseValidators = new Map<string, ValidateFunction | null>();
+  const operationsById = new Map(specs.operations.map((op) => [op.operationId, op]));
+
+  for (const op of specs.operations) {
+    const bound = handlers.get(op.operationId);
+    if (!bound) unimplemented.push(op.operationId);
+    app.route({
+      method: op.method as 'GET',
+      url: API_PREFIX + toFastifyPath(op.path),
+      schema: requestSchemas(op),
+      config: { operationId: op.operationId },
+      handler: async (req, reply) => {
+        if (!bound) throw new ProblemError(501, 'not-implemented', '尚未实现', `${op.operationId} 尚未在沙箱中实现`);
+        const result = await bound.handler(req, reply, ctx);
+        if (reply.sent || result === reply) return reply;
+        return result;
+      },
+    });
+  }
+
+  if (config.contractCheck) {
+    app.addHook('onSend', async (req, reply, payload) => {
+      const op = operationsById.get(req.routeOptions.config.operationId ?? '');
+      if (!op || typeof payload !== 'string' || req.faultPlan) return payload;
+      const violation = contractViolation(op, reply.statusCode, String(reply.getHeader('content-type') ?? ''), payload, responseValidators, specs.schemas.Problem);
+      if (!violation) return payload;
+      req.log.error({ operationId: op.operationId, violation }, 'response violates the contract');
+      reply.code(500).type('application/problem+json');
+      return JSON.stringify({
+        type: 'https://citybrain.nanhai.gov.cn/problems/contract-violation',
+        title: '响应不符合接口契约',
+        status: 500,
+        detail: `${op.operationId} ${violation}`,
+        requestId: String(req.id),
+      });
+    });
+  }
+
+  // --- sandbox-only hooks for tests (outside the public contract) ------------------------
+  app.get('/__sandbox/stats', async () => ({
+    faults: Object.fromEntries(faults.counts),
+    effects: Object.fromEntries(effects.counts),
+    unimplemented,
+  }));
+  app.post('/__sandbox/reset-stats', async () => {
+    faults.counts.clear();
+    effects.counts.clear();
+    return { ok: true };
+  });
+  app.post('/__sandbox/clock', async (req) => {
+    const body = (req.body ?? {}) as { now?: string | null; advanceMs?: number };
+    if (body.now === null) clock.set(null);
+    else if (typeof body.now === 'string') {
+      const date = new Date(body.now);
+      if (Number.isNaN(date.getTime())) throw badRequest('now 不是有效的时间', [{ name: 'body/now', reason: 'ISO 8601 expected' }]);
+      clock.set(date);
+    }
+    if (typeof body.advanceMs === 'number') clock.advance(body.advanceMs);
+    return { now: clock.now().toISOString() };
+  });
+
+  for (const [prefix, root] of Object.entries(config.staticRoots)) {
+    if (!existsSync(root)) continue;
+    await app.register(fastifyStatic, { root, prefix, decorateReply: false, index: ['index.html'], redirect: true });
+  }
+
+  const stops = config.simulate ? services.flatMap((s) => (s.start ? [s.start(ctx)] : [])) : [];
+  app.addHook('onClose', async () => {
+    for (const stop of stops) stop();
+    db.close();
+  });
+
+  return { app, ctx, specs, tokens, faults, unimplemented };
+}
+
+function contractViolation(
+  op: Operation,
+  status: number,
+  contentType: string,
+  payload: string,
+  cache: Map<string, ValidateFunction | null>,
+  problemSchema: object | undefined,
+): string | null {
+  const mediaType = contentType.split(';')[0].trim();
+  // Authentication, rate limits and server failures can answer any operation; they must still be proper problems.
+  if (mediaType === 'application/problem+json' && UNIVERSAL_STATUSES.has(status)) {
+    return validateWith(cache, 'Problem', problemSchema, payload);
+  }
+  const responses = op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses.default;
+  if (!responses) return `status ${status} is not documented`;
+  if (!mediaType || !(mediaType in responses)) {
+    return Object.keys(responses).length ? `content type ${mediaType || '(none)'} is not documented for ${status}` : null;
+  }
+  if (!/json/.test(mediaType)) return null;
+  return validateWith(cache, `${op.operationId} ${status} ${mediaType}`, responses[mediaType], payload);
+}
+
+const UNIVERSAL_STATUSES = new Set([401, 406, 413, 415, 429, 500, 501, 502, 503, 504]);
+
+function validateWith(cache: Map<string, ValidateFunction | null>, key: string, schema: object | undefined, payload: string): string | null {
+  if (!cache.has(key)) cache.set(key, schema ? contractAjv.compile(withoutAnnotations(schema as never)) : null);
+  const validate = cache.get(key);
+  if (!validate) return null;
+  let body: unknown;
+  try {
+    body = JSON.parse(payload);
+  } catch {
+    return 'body is not valid JSON';
+  }
+  if (validate(body)) return null;
+  return (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+}
+
+const contractAjv = ajvFor(false);

@@ -1,0 +1,215 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { forbidden, unauthorized, badRequest } from './problems.js';
+
+export type Role = 'district' | 'department' | 'town' | 'village' | 'public';
+
+export type Permission =
+  | 'gis:read'
+  | 'gis:internal'
+  | 'approvals:read'
+  | 'approvals:create'
+  | 'approvals:act'
+  | 'workorders:read'
+  | 'workorders:create'
+  | 'workorders:act'
+  | 'data:read'
+  | 'data:export'
+  | 'data:unmask';
+
+export interface Principal {
+  clientId: string | null;
+  name: string;
+  role: Role;
+  regionCode: string;
+  deptCode: string | null;
+  permissions: Permission[];
+}
+
+export const DISTRICT_CODE = '440605';
+
+const PERMISSIONS: Record<Role, Permission[]> = {
+  district: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',
+    'workorders:create', 'workorders:act', 'data:read', 'data:export', 'data:unmask'],
+  department: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:act', 'workorders:read', 'workorders:act',
+    'data:read', 'data:export'],
+  town: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',
+    'workorders:create', 'workorders:act', 'data:read', 'data:export'],
+  village: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',
+    'workorders:create', 'data:read'],
+  public: ['gis:read', 'data:read'],
+};
+
+export interface DemoClient {
+  clientId: string;
+  secret: string;
+  name: string;
+  role: Role;
+  regionCode: string;
+  deptCode: string | null;
+}
+
+/** Documented demo credentials (docs/sandbox-conventions.md). A sandbox only: never reuse these names in production. */
+export const DEMO_CLIENTS: readonly DemoClient[] = [
+  { clientId: 'demo-district', name: '南海区政务服务数据管理局', role: 'district', regionCode: '440605', deptCode: null },
+  { clientId: 'demo-dept-agri', name: '南海区农业农村局', role: 'department', regionCode: '440605', deptCode: 'AGRI' },
+  { clientId: 'demo-dept-natres', name: '佛山市自然资源局南海分局', role: 'department', regionCode: '440605', deptCode: 'NATRES' },
+  { clientId: 'demo-town-shishan', name: '狮山镇人民政府', role: 'town', regionCode: '440605124', deptCode: 'TOWN' },
+  { clientId: 'demo-town-guicheng', name: '桂城街道办事处', role: 'town', regionCode: '440605011', deptCode: 'TOWN' },
+  { clientId: 'demo-village-tangbian', name: '狮山镇唐边村委会', role: 'village', regionCode: '440605124201', deptCode: 'VILLAGE' },
+].map((c) => ({ ...c, secret: `${c.clientId}-secret` }) as DemoClient);
+
+export const PUBLIC_PRINCIPAL: Principal = Object.freeze({
+  clientId: null,
+  name: '公众',
+  role: 'public',
+  regionCode: DISTRICT_CODE,
+  deptCode: null,
+  permissions: PERMISSIONS.public,
+}) as Principal;
+
+export function principalOf(client: DemoClient): Principal {
+  return {
+    clientId: client.clientId,
+    name: client.name,
+    role: client.role,
+    regionCode: client.regionCode,
+    deptCode: client.deptCode,
+    permissions: PERMISSIONS[client.role],
+  };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Signed, self-contained bearer tokens: `base64url(payload).base64url(hmac)`. */
+export class TokenService {
+  constructor(
+    private readonly secret: string,
+    private readonly ttlSeconds: number,
+    private readonly now: () => Date,
+  ) {}
+
+  authenticateClient(clientId: string | undefined, clientSecret: string | undefined): DemoClient {
+    const client = DEMO_CLIENTS.find((c) => c.clientId === clientId);
+    if (!client || !clientSecret || !safeEqual(client.secret, clientSecret)) {
+      throw unauthorized('client_id 或 client_secret 错误');
+    }
+    return client;
+  }
+
+  issue(client: DemoClient): { access_token: string; token_type: 'Bearer'; expires_in: number; scope: string } {
+    const exp = Math.floor(this.now().getTime() / 1000) + this.ttlSeconds;
+    const payload = Buffer.from(JSON.stringify({ sub: client.clientId, exp })).toString('base64url');
+    return {
+      access_token: `${payload}.${this.sign(payload)}`,
+      token_type: 'Bearer',
+      expires_in: this.ttlSeconds,
+      scope: client.role === 'public' ? 'read' : 'read write',
+    };
+  }
+
+  verify(token: string): Principal {
+    const [payload, signature] = token.split('.');
+    if (!payload || !signature || !safeEqual(this.sign(payload), signature)) throw unauthorized('令牌无效');
+    let claims: { sub?: string; exp?: number };
+    try {
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      throw unauthorized('令牌无效');
+    }
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= this.now().getTime()) throw unauthorized('令牌已过期');
+    const client = DEMO_CLIENTS.find((c) => c.clientId === claims.sub);
+    if (!client) throw unauthorized('令牌无效');
+    return principalOf(client);
+  }
+
+  private sign(payload: string): string {
+    return createHmac('sha256', this.secret).update(payload).digest('base64url');
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+export function requirePermission(req: FastifyRequest, permission: Permission): void {
+  if (req.principal.permissions.includes(permission)) return;
+  if (req.principal.role === 'public') throw unauthorized('该操作需要登录');
+  throw forbidden(`角色 ${req.principal.role} 无 ${permission} 权限`);
+}
+
+/** Whether `code` lies inside the caller's region (prefix containment of GB/T 2260 + statistical codes). */
+export function inScope(req: FastifyRequest, code: string): boolean {
+  return code.startsWith(req.principal.regionCode);
+}
+
+/**
+ * The region prefix a read is filtered by: the token's region, narrowed by the `X-Region-Code`
+ * header or an explicit `requested` code. Widening the scope is refused with 403.
+ */
+export function scopeRegion(req: FastifyRequest, requested?: string | null): string {
+  let scope = req.principal.regionCode;
+  for (const narrower of [req.headers['x-region-code'], requested]) {
+    if (typeof narrower !== 'string' || !narrower) continue;
+    if (!/^\d{6}(\d{3}(\d{3})?)?$/.test(narrower)) {
+      throw badRequest(`区划代码 ${narrower} 格式错误`, [{ name: 'header/x-region-code', reason: '应为 6、9 或 12 位数字' }]);
+    }
+    if (narrower.startsWith(scope)) scope = narrower;
+    else if (!scope.startsWith(narrower)) throw forbidden(`区域 ${narrower} 不在调用方范围 ${scope} 内`);
+  }
+  return scope;
+}
+
+/**
+ * Gateway HMAC signature (Alibaba API Gateway pattern, domain reference §8.2):
+ * StringToSign = METHOD\nAccept\nContent-MD5\nContent-Type\nDate\n + signed headers + path?sorted query.
+ */
+export function gatewayStringToSign(
+  method: string,
+  headers: Record<string, string | string[] | undefined>,
+  pathWithQuery: string,
+): string {
+  const header = (name: string) => {
+    const value = headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(',') : (value ?? '');
+  };
+  const signedNames = header('x-ca-signature-headers')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean)
+    .sort();
+  const signedHeaders = signedNames.map((name) => `${name}:${header(name)}\n`).join('');
+  const [path, query = ''] = pathWithQuery.split('?');
+  const params = new URLSearchParams(query);
+  const sorted = [...params.keys()]
+    .filter((k, i, all) => all.indexOf(k) === i)
+    .sort()
+    .map((k) => {
+      const v = params.getAll(k).join(',');
+      return v === '' ? k : `${k}=${v}`;
+    })
+    .join('&');
+  return [method.toUpperCase(), header('accept'), header('content-md5'), header('content-type'), header('date')]
+    .join('\n') + '\n' + signedHeaders + path + (sorted ? `?${sorted}` : '');
+}
+
+export function verifyGatewaySignature(req: FastifyRequest, now: Date): void {
+  const key = req.headers['x-ca-key'];
+  const signature = req.headers['x-ca-signature'];
+  const timestamp = Number(req.headers['x-ca-timestamp']);
+  const client = DEMO_CLIENTS.find((c) => c.clientId === key);
+  if (!client || typeof signature !== 'string') throw unauthorized('缺少网关签名 (X-Ca-Key, X-Ca-Signature)');
+  if (!Number.isFinite(timestamp) || Math.abs(now.getTime() - timestamp) > 15 * 60_000) {
+    throw unauthorized('网关签名时间戳超出 15 分钟');
+  }
+  const expected = createHmac('sha256', client.secret)
+    .update(gatewayStringToSign(req.method, req.headers, req.url))
+    .digest('base64');
+  if (!safeEqual(expected, signature)) throw unauthorized('网关签名校验失败');
+}

@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import type { SeedSize } from '@citybrain/fixtures';
+
+export interface SandboxConfig {
+  host: string;
+  port: number;
+  /** SQLite file, or ':memory:' for throwaway test servers. */
+  dbPath: string;
+  seed: string;
+  seedSize: SeedSize;
+  /** Advance applications and work orders on a timer (on for `npm start`). */
+  simulate: boolean;
+  simulationIntervalMs: number;
+  tokenTtlSeconds: number;
+  corsOrigins: (string | RegExp)[];
+  /** Require gateway HMAC signatures on /api/v1 (X-Ca-* headers). */
+  gatewaySignature: boolean;
+  /** Directive string applied to a random fraction of requests, e.g. `rate=0.2;status=503`. */
+  faults: string | null;
+  /** Answer 500 when a response does not match its OpenAPI schema (tests). */
+  contractCheck: boolean;
+  /** Directories served as static files: URL prefix → absolute path. */
+  staticRoots: Record<string, string>;
+  repoRoot: string;
+  logLevel: string;
+}
+
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'on', 'yes'].includes(value.toLowerCase());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<SandboxConfig> = {}): SandboxConfig {
+  const repoRoot = overrides.repoRoot ?? resolve(env.CITYBRAIN_REPO_ROOT ?? process.cwd());
+  const seedSize = (env.CITYBRAIN_SEED_SIZE === 'small' ? 'small' : 'full') as SeedSize;
+  const origins = env.CITYBRAIN_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+  const config: SandboxConfig = {
+    host: env.CITYBRAIN_HOST ?? 'localhost',
+    port: Number(env.CITYBRAIN_PORT ?? env.PORT ?? 8080),
+    dbPath: env.CITYBRAIN_DB ?? resolve(repoRoot, '.data', `citybrain-${overrides.seedSize ?? seedSize}.db`),
+    seed: env.CITYBRAIN_SEED ?? 'nanhai-2026',
+    seedSize,
+    simulate: flag(env.CITYBRAIN_SIMULATE, false),
+    simulationIntervalMs: Number(env.CITYBRAIN_SIMULATION_INTERVAL_MS ?? 15000),
+    tokenTtlSeconds: Number(env.CITYBRAIN_TOKEN_TTL ?? 900),
+    corsOrigins: origins?.length ? origins : [LOCAL_ORIGIN],
+    gatewaySignature: flag(env.CITYBRAIN_GATEWAY_SIGNATURE, false),
+    faults: env.CITYBRAIN_FAULTS || null,
+    contractCheck: flag(env.CITYBRAIN_CONTRACT_CHECK, false),
+    staticRoots: {
+      '/examples/': resolve(repoRoot, 'examples'),
+      '/dist/': resolve(repoRoot, 'packages/components/dist/browser'),
+      '/openapi/': resolve(repoRoot, 'openapi'),
+    },
+    repoRoot,
+    logLevel: env.CITYBRAIN_LOG_LEVEL ?? 'info',
+  };
+  return { ...config, ...overrides };
+}

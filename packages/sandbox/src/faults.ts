@@ -1,0 +1,147 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemError } from './problems.js';
+
+/**
+ * Fault injection for reliability tests (docs/sandbox-conventions.md): a request carries
+ * `X-Sandbox-Fault: status=503;retry-after=1;key=k;times=2`, or the environment applies a
+ * directive set to a random fraction of requests (`rate=0.2;status=503`).
+ */
+export interface FaultPlan {
+  latencyMs?: number;
+  status?: number;
+  retryAfter?: string;
+  drop?: boolean;
+  stallMs?: number;
+  html?: boolean;
+  badJson?: boolean;
+  oversizeBytes?: number;
+  key?: string;
+  times?: number;
+  rate?: number;
+}
+
+const MAX_LATENCY_MS = 30_000;
+const MAX_OVERSIZE_BYTES = 32 * 1024 * 1024;
+
+export function parseFaultPlan(spec: string): FaultPlan {
+  const plan: FaultPlan = {};
+  for (const part of spec.split(';')) {
+    const [rawName, rawValue = ''] = part.split('=');
+    const name = rawName.trim().toLowerCase();
+    const value = rawValue.trim();
+    const number = Number(value);
+    switch (name) {
+      case 'latency':
+        plan.latencyMs = Math.min(Math.max(number || 0, 0), MAX_LATENCY_MS);
+        break;
+      case 'status':
+        if (number >= 400 && number <= 599) plan.status = number;
+        break;
+      case 'retry-after':
+        plan.retryAfter = value;
+        break;
+      case 'drop':
+        plan.drop = true;
+        break;
+      case 'stall':
+        plan.stallMs = Math.min(Math.max(number || 1000, 0), MAX_LATENCY_MS);
+        break;
+      case 'html':
+        plan.html = true;
+        break;
+      case 'badjson':
+        plan.badJson = true;
+        break;
+      case 'oversize':
+        plan.oversizeBytes = Math.min(Math.max(number || 0, 0), MAX_OVERSIZE_BYTES);
+        break;
+      case 'key':
+        plan.key = value.slice(0, 200);
+        break;
+      case 'times':
+        plan.times = Math.max(0, Math.floor(number || 0));
+        break;
+      case 'rate':
+        plan.rate = Math.min(Math.max(number || 0, 0), 1);
+        break;
+    }
+  }
+  return plan;
+}
+
+const GATEWAY_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>统一身份认证</title></head>
+<body><h1>请先登录政务服务网</h1><p>会话已过期，请重新登录。</p></body></html>`;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    faultPlan?: FaultPlan;
+  }
+}
+
+export class FaultInjector {
+  /** How many times each keyed fault has fired, so `times=N` faults stop after N requests. */
+  readonly counts = new Map<string, number>();
+  private readonly ambient: FaultPlan | null;
+
+  constructor(ambientSpec: string | null) {
+    this.ambient = ambientSpec ? parseFaultPlan(ambientSpec) : null;
+  }
+
+  private select(req: FastifyRequest): FaultPlan | null {
+    const header = req.headers['x-sandbox-fault'];
+    if (typeof header === 'string' && header) {
+      const plan = parseFaultPlan(header);
+      if (plan.key !== undefined && plan.times !== undefined) {
+        const fired = this.counts.get(plan.key) ?? 0;
+        if (fired >= plan.times) return null;
+        this.counts.set(plan.key, fired + 1);
+      }
+      return plan;
+    }
+    if (this.ambient && Math.random() < (this.ambient.rate ?? 1)) return this.ambient;
+    return null;
+  }
+
+  register(app: FastifyInstance, prefix: string): void {
+    app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      if (!req.url.startsWith(prefix)) return;
+      const plan = this.select(req);
+      if (!plan) return;
+      req.faultPlan = plan;
+      if (plan.latencyMs) await new Promise((r) => setTimeout(r, plan.latencyMs));
+      if (plan.drop) {
+        req.raw.socket.destroy();
+        return reply.hijack();
+      }
+      if (plan.status) {
+        throw new ProblemError(plan.status, 'injected-fault', '注入的故障', `sandbox fault status=${plan.status}`, {
+          headers: plan.retryAfter ? { 'retry-after': plan.retryAfter } : {},
+        });
+      }
+      if (plan.html) {
+        return reply.code(200).type('text/html; charset=utf-8').send(GATEWAY_PAGE);
+      }
+      if (plan.badJson) {
+        return reply.code(200).type('application/json').send('{"items":[{"id":"ZJD-');
+      }
+      if (plan.oversizeBytes) {
+        const padding = 'x'.repeat(Math.max(plan.oversizeBytes - 20, 0));
+        return reply.code(200).type('application/json').send(`{"padding":"${padding}"}`);
+      }
+    });
+    app.addHook('onSend', async (req, _reply, payload) => {
+      const stallMs = req.faultPlan?.stallMs;
+      if (!stallMs || typeof payload !== 'string') return payload;
+      const half = Math.floor(payload.length / 2);
+      // Headers and half the body go out at once; the rest after the stall, as a slow upstream would.
+      return Readable.from(
+        (async function* () {
+          yield payload.slice(0, half);
+          await new Promise((r) => setTimeout(r, stallMs));
+          yield payload.slice(half);
+        })(),
+      );
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServiceContext } from './context.js';
+import { badRequest, unprocessable } from './problems.js';
+
+export interface WriteResult {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Runs a non-idempotent write at most once per `Idempotency-Key` (IETF draft): the first request's
+ * response is stored in the same transaction as the write, so a retry after a lost response replays
+ * it (`Idempotent-Replayed: true`) instead of writing twice. The same key with another payload is a
+ * client bug (422). `write` must be synchronous so the record and its effect commit together.
+ */
+export function withIdempotency(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  ctx: ServiceContext,
+  scope: string,
+  write: () => WriteResult,
+  options: { required?: boolean } = {},
+): unknown {
+  const header = req.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (!key) {
+    if (options.required) {
+      throw badRequest('缺少 Idempotency-Key 请求头', [{ name: 'header/idempotency-key', reason: 'required' }]);
+    }
+    const result = ctx.db.transaction(write)();
+    return reply.code(result.status).send(result.body);
+  }
+  const clientKey = `${req.principal.clientId ?? 'public'}:${scope}:${key}`;
+  const requestHash = createHash('sha256')
+    .update(`${req.method} ${req.url.split('?')[0]}\n${JSON.stringify(req.body ?? null)}`)
+    .digest('hex');
+  const run = ctx.db.transaction(() => {
+    const stored = ctx.db
+      .prepare('SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE client_key = ?')
+      .get(clientKey) as { request_hash: string; status_code: number; response_body: string } | undefined;
+    if (stored) {
+      if (stored.request_hash !== requestHash) {
+        throw unprocessable('该 Idempotency-Key 已用于内容不同的请求', 'idempotency-key-reused');
+      }
+      return { replayed: true, result: { status: stored.status_code, body: JSON.parse(stored.response_body) } };
+    }
+    const result = write();
+    ctx.effects.record(key);
+    ctx.db
+      .prepare('INSERT INTO idempotency_keys (client_key, scope, request_hash, status_code, response_body, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(clientKey, scope, requestHash, result.status, JSON.stringify(result.body), ctx.clock.now().toISOString());
+    return { replayed: false, result };
+  });
+  const { replayed, result } = run();
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  return reply.code(result.status).send(result.body);
+}

@@ -1,0 +1,23 @@
+import type { AddressInfo } from 'node:net';
+import { buildSandbox, type Sandbox } from './app.js';
+import { loadConfig, type SandboxConfig } from './config.js';
+
+export interface RunningSandbox extends Sandbox {
+  /** Base URL of the server, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds, seeds and starts a sandbox; `port: 0` picks a free port (tests). */
+export async function startSandbox(overrides: Partial<SandboxConfig> = {}, env: NodeJS.ProcessEnv = process.env): Promise<RunningSandbox> {
+  const config = loadConfig(env, overrides);
+  const sandbox = await buildSandbox(config);
+  await sandbox.app.listen({ host: config.host, port: config.port });
+  const address = sandbox.app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    ...sandbox,
+    url: `http://${host === '[::1]' || host === '127.0.0.1' ? host : 'localhost'}:${address.port}`,
+    close: () => sandbox.app.close(),
+  };
+}

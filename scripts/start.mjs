@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: builds the browser bundles when they are missing or older than their sources, then
+ * runs the sandbox (the whole City Brain API on SQLite, plus examples/) on http://localhost:8080.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    const stat = statSync(path);
+    newest = Math.max(newest, stat.isDirectory() ? newestMtime(path) : stat.mtimeMs);
+  }
+  return newest;
+}
+
+const bundleDir = join(root, 'packages/components/dist/browser');
+const sources = join(root, 'packages/components/src');
+if (existsSync(join(root, 'rollup.config.mjs')) && existsSync(sources)) {
+  const stale = !existsSync(bundleDir) || newestMtime(bundleDir) < newestMtime(sources);
+  if (stale) {
+    console.log('Building the browser bundles (rollup)…');
+    const build = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+}
+
+const server = spawn(
+  process.execPath,
+  ['--conditions=source', '--import', 'tsx', join(root, 'packages/sandbox/src/cli.ts')],
+  { cwd: root, stdio: 'inherit', env: { CITYBRAIN_REPO_ROOT: root, ...process.env } },
+);
+// Ctrl-C reaches the whole process group; the sandbox closes itself, and we exit with it.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => server.kill('SIGTERM'));
+server.on('exit', (code) => process.exit(code ?? 0));

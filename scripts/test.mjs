@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every check of the project in order, each runner printing its own summary, then one
+ * plain line that sums them all: `N passed, N failed`.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { findChromium, INSTALL_HINT } from './chromium.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const only = process.argv.slice(2);
+
+function findFiles(dir, pattern) {
+  const found = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry === 'dist') continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) found.push(...findFiles(path, pattern));
+    else if (pattern.test(entry)) found.push(relative(root, path));
+  }
+  return found.sort();
+}
+
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const forward = (stream) => (chunk) => {
+      output += chunk;
+      stream.write(chunk);
+    };
+    child.stdout.on('data', forward(process.stdout));
+    child.stderr.on('data', forward(process.stderr));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const specFiles = readdirSync(join(root, 'openapi')).filter((f) => f.endsWith('.yaml')).map((f) => `openapi/${f}`);
+const nodeTestFiles = ['packages', 'examples', 'bench'].flatMap((dir) => findFiles(join(root, dir), /\.test\.(ts|mjs)$/))
+  .filter((file) => !file.startsWith('packages/components/'));
+
+/** A stage either counts its own tests (parse) or is one check that passes or fails. */
+const stages = [
+  {
+    name: 'spec lint',
+    command: 'npx',
+    args: ['redocly', 'lint', ...specFiles],
+    parse: (code) => (code === 0 ? { passed: specFiles.length, failed: 0 } : { passed: 0, failed: 1 }),
+  },
+  { name: 'generated types', command: 'node', args: ['scripts/generate-types.mjs', '--check'] },
+  { name: 'type check', command: 'npx', args: ['tsc', '-p', 'tsconfig.check.json', '--pretty'] },
+  {
+    name: 'node tests',
+    command: 'node',
+    args: ['--conditions=source', '--import', 'tsx', '--test', '--test-reporter=spec', ...nodeTestFiles],
+    parse: (code, output) => {
+      const pass = /ℹ pass (\d+)/.exec(output);
+      const fail = /ℹ fail (\d+)/.exec(output);
+      if (!pass || !fail) return { passed: 0, failed: 1 };
+      return { passed: Number(pass[1]), failed: Number(fail[1]) + (code !== 0 && Number(fail[1]) === 0 ? 1 : 0) };
+    },
+  },
+  {
+    name: 'browser tests',
+    command: 'npx',
+    args: ['wtr', '--config', 'web-test-runner.config.mjs'],
+    requiresChromium: true,
+    parse: (code, output) => {
+      const counts = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+      if (!counts) return { passed: 0, failed: 1 };
+      return { passed: Number(counts[1]), failed: Number(counts[2]) + (code !== 0 && counts[2] === '0' ? 1 : 0) };
+    },
+  },
+];
+
+let passed = 0;
+let failed = 0;
+const summary = [];
+for (const stage of stages) {
+  if (only.length && !only.includes(stage.name)) continue;
+  console.log(`\n━━ ${stage.name} ━━`);
+  const started = Date.now();
+  let result;
+  if (stage.requiresChromium && !findChromium()) {
+    console.error(INSTALL_HINT);
+    result = { passed: 0, failed: 1 };
+  } else {
+    const { code, output } = await run(stage.command, stage.args);
+    result = stage.parse ? stage.parse(code, output) : code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+  }
+  passed += result.passed;
+  failed += result.failed;
+  summary.push(`${stage.name.padEnd(16)} ${String(result.passed).padStart(5)} passed ${String(result.failed).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+console.log(`\n━━ summary ━━\n${summary.join('\n')}\n`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
