@@ -4,7 +4,7 @@
  * plain line that sums them all: `N passed, N failed`.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { findChromium, INSTALL_HINT } from './chromium.mjs';
 
@@ -37,6 +37,8 @@ function run(command, args, env = {}) {
 }
 
 const specFiles = readdirSync(join(root, 'openapi')).filter((f) => f.endsWith('.yaml')).map((f) => `openapi/${f}`);
+const lintConfig = readFileSync(join(root, 'redocly.yaml'), 'utf8');
+const unlinted = specFiles.filter((file) => !lintConfig.includes(`root: ${file}`));
 const nodeTestFiles = ['packages', 'examples', 'bench'].flatMap((dir) => findFiles(join(root, dir), /\.test\.(ts|mjs)$/))
   .filter((file) => !file.startsWith('packages/components/'));
 
@@ -45,8 +47,11 @@ const stages = [
   {
     name: 'spec lint',
     command: 'npx',
-    args: ['redocly', 'lint', ...specFiles],
-    parse: (code) => (code === 0 ? { passed: specFiles.length, failed: 0 } : { passed: 0, failed: 1 }),
+    args: ['redocly', 'lint'],
+    parse: (code) => {
+      if (unlinted.length) console.error(`Not linted (add them to redocly.yaml): ${unlinted.join(', ')}`);
+      return code === 0 && !unlinted.length ? { passed: specFiles.length, failed: 0 } : { passed: 0, failed: 1 };
+    },
   },
   { name: 'generated types', command: 'node', args: ['scripts/generate-types.mjs', '--check'] },
   { name: 'type check', command: 'npx', args: ['tsc', '-p', 'tsconfig.check.json', '--pretty'] },
