@@ -1,0 +1,153 @@
+/**
+ * SQL access for the GIS service. Layers map onto three tables (see store.ts); every query starts
+ * from a layer's own condition, adds queryable filters and a bbox prefilter, and pages by rowid
+ * (stable insertion order) so cursors stay valid while rows are added.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../db.js';
+import type { BBox } from './geo.js';
+import type { LayerDef, Row } from './layers.js';
+
+export interface ItemQuery {
+  filters: { column: string; value: string }[];
+  bbox: BBox | null;
+  afterRowid: number;
+  limit: number;
+}
+
+interface LayerStats {
+  version: string;
+  count: number;
+  bbox: BBox | null;
+  checkedAt: number;
+}
+
+/** How long a layer's version is trusted before it is read again (a cheap count + max(rowid)). */
+const VERSION_TTL_MS = 5_000;
+
+export class GisRepository {
+  private readonly statements = new Map<string, Statement>();
+  private readonly stats = new Map<string, LayerStats>();
+
+  constructor(private readonly db: Db) {}
+
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * A version string for the layer's data: changes whenever rows are added or removed, so tile
+   * indexes, tile caches and ETags follow writes by other services without any notification.
+   */
+  layerStats(layer: LayerDef, now = Date.now()): LayerStats {
+    const known = this.stats.get(layer.id);
+    if (known && now - known.checkedAt < VERSION_TTL_MS) return known;
+    const head = this.prepare(`SELECT count(*) AS n, max(rowid) AS last FROM ${layer.table} WHERE ${layer.where}`).get(...layer.params) as {
+      n: number;
+      last: number | null;
+    };
+    const version = `${head.n}.${head.last ?? 0}`;
+    if (known && known.version === version) {
+      known.checkedAt = now;
+      return known;
+    }
+    const box = this.prepare(
+      `SELECT min(min_lon) AS a, min(min_lat) AS b, max(max_lon) AS c, max(max_lat) AS d FROM ${layer.table} WHERE ${layer.where}`,
+    ).get(...layer.params) as { a: number | null; b: number; c: number; d: number };
+    const stats: LayerStats = {
+      version,
+      count: head.n,
+      bbox: box.a === null ? null : [box.a, box.b, box.c, box.d],
+      checkedAt: now,
+    };
+    this.stats.set(layer.id, stats);
+    return stats;
+  }
+
+  /** Every row of a layer (for building its tile index) with the layer's tile columns, in rowid order. */
+  allRows(layer: LayerDef): Row[] {
+    const columns = layer.tileColumns?.join(', ') ?? '*';
+    return this.prepare(`SELECT rowid AS rid, ${columns} FROM ${layer.table} WHERE ${layer.where} ORDER BY rowid`).all(...layer.params) as Row[];
+  }
+
+  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox'>, alias: string): { sql: string; params: unknown[] } {
+    const parts = [`(${layer.where})`];
+    const params: unknown[] = [...layer.params];
+    for (const filter of query.filters) {
+      parts.push(`${alias}${filter.column} = ?`);
+      params.push(filter.value);
+    }
+    if (query.bbox) {
+      const [minLon, minLat, maxLon, maxLat] = query.bbox;
+      if (layer.table === 'parcels') {
+        // The R*Tree finds the few hundred parcels of a bbox without scanning 100 000 rows.
+        parts.push(`${alias}rowid IN (SELECT id FROM parcels_rtree WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?)`);
+      } else {
+        parts.push(`${alias}min_lon <= ? AND ${alias}max_lon >= ? AND ${alias}min_lat <= ? AND ${alias}max_lat >= ?`);
+      }
+      params.push(maxLon, minLon, maxLat, minLat);
+    }
+    return { sql: parts.join(' AND '), params };
+  }
+
+  items(layer: LayerDef, query: ItemQuery): Row[] {
+    const { sql, params } = this.conditions(layer, query, '');
+    return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE ${sql} AND rowid > ? ORDER BY rowid LIMIT ?`).all(
+      ...params,
+      query.afterRowid,
+      query.limit,
+    ) as Row[];
+  }
+
+  countItems(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox'>): number {
+    if (query.filters.length === 0 && !query.bbox) return this.layerStats(layer).count;
+    const { sql, params } = this.conditions(layer, query, '');
+    return (this.prepare(`SELECT count(*) AS n FROM ${layer.table} WHERE ${sql}`).get(...params) as { n: number }).n;
+  }
+
+  item(layer: LayerDef, id: string): Row | undefined {
+    return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE (${layer.where}) AND id = ?`).get(...layer.params, id) as Row | undefined;
+  }
+
+  /** Rows whose bbox meets `bbox` (identify candidates), at most `cap`. */
+  near(layer: LayerDef, bbox: BBox, cap: number): Row[] {
+    const { sql, params } = this.conditions(layer, { filters: [], bbox }, '');
+    return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE ${sql} LIMIT ?`).all(...params, cap) as Row[];
+  }
+
+  /** Named features of the searchable feature layers matching `q` by name (substring) or code (prefix). */
+  searchFeatures(layerIds: string[], q: string, cap: number): Row[] {
+    if (layerIds.length === 0) return [];
+    const placeholders = layerIds.map(() => '?').join(', ');
+    const pattern = `%${escapeLike(q)}%`;
+    const prefix = `${escapeLike(q)}%`;
+    return this.prepare(
+      `SELECT rowid AS rid, * FROM gis_features WHERE layer_id IN (${placeholders})
+         AND (name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')
+       ORDER BY length(name), code LIMIT ?`,
+    ).all(...layerIds, pattern, prefix, cap) as Row[];
+  }
+
+  /** Parcels whose 宗地号 starts with `prefix` (an index range scan on the UNIQUE parcel_no). */
+  searchParcels(prefix: string, cap: number): Row[] {
+    return this.prepare('SELECT rowid AS rid, * FROM parcels WHERE parcel_no >= ? AND parcel_no < ? ORDER BY parcel_no LIMIT ?').all(
+      prefix,
+      `${prefix}\uffff`,
+      cap,
+    ) as Row[];
+  }
+
+  /** Rows of the generic feature table by layer id, for the basemap. */
+  featureRows(layerId: string): Row[] {
+    return this.prepare('SELECT rowid AS rid, * FROM gis_features WHERE layer_id = ? ORDER BY rowid').all(layerId) as Row[];
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
