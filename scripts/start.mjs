@@ -32,7 +32,7 @@ if (existsSync(join(root, 'rollup.config.mjs')) && existsSync(sources)) {
 
 const server = spawn(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', join(root, 'packages/sandbox/src/cli.ts')],
+  ['--conditions=citybrain-source', '--import', 'tsx', join(root, 'packages/sandbox/src/cli.ts')],
   { cwd: root, stdio: 'inherit', env: { CITYBRAIN_REPO_ROOT: root, ...process.env } },
 );
 // Ctrl-C reaches the whole process group; the sandbox closes itself, and we exit with it.

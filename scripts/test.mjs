@@ -58,7 +58,7 @@ const stages = [
   {
     name: 'node tests',
     command: 'node',
-    args: ['--conditions=source', '--import', 'tsx', '--test', '--test-reporter=spec', ...nodeTestFiles],
+    args: ['--conditions=citybrain-source', '--import', 'tsx', '--test', '--test-reporter=spec', ...nodeTestFiles],
     parse: (code, output) => {
       const pass = /ℹ pass (\d+)/.exec(output);
       const fail = /ℹ fail (\d+)/.exec(output);

@@ -6,9 +6,10 @@ import { startSandbox } from './server.js';
 /** `citybrain-sandbox`: what `npm start` runs. Configuration comes from CITYBRAIN_* environment variables. */
 async function main() {
   const config = loadConfig(process.env, { simulate: process.env.CITYBRAIN_SIMULATE !== 'off' });
+  const logLevel = process.env.CITYBRAIN_LOG_LEVEL ?? 'warn';
   console.log(`City Brain sandbox: opening ${config.dbPath} (first start seeds ${config.seedSize} Nanhai data; this can take a minute)…`);
-  const sandbox = await startSandbox({ ...config, logLevel: process.env.CITYBRAIN_LOG_LEVEL ?? 'warn' });
-  const base = `http://localhost:${new URL(sandbox.url).port}`;
+  const sandbox = await startSandbox({ ...config, logLevel });
+  const base = config.host === 'localhost' ? `http://localhost:${new URL(sandbox.url).port}` : sandbox.url;
   const lines = [
     '',
     `  City Brain sandbox is running on ${base}`,

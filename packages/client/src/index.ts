@@ -1,0 +1,83 @@
+/**
+ * `@citybrain/client`: the typed SDK of the Nanhai City Brain platform, for browsers and Node.
+ * Node-only helpers that hold secrets (client credentials, gateway signers) live in
+ * `@citybrain/client/node`, which this entry never imports.
+ */
+export { createClient } from './client.js';
+export type { ClientOptions, CityBrainClient, CoreClient, RawCallOptions } from './client.js';
+
+export {
+  CityBrainError,
+  ApiError,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  RequestTimeoutError,
+  ConflictError,
+  UnprocessableError,
+  RateLimitedError,
+  ServerError,
+  NetworkError,
+  TimeoutError,
+  AbortError,
+  ResponseFormatError,
+  GatewayError,
+  isCityBrainError,
+} from './errors.js';
+export type { Problem, FieldError, CityBrainErrorInit, TimeoutPhase, ResponseFormatReason } from './errors.js';
+
+export type { AuthOption, TokenSupplier, TokenGrant, TokenRequestContext } from './auth.js';
+export { DEFAULT_RETRY, parseRetryAfter, backoffDelay } from './retry.js';
+export type { RetryOptions, RetrySetting, RetryPolicy } from './retry.js';
+export type { Hooks, AttemptInfo, RequestSigner, ParseAs } from './transport.js';
+export { redactHeaders, redactUrl, REDACTED } from './logging.js';
+export type { Logger, LogFields, LogLevel } from './logging.js';
+export { paginate, paginateCursor } from './pagination.js';
+export type { Paginated, CursorPage, OgcLink } from './pagination.js';
+export type { ServerEvent, WatchOptions } from './sse.js';
+
+export type { Paths } from './paths.js';
+export type { ApiResponse, CallOptions, CallInit, PathsWithMethod, ResponseData, QueryOf, JsonBodyOf, HttpMethod } from './types.js';
+
+export type { AuthResource, RegionsResource, ClientCredentials, HelperOptions, Principal, TokenResponse, Region, RegionDetail } from './resources/common.js';
+export type { GisResource, Layer, LayerCatalogue, TileJson, Feature, FeatureCollection, IdentifyResult, SearchResult, LayerQuery, FeatureQuery, IdentifyQuery, PlaceQuery } from './resources/gis.js';
+export type {
+  ApprovalsResource,
+  ApplicationSummary,
+  ApplicationPage,
+  HomesteadApplication,
+  ApplicationCreate,
+  ApplicationCreated,
+  ApplicationAction,
+  ApplicationActionResult,
+  ApplicationQuery,
+  ApplicationEvent,
+  ProcessTimeline,
+  TimelineEvent,
+  LookupRequest,
+  ZoneCheckResult,
+  ZoneStats,
+} from './resources/approvals.js';
+export type {
+  WorkOrdersResource,
+  WorkOrder,
+  WorkOrderSummary,
+  WorkOrderPage,
+  WorkOrderCreate,
+  WorkOrderCreated,
+  WorkOrderAction,
+  WorkOrderActionResult,
+  WorkOrderStats,
+  WorkOrderTimeline,
+  WorkOrderQuery,
+  WorkOrderEvent,
+} from './resources/workorders.js';
+export type { DataResource, Dataset, DatasetColumn, DatasetSummary, DatasetCataloguePage, DatasetRow, DatasetRowsPage, DatasetCount, DatasetQuery, RowsQuery, CountQuery, ExportQuery, CsvExport } from './resources/data.js';
+export type { WatchCallOptions } from './resources/events.js';
+
+export type { components as CommonComponents } from './generated/common.js';
+export type { components as GisComponents } from './generated/gis.js';
+export type { components as ApprovalsComponents } from './generated/approvals.js';
+export type { components as WorkOrdersComponents } from './generated/workorders.js';
+export type { components as DataComponents } from './generated/data.js';

@@ -1,0 +1,100 @@
+/** Resource helpers of the homestead (宅基地) approval service. */
+import type { CoreClient } from '../client.js';
+import type { components, operations } from '../generated/approvals.js';
+import { paginateCursor, type Paginated } from '../pagination.js';
+import type { ServerEvent } from '../sse.js';
+import type { JsonBodyOf, QueryOf, ResponseData } from '../types.js';
+import type { HelperOptions } from './common.js';
+import { watchPath, type WatchCallOptions } from './events.js';
+
+type Schemas = components['schemas'];
+export type ApplicationSummary = Schemas['ApplicationSummary'];
+export type ApplicationPage = Schemas['ApplicationPage'];
+export type HomesteadApplication = Schemas['HomesteadApplication'];
+export type ApplicationCreate = Schemas['ApplicationCreate'];
+export type ApplicationCreated = Schemas['ApplicationCreated'];
+export type ApplicationAction = Schemas['ApplicationAction'];
+export type ApplicationActionResult = ResponseData<operations['actOnApplication']>;
+export type ProcessTimeline = Schemas['ProcessTimeline'];
+export type TimelineEvent = Schemas['TimelineEvent'];
+export type LookupRequest = Schemas['LookupRequest'];
+export type ZoneCheckResult = Schemas['ZoneCheckResult'];
+export type ZoneStats = Schemas['ZoneStats'];
+
+/** Filters of an application list; paging (`cursor`) is the iterator's job. */
+export type ApplicationQuery = Omit<QueryOf<operations['listApplications']>, 'cursor'>;
+/** One event of an application's live stream: a status change as recorded on its timeline. */
+export type ApplicationEvent = ServerEvent<'status', TimelineEvent>;
+
+export interface ApprovalsResource {
+  /**
+   * Applications in the caller's region, newest submission first, across all pages:
+   * `for await (const a of client.approvals.list({ overdue: true }))`; `.pages()` for pages with totals.
+   */
+  list(query?: ApplicationQuery, options?: HelperOptions): Paginated<ApplicationSummary, ApplicationPage>;
+  /** One application with its form (masked by role), approval record, branches and `allowedActions`. */
+  get(id: string, options?: HelperOptions): Promise<HomesteadApplication>;
+  /**
+   * Registers (and by default submits) an application. An Idempotency-Key is generated for the call
+   * unless you pass one (the front-end form id is a good key), so retries never create a second record.
+   */
+  create(application: ApplicationCreate, options?: HelperOptions): Promise<ApplicationCreated>;
+  /**
+   * Takes one action (`{ action: 'joint-review', … }`); 409 when the current status does not allow
+   * it. Keyed like {@link create}, so a retried action is applied once.
+   */
+  act(id: string, action: ApplicationAction, options?: HelperOptions): Promise<ApplicationActionResult>;
+  /** The status timeline: stages, handlers, due dates, overdue flags, next step for the applicant. */
+  timeline(id: string, options?: HelperOptions): Promise<ProcessTimeline>;
+  /** Public progress lookup by tracking number and verification code; everything personal is masked. */
+  lookup(request: LookupRequest, options?: HelperOptions): Promise<ProcessTimeline>;
+  /** Whether a point is buildable (适建), restricted (限建) or prohibited (禁建) for a homestead. */
+  zoneCheck(point: QueryOf<operations['checkZone']>, options?: HelperOptions): Promise<ZoneCheckResult>;
+  /** Remaining homestead space per town or village of a region. */
+  zoneStats(query?: QueryOf<operations['getZoneStats']>, options?: HelperOptions): Promise<ZoneStats>;
+  /**
+   * Live status events of one application (SSE), resuming with Last-Event-ID after a drop. Stop
+   * with `break` or the signal: `client.approvals.watch(id, { signal: AbortSignal.timeout(60_000) })`.
+   */
+  watch(id: string, options?: WatchCallOptions): AsyncGenerator<ApplicationEvent, void, undefined>;
+}
+
+export function createApprovalsResource(client: CoreClient): ApprovalsResource {
+  return {
+    list(query = {}, options) {
+      return paginateCursor(async (cursor) => (await client.GET('/approvals/applications', { ...options, params: { query: { ...query, cursor } } })).data);
+    },
+    async get(id, options) {
+      return (await client.GET('/approvals/applications/{id}', { ...options, params: { path: { id } } })).data;
+    },
+    async create(application, options = {}) {
+      return (await client.POST('/approvals/applications', { ...options, idempotencyKey: options.idempotencyKey ?? true, body: application })).data;
+    },
+    async act(id, action, options = {}) {
+      const body: JsonBodyOf<operations['actOnApplication']> = action;
+      return (
+        await client.POST('/approvals/applications/{id}/actions', {
+          ...options,
+          idempotencyKey: options.idempotencyKey ?? true,
+          params: { path: { id } },
+          body,
+        })
+      ).data;
+    },
+    async timeline(id, options) {
+      return (await client.GET('/approvals/applications/{id}/timeline', { ...options, params: { path: { id } } })).data;
+    },
+    async lookup(request, options) {
+      return (await client.POST('/approvals/lookup', { ...options, body: request })).data;
+    },
+    async zoneCheck(point, options) {
+      return (await client.GET('/approvals/zone-check', { ...options, params: { query: point } })).data;
+    },
+    async zoneStats(query = {}, options) {
+      return (await client.GET('/approvals/zone-stats', { ...options, params: { query } })).data;
+    },
+    watch(id, options) {
+      return watchPath<ApplicationEvent>(client, `/approvals/applications/${encodeURIComponent(id)}/events`, options);
+    },
+  };
+}

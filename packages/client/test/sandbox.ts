@@ -1,0 +1,53 @@
+/**
+ * The real sandbox on loopback for client tests (packages/sandbox/test/harness.ts), plus what the
+ * tests observe it with: fault and effect counters, and a fetch that counts what actually left.
+ */
+import { startTestSandbox, type TestSandbox } from '../../sandbox/test/harness.js';
+
+export interface SandboxStats {
+  faults: Record<string, number>;
+  effects: Record<string, number>;
+  unimplemented: string[];
+}
+
+export interface ClientTestSandbox extends TestSandbox {
+  /** API root for `createClient({ baseUrl })`. */
+  baseUrl: string;
+  stats(): Promise<SandboxStats>;
+  /** Whether a service has implemented `operationId` yet (tests of missing ones are skipped). */
+  implements(operationId: string): boolean;
+}
+
+export async function startClientSandbox(overrides: Parameters<typeof startTestSandbox>[0] = {}): Promise<ClientTestSandbox> {
+  const sandbox = await startTestSandbox(overrides);
+  return Object.assign(sandbox, {
+    baseUrl: `${sandbox.url}/api/v1`,
+    async stats() {
+      const response = await fetch(`${sandbox.url}/__sandbox/stats`);
+      return (await response.json()) as SandboxStats;
+    },
+    implements(operationId: string) {
+      return !sandbox.unimplemented.includes(operationId);
+    },
+  });
+}
+
+/** A fetch that records each request it sends (method, URL, headers) before sending it for real. */
+export function recordingFetch(): { fetch: typeof fetch; sent: Request[] } {
+  const sent: Request[] = [];
+  return {
+    sent,
+    fetch: (input, init) => {
+      const request = new Request(input, init);
+      sent.push(request.clone());
+      return fetch(request);
+    },
+  };
+}
+
+/** A fault directive unique to one test, so keyed `times=N` counters never collide. */
+let faultSerial = 0;
+export function faultKey(label: string): string {
+  faultSerial += 1;
+  return `${label}-${process.pid}-${faultSerial}`;
+}

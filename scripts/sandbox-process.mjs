@@ -1,0 +1,62 @@
+/**
+ * Runs the sandbox in a child process for browser tests, end-to-end tests and benchmarks: a real
+ * server on a free loopback port, small seed and in-memory database unless told otherwise.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * @param {Record<string, string>} [env] extra CITYBRAIN_* settings
+ * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ */
+export function startSandboxProcess(env = {}) {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=citybrain-source', '--import', 'tsx', 'packages/sandbox/src/cli.ts'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        CITYBRAIN_REPO_ROOT: root,
+        CITYBRAIN_HOST: '127.0.0.1',
+        CITYBRAIN_PORT: '0',
+        CITYBRAIN_DB: ':memory:',
+        CITYBRAIN_SEED_SIZE: 'small',
+        CITYBRAIN_SIMULATE: 'off',
+        CITYBRAIN_CONTRACT_CHECK: 'on',
+        CITYBRAIN_LOG_LEVEL: 'warn',
+        ...env,
+      },
+    },
+  );
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  process.once('exit', () => child.kill('SIGTERM'));
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 120 s:\n${output}`)), 120_000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /running on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], stop });
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+      process.stderr.write(chunk);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+}
