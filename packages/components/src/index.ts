@@ -1,0 +1,68 @@
+/**
+ * @citybrain/components: importing this module registers every element
+ * (`defineElement` tolerates a second copy of the library on the page).
+ */
+import './provider/define.js';
+
+export { CbProvider } from './provider/provider.js';
+export {
+  clientContext,
+  clientOptionsFrom,
+  resolveClient,
+  providedClient,
+  standaloneClient,
+  ClientController,
+  type ClientOptions,
+  type ClientSettings,
+  type ClientSettingsResult,
+  type ProvidedClient,
+  type TokenSupplier,
+} from './provider/client-context.js';
+
+export { CityBrainElement, type EmitOptions } from './shared/city-brain-element.js';
+export { defineElement } from './shared/define-element.js';
+export { warnOnce, warnOnceFor } from './shared/warn-once.js';
+export type { CityBrainErrorDetail, CityBrainEventName, CityBrainEventDetail } from './shared/events.js';
+export {
+  baseStyles,
+  themeStyles,
+  elderlyModeStyles,
+  focusRingStyles,
+  themeTokens,
+  type ThemeToken,
+} from './shared/theme.js';
+export {
+  LoadController,
+  ConfigurationError,
+  describeError,
+  renderLoadStatus,
+  loadStatusStyles,
+  type LoadStatus,
+  type LoadTask,
+  type LoadControllerOptions,
+  type LoadStatusTexts,
+} from './shared/status.js';
+export {
+  getLocale,
+  setLocale,
+  matchLocale,
+  sourceLocale,
+  targetLocales,
+  supportedLocales,
+  type SupportedLocale,
+} from './shared/localization.js';
+export {
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatArea,
+  toShanghaiDate,
+  squareMetresToMu,
+  muToSquareMetres,
+  SHANGHAI_TIME_ZONE,
+  SQUARE_METRES_PER_MU,
+  EMPTY_VALUE,
+  type AreaFormatOptions,
+  type AreaUnit,
+  type DateInput,
+} from './shared/format.js';

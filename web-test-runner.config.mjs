@@ -1,0 +1,120 @@
+// Browser tests of @citybrain/components in Debian's Chromium (no browser download).
+// Run from the repository root: npx wtr --config web-test-runner.config.mjs
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { startSandboxProcess } from './scripts/sandbox-process.mjs';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+function findChromium() {
+  const candidates = [
+    process.env.CHROME_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/snap/bin/chromium',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  ];
+  const found = candidates.find((path) => path && existsSync(path));
+  if (!found) {
+    throw new Error('No Chromium found: install it (apt-get install chromium) or set CHROME_PATH.');
+  }
+  return found;
+}
+
+// --use-angle/--enable-unsafe-swiftshader: headless Chromium gives no software WebGL
+// context without them (map tests would fail silently). The networking flags stop
+// Chromium from calling home, which the closed network refuses noisily.
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-dev-shm-usage',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// Tests import the client from its TypeScript sources, so they never run against a stale
+// or missing build of packages/client.
+const workspaceSources = {
+  name: 'citybrain-workspace-sources',
+  resolveImport({ source }) {
+    if (source === '@citybrain/client') return '/packages/client/src/index.ts';
+    return undefined;
+  },
+};
+
+// `executeServerCommand('emulate-media-features', [{ name: 'forced-colors', value: 'active' }])`:
+// any CSS media feature (prefers-contrast, forced-colors…), which WTR's own emulateMedia
+// command does not cover for the Chrome launcher (puppeteer accepts only a fixed list),
+// so this speaks CDP directly. An empty list resets them.
+const devToolsSessions = new WeakMap();
+const emulateMediaFeatures = {
+  name: 'emulate-media-features',
+  async executeCommand({ command, payload, session }) {
+    if (command !== 'emulate-media-features') return undefined;
+    const page = session.browser.getPage(session.id);
+    let devTools = devToolsSessions.get(page);
+    if (!devTools) {
+      devTools = await page.createCDPSession();
+      devToolsSessions.set(page, devTools);
+    }
+    await devTools.send('Emulation.setEmulatedMedia', { features: payload });
+    return true;
+  },
+};
+
+// @lit-labs/virtualizer and maplibre raise a benign "ResizeObserver loop" error that
+// Mocha would count as a failure; drop it before anything else can see it.
+const resizeObserverFilter = `<script>
+  window.addEventListener('error', (event) => {
+    if (String(event.message).includes('ResizeObserver loop')) {
+      event.stopImmediatePropagation();
+      event.preventDefault();
+    }
+  }, true);
+</script>`;
+
+// Elements talk to a real sandbox (small seed, in-memory database) on loopback, not to mocks; the
+// page learns its URL from window.CITYBRAIN_SANDBOX_URL (packages/components/test-support/sandbox.ts).
+let sandbox;
+const sandboxServer = {
+  name: 'citybrain-sandbox',
+  async serverStart() {
+    sandbox = await startSandboxProcess();
+  },
+  async serverStop() {
+    await sandbox?.stop();
+  },
+};
+
+export default {
+  rootDir: root,
+  files: ['packages/components/src/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser'] },
+  plugins: [
+    sandboxServer,
+    workspaceSources,
+    emulateMediaFeatures,
+    // esbuild reads this file raw (it does not follow `extends`), so point it at the
+    // base config, which itself sets experimentalDecorators/useDefineForClassFields.
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('./tsconfig.base.json', import.meta.url)) }),
+  ],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: findChromium(), headless: true, args: chromiumArgs } })],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+<html lang="zh-CN">
+  <head>${resizeObserverFilter}<script>window.CITYBRAIN_SANDBOX_URL = ${JSON.stringify(sandbox?.url ?? '')};</script></head>
+  <body>
+    <script type="module" src="${testFramework}"></script>
+  </body>
+</html>`,
+  testFramework: { config: { timeout: 20000 } },
+  concurrency: 1,
+  coverageConfig: { include: ['packages/components/src/**'], exclude: ['**/*.test.ts', '**/generated/**'] },
+};
