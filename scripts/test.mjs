@@ -55,6 +55,7 @@ const stages = [
   },
   { name: 'generated types', command: 'node', args: ['scripts/generate-types.mjs', '--check'] },
   { name: 'type check', command: 'npx', args: ['tsc', '-p', 'tsconfig.check.json', '--pretty'] },
+  { name: 'locales', command: 'npm', args: ['run', '--silent', 'check:locales', '-w', '@citybrain/components'] },
   {
     name: 'node tests',
     command: 'node',
@@ -77,6 +78,12 @@ const stages = [
       return { passed: Number(counts[1]), failed: Number(counts[2]) + (code !== 0 && counts[2] === '0' ? 1 : 0) };
     },
   },
+  {
+    name: 'storybook build',
+    command: 'npm',
+    args: ['run', '--silent', 'build-storybook'],
+    env: { STORYBOOK_DISABLE_TELEMETRY: '1' },
+  },
 ];
 
 let passed = 0;
@@ -91,7 +98,7 @@ for (const stage of stages) {
     console.error(INSTALL_HINT);
     result = { passed: 0, failed: 1 };
   } else {
-    const { code, output } = await run(stage.command, stage.args);
+    const { code, output } = await run(stage.command, stage.args, stage.env);
     result = stage.parse ? stage.parse(code, output) : code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
   }
   passed += result.passed;
