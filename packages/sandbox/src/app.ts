@@ -65,13 +65,17 @@ function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemE
     .send(problem.toBody(req.url.split('?')[0], String(req.id)));
 }
 
-function seedIfEmpty(db: Db, services: SandboxService[], config: SandboxConfig, clock: Clock, workdays: WorkdayCalendar, log: (m: string) => void) {
+/**
+ * Seeds each service once, in its own transaction. The mark is per service, so a database made by
+ * an older sandbox gets the tables of services added since, without touching the data it has.
+ */
+function seedMissing(db: Db, services: SandboxService[], config: SandboxConfig, clock: Clock, workdays: WorkdayCalendar, log: (m: string) => void) {
   for (const service of services) service.migrate(db);
-  if (getMeta(db, 'seeded_at')) return;
-  const started = Date.now();
   for (const service of services) {
-    const serviceStarted = Date.now();
-    db.transaction(() =>
+    const mark = `seeded:${service.name}`;
+    if (getMeta(db, mark)) continue;
+    const started = Date.now();
+    db.transaction(() => {
       service.seed(db, {
         seed: config.seed,
         size: config.seedSize,
@@ -79,14 +83,13 @@ function seedIfEmpty(db: Db, services: SandboxService[], config: SandboxConfig, 
         clock,
         workdays,
         log,
-      }),
-    )();
-    log(`seeded ${service.name} in ${Date.now() - serviceStarted} ms`);
+      });
+      setMeta(db, mark, clock.now().toISOString());
+    })();
+    log(`seeded ${service.name} (${config.seedSize}) in ${Date.now() - started} ms`);
   }
   setMeta(db, 'seed', config.seed);
   setMeta(db, 'seed_size', config.seedSize);
-  setMeta(db, 'seeded_at', clock.now().toISOString());
-  log(`database seeded (${config.seedSize}) in ${Date.now() - started} ms`);
 }
 
 export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
@@ -108,7 +111,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   const events = new EventBus();
   const services = createServices();
   const log = (message: string) => app.log.info(message);
-  seedIfEmpty(db, services, config, clock, workdays, log);
+  seedMissing(db, services, config, clock, workdays, log);
 
   let secret = getMeta(db, 'token_secret');
   if (!secret) setMeta(db, 'token_secret', (secret = randomBytes(32).toString('hex')));

@@ -1,0 +1,313 @@
+/**
+ * The homestead approval service (openapi/approvals.yaml): applications through the homestead
+ * process, their timeline and event stream, the public lookup, the zone check and the remaining
+ * buildable space. The process itself is declared in @citybrain/fixtures and shared with the fixtures.
+ */
+import { randomInt } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import {
+  bboxOf,
+  createHomesteadRecord,
+  createRng,
+  definitionDocument,
+  findVillage,
+  formatTrackingNo,
+  generateApplications,
+  nextHomesteadMove,
+  pointInGeometry,
+  randomPointIn,
+  regionAt,
+  shanghaiDate,
+  validateHomesteadInput,
+  type Areal,
+  type HomesteadInput,
+  type Rng,
+} from '@citybrain/fixtures';
+import type { SandboxService, ServiceContext } from '../../context.js';
+import type { Db } from '../../db.js';
+import { requirePermission, scopeRegion } from '../../auth.js';
+import { badRequest, forbidden, notFound, tooManyRequests, unprocessable } from '../../problems.js';
+import { withIdempotency } from '../../idempotency.js';
+import {
+  actionEndpoint,
+  actorOf,
+  appendEvents,
+  calendarOf,
+  migrateProcessEvents,
+  publishEvents,
+  setNextLink,
+  simulate,
+  streamEvents,
+} from './process-runtime.js';
+import {
+  applicationStore,
+  homesteadProcess,
+  listApplications,
+  migrateApplications,
+  nextTrackingSequence,
+  verificationHash,
+  verificationMatches,
+  type ApplicationQuery,
+} from './store.js';
+import { applicationDetail, applicationSummary, applicationTimeline, auditUnmaskedRead, publicTimeline } from './present.js';
+import { checkZone, zoneStats } from './zones.js';
+
+const missingApplication = (id: string) => (): never => {
+  throw notFound(`申请 ${id} 不存在`);
+};
+
+function loadVisible(req: FastifyRequest, ctx: ServiceContext, id: string) {
+  return applicationStore.load(ctx.db, id, scopeRegion(req)) ?? missingApplication(id)();
+}
+
+// ----------------------------------------------------------------------------------- the public lookup's rate limit
+
+const LOOKUP_WINDOW_MS = 15 * 60_000;
+const FAILURES_PER_TRACKING_NO = 5;
+const FAILURES_PER_CLIENT = 20;
+
+/** Failed lookups per tracking number and per client address, within a sliding window, per sandbox. */
+class LookupLimiter {
+  private readonly failures = new Map<string, number[]>();
+
+  private recent(key: string, now: number): number[] {
+    const list = (this.failures.get(key) ?? []).filter((t) => now - t < LOOKUP_WINDOW_MS);
+    this.failures.set(key, list);
+    return list;
+  }
+
+  /** Seconds to wait when a key has used up its failures, else 0. */
+  retryAfter(keys: [string, number][], now: number): number {
+    let wait = 0;
+    for (const [key, limit] of keys) {
+      const list = this.recent(key, now);
+      if (list.length >= limit) wait = Math.max(wait, Math.ceil((list[0]! + LOOKUP_WINDOW_MS - now) / 1000));
+    }
+    return wait;
+  }
+
+  fail(keys: string[], now: number): void {
+    for (const key of keys) this.recent(key, now).push(now);
+  }
+
+  forget(key: string): void {
+    this.failures.delete(key);
+  }
+}
+
+const limiters = new WeakMap<Db, LookupLimiter>();
+const limiterOf = (db: Db) => {
+  let limiter = limiters.get(db);
+  if (!limiter) limiters.set(db, (limiter = new LookupLimiter()));
+  return limiter;
+};
+
+// ----------------------------------------------------------------------------------- seeding
+
+/** Houses go on buildable land of the village when the GIS zones are there, else anywhere in the village. */
+function buildableLocator(db: Db): (rng: Rng, villageCode: string) => [number, number] {
+  const hasZones = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'zones'").get();
+  const byVillage = new Map<string, Areal[]>();
+  if (hasZones) {
+    for (const row of db.prepare("SELECT village_code, geometry FROM zones WHERE zone_type = 'buildable'").all() as { village_code: string; geometry: string }[]) {
+      const list = byVillage.get(row.village_code) ?? [];
+      list.push(JSON.parse(row.geometry) as Areal);
+      byVillage.set(row.village_code, list);
+    }
+  }
+  return (rng, villageCode) => {
+    const zones = byVillage.get(villageCode);
+    if (zones?.length) {
+      const zone = rng.pick(zones);
+      const [minLon, minLat, maxLon, maxLat] = bboxOf(zone);
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const point: [number, number] = [rng.float(minLon, maxLon), rng.float(minLat, maxLat)];
+        if (pointInGeometry(point, zone)) return point;
+      }
+    }
+    return randomPointIn(rng, villageCode);
+  };
+}
+
+// ----------------------------------------------------------------------------------- the service
+
+export const approvalsService: SandboxService = {
+  name: 'approvals',
+  migrate(db) {
+    migrateProcessEvents(db);
+    migrateApplications(db);
+  },
+  seed(db, seed) {
+    const generated = generateApplications({
+      size: seed.size,
+      seed: seed.seed,
+      now: seed.clock.now(),
+      calendar: calendarOf(seed.workdays),
+      process: homesteadProcess,
+      locate: buildableLocator(db),
+    });
+    for (const { record, verificationCode } of generated) {
+      applicationStore.save(db, record, { verificationHash: verificationHash(record.trackingNo, verificationCode) });
+    }
+    // Events go in time order, so that event ids (the SSE ids) also read chronologically.
+    const events = generated
+      .flatMap(({ record, events: list }) => list.map((event) => ({ id: record.id, event })))
+      .sort((a, b) => a.event.at.localeCompare(b.event.at));
+    for (const { id, event } of events) appendEvents(db, 'homestead', id, [event]);
+    seed.log(`approvals: ${generated.length} homestead applications, ${events.length} events`);
+  },
+  handlers: {
+    listProcessDefinitions(req) {
+      requirePermission(req, 'approvals:read');
+      return {
+        items: [{
+          key: homesteadProcess.key,
+          kind: homesteadProcess.kind,
+          version: homesteadProcess.version,
+          name: homesteadProcess.name,
+          totalWorkingDaysLimit: homesteadProcess.totalWorkingDaysLimit,
+          stageCount: homesteadProcess.stages.length,
+        }],
+      };
+    },
+    getProcessDefinition(req) {
+      requirePermission(req, 'approvals:read');
+      const { key } = req.params as { key: string };
+      if (key !== homesteadProcess.key) throw notFound(`流程 ${key} 不存在`);
+      return definitionDocument(homesteadProcess);
+    },
+    createApplication(req, reply, ctx) {
+      requirePermission(req, 'approvals:create');
+      const input = req.body as HomesteadInput;
+      const scope = scopeRegion(req);
+      if (findVillage(input.villageCode) && !input.villageCode.startsWith(scope)) {
+        throw forbidden(`村（居）${input.villageCode} 不在调用方范围 ${scope} 内`);
+      }
+      const now = ctx.clock.now();
+      const problems = validateHomesteadInput(input, homesteadProcess.homestead, shanghaiDate(now));
+      if (problems.length) throw badRequest(problems.map((p) => `${p.name} ${p.reason}`).join('; '), problems);
+      const place = regionAt(input.location as [number, number]);
+      if (!place.town) throw unprocessable('拟建位置不在南海区范围内', 'outside-district', [{ name: 'body/location', reason: '点位不在南海区内' }]);
+      if (place.village?.code !== input.villageCode) {
+        throw unprocessable(`拟建位置不在所选村（居）${findVillage(input.villageCode)!.name}范围内`, 'outside-village', [{ name: 'body/location', reason: '点位不在所选村居内' }]);
+      }
+      let created: { id: string; events: ReturnType<typeof appendEvents> } | null = null;
+      const response = withIdempotency(req, reply, ctx, 'approvals.create', () => {
+        const village = findVillage(input.villageCode)!;
+        const year = Number(shanghaiDate(now).slice(0, 4));
+        const trackingNo = formatTrackingNo(village.townCode, year, nextTrackingSequence(ctx.db, village.townCode, year));
+        const verificationCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        const { record, events } = createHomesteadRecord(homesteadProcess, input, {
+          id: trackingNo, trackingNo, actor: actorOf(req.principal), at: now, calendar: calendarOf(ctx.workdays),
+        });
+        applicationStore.save(ctx.db, record, { verificationHash: verificationHash(trackingNo, verificationCode) });
+        created = { id: record.id, events: appendEvents(ctx.db, 'homestead', record.id, events) };
+        reply.header('location', `/api/v1/approvals/applications/${record.id}`);
+        return {
+          status: 201,
+          body: {
+            id: record.id,
+            trackingNo,
+            verificationCode,
+            status: record.process.status,
+            stage: record.process.stage,
+            submittedAt: record.submittedAt,
+            totalDueAt: record.process.total?.dueAt ?? null,
+          },
+        };
+      });
+      const done = created as { id: string; events: ReturnType<typeof appendEvents> } | null;
+      if (done) publishEvents(ctx, 'homestead', done.id, done.events);
+      return response;
+    },
+    listApplications(req, reply, ctx) {
+      requirePermission(req, 'approvals:read');
+      const query = req.query as ApplicationQuery;
+      const scope = scopeRegion(req);
+      for (const [name, code] of [['townCode', query.townCode], ['villageCode', query.villageCode]] as const) {
+        if (code && !code.startsWith(scope) && !scope.startsWith(code)) throw forbidden(`${name} ${code} 不在调用方范围 ${scope} 内`);
+      }
+      const now = ctx.clock.now();
+      const page = listApplications(ctx.db, scope, query, now);
+      setNextLink(req, reply, page.nextCursor);
+      auditUnmaskedRead(req, ctx, `approvals:list:${scope}`);
+      return {
+        items: page.records.map((record) => applicationSummary(record, req.principal.role, now)),
+        page: { limit: page.limit, nextCursor: page.nextCursor, total: page.total, totalExact: true },
+      };
+    },
+    getApplication(req, _reply, ctx) {
+      requirePermission(req, 'approvals:read');
+      const { id } = req.params as { id: string };
+      const record = loadVisible(req, ctx, id);
+      auditUnmaskedRead(req, ctx, id);
+      return applicationDetail(record, req, ctx);
+    },
+    actOnApplication(req, reply, ctx) {
+      requirePermission(req, 'approvals:act');
+      const { id } = req.params as { id: string };
+      const scope = scopeRegion(req);
+      loadVisible(req, ctx, id);
+      return actionEndpoint(req, reply, ctx, applicationStore, {
+        id,
+        scope,
+        present: (record) => applicationDetail(record, req, ctx),
+        onMissing: missingApplication(id),
+      });
+    },
+    getApplicationTimeline(req, _reply, ctx) {
+      requirePermission(req, 'approvals:read');
+      const { id } = req.params as { id: string };
+      const record = loadVisible(req, ctx, id);
+      auditUnmaskedRead(req, ctx, id);
+      return applicationTimeline(record, req.principal.role, ctx);
+    },
+    streamApplicationEvents(req, reply, ctx) {
+      requirePermission(req, 'approvals:read');
+      const { id } = req.params as { id: string };
+      loadVisible(req, ctx, id);
+      return streamEvents(req, reply, ctx, 'homestead', id);
+    },
+    lookupApplication(req, _reply, ctx) {
+      const { trackingNo, verificationCode } = req.body as { trackingNo: string; verificationCode: string };
+      const limiter = limiterOf(ctx.db);
+      const now = ctx.clock.now().getTime();
+      const keys: [string, number][] = [[`no:${trackingNo}`, FAILURES_PER_TRACKING_NO], [`ip:${req.ip}`, FAILURES_PER_CLIENT]];
+      const wait = limiter.retryAfter(keys, now);
+      if (wait > 0) throw tooManyRequests(wait, '查询失败次数过多，请稍后再试');
+      const row = ctx.db
+        .prepare('SELECT id, verification_hash FROM homestead_applications WHERE tracking_no = ?')
+        .get(trackingNo) as { id: string; verification_hash: string } | undefined;
+      // A wrong code looks exactly like an unknown tracking number, so the lookup cannot probe numbers.
+      if (!row || !verificationMatches(row.verification_hash, trackingNo, verificationCode)) {
+        limiter.fail(keys.map(([key]) => key), now);
+        throw notFound('未找到该申请，请核对申请编号和查询码');
+      }
+      limiter.forget(`no:${trackingNo}`);
+      return publicTimeline(applicationStore.load(ctx.db, row.id, '')!, ctx);
+    },
+    checkZone(req, _reply, ctx) {
+      const { lon, lat } = req.query as { lon: number; lat: number };
+      return checkZone(ctx.db, lon, lat, ctx.clock.now());
+    },
+    getZoneStats(req, _reply, ctx) {
+      const { regionCode } = req.query as { regionCode?: string };
+      return zoneStats(ctx.db, scopeRegion(req, regionCode), ctx.clock.now());
+    },
+  },
+  start(ctx) {
+    // The simulation is live behaviour, not seed data: a fresh stream on every start.
+    const simulationRng = createRng(`homestead-simulation:${Date.now()}`);
+    return simulate(
+      ctx,
+      applicationStore,
+      (db, count) => (db.prepare(
+        "SELECT id FROM homestead_applications WHERE status NOT IN ('REGISTERED', 'REJECTED', 'WITHDRAWN', 'DRAFT') ORDER BY random() LIMIT ?",
+      ).all(count) as { id: string }[]).map((r) => r.id),
+      (record) => {
+        const move = nextHomesteadMove(record, simulationRng, calendarOf(ctx.workdays));
+        return move ? { actor: move.actor, body: move.body(ctx.clock.now()) } : null;
+      },
+    );
+  },
+};

@@ -1,0 +1,185 @@
+/**
+ * Homestead records as the API shows them to one caller: personal fields masked by role
+ * (docs/sandbox-conventions.md), the parallel branches and the approval documents spelled out,
+ * and the timeline of the shared ProcessTimeline shape.
+ */
+import type { FastifyRequest } from 'fastify';
+import {
+  allowedActions,
+  clockNow,
+  dueColumns,
+  findTown,
+  findVillage,
+  latestStep,
+  type HomesteadRecord,
+} from '@citybrain/fixtures';
+import { maskName, maskPersonalValue } from '../../masking.js';
+import type { Role } from '../../auth.js';
+import type { ServiceContext } from '../../context.js';
+import { actorOf, buildTimeline, calendarOf, maskingInfo, readsUnmasked, statusLabelOf } from './process-runtime.js';
+import { applicationStore, homesteadProcess } from './store.js';
+
+const PERSONAL_FIELDS = [
+  { field: 'applicantIdNumber', kind: 'idNumber' },
+  { field: 'applicantPhone', kind: 'phone' },
+  { field: 'form.jcxx.sfzh', kind: 'idNumber' },
+  { field: 'form.jcxx.lxdh', kind: 'phone' },
+  { field: 'form.jcxx.hksz', kind: 'address' },
+  { field: 'form.jtcy.sfzh', kind: 'idNumber' },
+  { field: 'form.jtcy.hkszd', kind: 'address' },
+] as const;
+
+function overdueNow(record: HomesteadRecord, now: Date): boolean {
+  const due = dueColumns(record.process);
+  const at = clockNow(record.process, now).toISOString();
+  return Boolean((due.dueAt && due.dueAt < at) || (due.totalDueAt && due.totalDueAt < at));
+}
+
+export function applicationSummary(record: HomesteadRecord, role: Role, now: Date) {
+  const due = dueColumns(record.process);
+  const status = record.process.status;
+  const overdue = overdueNow(record, now);
+  return {
+    id: record.id,
+    trackingNo: record.trackingNo,
+    status,
+    stage: record.process.stage,
+    statusLabel: statusLabelOf(homesteadProcess, status),
+    townCode: record.townCode,
+    townName: findTown(record.townCode)?.name ?? '',
+    villageCode: record.villageCode,
+    villageName: findVillage(record.villageCode)?.name ?? '',
+    applicantName: maskPersonalValue(role, 'name', record.form.jcxx.xm) ?? '',
+    applicantIdNumber: maskPersonalValue(role, 'idNumber', record.form.jcxx.sfzh),
+    applicantPhone: maskPersonalValue(role, 'phone', record.form.jcxx.lxdh),
+    areaSqm: record.form.nzjdqk.zjdmj,
+    buildType: record.form.nzjdqk.jflx,
+    submittedAt: record.submittedAt,
+    updatedAt: record.updatedAt,
+    stageDueAt: due.dueAt,
+    totalDueAt: due.totalDueAt,
+    overdue,
+    flags: {
+      returned: status === 'RETURNED',
+      suspended: status === 'SUSPENDED',
+      withdrawn: status === 'WITHDRAWN',
+      rejected: status === 'REJECTED',
+      overdue,
+      returnCount: record.data.returnCount,
+    },
+  };
+}
+
+/** The parallel branches of the joint review and of the completion acceptance, as they stand. */
+function reviewBranches(record: HomesteadRecord) {
+  const phases = [['JOINT_REVIEW', 'joint'], ['COMPLETION_ACCEPTANCE', 'acceptance']] as const;
+  return phases.flatMap(([stageKey, phase]) => {
+    const stage = homesteadProcess.stages.find((s) => s.key === stageKey)!;
+    return stage.branches.flatMap((branch) => {
+      const step = latestStep(record.process, stageKey, branch.key);
+      if (!step) return [];
+      return [{
+        branch: branch.key, phase, state: step.state, decision: step.decision, deptCode: step.handler.deptCode, deptName: step.handler.deptName,
+        opinion: step.opinion, startedAt: step.startedAt, dueAt: step.dueAt, doneAt: step.doneAt,
+      }];
+    });
+  });
+}
+
+export function applicationDetail(record: HomesteadRecord, req: FastifyRequest, ctx: ServiceContext) {
+  const role = req.principal.role;
+  const now = ctx.clock.now();
+  const form = record.form;
+  const mask = (kind: 'name' | 'idNumber' | 'phone' | 'address', value: string) => maskPersonalValue(role, kind, value) ?? '';
+  return {
+    ...applicationSummary(record, role, now),
+    groupName: record.groupName,
+    location: record.location,
+    createdAt: record.createdAt,
+    version: record.process.version,
+    form: {
+      jcxx: { ...form.jcxx, xm: mask('name', form.jcxx.xm), lxdh: mask('phone', form.jcxx.lxdh), sfzh: mask('idNumber', form.jcxx.sfzh), hksz: mask('address', form.jcxx.hksz) },
+      jtcy: form.jtcy.map((m) => ({ ...m, xm: mask('name', m.xm), sfzh: mask('idNumber', m.sfzh), hkszd: mask('address', m.hkszd) })),
+      xzjxqk: form.xzjxqk,
+      nzjdqk: form.nzjdqk,
+      qt: { ...form.qt, sqr: mask('name', form.qt.sqr) },
+    },
+    attachments: record.attachments,
+    jointReview: reviewBranches(record),
+    siteVisits: record.data.siteVisits,
+    approval: record.data.approval,
+    returned: record.process.returned
+      ? { ...record.process.returned, overdue: record.process.returned.deadline ? now.toISOString() > record.process.returned.deadline : false }
+      : null,
+    rejection: record.process.rejection,
+    sideState: record.process.sideState,
+    allowedActions: allowedActions(homesteadProcess, record, actorOf(req.principal), now, calendarOf(ctx.workdays)),
+    masking: maskingInfo(role, [...PERSONAL_FIELDS]),
+  };
+}
+
+/** Reads of unmasked ID numbers are audited (the district sees them in full). */
+export function auditUnmaskedRead(req: FastifyRequest, ctx: ServiceContext, target: string): void {
+  if (readsUnmasked(req.principal.role)) {
+    ctx.audit(req, 'read-unmasked', target, ['applicantIdNumber', 'applicantPhone', 'form.jcxx.sfzh', 'form.jtcy.sfzh']);
+  }
+}
+
+function completionOf(record: HomesteadRecord) {
+  const approval = record.data.approval;
+  if (!approval) return null;
+  return {
+    approvalNo: approval.approvalNo,
+    planningPermitNo: approval.planningPermitNo,
+    registrationNo: approval.registrationNo,
+    approvedAreaSqm: approval.approvedAreaSqm,
+    approvedAt: approval.approvedAt,
+    acceptedAt: approval.acceptedAt,
+    registeredAt: approval.registeredAt,
+  };
+}
+
+function timelineRegion(record: HomesteadRecord) {
+  return {
+    code: record.villageCode,
+    name: findVillage(record.villageCode)?.name ?? record.villageCode,
+    townCode: record.townCode,
+    townName: findTown(record.townCode)?.name ?? null,
+  };
+}
+
+/** The timeline for a signed-in caller: the applicant masked by role. */
+export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: ServiceContext) {
+  const name = maskPersonalValue(role, 'name', record.form.jcxx.xm);
+  const applicant = {
+    name,
+    idNumber: maskPersonalValue(role, 'idNumber', record.form.jcxx.sfzh),
+    phone: maskPersonalValue(role, 'phone', record.form.jcxx.lxdh),
+    masked: role !== 'district',
+  };
+  return buildTimeline(ctx, applicationStore, record, {
+    referenceNo: record.trackingNo,
+    title: { zh: `${name} 宅基地和建房（规划许可）申请`, en: `Homestead application of ${name}` },
+    region: timelineRegion(record),
+    applicant,
+    completion: completionOf(record),
+    masking: maskingInfo(role, [
+      { field: 'applicant.idNumber', kind: 'idNumber' },
+      { field: 'applicant.phone', kind: 'phone' },
+    ]),
+  });
+}
+
+/** The timeline of the public lookup: nothing personal, no officials' names, whatever the caller. */
+export function publicTimeline(record: HomesteadRecord, ctx: ServiceContext) {
+  const name = maskName(record.form.jcxx.xm) ?? '';
+  return buildTimeline(ctx, applicationStore, record, {
+    referenceNo: record.trackingNo,
+    title: { zh: `${name} 宅基地和建房（规划许可）申请`, en: `Homestead application of ${name}` },
+    region: timelineRegion(record),
+    applicant: { name, idNumber: null, phone: null, masked: true },
+    completion: completionOf(record),
+    masking: { masked: true, fields: ['applicant.name', 'applicant.idNumber', 'applicant.phone', 'events.actor.name'], reason: 'public-lookup' },
+    anonymiseActors: true,
+  });
+}
