@@ -166,7 +166,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
 
   await app.register(cors, {
     origin: config.corsOrigins,
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Link', 'Idempotent-Replayed', 'Content-Disposition', 'X-Total-Count'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Link', 'Idempotent-Replayed', 'Content-Disposition', 'X-Total-Count', 'X-Masked-Columns'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Idempotency-Key', 'X-Region-Code', 'X-Request-Id',
       'Last-Event-ID', 'X-Sandbox-Fault', 'X-Ca-Key', 'X-Ca-Signature', 'X-Ca-Timestamp', 'X-Ca-Nonce',
       'X-Ca-Signature-Method', 'X-Ca-Signature-Headers'],

@@ -160,8 +160,8 @@ export function scopeRegion(req: FastifyRequest, requested?: string | null): str
     if (!/^\d{6}(\d{3}(\d{3})?)?$/.test(narrower)) {
       throw badRequest(`区划代码 ${narrower} 格式错误`, [{ name: 'header/x-region-code', reason: '应为 6、9 或 12 位数字' }]);
     }
-    if (narrower.startsWith(scope)) scope = narrower;
-    else if (!scope.startsWith(narrower)) throw forbidden(`区域 ${narrower} 不在调用方范围 ${scope} 内`);
+    if (!narrower.startsWith(scope)) throw forbidden(`区域 ${narrower} 不在调用方范围 ${scope} 内`);
+    scope = narrower;
   }
   return scope;
 }

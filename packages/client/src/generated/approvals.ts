@@ -173,7 +173,7 @@ export interface paths {
          *     `event: status` and `data:` with one `TimelineEvent` as JSON. On connect the server first replays the
          *     events after `Last-Event-ID` (header, sent by `EventSource` on reconnect) or the `lastEventId` query
          *     parameter (for the first connection), then streams new ones. Without either, only new events are sent.
-         *     A comment line (`: ping`) keeps the connection alive every 15 seconds.
+         *     A comment line (`: keep-alive`) keeps idle connections open every 15 seconds.
          */
         get: operations["streamApplicationEvents"];
         put?: never;
@@ -645,7 +645,8 @@ export interface components {
             id: string;
             trackingNo: string;
             status: components["schemas"]["ApplicationStatus"];
-            stage: components["schemas"]["HomesteadStageKey"];
+            /** @description The active stage (kept through RETURNED and SUSPENDED); null once the application has ended */
+            stage: components["schemas"]["HomesteadStageKey"] | null;
             statusLabel: components["schemas"]["LocalizedText"];
             townCode: string;
             townName: string;
@@ -1048,7 +1049,7 @@ export interface components {
             reason: string;
             reasonCode?: string | null;
             requiredMaterials: string[];
-            requiredMaterialLabels?: string[];
+            requiredMaterialLabels: string[];
             /** Format: date-time */
             returnedAt: string;
             returnedBy: components["schemas"]["TimelineActor"];
@@ -1272,10 +1273,13 @@ export interface components {
             errors?: components["schemas"]["FieldError"][];
         };
         /**
-         * @description Department code
+         * @description Department code: AGRI 农业农村局, NATRES 自然资源局, HOUSING 住建局, FORESTRY 林业, WATER 水利局 / 供水,
+         *     POWER 供电局, TRANSPORT 交通运输局, TOWN 镇街, VILLAGE 村居, GROUP 村民小组, CITYMGMT 城管局, ECOENV 生态环境局,
+         *     MARKET 市场监管局, HEALTH 卫生健康局, EDU 教育局, HOTLINE 12345 热线, PSB 公安分局, CIVIL 民政局,
+         *     FIRE 消防救援大队, CULTURE 文化广电旅游体育局, DATA 政务服务数据管理局, ECON 经济促进局.
          * @enum {string}
          */
-        DepartmentCode: "AGRI" | "NATRES" | "HOUSING" | "FORESTRY" | "WATER" | "POWER" | "TRANSPORT" | "TOWN" | "VILLAGE" | "GROUP" | "CITYMGMT" | "ECOENV" | "MARKET" | "HEALTH" | "EDU" | "HOTLINE";
+        DepartmentCode: "AGRI" | "NATRES" | "HOUSING" | "FORESTRY" | "WATER" | "POWER" | "TRANSPORT" | "TOWN" | "VILLAGE" | "GROUP" | "CITYMGMT" | "ECOENV" | "MARKET" | "HEALTH" | "EDU" | "HOTLINE" | "PSB" | "CIVIL" | "FIRE" | "CULTURE" | "DATA" | "ECON";
         /** @description Cursor (keyset) pagination. Follow `nextCursor` until it is null. */
         PageInfo: {
             limit: number;
@@ -2484,7 +2488,7 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example retry: 3000
+                     * @example retry: 2000
                      *
                      *     id: 48213
                      *     event: status

@@ -206,10 +206,13 @@ export interface components {
             } | null;
         };
         /**
-         * @description Department code
+         * @description Department code: AGRI 农业农村局, NATRES 自然资源局, HOUSING 住建局, FORESTRY 林业, WATER 水利局 / 供水,
+         *     POWER 供电局, TRANSPORT 交通运输局, TOWN 镇街, VILLAGE 村居, GROUP 村民小组, CITYMGMT 城管局, ECOENV 生态环境局,
+         *     MARKET 市场监管局, HEALTH 卫生健康局, EDU 教育局, HOTLINE 12345 热线, PSB 公安分局, CIVIL 民政局,
+         *     FIRE 消防救援大队, CULTURE 文化广电旅游体育局, DATA 政务服务数据管理局, ECON 经济促进局.
          * @enum {string}
          */
-        DepartmentCode: "AGRI" | "NATRES" | "HOUSING" | "FORESTRY" | "WATER" | "POWER" | "TRANSPORT" | "TOWN" | "VILLAGE" | "GROUP" | "CITYMGMT" | "ECOENV" | "MARKET" | "HEALTH" | "EDU" | "HOTLINE";
+        DepartmentCode: "AGRI" | "NATRES" | "HOUSING" | "FORESTRY" | "WATER" | "POWER" | "TRANSPORT" | "TOWN" | "VILLAGE" | "GROUP" | "CITYMGMT" | "ECOENV" | "MARKET" | "HEALTH" | "EDU" | "HOTLINE" | "PSB" | "CIVIL" | "FIRE" | "CULTURE" | "DATA" | "ECON";
         Department: {
             code: components["schemas"]["DepartmentCode"];
             /** @description e.g. 南海区农业农村局 */

@@ -223,17 +223,8 @@ export interface components {
          * @example natural-resources
          */
         ThemeCode: string;
-        /**
-         * @description Code of the department owning a dataset. A superset of the service departments of
-         *     `common.yaml#/components/schemas/DepartmentCode`: MARKET 市场监管局, PSB 公安分局, NATRES 自然资源局,
-         *     AGRI 农业农村局, POWER 供电局, WATER 水利局 / 供水, EDU 教育局, HEALTH 卫生健康局, CIVIL 民政局,
-         *     FIRE 消防救援大队, CULTURE 文化广电旅游体育局, ECOENV 生态环境局, HOTLINE 12345 热线, HOUSING 住建局,
-         *     CITYMGMT 城管局, DATA 政务服务数据管理局, ECON 经济促进局.
-         * @enum {string}
-         */
-        DataDepartmentCode: "MARKET" | "PSB" | "NATRES" | "AGRI" | "POWER" | "WATER" | "EDU" | "HEALTH" | "CIVIL" | "FIRE" | "CULTURE" | "ECOENV" | "HOTLINE" | "HOUSING" | "CITYMGMT" | "DATA" | "ECON";
         DataDepartment: {
-            code: components["schemas"]["DataDepartmentCode"];
+            code: components["schemas"]["DepartmentCode"];
             /** @description e.g. 佛山市南海区市场监督管理局 */
             name: string;
         };
@@ -394,7 +385,7 @@ export interface components {
         DatasetRowsPage: {
             datasetId: components["schemas"]["DatasetId"];
             regionScope: components["schemas"]["RegionCode"];
-            /** @description The effective sort, primary key last (`-` prefix for descending) */
+            /** @description The effective sort, primary key last (`-` prefix for descending), e.g. `['-registeredCapital', '-uscc']` */
             sort: string[];
             /** @description The columns of each item, in order */
             columns: string[];
@@ -417,6 +408,14 @@ export interface components {
              */
             method: "count" | "stats" | "sample";
         };
+        /**
+         * @description Department code: AGRI 农业农村局, NATRES 自然资源局, HOUSING 住建局, FORESTRY 林业, WATER 水利局 / 供水,
+         *     POWER 供电局, TRANSPORT 交通运输局, TOWN 镇街, VILLAGE 村居, GROUP 村民小组, CITYMGMT 城管局, ECOENV 生态环境局,
+         *     MARKET 市场监管局, HEALTH 卫生健康局, EDU 教育局, HOTLINE 12345 热线, PSB 公安分局, CIVIL 民政局,
+         *     FIRE 消防救援大队, CULTURE 文化广电旅游体育局, DATA 政务服务数据管理局, ECON 经济促进局.
+         * @enum {string}
+         */
+        DepartmentCode: "AGRI" | "NATRES" | "HOUSING" | "FORESTRY" | "WATER" | "POWER" | "TRANSPORT" | "TOWN" | "VILLAGE" | "GROUP" | "CITYMGMT" | "ECOENV" | "MARKET" | "HEALTH" | "EDU" | "HOTLINE" | "PSB" | "CIVIL" | "FIRE" | "CULTURE" | "DATA" | "ECON";
         /**
          * @description GB/T 2260 county code (6 digits), statistical town code (9) or village code (12).
          * @example 440605
@@ -599,13 +598,15 @@ export interface components {
         /**
          * @description Comma-separated sortable column names, each optionally prefixed by `-` for descending, e.g.
          *     `-registeredCapital,companyName`. Default: the dataset's `defaultSort`. The primary key is always
-         *     appended as the final tie-breaker. At most 5 columns. Nulls sort first ascending and last descending.
+         *     appended as the final tie-breaker, in the direction of the last sort column. At most 5 columns. Nulls
+         *     sort first ascending and last descending. Columns masked for the caller cannot be sorted on.
          * @example -registeredCapital,companyName
          */
         Sort: string;
         /**
          * @description One condition per `filter` parameter, `column:operator:value` (see the API description for the
-         *     operators); repeat the parameter for more conditions, which combine with AND. At most 20.
+         *     operators); repeat the parameter for more conditions, which combine with AND. At most 20. Columns
+         *     masked for the caller cannot be filtered on (400).
          *     Example: `filter=status:eq:1&filter=registeredCapital:gte:500&filter=industry:in:C,F`.
          * @example [
          *       "status:eq:1",
@@ -661,7 +662,7 @@ export interface operations {
                  * @description Owning department code
                  * @example MARKET
                  */
-                dept?: components["schemas"]["DataDepartmentCode"];
+                dept?: components["schemas"]["DepartmentCode"];
                 /**
                  * @description Theme code (see `GET /data/themes`)
                  * @example economy
@@ -1042,13 +1043,15 @@ export interface operations {
                 /**
                  * @description Comma-separated sortable column names, each optionally prefixed by `-` for descending, e.g.
                  *     `-registeredCapital,companyName`. Default: the dataset's `defaultSort`. The primary key is always
-                 *     appended as the final tie-breaker. At most 5 columns. Nulls sort first ascending and last descending.
+                 *     appended as the final tie-breaker, in the direction of the last sort column. At most 5 columns. Nulls
+                 *     sort first ascending and last descending. Columns masked for the caller cannot be sorted on.
                  * @example -registeredCapital,companyName
                  */
                 sort?: components["parameters"]["Sort"];
                 /**
                  * @description One condition per `filter` parameter, `column:operator:value` (see the API description for the
-                 *     operators); repeat the parameter for more conditions, which combine with AND. At most 20.
+                 *     operators); repeat the parameter for more conditions, which combine with AND. At most 20. Columns
+                 *     masked for the caller cannot be filtered on (400).
                  *     Example: `filter=status:eq:1&filter=registeredCapital:gte:500&filter=industry:in:C,F`.
                  * @example [
                  *       "status:eq:1",
@@ -1106,7 +1109,7 @@ export interface operations {
                      *       "regionScope": "440605124",
                      *       "sort": [
                      *         "-registeredCapital",
-                     *         "uscc"
+                     *         "-uscc"
                      *       ],
                      *       "columns": [
                      *         "uscc",
@@ -1175,7 +1178,8 @@ export interface operations {
             query?: {
                 /**
                  * @description One condition per `filter` parameter, `column:operator:value` (see the API description for the
-                 *     operators); repeat the parameter for more conditions, which combine with AND. At most 20.
+                 *     operators); repeat the parameter for more conditions, which combine with AND. At most 20. Columns
+                 *     masked for the caller cannot be filtered on (400).
                  *     Example: `filter=status:eq:1&filter=registeredCapital:gte:500&filter=industry:in:C,F`.
                  * @example [
                  *       "status:eq:1",
@@ -1243,13 +1247,15 @@ export interface operations {
                 /**
                  * @description Comma-separated sortable column names, each optionally prefixed by `-` for descending, e.g.
                  *     `-registeredCapital,companyName`. Default: the dataset's `defaultSort`. The primary key is always
-                 *     appended as the final tie-breaker. At most 5 columns. Nulls sort first ascending and last descending.
+                 *     appended as the final tie-breaker, in the direction of the last sort column. At most 5 columns. Nulls
+                 *     sort first ascending and last descending. Columns masked for the caller cannot be sorted on.
                  * @example -registeredCapital,companyName
                  */
                 sort?: components["parameters"]["Sort"];
                 /**
                  * @description One condition per `filter` parameter, `column:operator:value` (see the API description for the
-                 *     operators); repeat the parameter for more conditions, which combine with AND. At most 20.
+                 *     operators); repeat the parameter for more conditions, which combine with AND. At most 20. Columns
+                 *     masked for the caller cannot be filtered on (400).
                  *     Example: `filter=status:eq:1&filter=registeredCapital:gte:500&filter=industry:in:C,F`.
                  * @example [
                  *       "status:eq:1",

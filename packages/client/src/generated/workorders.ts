@@ -158,7 +158,7 @@ export interface paths {
          * Event stream of one work order (SSE)
          * @description Server-Sent Events (`text/event-stream`), the same format as the homestead stream: `id:` (monotonically
          *     increasing), `event: status`, `data:` one `TimelineEvent` as JSON. Replays the events after `Last-Event-ID`
-         *     (header) or `lastEventId` (query) before streaming new ones; `: ping` comments every 15 seconds.
+         *     (header) or `lastEventId` (query) before streaming new ones; `: keep-alive` comments every 15 seconds.
          */
         get: operations["streamWorkOrderEvents"];
         put?: never;
@@ -594,10 +594,13 @@ export interface components {
             computedAt: string;
         };
         /**
-         * @description Department code
+         * @description Department code: AGRI 农业农村局, NATRES 自然资源局, HOUSING 住建局, FORESTRY 林业, WATER 水利局 / 供水,
+         *     POWER 供电局, TRANSPORT 交通运输局, TOWN 镇街, VILLAGE 村居, GROUP 村民小组, CITYMGMT 城管局, ECOENV 生态环境局,
+         *     MARKET 市场监管局, HEALTH 卫生健康局, EDU 教育局, HOTLINE 12345 热线, PSB 公安分局, CIVIL 民政局,
+         *     FIRE 消防救援大队, CULTURE 文化广电旅游体育局, DATA 政务服务数据管理局, ECON 经济促进局.
          * @enum {string}
          */
-        DepartmentCode: "AGRI" | "NATRES" | "HOUSING" | "FORESTRY" | "WATER" | "POWER" | "TRANSPORT" | "TOWN" | "VILLAGE" | "GROUP" | "CITYMGMT" | "ECOENV" | "MARKET" | "HEALTH" | "EDU" | "HOTLINE";
+        DepartmentCode: "AGRI" | "NATRES" | "HOUSING" | "FORESTRY" | "WATER" | "POWER" | "TRANSPORT" | "TOWN" | "VILLAGE" | "GROUP" | "CITYMGMT" | "ECOENV" | "MARKET" | "HEALTH" | "EDU" | "HOTLINE" | "PSB" | "CIVIL" | "FIRE" | "CULTURE" | "DATA" | "ECON";
         /**
          * @description GB/T 2260 county code (6 digits), statistical town code (9) or village code (12).
          * @example 440605
@@ -658,7 +661,7 @@ export interface components {
             reason: string;
             reasonCode?: string | null;
             requiredMaterials: string[];
-            requiredMaterialLabels?: string[];
+            requiredMaterialLabels: string[];
             /** Format: date-time */
             returnedAt: string;
             returnedBy: components["schemas"]["TimelineActor"];
@@ -2087,7 +2090,7 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example retry: 3000
+                     * @example retry: 2000
                      *
                      *     id: 90211
                      *     event: status

@@ -1,0 +1,353 @@
+/**
+ * The data platform service (openapi/data.yaml): the dataset catalogue with its facets, keyset
+ * pages of rows, counts and streamed CSV exports — every read limited to the caller's region,
+ * personal columns masked by role, unmasked reads and exports audited.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DATA_DEPARTMENTS, DATA_THEMES, datasetCatalogue, findDataset, type DatasetDefinition, type DatasetLayer } from '@citybrain/fixtures';
+import { requirePermission, scopeRegion, type Principal } from '../../auth.js';
+import type { SandboxService, ServiceContext } from '../../context.js';
+import type { Db } from '../../db.js';
+import { badRequest, forbidden, notFound } from '../../problems.js';
+import { accessOf, columnTreatment, isListed, presentValue, unmaskedReadIsAudited, type ColumnTreatment } from './access.js';
+import { BYTE_ORDER_MARK, contentDisposition, csvHeader, csvLine, type HeaderStyle } from './csv.js';
+import { buildPlan, countRows, decodeCursor, describeSort, encodeCursor, readPage, type QueryPlan } from './query.js';
+import { DATASET_TABLES, migrateDataTables, seedDataTables, type DatasetTable, type TableColumn } from './tables.js';
+
+const LAYER_ORDER: readonly DatasetLayer[] = ['base', 'theme', 'topic'];
+/** Rows read per query while streaming an export: small enough to interleave with other requests. */
+const EXPORT_BATCH_ROWS = 2_000;
+
+interface RowsQuery {
+  sort?: string;
+  filter?: unknown;
+  columns?: string;
+  regionCode?: string;
+  count?: 'exact' | 'estimated' | 'none';
+  cursor?: string;
+  limit?: number;
+}
+
+// ---------------------------------------------------------------- catalogue
+
+const tableRowCounts = new WeakMap<Db, Map<string, number>>();
+
+/** Whole-table row counts from the seeding statistics (the tables are read-only), cached per database. */
+function tableRowCount(db: Db, datasetId: string): number {
+  let counts = tableRowCounts.get(db);
+  if (!counts) {
+    const rows = db.prepare('SELECT dataset_id AS id, SUM(row_count) AS n FROM data_region_counts GROUP BY dataset_id').all() as { id: string; n: number }[];
+    counts = new Map(rows.map((r) => [r.id, r.n]));
+    tableRowCounts.set(db, counts);
+  }
+  return counts.get(datasetId) ?? 0;
+}
+
+function summaryOf(db: Db, principal: Principal, dataset: DatasetDefinition) {
+  return {
+    id: dataset.id,
+    catalogueCode: dataset.catalogueCode,
+    name: dataset.name,
+    description: dataset.description,
+    layer: dataset.layer,
+    ownerDept: dataset.ownerDept,
+    theme: dataset.theme,
+    keywords: dataset.keywords,
+    tableName: dataset.tableName,
+    resourceType: 'table' as const,
+    updateCycle: dataset.updateCycle,
+    shareType: dataset.shareType,
+    openType: dataset.openType,
+    sensitivityLevel: dataset.sensitivityLevel,
+    dataGrade: dataset.dataGrade,
+    regionColumn: dataset.regionColumn,
+    regionScope: '440605',
+    rowCount: tableRowCount(db, dataset.id),
+    rowCountExact: true,
+    updated: dataset.updated,
+    primaryKey: dataset.primaryKey,
+    defaultSort: dataset.defaultSort,
+    access: accessOf(principal, dataset),
+  };
+}
+
+function columnSchema(principal: Principal, column: TableColumn) {
+  const { indexed: _internal, ...def } = column.def;
+  const treatment = columnTreatment(principal, column.def);
+  const usable = treatment === 'full';
+  return {
+    ...def,
+    maskedForCaller: treatment !== 'full',
+    sortable: def.sortable && usable,
+    filterOperators: usable ? def.filterOperators : [],
+  };
+}
+
+function matchesText(dataset: DatasetDefinition, needle: string): boolean {
+  const q = needle.toLowerCase();
+  return [dataset.id, dataset.name.zh, dataset.name.en, dataset.description, dataset.tableName, ...dataset.keywords].some((text) =>
+    text.toLowerCase().includes(q),
+  );
+}
+
+function catalogueKey(dataset: DatasetDefinition): string {
+  return `${LAYER_ORDER.indexOf(dataset.layer)}:${dataset.id}`;
+}
+
+const CATALOGUE_ORDER = [...datasetCatalogue].sort((a, b) => (catalogueKey(a) < catalogueKey(b) ? -1 : 1));
+
+function listDatasets(req: FastifyRequest, _reply: FastifyReply, ctx: ServiceContext) {
+  scopeRegion(req);
+  const query = req.query as {
+    layer?: string; dept?: string; theme?: string; shareType?: string; openType?: string; updateCycle?: string; q?: string;
+    cursor?: string; limit: number;
+  };
+  const principal = req.principal;
+  const matching = CATALOGUE_ORDER.filter(
+    (d) =>
+      isListed(principal, d) &&
+      (!query.layer || d.layer === query.layer) &&
+      (!query.dept || d.ownerDept.code === query.dept) &&
+      (!query.theme || d.theme === query.theme) &&
+      (!query.shareType || d.shareType === query.shareType) &&
+      (!query.openType || d.openType === query.openType) &&
+      (!query.updateCycle || d.updateCycle === query.updateCycle) &&
+      (!query.q || matchesText(d, query.q)),
+  );
+  let start = 0;
+  if (query.cursor) {
+    const after = Buffer.from(query.cursor, 'base64url').toString('utf8');
+    if (!/^\d:[a-z0-9-]+$/.test(after)) throw badRequest('cursor: 游标无效', [{ name: 'query/cursor', reason: '游标无效' }]);
+    // Keyset on (layer, id): a cursor stays valid even if the catalogue changes between pages.
+    start = matching.findIndex((d) => catalogueKey(d) > after);
+    if (start < 0) start = matching.length;
+  }
+  const page = matching.slice(start, start + query.limit);
+  const more = start + page.length < matching.length;
+  const nextCursor = more ? Buffer.from(catalogueKey(page.at(-1)!)).toString('base64url') : null;
+  return {
+    items: page.map((d) => summaryOf(ctx.db, principal, d)),
+    page: { limit: query.limit, nextCursor, total: matching.length, totalExact: true },
+  };
+}
+
+function listedDataset(req: FastifyRequest): { dataset: DatasetDefinition; table: DatasetTable } {
+  const { datasetId } = req.params as { datasetId: string };
+  const dataset = findDataset(datasetId);
+  // Datasets the caller may not even see in the catalogue are answered as absent, not as forbidden.
+  if (!dataset || !isListed(req.principal, dataset)) throw notFound(`数据集 ${datasetId} 不存在`);
+  return { dataset, table: DATASET_TABLES.get(dataset.id)! };
+}
+
+function getDataset(req: FastifyRequest, _reply: FastifyReply, ctx: ServiceContext) {
+  scopeRegion(req);
+  const { dataset, table } = listedDataset(req);
+  return {
+    ...summaryOf(ctx.db, req.principal, dataset),
+    sharingConditions: dataset.sharingConditions,
+    sharedWith: dataset.sharedWith,
+    columns: table.columns.map((c) => columnSchema(req.principal, c)),
+  };
+}
+
+function listDataThemes(req: FastifyRequest) {
+  scopeRegion(req);
+  return {
+    items: DATA_THEMES.map((theme) => ({
+      code: theme.code,
+      name: theme.name,
+      datasetCount: datasetCatalogue.filter((d) => d.theme === theme.code && isListed(req.principal, d)).length,
+    })),
+  };
+}
+
+function listDataDepartments(req: FastifyRequest) {
+  scopeRegion(req);
+  const owners = new Set(datasetCatalogue.map((d) => d.ownerDept.code));
+  return {
+    items: Object.values(DATA_DEPARTMENTS)
+      .filter((dept) => owners.has(dept.code))
+      .map((dept) => ({
+        code: dept.code,
+        name: dept.name,
+        datasetCount: datasetCatalogue.filter((d) => d.ownerDept.code === dept.code && isListed(req.principal, d)).length,
+      })),
+  };
+}
+
+// ---------------------------------------------------------------- rows, counts, export
+
+interface ReadContext {
+  dataset: DatasetDefinition;
+  table: DatasetTable;
+  plan: QueryPlan;
+  treatments: Map<TableColumn, ColumnTreatment>;
+}
+
+/**
+ * The caller's region, narrowed by `X-Region-Code` and then by `regionCode`. A `regionCode` that does
+ * not lie inside that scope is refused — also an enclosing one (a village asking for its town),
+ * which must not quietly fall back to the smaller scope.
+ */
+function regionScopeOf(req: FastifyRequest, requested: string | undefined): string {
+  const scope = scopeRegion(req);
+  if (requested && !requested.startsWith(scope)) throw forbidden(`区域 ${requested} 不在调用方范围 ${scope} 内`);
+  return scopeRegion(req, requested);
+}
+
+/** Everything a row read needs, after checking the right to read and the region asked for. */
+function prepareRead(req: FastifyRequest, query: RowsQuery, need: 'read' | 'export'): ReadContext {
+  requirePermission(req, need === 'export' ? 'data:export' : 'data:read');
+  const { dataset, table } = listedDataset(req);
+  const access = accessOf(req.principal, dataset);
+  if (!access.read) throw forbidden(`数据集 ${dataset.id}：${access.reason}`);
+  if (need === 'export' && !access.export) throw forbidden(`数据集 ${dataset.id} 不允许导出`);
+  const regionPrefix = regionScopeOf(req, query.regionCode);
+  const treatments = new Map(table.columns.map((c) => [c, columnTreatment(req.principal, c.def)]));
+  const plan = buildPlan(table, regionPrefix, query, (def) => treatments.get(table.byName.get(def.name)!) === 'full');
+  return { dataset, table, plan, treatments };
+}
+
+function maskingOf(principal: Principal, read: ReadContext) {
+  const reason = `role:${principal.role}`;
+  const columns = read.plan.projection
+    .filter((c) => read.treatments.get(c) !== 'full')
+    .map((c) => ({ name: c.def.name, rule: c.def.maskRule, reason }));
+  return { masked: columns.length > 0, fields: columns.map((c) => c.name), reason: columns.length ? reason : null, columns };
+}
+
+function auditedColumns(principal: Principal, read: ReadContext): string[] {
+  return read.plan.projection.filter((c) => unmaskedReadIsAudited(principal, c.def, read.treatments.get(c)!)).map((c) => c.def.name);
+}
+
+function presentRow(principal: Principal, read: ReadContext, raw: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const column of read.plan.projection) {
+    let value = raw[column.def.name] ?? null;
+    if (column.def.type === 'boolean' && value !== null) value = value === 1;
+    row[column.def.name] = presentValue(principal, column.def, read.treatments.get(column)!, value);
+  }
+  return row;
+}
+
+/** The request's own URL with `cursor` replaced, for the RFC 8288 `Link: rel="next"` header. */
+function nextLink(req: FastifyRequest, cursor: string): string {
+  const url = new URL(req.url, 'http://sandbox.invalid');
+  url.searchParams.set('cursor', cursor);
+  return `<${url.pathname}${url.search}>; rel="next"`;
+}
+
+function listDatasetRows(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext) {
+  const query = req.query as RowsQuery;
+  const read = prepareRead(req, query, 'read');
+  const limit = query.limit ?? 50;
+  const mode = query.count ?? 'estimated';
+  const state = query.cursor ? decodeCursor(read.plan, query.cursor) : null;
+  const page = readPage(ctx.db, read.plan, state?.after ?? null, limit);
+
+  let total: number | null = null;
+  let totalExact = false;
+  if (mode !== 'none') {
+    // A later page reuses the first page's total (the tables are read-only) unless an exact one is asked for.
+    if (state?.total !== undefined && (mode === 'estimated' || state.totalExact)) {
+      total = state.total;
+      totalExact = state.totalExact ?? false;
+    } else {
+      const counted = countRows(ctx.db, read.plan, mode);
+      total = counted.count;
+      totalExact = counted.exact;
+    }
+  }
+  const nextCursor = page.nextAfter
+    ? encodeCursor(read.plan, { after: page.nextAfter, ...(total === null ? {} : { total, totalExact }) })
+    : null;
+  if (nextCursor) reply.header('link', nextLink(req, nextCursor));
+
+  const audited = auditedColumns(req.principal, read);
+  if (audited.length && page.rows.length) ctx.audit(req, 'data.read.unmasked', read.dataset.id, audited);
+
+  return {
+    datasetId: read.dataset.id,
+    regionScope: read.plan.regionPrefix,
+    sort: describeSort(read.plan.sort),
+    columns: read.plan.projection.map((c) => c.def.name),
+    items: page.rows.map((raw) => presentRow(req.principal, read, raw)),
+    page: { limit, nextCursor, total, totalExact },
+    masking: maskingOf(req.principal, read),
+  };
+}
+
+function countDatasetRows(req: FastifyRequest, _reply: FastifyReply, ctx: ServiceContext) {
+  const query = req.query as RowsQuery & { mode?: 'exact' | 'estimated' };
+  const read = prepareRead(req, { filter: query.filter, regionCode: query.regionCode }, 'read');
+  const counted = countRows(ctx.db, read.plan, query.mode ?? 'exact');
+  return { datasetId: read.dataset.id, regionScope: read.plan.regionPrefix, count: counted.count, exact: counted.exact, method: counted.method };
+}
+
+/** YYYYMMDD in Asia/Shanghai (UTC+8 all year), for file names. */
+function chinaDateStamp(now: Date): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+function exportDatasetRows(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext) {
+  const query = req.query as RowsQuery & { header?: HeaderStyle; maxRows?: number; purpose?: string };
+  const read = prepareRead(req, { sort: query.sort, filter: query.filter, columns: query.columns, regionCode: query.regionCode }, 'export');
+  const style = query.header ?? 'label';
+  const maxRows = query.maxRows ?? Number.POSITIVE_INFINITY;
+  const principal = req.principal;
+  const columns = read.plan.projection.map((c) => c.def);
+  const target = `${read.dataset.id}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`;
+  const exportedFields = read.plan.projection.map((c) => c.def.name);
+  ctx.audit(req, 'data.export', target, exportedFields, query.purpose);
+
+  async function* csv(): AsyncGenerator<string> {
+    let written = 0;
+    let finished = false;
+    try {
+      yield BYTE_ORDER_MARK + csvHeader(columns, style);
+      let after: ReturnType<typeof readPage>['nextAfter'] = null;
+      do {
+        const page = readPage(ctx.db, read.plan, after, Math.min(EXPORT_BATCH_ROWS, maxRows - written));
+        let chunk = '';
+        for (const raw of page.rows) {
+          const row = presentRow(principal, read, raw);
+          chunk += csvLine(columns, exportedFields.map((name) => row[name]), style);
+        }
+        written += page.rows.length;
+        after = page.nextAfter;
+        // Each batch is one string; the stream asks for the next only when the socket has drained.
+        yield chunk;
+      } while (after && written < maxRows);
+      finished = true;
+    } finally {
+      ctx.audit(req, finished ? 'data.export.completed' : 'data.export.aborted', `${target}#rows=${written}`, exportedFields, query.purpose);
+    }
+  }
+
+  const stamp = chinaDateStamp(ctx.clock.now());
+  const masking = maskingOf(principal, read);
+  reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', contentDisposition(`${read.dataset.id}-${stamp}.csv`, `${read.dataset.name.zh}-${stamp}.csv`))
+    .header('x-masked-columns', masking.fields.join(','))
+    .header('cache-control', 'no-store');
+  return reply.send(Readable.from(csv(), { objectMode: false, highWaterMark: 64 * 1024 }));
+}
+
+export const dataService: SandboxService = {
+  name: 'data',
+  migrate: migrateDataTables,
+  seed(db, seedCtx) {
+    seedDataTables(db, { seed: seedCtx.seed, size: seedCtx.size }, seedCtx.log);
+  },
+  handlers: {
+    listDatasets,
+    getDataset,
+    listDatasetRows,
+    countDatasetRows,
+    exportDatasetRows,
+    listDataThemes,
+    listDataDepartments,
+  },
+};

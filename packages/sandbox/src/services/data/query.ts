@@ -1,0 +1,506 @@
+/**
+ * Turns the `sort`, `filter`, `columns`, `regionCode` and `cursor` parameters of the data API into
+ * parameterised SQL over one dataset table, and runs keyset pages and counts.
+ *
+ * Only column names from the dataset's own definition ever reach SQL (as pre-quoted identifiers);
+ * every value a caller sends is a bound parameter. Unknown columns, operators the column does not
+ * allow, badly typed values and cursors of another query are 400 problems naming the parameter.
+ */
+import { createHash } from 'node:crypto';
+import type { DatasetColumnDef, FilterOperator } from '@citybrain/fixtures';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../db.js';
+import { badRequest } from '../../problems.js';
+import { EXACT_COUNT_LIMIT, type DatasetTable, type TableColumn } from './tables.js';
+
+type SqlValue = string | number | null;
+
+interface Condition {
+  sql: string;
+  params: SqlValue[];
+}
+
+export interface SortKey {
+  column: TableColumn;
+  descending: boolean;
+}
+
+export interface QueryPlan {
+  table: DatasetTable;
+  /** The caller's effective region prefix (6, 9 or 12 digits). */
+  regionPrefix: string;
+  /** Requested sort followed by the primary key: a total order. */
+  sort: SortKey[];
+  filters: Condition[];
+  /** Columns of each returned row, in order. */
+  projection: TableColumn[];
+  /** Identifies the query a cursor belongs to. */
+  fingerprint: string;
+}
+
+export interface CursorState {
+  /** Values of the sort keys (primary key included) of the last row served. */
+  after: SqlValue[];
+  /** The total computed for the first page, carried along so later pages need not count again. */
+  total?: number;
+  totalExact?: boolean;
+}
+
+const MAX_SORT_COLUMNS = 5;
+const MAX_FILTERS = 20;
+const MAX_IN_VALUES = 100;
+const MAX_VALUE_LENGTH = 200;
+/** An estimate extrapolated from fewer sample hits than this is too rough; count exactly instead. */
+const MIN_SAMPLE_HITS = 25;
+
+function fail(name: string, reason: string): never {
+  throw badRequest(`${name.replace(/^query\//, '')}: ${reason}`, [{ name, reason }]);
+}
+
+/** Columns the caller may not sort or filter on: ordering or matching on a masked value would reveal it. */
+export type ColumnGuard = (column: DatasetColumnDef) => boolean;
+
+// ---------------------------------------------------------------- sort
+
+export function parseSort(table: DatasetTable, raw: string | undefined, usable: ColumnGuard): SortKey[] {
+  const text = raw?.trim() || table.dataset.defaultSort;
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length > MAX_SORT_COLUMNS) fail('query/sort', `最多按 ${MAX_SORT_COLUMNS} 列排序`);
+  const keys: SortKey[] = [];
+  for (const part of parts) {
+    const descending = part.startsWith('-');
+    const name = descending ? part.slice(1) : part;
+    const column = table.byName.get(name);
+    if (!column) fail('query/sort', `未知列 ${name || '(空)'}`);
+    if (!column.def.sortable || !usable(column.def)) fail('query/sort', `列 ${name} 不可排序`);
+    if (keys.some((k) => k.column === column)) fail('query/sort', `列 ${name} 重复`);
+    keys.push({ column, descending });
+  }
+  // The key breaks ties in the direction of the last sort column, so that one index on that column
+  // (which ends with the key) delivers the whole order without a sort step.
+  const tieDirection = keys.at(-1)?.descending ?? false;
+  for (const column of table.primaryKey) {
+    if (!keys.some((k) => k.column === column)) keys.push({ column, descending: tieDirection });
+  }
+  return keys;
+}
+
+export function describeSort(keys: SortKey[]): string[] {
+  return keys.map((k) => `${k.descending ? '-' : ''}${k.column.def.name}`);
+}
+
+// ---------------------------------------------------------------- projection
+
+export function parseColumns(table: DatasetTable, raw: string | undefined): TableColumn[] {
+  if (!raw?.trim()) return table.columns;
+  const seen = new Set<string>();
+  return raw.split(',').map((part) => {
+    const name = part.trim();
+    const column = table.byName.get(name);
+    if (!column) fail('query/columns', `未知列 ${name || '(空)'}`);
+    if (seen.has(name)) fail('query/columns', `列 ${name} 重复`);
+    seen.add(name);
+    return column;
+  });
+}
+
+// ---------------------------------------------------------------- filters
+
+const OPERATORS = new Set<FilterOperator>(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'like', 'prefix', 'null']);
+
+/** `a,b\,c` → ['a', 'b,c']; `\\` is a backslash. */
+function splitList(text: string): string[] {
+  const values: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '\\' && (text[i + 1] === ',' || text[i + 1] === '\\')) {
+      current += text[++i];
+    } else if (char === ',') {
+      values.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  values.push(current);
+  return values;
+}
+
+const NUMERIC_TYPES = new Set(['number', 'money', 'percent', 'area-sqm', 'area-mu', 'length-km', 'longitude', 'latitude']);
+
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/** A filter value typed by its column, or the reason it is not one. */
+function typedValue(column: DatasetColumnDef, raw: string, operator: FilterOperator): SqlValue | { error: string } {
+  if (raw.length > MAX_VALUE_LENGTH) return { error: `值超过 ${MAX_VALUE_LENGTH} 个字符` };
+  if (operator === 'like' || operator === 'prefix') {
+    if (!raw.length) return { error: '值不能为空' };
+    if (column.type === 'region-code' && !/^\d{1,12}$/.test(raw)) return { error: '区划代码前缀应为 1–12 位数字' };
+    return raw;
+  }
+  switch (column.type) {
+    case 'integer':
+      return /^-?\d{1,15}$/.test(raw) ? Number(raw) : { error: `${raw} 不是整数` };
+    case 'boolean':
+      return raw === 'true' ? 1 : raw === 'false' ? 0 : { error: '应为 true 或 false' };
+    case 'date':
+      return isCalendarDate(raw) ? raw : { error: `${raw} 不是 YYYY-MM-DD 日期` };
+    case 'datetime':
+      return /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : { error: `${raw} 不是 ISO 8601 时间` };
+    case 'year-month':
+      return /^\d{4}-(0[1-9]|1[0-2])$/.test(raw) ? raw : { error: `${raw} 不是 YYYY-MM 月份` };
+    case 'enum':
+      return column.options?.some((o) => o.value === raw) ? raw : { error: `${raw} 不是可选值（${column.options?.map((o) => o.value).join(', ')}）` };
+    case 'region-code':
+      return /^\d{12}$/.test(raw) ? raw : { error: `${raw} 不是 12 位村居代码` };
+    default:
+      if (NUMERIC_TYPES.has(column.type)) {
+        return /^-?\d{1,15}(\.\d{1,10})?$/.test(raw) ? Number(raw) : { error: `${raw} 不是数值` };
+      }
+      return raw.length ? raw : { error: '值不能为空' };
+  }
+}
+
+/** The smallest string greater than every string starting with `prefix` (by code point, as SQLite's BINARY collation orders UTF-8). */
+function prefixUpperBound(prefix: string): string | null {
+  const points = Array.from(prefix);
+  const last = points.pop()!.codePointAt(0)!;
+  if (last >= 0x10ffff) return null;
+  const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+  return points.join('') + String.fromCodePoint(next);
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function filterCondition(column: TableColumn, operator: FilterOperator, rawValue: string, name: string): Condition {
+  const c = column.sql;
+  const one = (): SqlValue => {
+    const value = typedValue(column.def, rawValue, operator);
+    if (value !== null && typeof value === 'object') fail(name, `列 ${column.def.name}：${value.error}`);
+    return value;
+  };
+  switch (operator) {
+    case 'eq':
+      return { sql: `${c} = ?`, params: [one()] };
+    case 'ne':
+      // IS NOT: a row whose value is empty is also "not equal".
+      return { sql: `${c} IS NOT ?`, params: [one()] };
+    case 'gt':
+      return { sql: `${c} > ?`, params: [one()] };
+    case 'gte':
+      return { sql: `${c} >= ?`, params: [one()] };
+    case 'lt':
+      return { sql: `${c} < ?`, params: [one()] };
+    case 'lte':
+      return { sql: `${c} <= ?`, params: [one()] };
+    case 'in':
+    case 'nin': {
+      const raws = splitList(rawValue);
+      if (raws.length > MAX_IN_VALUES) fail(name, `最多 ${MAX_IN_VALUES} 个值`);
+      const values = raws.map((raw) => {
+        const value = typedValue(column.def, raw, operator);
+        if (value !== null && typeof value === 'object') fail(name, `列 ${column.def.name}：${value.error}`);
+        return value;
+      });
+      const list = values.map(() => '?').join(', ');
+      return operator === 'in'
+        ? { sql: `${c} IN (${list})`, params: values }
+        : { sql: `(${c} IS NULL OR ${c} NOT IN (${list}))`, params: values };
+    }
+    case 'like':
+      return { sql: `${c} LIKE ? ESCAPE '\\'`, params: [likePattern(String(one()))] };
+    case 'prefix': {
+      const prefix = String(one());
+      const upper = prefixUpperBound(prefix);
+      // A range, not LIKE: it seeks in the column's index and compares case-sensitively.
+      return upper === null
+        ? { sql: `substr(${c}, 1, ?) = ?`, params: [Array.from(prefix).length, prefix] }
+        : { sql: `${c} >= ? AND ${c} < ?`, params: [prefix, upper] };
+    }
+    case 'null':
+      if (rawValue !== 'true' && rawValue !== 'false') fail(name, 'null 运算符的值应为 true 或 false');
+      return { sql: rawValue === 'true' ? `${c} IS NULL` : `${c} IS NOT NULL`, params: [] };
+  }
+}
+
+export function parseFilters(table: DatasetTable, raw: unknown, usable: ColumnGuard): { conditions: Condition[]; canonical: string[] } {
+  if (raw === undefined) return { conditions: [], canonical: [] };
+  const expressions = Array.isArray(raw) ? raw : [raw];
+  if (expressions.length > MAX_FILTERS) fail('query/filter', `最多 ${MAX_FILTERS} 个筛选条件`);
+  const conditions: Condition[] = [];
+  const canonical: string[] = [];
+  expressions.forEach((expression, index) => {
+    const name = `query/filter/${index}`;
+    if (typeof expression !== 'string') fail(name, '应为 列:运算符:值 形式的字符串');
+    const first = expression.indexOf(':');
+    const second = first < 0 ? -1 : expression.indexOf(':', first + 1);
+    if (first <= 0 || second < 0) fail(name, `“${expression}”应为 列:运算符:值`);
+    const columnName = expression.slice(0, first);
+    const operator = expression.slice(first + 1, second) as FilterOperator;
+    const value = expression.slice(second + 1);
+    const column = table.byName.get(columnName);
+    if (!column) fail(name, `未知列 ${columnName}`);
+    if (!OPERATORS.has(operator)) fail(name, `未知运算符 ${operator}`);
+    if (!column.def.filterOperators.includes(operator) || !usable(column.def)) {
+      const allowed = usable(column.def) ? column.def.filterOperators : [];
+      fail(name, `列 ${columnName} 不支持运算符 ${operator}（可用：${allowed.join(', ') || '无'}）`);
+    }
+    conditions.push(filterCondition(column, operator, value, name));
+    canonical.push(expression);
+  });
+  return { conditions, canonical };
+}
+
+// ---------------------------------------------------------------- region scope
+
+function regionRange(prefix: string): [string, string] {
+  return [prefix, prefixUpperBound(prefix)!];
+}
+
+/**
+ * The region condition. A village is an equality the planner can use; for a town or the district
+ * the range is written with unary `+`, which keeps the value but hides the column from the planner
+ * — so a keyset page walks the sort column's index (and skips rows of other towns) instead of
+ * collecting a whole town's rows and sorting them for every page.
+ */
+function regionCondition(table: DatasetTable, prefix: string, forRowScan: boolean): Condition {
+  const c = table.region.sql;
+  if (prefix.length === 12) return { sql: `${c} = ?`, params: [prefix] };
+  const [low, high] = regionRange(prefix);
+  const operand = forRowScan ? `+${c}` : c;
+  return { sql: `${operand} >= ? AND ${operand} < ?`, params: [low, high] };
+}
+
+// ---------------------------------------------------------------- plans and cursors
+
+export function buildPlan(
+  table: DatasetTable,
+  regionPrefix: string,
+  query: { sort?: string; filter?: unknown; columns?: string },
+  usable: ColumnGuard,
+): QueryPlan {
+  const sort = parseSort(table, query.sort, usable);
+  const { conditions, canonical } = parseFilters(table, query.filter, usable);
+  const projection = parseColumns(table, query.columns);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([table.dataset.id, regionPrefix, describeSort(sort), canonical, projection.map((c) => c.def.name)]))
+    .digest('base64url')
+    .slice(0, 12);
+  return { table, regionPrefix, sort, filters: conditions, projection, fingerprint };
+}
+
+export function encodeCursor(plan: QueryPlan, state: CursorState): string {
+  return Buffer.from(JSON.stringify({ q: plan.fingerprint, k: state.after, t: state.total, x: state.totalExact })).toString('base64url');
+}
+
+export function decodeCursor(plan: QueryPlan, cursor: string): CursorState {
+  let parsed: { q?: unknown; k?: unknown; t?: unknown; x?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    fail('query/cursor', '游标无效');
+  }
+  if (!parsed || typeof parsed !== 'object') fail('query/cursor', '游标无效');
+  if (parsed.q !== plan.fingerprint) fail('query/cursor', '游标属于另一个查询（sort、filter、columns 或区域不同）');
+  const after = parsed.k;
+  if (!Array.isArray(after) || after.length !== plan.sort.length || !after.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) {
+    fail('query/cursor', '游标无效');
+  }
+  return {
+    after: after as SqlValue[],
+    total: typeof parsed.t === 'number' ? parsed.t : undefined,
+    totalExact: typeof parsed.x === 'boolean' ? parsed.x : undefined,
+  };
+}
+
+/**
+ * Rows strictly after `after` in the plan's order (SQLite puts NULLs first ascending and last
+ * descending). When every key runs one way and no cursor value is NULL, a row-value comparison
+ * `(a, b, key) > (?, ?, ?)` lets SQLite seek straight into the index; otherwise the expansion
+ * `a > ? OR (a = ? AND (b > ? OR …))` with a leading bound on the first key.
+ */
+function keysetCondition(sort: SortKey[], after: SqlValue[]): Condition {
+  const direction = sort[0]!.descending;
+  const uniform = sort.every((k) => k.descending === direction);
+  const noNulls = after.every((v) => v !== null);
+  // Descending, a NULL sorts last, so it counts as "after" any value — a row value cannot express that.
+  const nullsHarmless = !direction || sort.every((k) => !k.column.def.nullable);
+  if (uniform && noNulls && nullsHarmless) {
+    const columns = sort.map((k) => k.column.sql).join(', ');
+    return { sql: `(${columns}) ${direction ? '<' : '>'} (${sort.map(() => '?').join(', ')})`, params: [...after] };
+  }
+  const disjuncts: string[] = [];
+  const params: SqlValue[] = [];
+  sort.forEach((key, i) => {
+    const equalities: string[] = [];
+    const equalityParams: SqlValue[] = [];
+    for (let j = 0; j < i; j++) {
+      const previous = sort[j]!;
+      if (after[j] === null) equalities.push(`${previous.column.sql} IS NULL`);
+      else {
+        equalities.push(`${previous.column.sql} = ?`);
+        equalityParams.push(after[j]!);
+      }
+    }
+    const c = key.column.sql;
+    const value = after[i]!;
+    let beyond: string | null;
+    const beyondParams: SqlValue[] = [];
+    if (!key.descending) {
+      beyond = value === null ? `${c} IS NOT NULL` : `${c} > ?`;
+      if (value !== null) beyondParams.push(value);
+    } else if (value === null) {
+      beyond = null; // nothing sorts after NULL in descending order
+    } else {
+      beyond = key.column.def.nullable ? `(${c} < ? OR ${c} IS NULL)` : `${c} < ?`;
+      beyondParams.push(value);
+    }
+    if (beyond === null) return;
+    disjuncts.push([...equalities, beyond].join(' AND '));
+    params.push(...equalityParams, ...beyondParams);
+  });
+  if (!disjuncts.length) return { sql: '0', params: [] };
+  const first = sort[0]!;
+  const firstValue = after[0]!;
+  const bound =
+    firstValue === null ? null
+    : !first.descending ? { sql: `${first.column.sql} >= ?`, params: [firstValue] }
+    : first.column.def.nullable ? null
+    : { sql: `${first.column.sql} <= ?`, params: [firstValue] };
+  const expanded = `(${disjuncts.map((d) => `(${d})`).join(' OR ')})`;
+  return bound ? { sql: `${bound.sql} AND ${expanded}`, params: [...bound.params, ...params] } : { sql: expanded, params };
+}
+
+function whereClause(conditions: Condition[]): { sql: string; params: SqlValue[] } {
+  if (!conditions.length) return { sql: '', params: [] };
+  return { sql: ` WHERE ${conditions.map((c) => `(${c.sql})`).join(' AND ')}`, params: conditions.flatMap((c) => c.params) };
+}
+
+export interface PageResult {
+  /** Raw rows keyed by column name (projection plus sort keys), unmasked. */
+  rows: Record<string, SqlValue>[];
+  /** Sort-key values of the last row when more rows follow, else null. */
+  nextAfter: SqlValue[] | null;
+}
+
+const statementCache = new WeakMap<Db, Map<string, Statement<SqlValue[]>>>();
+
+function prepared(db: Db, sql: string): Statement<SqlValue[]> {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = db.prepare<SqlValue[]>(sql);
+    // Bounded: plans differ only by column choice and filter shape, but a hostile client could vary them.
+    if (cache.size > 500) cache.clear();
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
+/** One keyset page: `limit` rows after `after` (or from the start), plus whether more follow. */
+export function readPage(db: Db, plan: QueryPlan, after: SqlValue[] | null, limit: number): PageResult {
+  const rows = walksGroups(plan) ? readByGroups(db, plan, after, limit + 1) : readRun(db, plan, plan.sort, [], after, limit + 1);
+  const more = rows.length > limit;
+  if (more) rows.pop();
+  const last = rows.at(-1);
+  return { rows, nextAfter: more && last ? plan.sort.map((k) => last[k.column.def.name] ?? null) : null };
+}
+
+function selectList(plan: QueryPlan): string {
+  const selected = [...new Set([...plan.projection, ...plan.sort.map((k) => k.column)])];
+  return selected.map((c) => `${c.sql} AS "${c.def.name}"`).join(', ');
+}
+
+/** Rows in `sort` order after `after` (null: from the start), with extra conditions, at most `limit`. */
+function readRun(db: Db, plan: QueryPlan, sort: SortKey[], extra: Condition[], after: SqlValue[] | null, limit: number): Record<string, SqlValue>[] {
+  const conditions = [regionCondition(plan.table, plan.regionPrefix, true), ...plan.filters, ...extra];
+  if (after) conditions.push(keysetCondition(sort, after));
+  const where = whereClause(conditions);
+  const order = sort.map((k) => `${k.column.sql}${k.descending ? ' DESC' : ''}`).join(', ');
+  const sql = `SELECT ${selectList(plan)} FROM ${plan.table.sql}${where.sql} ORDER BY ${order} LIMIT ?`;
+  return prepared(db, sql).all(...where.params, limit) as Record<string, SqlValue>[];
+}
+
+/**
+ * A sort led by a code column (`status,-registeredCapital`) has huge ties on that first column; one
+ * index covers only one column, so SQLite would sort a whole tie group — hundreds of thousands of
+ * rows in the big registry — for every page. Such a sort is read one group at a time instead.
+ */
+function walksGroups(plan: QueryPlan): boolean {
+  const lead = plan.sort[0]!.column;
+  const keyCount = plan.table.primaryKey.length;
+  return plan.sort.length - keyCount >= 2 && (lead.def.type === 'enum' || lead.def.type === 'boolean') && !lead.def.nullable;
+}
+
+/**
+ * Group by group: the rest of the current group (rows equal on the first key, in the order of the
+ * remaining keys, whose index serves that order), then the next value of the first key — found
+ * through its own index — and so on until the page is full. The first key is written `+col` inside
+ * a group so that the planner walks the second key's index rather than sorting the group.
+ */
+function readByGroups(db: Db, plan: QueryPlan, after: SqlValue[] | null, limit: number): Record<string, SqlValue>[] {
+  const [lead, ...rest] = plan.sort as [SortKey, ...SortKey[]];
+  const rows: Record<string, SqlValue>[] = [];
+  const inGroup = (value: SqlValue): Condition => ({ sql: `+${lead.column.sql} = ?`, params: [value] });
+  let value: SqlValue | undefined = after ? after[0]! : undefined;
+  if (after) rows.push(...readRun(db, plan, rest, [inGroup(value!)], after.slice(1), limit));
+  while (rows.length < limit) {
+    const conditions = [regionCondition(plan.table, plan.regionPrefix, true), ...plan.filters];
+    if (value !== undefined) conditions.push({ sql: `${lead.column.sql} ${lead.descending ? '<' : '>'} ?`, params: [value] });
+    const where = whereClause(conditions);
+    const next = prepared(
+      db,
+      `SELECT ${lead.column.sql} AS v FROM ${plan.table.sql}${where.sql} ORDER BY ${lead.column.sql}${lead.descending ? ' DESC' : ''} LIMIT 1`,
+    ).get(...where.params) as { v: SqlValue } | undefined;
+    if (!next) break;
+    value = next.v;
+    rows.push(...readRun(db, plan, rest, [inGroup(value)], null, limit - rows.length));
+  }
+  return rows;
+}
+
+export interface CountResult {
+  count: number;
+  exact: boolean;
+  method: 'count' | 'stats' | 'sample';
+}
+
+function rowsInScope(db: Db, plan: QueryPlan): number {
+  const [low, high] = regionRange(plan.regionPrefix);
+  const row = prepared(
+    db,
+    'SELECT COALESCE(SUM(row_count), 0) AS n FROM data_region_counts WHERE dataset_id = ? AND region_code >= ? AND region_code < ?',
+  ).get(plan.table.dataset.id, low, high) as { n: number };
+  return row.n;
+}
+
+function exactCount(db: Db, plan: QueryPlan, extra: Condition[] = []): number {
+  const where = whereClause([regionCondition(plan.table, plan.regionPrefix, false), ...plan.filters, ...extra]);
+  return (prepared(db, `SELECT COUNT(*) AS n FROM ${plan.table.sql}${where.sql}`).get(...where.params) as { n: number }).n;
+}
+
+/**
+ * Unfiltered counts come from the per-village statistics. Filtered ones are counted exactly when
+ * asked to or when the scope is small; otherwise the filters run over the 1 % sample and the hit
+ * rate is scaled to the rows in scope.
+ */
+export function countRows(db: Db, plan: QueryPlan, mode: 'exact' | 'estimated', exactCountLimit = EXACT_COUNT_LIMIT): CountResult {
+  if (!plan.filters.length) return { count: rowsInScope(db, plan), exact: true, method: 'stats' };
+  if (mode === 'exact') return { count: exactCount(db, plan), exact: true, method: 'count' };
+  const scopeRows = rowsInScope(db, plan);
+  if (scopeRows <= exactCountLimit) return { count: exactCount(db, plan), exact: true, method: 'count' };
+  const sampleOnly: Condition = { sql: '"_sample" = 0', params: [] };
+  const hits = exactCount(db, plan, [sampleOnly]);
+  if (hits < MIN_SAMPLE_HITS) return { count: exactCount(db, plan), exact: true, method: 'count' };
+  const sampleWhere = whereClause([sampleOnly, regionCondition(plan.table, plan.regionPrefix, false)]);
+  const sampleSize = (prepared(db, `SELECT COUNT(*) AS n FROM ${plan.table.sql}${sampleWhere.sql}`).get(...sampleWhere.params) as { n: number }).n;
+  return { count: sampleSize ? Math.round((hits / sampleSize) * scopeRows) : 0, exact: false, method: 'sample' };
+}
