@@ -1,12 +1,17 @@
 /** Request bodies the tests send: valid by the contracts' rules (GB 11643 check digits, the district's extent). */
+import { createRng, randomPointIn } from '@citybrain/fixtures';
 import type { ApplicationCreate } from '../src/index.js';
+
+const TANGBIAN = '440605124201';
+// Village boundaries are synthetic, so the site is drawn inside the sandbox's own 唐边村 boundary.
+const site = randomPointIn(createRng('client-tests'), TANGBIAN);
 
 /** A homestead application of a 唐边村 household, as in the contract's example (checksummed ID numbers). */
 export function applicationForm(): ApplicationCreate {
   return {
-    villageCode: '440605124201',
+    villageCode: TANGBIAN,
     groupName: '唐边第三村民小组',
-    location: [113.0392, 23.1487],
+    location: [site[0], site[1]],
     jcxx: { xm: '陈志强', xb: '男', nl: 44, lxdh: '13926081234', sfzh: '440605198203151312', hksz: '广东省佛山市南海区狮山镇唐边村第三村民小组' },
     jtcy: [{ xm: '李美玲', nl: 41, yhzgx: '配偶', sfzh: '440605198508212622', hkszd: '广东省佛山市南海区狮山镇唐边村' }],
     xzjxqk: { zjdmj: 0, jzmj: 0, qszsh: '无', xzjdclqk: '其他' },
