@@ -3,8 +3,12 @@
  * (`defineElement` tolerates a second copy of the library on the page).
  */
 import './provider/define.js';
+import './data-table/define.js';
 
 export { CbProvider } from './provider/provider.js';
+export { CbDataTable } from './data-table/data-table.js';
+export type { DataTableColumn, DataTableQuery, ColumnState, DataRow } from './data-table/model.js';
+export type { DataTableRowClickDetail, DataTableQueryChangeDetail, DataTableSelectionDetail, DataTableLoadDetail, DataTableExportDetail } from './data-table/events.js';
 export {
   clientContext,
   clientOptionsFrom,

@@ -90,6 +90,8 @@ function seedMissing(db: Db, services: SandboxService[], config: SandboxConfig, 
   }
   setMeta(db, 'seed', config.seed);
   setMeta(db, 'seed_size', config.seedSize);
+  // Seeding a full database writes about a gigabyte through the WAL; fold it back at once.
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {

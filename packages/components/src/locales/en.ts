@@ -1,4 +1,5 @@
 import { str, type LocaleModule } from '@lit/localize';
+import { dataTableTemplates } from '../data-table/data-table.en.js';
 
 /**
  * English strings, keyed by the explicit `id` of each `msg()` call; the Chinese
@@ -11,6 +12,7 @@ import { str, type LocaleModule } from '@lit/localize';
  * every id is translated once, with matching placeholders, and every file is spread.
  */
 const foundationTemplates: LocaleModule['templates'] = {
+  ...dataTableTemplates,
   'config.base-url-invalid': str`Invalid server URL “${0}”: expected an http(s) address.`,
   'config.base-url-missing': 'No server URL: set the base-url attribute, or place the element inside <cb-provider base-url="…">.',
   'config.region-invalid': str`Invalid region code “${0}”: expected 6, 9 or 12 digits.`,

@@ -1,0 +1,110 @@
+/**
+ * Type-aware cell text: numbers and money grouped with their precision, dates (ISO) and times in Asia/Shanghai,
+ * areas in ㎡ and 亩, enum codes as their labels, region codes as names, booleans as 是/否.
+ * Always plain strings: Lit renders them as text, so hostile data can never become markup.
+ */
+import type { CityBrainClient } from '@citybrain/client';
+import { msg } from '@lit/localize';
+import { EMPTY_VALUE, formatArea, formatDate, formatDateTime, formatNumber, muToSquareMetres, toShanghaiDate } from '../shared/format.js';
+import { getLocale } from '../shared/localization.js';
+import { kindOf, labelText, type Column } from './model.js';
+
+export type CellFormatter = (value: unknown) => string;
+
+/** Region names per client, loaded once per parent region and shared by every table on the page. */
+const regionCache = new WeakMap<object, { names: Map<string, string>; parents: Set<string> }>();
+
+function regionStore(client: object) {
+  let store = regionCache.get(client);
+  if (!store) regionCache.set(client, (store = { names: new Map(), parents: new Set() }));
+  return store;
+}
+
+/**
+ * Loads the names of the regions directly under `parent` (towns of the district, villages of a
+ * town); resolves when they are known, or failed (names then stay codes).
+ */
+export async function loadRegions(client: CityBrainClient, parent: string): Promise<{ code: string; name: string }[]> {
+  const store = regionStore(client);
+  store.parents.add(parent);
+  try {
+    const regions = await client.regions.list({ parent });
+    for (const region of regions) store.names.set(region.code, region.name);
+    return regions;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The name of a region code, or undefined while it is unknown; the first miss for a town starts
+ * loading its villages and calls `loaded` when they arrive.
+ */
+export function regionName(client: CityBrainClient | undefined, code: string, loaded: () => void): string | undefined {
+  if (!client) return undefined;
+  const store = regionStore(client);
+  const name = store.names.get(code);
+  if (name !== undefined || code.length < 9) return name;
+  const parent = code.length >= 12 ? code.slice(0, 9) : code.slice(0, 6);
+  if (!store.parents.has(parent)) void loadRegions(client, parent).then(loaded);
+  return undefined;
+}
+
+/** A formatter for one column's values in the current locale. */
+export function cellFormatter(column: Column, region: (code: string) => string | undefined): CellFormatter {
+  const locale = getLocale();
+  const en = locale === 'en';
+  const digits = column.precision;
+  const numberOptions: Intl.NumberFormatOptions =
+    column.type === 'integer'
+      ? // Identifiers (a primary key such as 人员编号) are not quantities: no thousands separators.
+        { maximumFractionDigits: 0, useGrouping: !column.pk }
+      : digits === undefined
+        ? { maximumFractionDigits: 6 }
+        : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  const yes = msg('是', { id: 'data-table.yes' });
+  const no = msg('否', { id: 'data-table.no' });
+  const text = (value: unknown): string => {
+    switch (column.type) {
+      case 'area-sqm':
+        return formatArea(value as number, {}, locale);
+      case 'area-mu':
+        return formatArea(muToSquareMetres(value as number), { unit: 'mu' }, locale);
+      case 'percent':
+        return `${formatNumber(value as number, numberOptions, locale)}%`;
+      case 'length-km':
+        return `${formatNumber(value as number, numberOptions, locale)} km`;
+      case 'datetime':
+        return formatDateTime(value as string, locale);
+      case 'date':
+        // Calendar dates as ISO 8601 (2026-03-08) in both languages: compact and unambiguous in a
+        // dense column; an instant given for a date is taken on its Beijing calendar day.
+        return toShanghaiDate(value as string) ?? String(value);
+      case 'year-month':
+        return formatDate(`${value as string}-01`, { year: 'numeric', month: 'short' }, locale);
+      case 'boolean':
+        return value === true || value === 'true' ? yes : value === false || value === 'false' ? no : String(value);
+      case 'enum': {
+        const label = column.options.get(String(value));
+        return label === undefined ? String(value) : labelText(label, en);
+      }
+      case 'region-code':
+        return region(String(value)) ?? String(value);
+      default:
+        return kindOf(column.type) === 'num' && typeof value === 'number'
+          ? formatNumber(value, numberOptions, locale)
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value);
+    }
+  };
+  return (value) => {
+    if (value === null || value === undefined || value === '') return EMPTY_VALUE;
+    if (kindOf(column.type) === 'num') {
+      // Numbers that arrive as strings (CSV-fed arrays) are still numbers; anything else shows as is.
+      const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+      return Number.isFinite(number) ? text(number) : String(value);
+    }
+    return text(value);
+  };
+}

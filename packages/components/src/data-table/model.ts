@@ -1,0 +1,287 @@
+/**
+ * The data model of `<cb-data-table>`: columns normalised from a dataset schema or from plain
+ * `.columns`, the query (sort + filters in the API's own syntax, so a page can deep-link it), and
+ * the local sort and filter of plain mode. No DOM here.
+ */
+import type { DatasetColumn } from '@citybrain/client';
+
+export type ColumnType = DatasetColumn['type'];
+export type FilterOperator = DatasetColumn['filterOperators'][number];
+export type LocalizedLabel = string | { zh: string; en: string };
+export type CellValue = string | number | boolean | null | undefined;
+/** One row, keyed by column name. */
+export type DataRow = Record<string, unknown>;
+
+/** A column of a plain-mode table (`.columns`): only `name` and `label` are required. */
+export interface DataTableColumn {
+  name: string;
+  label: LocalizedLabel;
+  /** Value type, as in the data platform's schema (default `string`). */
+  type?: ColumnType;
+  /** Unit shown in the header, e.g. 万元. */
+  unit?: string | null;
+  /** Decimal places of numbers and money. */
+  precision?: number;
+  /** Labels of an `enum` column's values. */
+  options?: { value: string; label: LocalizedLabel }[];
+  /** Width in CSS pixels (default by type). */
+  width?: number;
+  /** Default true in plain mode. */
+  sortable?: boolean;
+  /** Operators the filter panel may use (default by type; `[]` makes the column unfilterable). */
+  filterOperators?: FilterOperator[];
+  /** The values are masked for this viewer: shown with an indicator, never sorted or filtered. */
+  maskedForCaller?: boolean;
+  primaryKey?: boolean;
+}
+
+/**
+ * The whole query of the table, in the data API's syntax: `sort` items are column names, `-` first
+ * for descending (`['-registeredCapital', 'companyName']`); `filter` items are `column:operator:value`.
+ */
+export interface DataTableQuery {
+  sort?: string[];
+  filter?: string[];
+}
+
+/** Which columns show, in which order, at which width (for `columnState` and `cb-column-change`). */
+export interface ColumnState {
+  order: string[];
+  hidden: string[];
+  widths: Record<string, number>;
+}
+
+/** A normalised column. */
+export interface Column {
+  name: string;
+  label: LocalizedLabel;
+  type: ColumnType;
+  unit: string | null;
+  precision: number | undefined;
+  options: Map<string, LocalizedLabel>;
+  width: number;
+  sortable: boolean;
+  ops: FilterOperator[];
+  masked: boolean;
+  pk: boolean;
+}
+
+export type ValueKind = 'num' | 'date' | 'enum' | 'bool' | 'region' | 'text';
+
+const NUMERIC = new Set<string>(['integer', 'number', 'money', 'percent', 'area-sqm', 'area-mu', 'length-km', 'longitude', 'latitude']);
+
+export function kindOf(type: ColumnType): ValueKind {
+  if (NUMERIC.has(type)) return 'num';
+  if (type === 'date' || type === 'datetime' || type === 'year-month') return 'date';
+  if (type === 'enum') return 'enum';
+  if (type === 'boolean') return 'bool';
+  if (type === 'region-code') return 'region';
+  return 'text';
+}
+
+const DEFAULT_OPS: Record<ValueKind, FilterOperator[]> = {
+  num: ['gte', 'lte', 'eq'],
+  date: ['gte', 'lte', 'eq'],
+  enum: ['in', 'eq'],
+  bool: ['eq'],
+  region: ['prefix', 'eq'],
+  text: ['like', 'eq'],
+};
+
+const COLUMN_NAME = /^[A-Za-z_$][\w$-]*$/;
+
+/** Normalises a schema or plain column; returns undefined for one without a usable name. */
+export function toColumn(raw: DataTableColumn | DatasetColumn, plain: boolean): Column | undefined {
+  if (!raw || typeof raw !== 'object' || typeof raw.name !== 'string' || !COLUMN_NAME.test(raw.name)) return undefined;
+  const type = (typeof raw.type === 'string' ? raw.type : 'string') as ColumnType;
+  const kind = kindOf(type);
+  const masked = raw.maskedForCaller === true;
+  const width = Number(raw.width);
+  const label = typeof raw.label === 'string' || (raw.label && typeof raw.label === 'object') ? raw.label : raw.name;
+  return {
+    name: raw.name,
+    label,
+    type,
+    unit: typeof raw.unit === 'string' ? raw.unit : null,
+    precision: typeof raw.precision === 'number' ? raw.precision : undefined,
+    options: new Map((Array.isArray(raw.options) ? raw.options : []).map((o) => [String(o.value), o.label])),
+    width: Number.isFinite(width) && width >= 40 ? Math.min(width, 800) : kind === 'text' ? 180 : 130,
+    sortable: !masked && (raw.sortable ?? plain) === true,
+    ops: masked ? [] : Array.isArray(raw.filterOperators) ? raw.filterOperators : plain ? DEFAULT_OPS[kind] : [],
+    masked,
+    pk: raw.primaryKey === true,
+  };
+}
+
+export function labelText(label: LocalizedLabel | undefined, english: boolean): string {
+  if (label === undefined || label === null) return '';
+  if (typeof label === 'string') return label;
+  return String((english ? label.en : label.zh) ?? label.zh ?? '');
+}
+
+// ---------------------------------------------------------------- query
+
+export interface SortKey {
+  name: string;
+  desc: boolean;
+}
+
+export interface Filter {
+  name: string;
+  op: FilterOperator;
+  value: string;
+}
+
+export function parseSort(items: readonly string[] | undefined): SortKey[] {
+  return (items ?? []).map((item) => (item.startsWith('-') ? { name: item.slice(1), desc: true } : { name: item, desc: false }));
+}
+
+export function sortItems(keys: readonly SortKey[]): string[] {
+  return keys.map((k) => (k.desc ? '-' : '') + k.name);
+}
+
+/** `column:operator:value`; only the first two colons separate the parts. */
+export function parseFilter(item: string): Filter | undefined {
+  const a = item.indexOf(':');
+  const b = item.indexOf(':', a + 1);
+  if (a < 1 || b < 0) return undefined;
+  return { name: item.slice(0, a), op: item.slice(a + 1, b) as FilterOperator, value: item.slice(b + 1) };
+}
+
+export const filterItem = (f: Filter): string => `${f.name}:${f.op}:${f.value}`;
+
+/** `in`/`nin` lists: comma-separated, `\,` a literal comma, `\\` a backslash. */
+export function splitList(text: string): string[] {
+  const values: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\' && (text[i + 1] === ',' || text[i + 1] === '\\')) current += text[++i];
+    else if (c === ',') {
+      values.push(current);
+      current = '';
+    } else current += c;
+  }
+  values.push(current);
+  return values;
+}
+
+export const joinList = (values: readonly string[]): string => values.map((v) => v.replace(/[\\,]/g, '\\$&')).join(',');
+
+/** A query as URL search parameters (`sort=-a,b&filter=c:eq:1`), for deep links. */
+export function querySearch(query: DataTableQuery): string {
+  const params = new URLSearchParams();
+  if (query.sort?.length) params.set('sort', query.sort.join(','));
+  for (const f of query.filter ?? []) params.append('filter', f);
+  return params.toString();
+}
+
+/** Reads a query from URL search parameters; never throws. */
+export function parseQuerySearch(text: string | null | undefined): DataTableQuery {
+  const params = new URLSearchParams(text ?? '');
+  const sort = params.get('sort');
+  return { sort: sort ? sort.split(',').filter(Boolean) : [], filter: params.getAll('filter') };
+}
+
+/**
+ * Keeps the parts of a query that the columns allow; returns the cleaned query and the rejected
+ * items (which the element warns about).
+ */
+export function validateQuery(query: DataTableQuery, columns: ReadonlyMap<string, Column>): { query: Required<DataTableQuery>; rejected: string[] } {
+  const rejected: string[] = [];
+  const seen = new Set<string>();
+  const sort = parseSort(query.sort).filter((k) => {
+    const ok = columns.get(k.name)?.sortable === true && !seen.has(k.name);
+    seen.add(k.name);
+    if (!ok) rejected.push(`sort ${k.name}`);
+    return ok;
+  });
+  const filter = (query.filter ?? []).filter((item) => {
+    const f = typeof item === 'string' ? parseFilter(item) : undefined;
+    const ok = f !== undefined && f.value !== '' && columns.get(f.name)?.ops.includes(f.op) === true;
+    if (!ok) rejected.push(`filter ${String(item)}`);
+    return ok;
+  });
+  return { query: { sort: sortItems(sort.slice(0, 5)), filter: filter.slice(0, 20) }, rejected };
+}
+
+// ---------------------------------------------------------------- plain mode: local filter and sort
+
+type Predicate = (value: unknown) => boolean;
+
+function predicate(column: Column, { op, value }: Filter): Predicate {
+  const num = kindOf(column.type) === 'num';
+  const typed = (v: string): string | number | boolean => (num ? Number(v) : column.type === 'boolean' ? v === 'true' : v);
+  const target = typed(value);
+  const list = new Set(splitList(value).map(String));
+  const needle = value.toLowerCase();
+  const cmp = (v: unknown) => (v === null || v === undefined ? NaN : v < target ? -1 : v > target ? 1 : 0);
+  switch (op) {
+    case 'eq':
+      return (v) => v === target || (v !== null && v !== undefined && String(v) === value);
+    case 'ne':
+      return (v) => !(v === target || String(v) === value);
+    case 'gt':
+      return (v) => cmp(v) > 0;
+    case 'gte':
+      return (v) => cmp(v) >= 0;
+    case 'lt':
+      return (v) => cmp(v) < 0;
+    case 'lte':
+      return (v) => cmp(v) <= 0;
+    case 'in':
+      return (v) => list.has(String(v));
+    case 'nin':
+      return (v) => !list.has(String(v));
+    case 'like':
+      return (v) => v !== null && v !== undefined && String(v).toLowerCase().includes(needle);
+    case 'prefix':
+      return (v) => v !== null && v !== undefined && String(v).startsWith(value);
+    case 'null':
+      return (v) => (v === null || v === undefined) === (value === 'true');
+    default:
+      return () => true;
+  }
+}
+
+/**
+ * The row order of a plain-mode table under `query`: indices into `rows`, or undefined for the rows
+ * as given (no copy for an unsorted, unfiltered million rows). Strings compare by code point, as the
+ * platform's database does; nulls sort first ascending and last descending, as on the server.
+ */
+export function localView(rows: readonly DataRow[], columns: ReadonlyMap<string, Column>, query: Required<DataTableQuery>): Uint32Array | undefined {
+  const filters = query.filter.map(parseFilter).flatMap((f) => {
+    const column = f && columns.get(f.name);
+    return column ? [{ name: column.name, test: predicate(column, f) }] : [];
+  });
+  const keys = parseSort(query.sort).filter((k) => columns.has(k.name));
+  if (filters.length === 0 && keys.length === 0) return undefined;
+  let view: Uint32Array;
+  if (filters.length) {
+    const kept: number[] = [];
+    rows.forEach((row, i) => {
+      if (filters.every((f) => f.test(row?.[f.name]))) kept.push(i);
+    });
+    view = Uint32Array.from(kept);
+  } else {
+    view = new Uint32Array(rows.length);
+    for (let i = 0; i < view.length; i++) view[i] = i;
+  }
+  if (keys.length) {
+    // Extract each key's values once: the comparator then only reads arrays.
+    const extracted = keys.map((k) => ({ d: k.desc ? -1 : 1, v: rows.map((row) => (row?.[k.name] ?? null) as unknown) }));
+    view.sort((a, b) => {
+      for (const { d, v } of extracted) {
+        const x = v[a] as string | number | null;
+        const y = v[b] as string | number | null;
+        if (x !== y) {
+          if (x === null) return -d;
+          if (y === null) return d;
+          return (x < y ? -1 : 1) * d;
+        }
+      }
+      return a - b;
+    });
+  }
+  return view;
+}
