@@ -5,7 +5,7 @@
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 // Fixture sources by path: Storybook's Vite config aliases only the client and the components.
-import { datasetCatalogue, towns, type DatasetColumnDef, type DatasetDefinition, type DatasetRow } from '../../packages/fixtures/src/index.js';
+import { datasetCatalogue, towns, type DatasetColumnDef, type DatasetDefinition, type DatasetRow } from '@citybrain/fixtures';
 import { localView, toColumn, type Column } from '../../packages/components/src/data-table/model.js';
 
 export type StoryRole = 'town' | 'public';
