@@ -3,12 +3,14 @@
  * (`defineElement` tolerates a second copy of the library on the page).
  */
 import './provider/define.js';
+import './approval-status/define.js';
 import './data-table/define.js';
 
 export { CbProvider } from './provider/provider.js';
 export { CbDataTable } from './data-table/data-table.js';
 export type { DataTableColumn, DataTableQuery, ColumnState, DataRow } from './data-table/model.js';
 export type { DataTableRowClickDetail, DataTableQueryChangeDetail, DataTableSelectionDetail, DataTableLoadDetail, DataTableExportDetail } from './data-table/events.js';
+export { CbApprovalStatus, AUTO_LAYOUT_BREAKPOINTS, type ApprovalStatusChangeDetail, type ApprovalLookupDetail, type ApprovalStatusLayout, type ApprovalStatusMode, type ApprovalStatusLive } from './approval-status/approval-status.js';
 export {
   clientContext,
   clientOptionsFrom,

@@ -1,4 +1,5 @@
 import { str, type LocaleModule } from '@lit/localize';
+import { approvalStatusTemplates } from '../approval-status/approval-status.en.js';
 import { dataTableTemplates } from '../data-table/data-table.en.js';
 
 /**
@@ -12,6 +13,7 @@ import { dataTableTemplates } from '../data-table/data-table.en.js';
  * every id is translated once, with matching placeholders, and every file is spread.
  */
 const foundationTemplates: LocaleModule['templates'] = {
+  ...approvalStatusTemplates,
   ...dataTableTemplates,
   'config.base-url-invalid': str`Invalid server URL “${0}”: expected an http(s) address.`,
   'config.base-url-missing': 'No server URL: set the base-url attribute, or place the element inside <cb-provider base-url="…">.',
