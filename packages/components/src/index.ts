@@ -5,6 +5,7 @@
 import './provider/define.js';
 import './approval-status/define.js';
 import './data-table/define.js';
+import './map-viewer/define.js';
 
 export { CbProvider } from './provider/provider.js';
 export { CbDataTable } from './data-table/data-table.js';
@@ -25,6 +26,9 @@ export {
   type TokenSupplier,
 } from './provider/client-context.js';
 
+export { CbMapViewer } from './map-viewer/map-viewer.js';
+export { setMapWorkerUrl } from './map-viewer/worker-url.js';
+export type { LngLatTuple, BBoxTuple, BasemapCrs, CoordSys, MapMode, MapView, IdentifiedFeature, MapReadyDetail, MapViewChangeDetail, MapFeatureClickDetail, MapZoneCheckDetail } from './map-viewer/types.js';
 export { CityBrainElement, type EmitOptions } from './shared/city-brain-element.js';
 export { defineElement } from './shared/define-element.js';
 export { warnOnce, warnOnceFor } from './shared/warn-once.js';

@@ -1,6 +1,7 @@
 import { str, type LocaleModule } from '@lit/localize';
 import { approvalStatusTemplates } from '../approval-status/approval-status.en.js';
 import { dataTableTemplates } from '../data-table/data-table.en.js';
+import { mapViewerTemplates } from '../map-viewer/map-viewer.en.js';
 
 /**
  * English strings, keyed by the explicit `id` of each `msg()` call; the Chinese
@@ -15,6 +16,7 @@ import { dataTableTemplates } from '../data-table/data-table.en.js';
 const foundationTemplates: LocaleModule['templates'] = {
   ...approvalStatusTemplates,
   ...dataTableTemplates,
+  ...mapViewerTemplates,
   'config.base-url-invalid': str`Invalid server URL “${0}”: expected an http(s) address.`,
   'config.base-url-missing': 'No server URL: set the base-url attribute, or place the element inside <cb-provider base-url="…">.',
   'config.region-invalid': str`Invalid region code “${0}”: expected 6, 9 or 12 digits.`,

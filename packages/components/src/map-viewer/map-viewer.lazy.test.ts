@@ -1,0 +1,37 @@
+/**
+ * maplibre-gl is downloaded only when a map connects: registering the element (what every
+ * page with the library does) must not fetch it, its stylesheet or the map engine. This
+ * file runs in its own page, so nothing else has loaded maplibre before.
+ */
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { sandboxUrl } from '../../test-support/sandbox.js';
+import './define.js';
+import type { CbMapViewer } from './map-viewer.js';
+
+function mapModulesRequested(): string[] {
+  return performance
+    .getEntriesByType('resource')
+    .map((entry) => entry.name)
+    .filter((name) => /maplibre-gl|maplibre-css|map-viewer\/(engine|viewer)/.test(name));
+}
+
+describe('<cb-map-viewer> lazy loading', () => {
+  it('requests maplibre-gl only when the element connects', async () => {
+    expect(customElements.get('cb-map-viewer')).to.exist;
+    const element = document.createElement('cb-map-viewer') as CbMapViewer;
+    element.setAttribute('base-url', sandboxUrl());
+    element.setAttribute('basemap', 'none');
+    // Created and configured, but not in the page: nothing map-related is fetched.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(mapModulesRequested(), 'before connecting').to.deep.equal([]);
+
+    const ready = oneEvent(element, 'cb-ready');
+    document.body.append(element);
+    await waitUntil(() => mapModulesRequested().some((name) => name.includes('maplibre-gl')), 'maplibre-gl requested', {
+      timeout: 15000,
+    });
+    await ready;
+    expect(element.getMap()).to.exist;
+    element.remove();
+  });
+});

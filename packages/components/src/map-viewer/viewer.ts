@@ -1,0 +1,1418 @@
+/**
+ * The implementation of `<cb-map-viewer>`, loaded (with the map engine) only when an element
+ * connects: state, the maplibre map, catalogue layers, controls, popups, search and zone checks.
+ * The element class itself (map-viewer.ts) holds the public attributes and delegates here, so a
+ * page without a map downloads only that shell.
+ */
+import { html, nothing, render, svg, type CSSResult, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { msg, str } from '@lit/localize';
+import type {
+  CityBrainClient,
+  GisComponents,
+  IdentifyResult,
+  LayerCatalogue,
+  RegionDetail,
+  SearchResult,
+  TileJson,
+  ZoneCheckResult,
+} from '@citybrain/client';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { ConfigurationError, LoadController, describeError, renderLoadStatus } from '../shared/status.js';
+import { getLocale } from '../shared/localization.js';
+import { standaloneClient, type ClientSettings } from '../provider/client-context.js';
+import { attributionText, blankBasemap, offlineBasemap, tiandituBasemap, urlBasemap, type Basemap } from './basemaps.js';
+import {
+  MAX_IDENTIFY_LAYERS,
+  MAX_ZOOM,
+  isRegionCode,
+  isTiandituKey,
+  parseBasemap,
+  parseBasemapCrs,
+  parseCenter,
+  parseLayerIds,
+  parseMode,
+  parseZoom,
+  safeColor,
+  safeHttpUrl,
+  toBBox,
+  toLngLat,
+  type BasemapChoice,
+} from './config.js';
+import { MapEngine, loadDatumConverter, loadMaplibre, maplibreStyleSheet, needsConversion } from './engine.js';
+import type { CbMapViewer } from './map-viewer.js';
+import { mapViewerStyles } from './viewer.styles.js';
+import {
+  identifyPopup,
+  identifySummary,
+  layerTitle,
+  messagePopup,
+  swatch,
+  zoneCheckPopup,
+  zoneCheckSummary,
+  type IdentifyPopupContext,
+} from './popup.js';
+import { metresPerPixel, scaleBar } from './scale.js';
+import type { BBoxTuple, BasemapCrs, CatalogueLayer, IdentifiedFeature, LngLatTuple, MapMode, MapView } from './types.js';
+
+type Category = GisComponents['schemas']['Category'];
+type CategoryId = GisComponents['schemas']['CategoryId'];
+type Place = SearchResult['items'][number];
+
+/** Nanhai district, when neither the page nor the basemap says where to look. */
+const DEFAULT_CENTER: LngLatTuple = [113.06, 23.03];
+const DEFAULT_ZOOM = 10;
+/** Converted (GeoJSON) layers load at most this many features per view. */
+const MAX_CONVERTED_FEATURES = 5000;
+const SEARCH_DELAY_MS = 250;
+const FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+const ZONE_COLORS: Record<string, string> = { buildable: '#40c057', restricted: '#fab005', prohibited: '#fa5252' };
+
+interface ViewerConfig {
+  layerIds: string[];
+  center: LngLatTuple | undefined;
+  zoom: number | undefined;
+  basemap: BasemapChoice;
+  basemapCrs: BasemapCrs;
+  mode: MapMode;
+  region: string | undefined;
+}
+
+interface Setup {
+  client: CityBrainClient;
+  catalogue: LayerCatalogue;
+  categories: Category[];
+  basemap: Basemap;
+  engine: MapEngine;
+}
+
+type LayerStatus = 'loading' | 'ready' | 'error';
+
+/** Attributes that need a new map (basemap, client) when they change. */
+const RELOADING_PROPERTIES = ['basemap', 'basemapCrs', 'tiandituKey', 'tiandituUrl', 'reviewNo', 'baseUrl', 'token', 'getToken', 'client'] as const;
+
+let instanceCounter = 0;
+
+/**
+ * A field of the controller that re-renders the element when set (the controller's `@state`).
+ * Field initialisers run after the `host` parameter property is assigned.
+ */
+function hostState(prototype: object, key: string): void {
+  const slot = Symbol(key);
+  Object.defineProperty(prototype, key, {
+    get(this: { [slot]?: unknown }) {
+      return this[slot];
+    },
+    set(this: { [slot]?: unknown; host?: CbMapViewer }, value: unknown) {
+      this[slot] = value;
+      this.host?.requestUpdate();
+    },
+    configurable: true,
+  });
+}
+
+/** The element's own styles beyond its shell, adopted when this module loads. */
+export const viewerStyles: CSSResult = mapViewerStyles;
+
+/** Everything `<cb-map-viewer>` does, for one element. */
+export class MapViewerController implements ReactiveController {
+  constructor(private readonly host: CbMapViewer) {
+    const root = host.renderRoot as ShadowRoot;
+    const sheet = viewerStyles.styleSheet;
+    if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    host.addController(this);
+  }
+
+  @hostState private layerStatus = new Map<string, LayerStatus>();
+  @hostState private view: MapView | undefined;
+  @hostState private regionDetail: RegionDetail | undefined;
+  @hostState private announcement = '';
+  @hostState private notices: string[] = [];
+  @hostState private fullscreen = false;
+  @hostState private pseudoFullscreen = false;
+  @hostState private layerListOpen = true;
+  @hostState private legendOpen = true;
+  @hostState private searchText = '';
+  @hostState private searchResults: Place[] = [];
+  @hostState private searchOpen = false;
+  @hostState private searchActive = -1;
+  @hostState private visibleIds = new Set<string>();
+
+  private get mapContainer(): HTMLElement | null {
+    return this.host.renderRoot.querySelector('.map');
+  }
+
+  private get scaleBarElement(): HTMLElement | null {
+    return this.host.renderRoot.querySelector('.scale__bar');
+  }
+
+  private readonly uid = `cbmv${++instanceCounter}`;
+  private readonly setup = new LoadController<Setup>(this.host, {
+    isEmpty: () => false,
+    onError: (error, message) => this.host.emit('cb-error', { error, message }),
+  });
+  private engine: MapEngine | undefined;
+  private config: ViewerConfig | undefined;
+  private setupClient: CityBrainClient | ConfigurationError | undefined;
+  private needsSetup = true;
+  private layersById = new Map<string, CatalogueLayer>();
+  private fieldDescriptions = new Map<string, Record<string, string>>();
+  private overlayLoads = new Map<string, Promise<void>>();
+  private overlayAbort: AbortController | undefined;
+  private clickAbort: AbortController | undefined;
+  private regionAbort: AbortController | undefined;
+  private searchAbort: AbortController | undefined;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The next map "click" comes from the Enter key (focus then moves into the popup and back). */
+  private fromKeyboard = false;
+  private popupFromKeyboard = false;
+  private focusedRegion: string | undefined;
+
+  /** What `standaloneClient` reads: this element's own settings, but never its `region` (the map's focus, not a data scope). */
+  private readonly ownClientSettings = (() => {
+    const host = this.host;
+    return {
+      get baseUrl() {
+        return host.baseUrl;
+      },
+      get token() {
+        return host.token;
+      },
+      get getToken() {
+        return host.getToken;
+      },
+      region: undefined,
+    };
+  })();
+
+  // ---- public API ----------------------------------------------------------------------
+
+  /** The maplibre-gl `Map`, once created (an escape hatch: changes you make are yours to keep consistent). */
+  getMap(): MapLibreMap | undefined {
+    return this.engine?.map;
+  }
+
+  /** Ids of the catalogue layers currently drawn, bottom to top. */
+  get visibleLayers(): string[] {
+    return this.engine?.visibleOverlayIds() ?? [...this.visibleIds];
+  }
+
+  /**
+   * Moves the camera: `flyTo([113.04, 23.13], 15)`, or `flyTo({ bbox: [w, s, e, n] })`.
+   * Invalid input warns once and is ignored.
+   */
+  flyTo(target: LngLatTuple | { center?: LngLatTuple; zoom?: number; bbox?: BBoxTuple }, zoom?: number): void {
+    const options = Array.isArray(target) ? { center: target, zoom } : (target ?? {});
+    const bbox = options.bbox === undefined ? undefined : toBBox(options.bbox);
+    const center = options.center === undefined ? undefined : toLngLat(options.center);
+    const parsedZoom = parseZoom(options.zoom);
+    if ((options.bbox !== undefined && !bbox) || (options.center !== undefined && !center) || !parsedZoom.ok) {
+      this.host.warnOnce('flyTo', `flyTo(): expected [lon, lat], zoom 0–20 or { bbox }`);
+      return;
+    }
+    const engine = this.engine;
+    if (!engine) return;
+    if (bbox) engine.fitBounds(bbox, parsedZoom.value ?? 17, true);
+    else if (center) engine.flyTo(center, parsedZoom.value, true);
+    else if (parsedZoom.value !== undefined) engine.flyTo(engine.view().center, parsedZoom.value, true);
+  }
+
+  /**
+   * Fits the map to a district, town or village (6, 9 or 12 digits) and outlines it.
+   * Resolves when the boundary is drawn; a bad code warns once and resolves.
+   */
+  async fitRegion(code: string): Promise<void> {
+    if (!isRegionCode(code)) {
+      this.host.warnOnce(`fitRegion:${code}`, `fitRegion(): invalid region code "${code}"`);
+      return;
+    }
+    this.focusedRegion = code;
+    await this.applyRegion(code, true);
+  }
+
+  /** Shows or hides a catalogue layer (loading it on first use). Unknown ids warn once. */
+  setLayerVisible(layerId: string, visible: boolean): void {
+    if (this.layersById.size > 0 && !this.layersById.has(layerId)) {
+      this.host.warnOnce(`layer:${layerId}`, `setLayerVisible(): no layer "${layerId}" in the catalogue`);
+      return;
+    }
+    const next = new Set(this.visibleIds);
+    if (visible) next.add(layerId);
+    else next.delete(layerId);
+    this.visibleIds = next;
+    void this.syncOverlays();
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------
+
+  hostConnected(): void {
+    document.addEventListener('fullscreenchange', this.onFullscreenChange);
+    this.needsSetup = true;
+    this.host.requestUpdate();
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('fullscreenchange', this.onFullscreenChange);
+    this.teardown();
+  }
+
+  private teardown(): void {
+    this.overlayAbort?.abort();
+    this.clickAbort?.abort();
+    this.regionAbort?.abort();
+    this.searchAbort?.abort();
+    clearTimeout(this.searchTimer);
+    this.engine?.destroy();
+    this.engine = undefined;
+    this.overlayLoads.clear();
+    this.needsSetup = true;
+  }
+
+  willUpdate(changed: PropertyValues<CbMapViewer>): void {
+    const configChanged = ['layers', 'center', 'zoom', 'basemap', 'basemapCrs', 'mode', 'region', 'tiandituKey', 'tiandituUrl'].some((key) =>
+      changed.has(key as keyof CbMapViewer),
+    );
+    const client = this.resolveClient();
+    const reload =
+      this.needsSetup ||
+      !sameClient(client, this.setupClient) ||
+      RELOADING_PROPERTIES.some((key) => changed.has(key as keyof CbMapViewer)) ||
+      (configChanged && this.setup.status === 'error');
+    if (!reload && !configChanged && !changed.has('cooperativeGestures')) return;
+
+    const parsed = this.readConfig();
+    if (!parsed.ok) {
+      this.config = undefined;
+      this.setupClient = client;
+      this.needsSetup = false;
+      this.teardownForError();
+      const error = parsed.error;
+      void this.setup.run(async () => {
+        throw error;
+      });
+      return;
+    }
+    const previous = this.config;
+    this.config = parsed.config;
+    if (reload || previous === undefined) {
+      this.needsSetup = false;
+      this.setupClient = client;
+      this.visibleIds = new Set(parsed.config.layerIds);
+      this.focusedRegion = parsed.config.region;
+      void this.startSetup(parsed.config, client);
+      return;
+    }
+    // The map exists: apply what changed in place.
+    const config = parsed.config;
+    if (changed.has('layers')) {
+      this.visibleIds = new Set(config.layerIds);
+      this.warnUnknownLayers();
+      void this.syncOverlays();
+    }
+    if ((changed.has('center') || changed.has('zoom')) && this.engine && (config.center || config.zoom !== undefined)) {
+      this.engine.flyTo(config.center ?? this.engine.view().center, config.zoom, true);
+    }
+    if (changed.has('region')) {
+      this.focusedRegion = config.region;
+      void this.applyRegion(config.region, true);
+    }
+    if (changed.has('mode')) {
+      this.engine?.closePopup();
+      this.engine?.setMarker(undefined);
+    }
+    if (changed.has('cooperativeGestures')) this.engine?.setCooperativeGestures(this.host.cooperativeGestures);
+  }
+
+  updated(): void {
+    const bar = this.scaleBarElement;
+    if (bar && this.view) {
+      // CSSOM, not a style attribute: allowed under a strict CSP.
+      bar.style.inlineSize = `${scaleBar(this.view.center[1], this.view.zoom).width}px`;
+    }
+    this.engine?.describeCanvas(this.mapLabel(), `${this.uid}-keys`);
+  }
+
+  // ---- configuration and setup ---------------------------------------------------------
+
+  private resolveClient(): CityBrainClient | ConfigurationError {
+    if (this.host.client) return this.host.client;
+    if (this.host.baseUrl?.trim()) {
+      return standaloneClient(this.ownClientSettings as unknown as HTMLElement & ClientSettings) as CityBrainClient | ConfigurationError;
+    }
+    return this.host.clients.client;
+  }
+
+  private invalid(key: string, message: string): { ok: false; error: ConfigurationError } {
+    this.host.warnOnce(key, message);
+    return { ok: false, error: new ConfigurationError(message) };
+  }
+
+  private readConfig(): { ok: true; config: ViewerConfig } | { ok: false; error: ConfigurationError } {
+    const layers = parseLayerIds(this.host.layers);
+    if (!layers.ok) {
+      return this.invalid(
+        `layers:${this.host.layers}`,
+        msg(str`layers 属性无效：“${layers.value}”不是图层编号（应为小写字母、数字和连字符，以逗号分隔）。`, { id: 'map.config.layers-invalid' }),
+      );
+    }
+    const center = parseCenter(this.host.center);
+    if (!center.ok) {
+      return this.invalid(
+        `center:${this.host.center}`,
+        msg(str`center 属性无效：“${center.value}”，应为“经度,纬度”，如 113.06,23.03。`, { id: 'map.config.center-invalid' }),
+      );
+    }
+    const zoom = parseZoom(this.host.zoom);
+    if (!zoom.ok) {
+      return this.invalid(
+        `zoom:${this.host.zoom}`,
+        msg(str`zoom 属性无效：“${zoom.value}”，应为 0 到 20 之间的数字。`, { id: 'map.config.zoom-invalid' }),
+      );
+    }
+    const basemap = parseBasemap(this.host.basemap);
+    if (!basemap.ok) {
+      return this.invalid(
+        `basemap:${this.host.basemap}`,
+        msg(str`basemap 属性无效：“${basemap.value}”，应为 offline、tianditu-vec、tianditu-img、none 或样式地址。`, { id: 'map.config.basemap-invalid' }),
+      );
+    }
+    const basemapCrs = parseBasemapCrs(this.host.basemapCrs);
+    if (!basemapCrs.ok) {
+      return this.invalid(
+        `basemap-crs:${this.host.basemapCrs}`,
+        msg(str`basemap-crs 属性无效：“${basemapCrs.value}”，应为 wgs84、cgcs2000 或 gcj02。`, { id: 'map.config.basemap-crs-invalid' }),
+      );
+    }
+    const mode = parseMode(this.host.mode);
+    if (!mode.ok) {
+      return this.invalid(
+        `mode:${this.host.mode}`,
+        msg(str`mode 属性无效：“${mode.value}”，应为 identify、zone-check 或 none。`, { id: 'map.config.mode-invalid' }),
+      );
+    }
+    const region = this.host.region?.trim() || undefined;
+    if (region !== undefined && !isRegionCode(region)) {
+      return this.invalid(
+        `region:${region}`,
+        msg(str`行政区划代码无效：“${region}”，应为 6、9 或 12 位数字。`, { id: 'config.region-invalid' }),
+      );
+    }
+    if (basemap.value.kind === 'tianditu') {
+      const key = this.host.tiandituKey?.trim();
+      const proxy = this.host.tiandituUrl?.trim();
+      if (proxy && safeHttpUrl(proxy.replace('{s}', '0')) === undefined) {
+        return this.invalid(
+          `tianditu-url:${proxy}`,
+          msg(str`tianditu-url 属性无效：“${proxy}”不是 http(s) 地址。`, { id: 'map.config.tianditu-url-invalid' }),
+        );
+      }
+      if (key ? !isTiandituKey(key) : !proxy) {
+        return this.invalid(
+          `tianditu-key:${key ?? ''}`,
+          msg('天地图底图需要本网站申请的密钥（tianditu-key），或通过 tianditu-url 指向自带密钥的代理。', { id: 'map.config.tianditu-key-missing' }),
+        );
+      }
+    }
+    return {
+      ok: true,
+      config: {
+        layerIds: layers.value,
+        center: center.value,
+        zoom: zoom.value,
+        basemap: basemap.value,
+        basemapCrs: basemapCrs.value,
+        mode: mode.value,
+        region,
+      },
+    };
+  }
+
+  /** An invalid configuration shows only its error: the map (if any) goes away. */
+  private teardownForError(): void {
+    this.overlayAbort?.abort();
+    this.engine?.destroy();
+    this.engine = undefined;
+    this.overlayLoads.clear();
+  }
+
+  private async startSetup(config: ViewerConfig, client: CityBrainClient | ConfigurationError): Promise<void> {
+    // Start downloading maplibre now, in parallel with the catalogue.
+    void loadMaplibre().catch(() => undefined);
+    await this.setup.run((signal) => this.runSetup(config, client, signal));
+    const setup = this.setup.value;
+    if (this.setup.status === 'ready' && setup && setup.engine === this.engine) await this.afterSetup(setup);
+  }
+
+  private async loadBasemap(config: ViewerConfig, client: CityBrainClient, signal: AbortSignal): Promise<Basemap> {
+    const choice = config.basemap;
+    const reviewNo = this.host.reviewNo?.trim() || undefined;
+    switch (choice.kind) {
+      case 'offline': {
+        const { data } = await client.GET('/gis/basemap/style.json', { signal });
+        return offlineBasemap(data as never, reviewNo);
+      }
+      case 'none':
+        return blankBasemap();
+      case 'tianditu': {
+        const proxy = this.host.tiandituUrl?.trim();
+        return tiandituBasemap({
+          variant: choice.variant,
+          key: this.host.tiandituKey?.trim() || undefined,
+          ...(proxy ? { baseUrl: proxy } : {}),
+          reviewNo,
+          attribution: msg('天地图（国家地理信息公共服务平台）', { id: 'map.attribution.tianditu' }),
+        });
+      }
+      case 'url':
+        return urlBasemap(choice.url, config.basemapCrs, reviewNo);
+    }
+  }
+
+  private async runSetup(config: ViewerConfig, resolved: CityBrainClient | ConfigurationError, signal: AbortSignal): Promise<Setup> {
+    if (resolved instanceof Error) throw resolved;
+    const client = resolved;
+    this.overlayAbort?.abort();
+    const [, basemap, catalogue, categories] = await Promise.all([
+      loadMaplibre(),
+      this.loadBasemap(config, client, signal),
+      client.gis.layers({ groupBy: 'category' }, { signal }),
+      client.GET('/gis/categories', { signal }).then(
+        ({ data }) => data.items,
+        () => [] as Category[],
+      ),
+    ]);
+    await this.host.updateComplete;
+    // maplibre's own rules go first, so that the element's styles (popups) win over them.
+    const root = this.host.renderRoot as ShadowRoot;
+    const sheet = maplibreStyleSheet();
+    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [sheet, ...root.adoptedStyleSheets];
+    const container = this.mapContainer;
+    if (signal.aborted || !container || !this.host.isConnected) throw new DOMException('Superseded', 'AbortError');
+
+    // A reload keeps the camera where the user left it.
+    const previousView = this.engine?.view();
+    this.engine?.destroy();
+    this.engine = undefined;
+    this.overlayLoads.clear();
+    const style = typeof basemap.style === 'object' ? basemap.style : undefined;
+    const styleCenter = toLngLat(style?.center);
+    let engine: MapEngine;
+    try {
+      engine = await MapEngine.create({
+        container,
+        basemap,
+        center: config.center ?? previousView?.center ?? styleCenter ?? DEFAULT_CENTER,
+        zoom: config.zoom ?? previousView?.zoom ?? (typeof style?.zoom === 'number' ? style.zoom : DEFAULT_ZOOM),
+        cooperativeGestures: this.host.cooperativeGestures,
+        preserveDrawingBuffer: this.host.preserveDrawingBuffer,
+        locale: this.maplibreLocale(),
+        fontFamily: FONT_FAMILY,
+        client: () => (this.setup.value?.engine === engine ? this.setup.value.client : client),
+        callbacks: {
+          click: (lngLat) => this.onMapClick(lngLat),
+          viewChange: (view) => this.onViewChange(view),
+          error: (error, key) => this.onEngineError(error, key),
+          loadFeatures: (layer, bbox, featureSignal) => this.loadConvertedFeatures(client, layer, bbox, featureSignal),
+        },
+      });
+    } catch (error) {
+      if (/webgl/i.test(String((error as Error | undefined)?.message ?? error))) {
+        throw new ConfigurationError(msg('此浏览器无法显示地图（不支持 WebGL）。请换用新版浏览器。', { id: 'map.error.webgl' }));
+      }
+      throw error;
+    }
+    if (signal.aborted) {
+      engine.destroy();
+      throw new DOMException('Superseded', 'AbortError');
+    }
+    this.engine = engine;
+    engine.setHighlightColor(this.highlightColor());
+    engine.describeCanvas(this.mapLabel(), `${this.uid}-keys`);
+    try {
+      await engine.loaded;
+    } catch (error) {
+      engine.destroy();
+      if (this.engine === engine) this.engine = undefined;
+      throw error;
+    }
+    if (signal.aborted) throw new DOMException('Superseded', 'AbortError');
+    return { client, catalogue, categories, basemap, engine };
+  }
+
+  private async afterSetup(setup: Setup): Promise<void> {
+    // On a narrow map (a phone, a sidebar) the panels start folded so the map stays visible.
+    if (this.host.clientWidth > 0 && this.host.clientWidth < 640) {
+      this.layerListOpen = false;
+      this.legendOpen = false;
+    }
+    this.layersById = new Map(setup.catalogue.layers.map((layer) => [layer.id, layer]));
+    this.notices = [];
+    this.overlayAbort = new AbortController();
+    this.view = setup.engine.view();
+    this.warnUnknownLayers();
+    const config = this.config;
+    const jobs: Promise<unknown>[] = [this.syncOverlays()];
+    if (this.focusedRegion) jobs.push(this.applyRegion(this.focusedRegion, false, config?.center !== undefined || config?.zoom !== undefined));
+    await Promise.all(jobs);
+    if (this.engine !== setup.engine) return;
+    await setup.engine.idle();
+    if (this.engine !== setup.engine) return;
+    this.host.emit('cb-ready', { ...setup.engine.view(), layers: setup.engine.visibleOverlayIds() });
+  }
+
+  private warnUnknownLayers(): void {
+    if (this.layersById.size === 0) return;
+    const unknown = [...this.visibleIds].filter((id) => !this.layersById.has(id));
+    if (unknown.length === 0) {
+      this.notices = [];
+      return;
+    }
+    this.host.warnOnce(`unknown-layers:${unknown.join(',')}`, `layers: the catalogue has no layer ${unknown.map((id) => `"${id}"`).join(', ')} (or this caller may not see it).`);
+    this.notices = [msg(str`目录中没有这些图层，或无权查看：${unknown.join('、')}`, { id: 'map.notice.unknown-layers' })];
+  }
+
+  // ---- overlays ------------------------------------------------------------------------
+
+  private ready(): Setup | undefined {
+    const setup = this.setup.value;
+    return this.setup.status === 'ready' && setup && setup.engine === this.engine ? setup : undefined;
+  }
+
+  /** Order of a layer in the stack: catalogue order (basemap and boundaries first, so below). */
+  private orderOf(layerId: string): number {
+    const index = this.setup.value?.catalogue.layers.findIndex((layer) => layer.id === layerId) ?? -1;
+    // Boundaries are drawn above thematic layers so that outlines stay visible.
+    const layer = this.layersById.get(layerId);
+    return (layer?.category === 'boundaries' ? 1000 : 0) + index;
+  }
+
+  private async syncOverlays(): Promise<void> {
+    const setup = this.ready();
+    if (!setup) return;
+    const { engine } = setup;
+    const jobs: Promise<void>[] = [];
+    for (const id of this.visibleIds) {
+      const layer = this.layersById.get(id);
+      if (!layer) continue;
+      if (engine.hasOverlay(id)) engine.setOverlayVisible(id, true);
+      else jobs.push(this.loadOverlay(setup, layer));
+    }
+    for (const id of engine.visibleOverlayIds()) if (!this.visibleIds.has(id)) engine.setOverlayVisible(id, false);
+    if (jobs.length === 0) this.host.requestUpdate();
+    await Promise.all(jobs);
+  }
+
+  private setLayerStatus(layerId: string, status: LayerStatus | undefined): void {
+    const next = new Map(this.layerStatus);
+    if (status === undefined) next.delete(layerId);
+    else next.set(layerId, status);
+    this.layerStatus = next;
+  }
+
+  private loadOverlay(setup: Setup, layer: CatalogueLayer): Promise<void> {
+    const pending = this.overlayLoads.get(layer.id);
+    if (pending) return pending;
+    const signal = this.overlayAbort?.signal;
+    const job = (async () => {
+      this.setLayerStatus(layer.id, 'loading');
+      try {
+        const { client, engine } = setup;
+        const converted = needsConversion(layer.coordSys, setup.basemap.crs);
+        if (converted) await loadDatumConverter();
+        const [tileJson, fragment] = await Promise.all([
+          converted ? undefined : this.fetchLinked<TileJson>(client, layer, 'tilejson', signal, () => client.gis.tilejson(layer.id, { signal })),
+          this.fetchStyleFragment(client, layer, signal),
+        ]);
+        if (this.engine !== engine) return;
+        if (tileJson) {
+          const source = tileJson.vector_layers.find((vectorLayer) => vectorLayer.id === layer.sourceLayer);
+          if (source) this.fieldDescriptions.set(layer.id, source.fields);
+        }
+        const build = engine.build(layer, fragment, tileJson ? { kind: 'tiles', tileJson } : { kind: 'geojson' });
+        engine.addOverlay(layer, build, this.orderOf(layer.id), this.visibleIds.has(layer.id));
+        this.setLayerStatus(layer.id, 'ready');
+      } catch (error) {
+        this.overlayLoads.delete(layer.id);
+        if ((error as { name?: string }).name === 'AbortError') {
+          this.setLayerStatus(layer.id, undefined);
+          return;
+        }
+        this.setLayerStatus(layer.id, 'error');
+        this.reportLayerError(layer, error);
+      }
+    })();
+    this.overlayLoads.set(layer.id, job);
+    return job;
+  }
+
+  /** The server's style fragment of a layer (its `stylesheet` link); legend colours when it has none or it fails. */
+  private async fetchStyleFragment(
+    client: CityBrainClient,
+    layer: CatalogueLayer,
+    signal: AbortSignal | undefined,
+  ): Promise<GisComponents['schemas']['MapLibreStyle'] | undefined> {
+    if (!layer.links.some((link) => link.rel === 'stylesheet')) return undefined;
+    try {
+      return await this.fetchLinked(client, layer, 'stylesheet', signal, async () => {
+        const { data } = await client.GET('/gis/layers/{layerId}/style', { params: { path: { layerId: layer.id } }, signal });
+        return data;
+      });
+    } catch (error) {
+      if ((error as { name?: string }).name === 'AbortError') throw error;
+      this.host.warnOnce(`style:${layer.id}`, `the style of layer "${layer.id}" could not be loaded (${String(error)}); drawing it from its legend.`);
+      return undefined;
+    }
+  }
+
+  /** Follows a catalogue link through the client (same origin only), else asks by id. */
+  private async fetchLinked<T>(
+    client: CityBrainClient,
+    layer: CatalogueLayer,
+    rel: string,
+    signal: AbortSignal | undefined,
+    byId: () => Promise<T>,
+  ): Promise<T> {
+    const href = layer.links.find((link) => link.rel === rel)?.href;
+    let sameOrigin = false;
+    try {
+      sameOrigin = href !== undefined && new URL(href).origin === new URL(client.baseUrl).origin;
+    } catch {
+      sameOrigin = false;
+    }
+    if (href && sameOrigin) return (await client.raw<T>('GET', href, { signal })).data;
+    return byId();
+  }
+
+  private async loadConvertedFeatures(
+    client: CityBrainClient,
+    layer: CatalogueLayer,
+    bbox: BBoxTuple,
+    signal: AbortSignal,
+  ): Promise<GeoJSON.FeatureCollection> {
+    const features: GeoJSON.Feature[] = [];
+    const bboxParam = bbox.map((value) => value.toFixed(6)).join(',');
+    for await (const page of client.gis.items(layer.id, { bbox: bboxParam, limit: 1000 }, { signal }).pages()) {
+      features.push(...(page.features as GeoJSON.Feature[]));
+      if (features.length >= MAX_CONVERTED_FEATURES) {
+        this.host.warnOnce(
+          `truncated:${layer.id}`,
+          `layer "${layer.id}" is in another datum than the basemap and is converted in the browser; only ${MAX_CONVERTED_FEATURES} features per view are drawn. Zoom in, or use a basemap in the layer's datum.`,
+        );
+        break;
+      }
+    }
+    return { type: 'FeatureCollection', features };
+  }
+
+  private reportLayerError(layer: CatalogueLayer, error: unknown): void {
+    const message = msg(str`图层“${layerTitle(layer, layer.id)}”加载失败：${describeError(error)}`, { id: 'map.error.layer' });
+    this.host.warnOnce(`layer-error:${layer.id}`, `layer "${layer.id}" could not be loaded: ${String(error)}`);
+    this.host.emit('cb-error', { error, message });
+  }
+
+  private onEngineError(error: unknown, key: string): void {
+    const layerId = /^cb-src-([a-z0-9-]+):/.exec(key)?.[1];
+    const layer = layerId ? this.layersById.get(layerId) : undefined;
+    if (layer) {
+      this.setLayerStatus(layer.id, 'error');
+      this.reportLayerError(layer, error);
+      return;
+    }
+    this.host.warnOnce(`map-error:${key}`, `map: ${redactKeys(String((error as Error | undefined)?.message ?? error))}`);
+    this.host.emit('cb-error', { error, message: describeError(error) });
+  }
+
+  // ---- region --------------------------------------------------------------------------
+
+  private async applyRegion(code: string | undefined, animate: boolean, keepCamera = false): Promise<void> {
+    this.regionAbort?.abort();
+    const setup = this.ready();
+    if (!setup) return;
+    if (code === undefined) {
+      this.regionDetail = undefined;
+      setup.engine.setRegion(undefined);
+      return;
+    }
+    const abort = new AbortController();
+    this.regionAbort = abort;
+    try {
+      const detail = await setup.client.regions.get(code, { signal: abort.signal });
+      if (abort.signal.aborted || this.engine !== setup.engine) return;
+      this.regionDetail = detail;
+      setup.engine.setRegion((detail as { geometry?: GeoJSON.Geometry }).geometry);
+      const bbox = toBBox(detail.bbox);
+      if (bbox && !keepCamera) setup.engine.fitBounds(bbox, 16, animate);
+      this.announcement = msg(str`已定位到${detail.name}`, { id: 'map.region.located' });
+    } catch (error) {
+      if (abort.signal.aborted || (error as { name?: string }).name === 'AbortError') return;
+      this.host.warnOnce(`region-error:${code}`, `region "${code}" could not be loaded: ${String(error)}`);
+      const message = msg(str`无法定位行政区划 ${code}：${describeError(error)}`, { id: 'map.error.region' });
+      this.notices = [...this.notices, message];
+      this.host.emit('cb-error', { error, message });
+    }
+  }
+
+  // ---- clicks: identify and zone check -------------------------------------------------
+
+  private onMapClick(lngLat: LngLatTuple): void {
+    this.popupFromKeyboard = this.fromKeyboard;
+    this.fromKeyboard = false;
+    const mode = this.config?.mode ?? 'identify';
+    if (mode === 'identify') void this.identifyAt(lngLat);
+    else if (mode === 'zone-check') void this.zoneCheckAt(lngLat);
+  }
+
+  /** Layers to identify: the drawn ones, topmost first; the boundaries when none is drawn. */
+  private identifyLayerIds(engine: MapEngine): string[] {
+    const drawn = engine.visibleOverlayIds().reverse();
+    if (drawn.length > 0) return drawn.slice(0, MAX_IDENTIFY_LAYERS);
+    return [...this.layersById.values()].filter((layer) => layer.category === 'boundaries').map((layer) => layer.id).reverse();
+  }
+
+  /** Six pixels around the click, in metres (the identify operation allows 0–500). */
+  private identifyTolerance(): number {
+    const view = this.engine?.view();
+    if (!view) return 10;
+    return Math.min(500, Math.max(1, Math.round(metresPerPixel(view.center[1], view.zoom) * 6)));
+  }
+
+  private async identifyAt(lngLat: LngLatTuple): Promise<void> {
+    const setup = this.ready();
+    if (!setup) return;
+    const { engine, client } = setup;
+    const ids = this.identifyLayerIds(engine);
+    if (ids.length === 0) return;
+    this.clickAbort?.abort();
+    const abort = new AbortController();
+    this.clickAbort = abort;
+    this.announcement = msg('正在查询…', { id: 'map.identify.loading' });
+    try {
+      const result = await client.gis.identify(
+        { lon: round6(lngLat[0]), lat: round6(lngLat[1]), layers: ids.join(','), tolerance: this.identifyTolerance() },
+        { signal: abort.signal },
+      );
+      if (abort.signal.aborted || this.engine !== engine) return;
+      const features = orderIdentified(result, ids);
+      const context: IdentifyPopupContext = {
+        features,
+        masking: result.masking,
+        layers: this.layersById,
+        fieldDescriptions: (layerId) => this.fieldDescriptions.get(layerId),
+      };
+      this.announcement = identifySummary(context);
+      const [top] = features;
+      if (!top) {
+        engine.select([]);
+        engine.closePopup();
+        return;
+      }
+      engine.select(firstPerLayer(features));
+      const proceed = this.host.emit(
+        'cb-feature-click',
+        {
+          layerId: top.layerId,
+          featureId: top.featureId,
+          properties: top.properties,
+          regionCode: regionCodeOf(top, this.layersById.get(top.layerId)),
+          lngLat,
+          features,
+          masking: result.masking,
+        },
+        { cancelable: true },
+      );
+      if (proceed) this.openPopup(lngLat, identifyPopup(context, `${this.uid}-popup-title`));
+    } catch (error) {
+      if (abort.signal.aborted || (error as { name?: string }).name === 'AbortError') return;
+      const message = describeError(error);
+      this.announcement = message;
+      this.openPopup(lngLat, messagePopup(message, `${this.uid}-popup-title`));
+      this.host.emit('cb-error', { error, message });
+    }
+  }
+
+  private zoneColor(result: string): string {
+    const zones = [...this.layersById.values()].find((layer) => layer.legend.property === 'zoneType');
+    const item = zones?.legend.items.find((candidate) => candidate.value === result);
+    return safeColor(item?.color, ZONE_COLORS[result] ?? '#868e96');
+  }
+
+  private async zoneCheckAt(lngLat: LngLatTuple): Promise<void> {
+    const setup = this.ready();
+    if (!setup) return;
+    const { engine, client } = setup;
+    this.clickAbort?.abort();
+    const abort = new AbortController();
+    this.clickAbort = abort;
+    engine.setMarker(lngLat);
+    this.announcement = msg('正在查询管控分区…', { id: 'map.zone.loading' });
+    try {
+      const check: ZoneCheckResult = await client.approvals.zoneCheck({ lon: round6(lngLat[0]), lat: round6(lngLat[1]) }, { signal: abort.signal });
+      if (abort.signal.aborted || this.engine !== engine) return;
+      this.host.emit('cb-zone-check', { lngLat, result: check.result, check });
+      this.announcement = zoneCheckSummary(check);
+      this.openPopup(lngLat, zoneCheckPopup(check, this.zoneColor(check.result), `${this.uid}-popup-title`));
+    } catch (error) {
+      if (abort.signal.aborted || (error as { name?: string }).name === 'AbortError') return;
+      const outside = (error as { status?: number }).status === 422;
+      const message = outside
+        ? msg('该位置不在本区范围内，无法判断管控分区。', { id: 'map.zone.outside' })
+        : describeError(error);
+      this.announcement = message;
+      this.openPopup(lngLat, messagePopup(message, `${this.uid}-popup-title`));
+      if (!outside) this.host.emit('cb-error', { error, message });
+    }
+  }
+
+  private openPopup(lngLat: LngLatTuple, template: TemplateResult): void {
+    const engine = this.engine;
+    if (!engine) return;
+    const content = document.createElement('div');
+    content.className = 'popup-content';
+    content.setAttribute('part', 'popup');
+    render(template, content);
+    const fromKeyboard = this.popupFromKeyboard;
+    engine.showPopup(
+      lngLat,
+      content,
+      () => {
+        if (this.engine !== engine) return;
+        engine.select([]);
+        if (this.config?.mode === 'zone-check' || fromKeyboard) engine.setMarker(undefined);
+        // Back to the map for keyboard users, whose focus was in the popup (now removed).
+        const active = this.host.shadowRoot?.activeElement ?? null;
+        if (fromKeyboard && (active === null || content.contains(active))) engine.map.getCanvas().focus();
+      },
+      fromKeyboard,
+    );
+  }
+
+  // ---- view, controls ------------------------------------------------------------------
+
+  private onViewChange(view: MapView): void {
+    this.view = view;
+    this.host.emit('cb-view-change', view);
+  }
+
+  private zoomIn = (): void => this.engine?.zoomBy(1);
+  private zoomOut = (): void => this.engine?.zoomBy(-1);
+
+  private resetView = (): void => {
+    const engine = this.engine;
+    if (!engine) return;
+    if (this.focusedRegion) {
+      void this.applyRegion(this.focusedRegion, true);
+      return;
+    }
+    const setup = this.setup.value;
+    const style = setup && typeof setup.basemap.style === 'object' ? setup.basemap.style : undefined;
+    engine.flyTo(
+      this.config?.center ?? toLngLat(style?.center) ?? DEFAULT_CENTER,
+      this.config?.zoom ?? (typeof style?.zoom === 'number' ? style.zoom : DEFAULT_ZOOM),
+      true,
+    );
+  };
+
+  private toggleFullscreen = (): void => {
+    if (this.pseudoFullscreen) {
+      this.pseudoFullscreen = false;
+      return;
+    }
+    if (this.isFullscreenElement()) {
+      void document.exitFullscreen?.();
+      return;
+    }
+    // Fullscreen of the host element itself: it works from inside shadow roots (unlike
+    // maplibre's FullscreenControl there). Where the API is refused (an iframe without
+    // allowfullscreen, iPhone Safari), the frame covers the viewport instead.
+    const request = this.host.requestFullscreen?.bind(this.host);
+    if (!request) {
+      this.pseudoFullscreen = true;
+      return;
+    }
+    request().catch(() => {
+      this.pseudoFullscreen = true;
+    });
+  };
+
+  private isFullscreenElement(): boolean {
+    const root = this.host.getRootNode() as Document | ShadowRoot;
+    return document.fullscreenElement === this.host || root.fullscreenElement === this.host;
+  }
+
+  private onFullscreenChange = (): void => {
+    this.fullscreen = this.isFullscreenElement();
+    requestAnimationFrame(() => this.engine?.resize());
+  };
+
+  private onFrameKeydown = (event: KeyboardEvent): void => {
+    const engine = this.engine;
+    if (event.key === 'Escape') {
+      if (engine?.popupOpen) {
+        engine.closePopup();
+        event.stopPropagation();
+      } else if (this.pseudoFullscreen) {
+        this.pseudoFullscreen = false;
+        event.stopPropagation();
+      }
+      return;
+    }
+    // Keyboard users identify (or check) what is at the centre of the map with Enter.
+    if ((event.key === 'Enter' || event.key === ' ') && engine && event.composedPath().includes(engine.map.getCanvas())) {
+      event.preventDefault();
+      const { center } = engine.view();
+      this.fromKeyboard = true;
+      engine.setMarker(center);
+      this.onMapClick(center);
+    }
+  };
+
+  // ---- search --------------------------------------------------------------------------
+
+  private onSearchInput = (event: Event): void => {
+    this.searchText = (event.target as HTMLInputElement).value;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => void this.runSearch(this.searchText), SEARCH_DELAY_MS);
+  };
+
+  private async runSearch(text: string): Promise<void> {
+    this.searchAbort?.abort();
+    const q = text.trim().slice(0, 50);
+    const setup = this.ready();
+    if (q === '' || !setup) {
+      this.searchResults = [];
+      this.searchOpen = false;
+      return;
+    }
+    const abort = new AbortController();
+    this.searchAbort = abort;
+    try {
+      const result = await setup.client.gis.search({ q, limit: 8 }, { signal: abort.signal });
+      if (abort.signal.aborted) return;
+      this.searchResults = result.items;
+      this.searchActive = -1;
+      this.searchOpen = result.items.length > 0;
+      this.announcement =
+        result.items.length > 0
+          ? msg(str`找到 ${result.items.length} 个地点，用上下方向键选择。`, { id: 'map.search.count' })
+          : msg(str`未找到“${q}”。`, { id: 'map.search.none' });
+    } catch (error) {
+      if (abort.signal.aborted || (error as { name?: string }).name === 'AbortError') return;
+      this.searchResults = [];
+      this.searchOpen = false;
+      this.announcement = describeError(error);
+    }
+  }
+
+  private onSearchKeydown = (event: KeyboardEvent): void => {
+    const count = this.searchResults.length;
+    switch (event.key) {
+      case 'ArrowDown':
+        if (count === 0) return;
+        event.preventDefault();
+        this.searchOpen = true;
+        this.searchActive = (this.searchActive + 1) % count;
+        break;
+      case 'ArrowUp':
+        if (count === 0) return;
+        event.preventDefault();
+        this.searchOpen = true;
+        this.searchActive = (this.searchActive - 1 + count) % count;
+        break;
+      case 'Enter': {
+        event.preventDefault();
+        const place = this.searchResults[this.searchActive >= 0 ? this.searchActive : 0];
+        if (place && this.searchOpen) this.selectPlace(place);
+        else {
+          clearTimeout(this.searchTimer);
+          void this.runSearch(this.searchText);
+        }
+        break;
+      }
+      case 'Escape':
+        if (this.searchOpen) {
+          event.preventDefault();
+          event.stopPropagation();
+          this.searchOpen = false;
+          this.searchActive = -1;
+        }
+        break;
+      default:
+    }
+  };
+
+  private selectPlace(place: Place): void {
+    this.searchOpen = false;
+    this.searchActive = -1;
+    this.searchText = place.label;
+    const engine = this.engine;
+    if (!engine) return;
+    if ((place.kind === 'town' || place.kind === 'village') && isRegionCode(place.code)) {
+      engine.setMarker(undefined);
+      this.focusedRegion = place.code;
+      void this.applyRegion(place.code, true);
+      return;
+    }
+    const center = toLngLat(place.center);
+    const bbox = toBBox(place.bbox);
+    if (bbox) engine.fitBounds(bbox, 17, true);
+    else if (center) engine.flyTo(center, 16, true);
+    engine.setMarker(center);
+    this.announcement = msg(str`已定位到${place.label}`, { id: 'map.region.located' });
+  }
+
+  // ---- rendering -----------------------------------------------------------------------
+
+  private mapLabel(): string {
+    return this.host.label?.trim() || msg('地图', { id: 'map.label' });
+  }
+
+  private maplibreLocale(): Record<string, string> {
+    return {
+      'Map.Title': this.mapLabel(),
+      'Popup.Close': msg('关闭', { id: 'map.popup.close' }),
+      'Marker.Title': msg('标记', { id: 'map.marker' }),
+      'CooperativeGesturesHandler.WindowsHelpText': msg('按住 Ctrl 键并滚动鼠标滚轮以缩放地图', { id: 'map.gesture.windows' }),
+      'CooperativeGesturesHandler.MacHelpText': msg('按住 ⌘ 键并滚动以缩放地图', { id: 'map.gesture.mac' }),
+      'CooperativeGesturesHandler.MobileHelpText': msg('请用双指移动地图', { id: 'map.gesture.mobile' }),
+    };
+  }
+
+  private highlightColor(): string {
+    return safeColor(getComputedStyle(this.host).getPropertyValue('--_cb-color-primary').trim(), '#1a5fb4');
+  }
+
+  private categoryTitle(category: Pick<Category, 'title' | 'titleEn'>): string {
+    return getLocale() === 'en' && category.titleEn ? category.titleEn : category.title;
+  }
+
+  /** The ten categories in order with their layers (categories from the API, else from the layers). */
+  private categoryGroups(): { id: CategoryId; title: string; layers: CatalogueLayer[] }[] {
+    const setup = this.setup.value;
+    if (!setup) return [];
+    const layers = setup.catalogue.layers;
+    const categories: Pick<Category, 'id' | 'title' | 'titleEn'>[] =
+      setup.categories.length > 0
+        ? [...setup.categories].sort((a, b) => a.order - b.order)
+        : (setup.catalogue.groups ?? []).map((group) => group.category);
+    const known = new Set(categories.map((category) => category.id));
+    const groups = categories.map((category) => ({
+      id: category.id,
+      title: this.categoryTitle(category),
+      layers: layers.filter((layer) => layer.category === category.id),
+    }));
+    const orphans = layers.filter((layer) => !known.has(layer.category));
+    if (orphans.length > 0) {
+      groups.push({ id: 'basemap', title: msg('其他', { id: 'map.layers.other' }), layers: orphans });
+    }
+    return groups;
+  }
+
+  private drawnLayers(): CatalogueLayer[] {
+    return [...this.visibleIds]
+      .map((id) => this.layersById.get(id))
+      .filter((layer): layer is CatalogueLayer => layer !== undefined && this.layerStatus.get(layer.id) !== 'error')
+      .sort((a, b) => this.orderOf(a.id) - this.orderOf(b.id));
+  }
+
+  render(): TemplateResult {
+    const status = this.setup.status;
+    const ready = status === 'ready';
+    return html`
+      <div
+        part="frame"
+        class="frame ${this.pseudoFullscreen ? 'frame--pseudo-fullscreen' : ''} mode--${this.config?.mode ?? 'identify'}"
+        @keydown=${this.onFrameKeydown}
+      >
+        <div part="map" class="map"></div>
+        <p id="${this.uid}-keys" class="visually-hidden">
+          ${msg('地图可用键盘操作：方向键平移，加号、减号键缩放，回车键查询地图中心位置，Esc 键关闭弹窗。', { id: 'map.keyboard-hint' })}
+          ${this.config?.mode === 'zone-check'
+            ? msg('点击地图上的位置，查询该处是否可建宅基地。', { id: 'map.zone.hint' })
+            : nothing}
+        </p>
+        ${ready ? this.renderOverlayUi() : nothing}
+        <div class="load-state load-state--${status}">
+          ${renderLoadStatus(this.setup, { loading: msg('正在加载地图…', { id: 'map.loading' }) })}
+        </div>
+        <p class="visually-hidden" role="status" aria-live="polite">${this.announcement}</p>
+      </div>
+    `;
+  }
+
+  private renderOverlayUi(): TemplateResult {
+    return html`
+      <div class="ui ui--top-left">
+        ${this.host.search ? this.renderSearch() : nothing} ${this.regionDetail ? this.renderBreadcrumb(this.regionDetail) : nothing}
+        ${this.notices.map((notice) => html`<p class="notice" role="alert">${notice}</p>`)}
+        ${this.config?.mode === 'zone-check'
+          ? html`<p class="mode-hint">${msg('管控分区查询：点击地图上的位置', { id: 'map.zone.mode-label' })}</p>`
+          : nothing}
+      </div>
+      <div class="ui ui--top-right">
+        ${this.host.layerList ? this.renderLayerList() : nothing} ${this.host.legend ? this.renderLegend() : nothing}
+      </div>
+      <div class="ui ui--right">${this.renderControls()}</div>
+      <div class="ui ui--bottom-left">${this.renderScale()} ${this.renderAttribution()}</div>
+    `;
+  }
+
+  private renderControls(): TemplateResult {
+    const zoom = this.view?.zoom ?? DEFAULT_ZOOM;
+    const fullscreen = this.fullscreen || this.pseudoFullscreen;
+    const button = (label: string, onClick: () => void, icon: TemplateResult, extra: { disabled?: boolean; pressed?: boolean } = {}) =>
+      html`<button
+        part="control-button"
+        class="control"
+        type="button"
+        title=${label}
+        aria-label=${label}
+        aria-pressed=${extra.pressed === undefined ? nothing : String(extra.pressed)}
+        ?disabled=${extra.disabled ?? false}
+        @click=${onClick}
+      >
+        ${icon}
+      </button>`;
+    return html`<div part="controls" class="controls" role="group" aria-label=${msg('地图控件', { id: 'map.controls' })}>
+      ${button(msg('放大', { id: 'map.zoom-in' }), this.zoomIn, icon('M12 5v14M5 12h14'), { disabled: zoom >= MAX_ZOOM })}
+      ${button(msg('缩小', { id: 'map.zoom-out' }), this.zoomOut, icon('M5 12h14'), { disabled: zoom <= 0 })}
+      ${button(msg('复位', { id: 'map.reset' }), this.resetView, icon('M4 11l8-7 8 7M6 10v9h12v-9'))}
+      ${button(
+        fullscreen ? msg('退出全屏', { id: 'map.fullscreen-exit' }) : msg('全屏', { id: 'map.fullscreen' }),
+        this.toggleFullscreen,
+        fullscreen ? icon('M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5') : icon('M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5'),
+        { pressed: fullscreen },
+      )}
+    </div>`;
+  }
+
+  private renderScale(): TemplateResult | typeof nothing {
+    if (!this.view) return nothing;
+    const { metres } = scaleBar(this.view.center[1], this.view.zoom);
+    if (metres <= 0) return nothing;
+    const text =
+      metres >= 1000
+        ? msg(str`${metres / 1000} 公里`, { id: 'map.scale.km' })
+        : msg(str`${metres} 米`, { id: 'map.scale.m' });
+    return html`<div part="scale" class="scale" role="img" aria-label=${msg(str`比例尺 ${text}`, { id: 'map.scale.label' })}>
+      <span class="scale__bar"></span><span class="scale__text" aria-hidden="true">${text}</span>
+    </div>`;
+  }
+
+  private renderAttribution(): TemplateResult {
+    const setup = this.setup.value;
+    const drawn = this.drawnLayers();
+    const basemap = setup?.basemap;
+    const reviewNos = unique([basemap?.reviewNo, ...drawn.map((layer) => layer.reviewNo ?? undefined)]);
+    const styleAttributions = typeof basemap?.style === 'string' ? (this.engine?.styleAttributions() ?? []).map(attributionText) : [];
+    const sources = unique([basemap?.attribution, ...styleAttributions, ...drawn.map((layer) => layer.attribution)]);
+    const internal = drawn.some((layer) => layer.access === 'internal');
+    return html`<p part="attribution" class="attribution">
+      ${reviewNos.length > 0
+        ? html`<span class="attribution__review">${msg(str`审图号：${reviewNos.join('、')}`, { id: 'map.review-no' })}</span>`
+        : nothing}
+      ${internal
+        ? html`<span class="attribution__internal">${this.host.internalNotice?.trim() || msg('内部用图，注意保密', { id: 'map.internal-notice' })}</span>`
+        : nothing}
+      ${sources.map((source) => html`<span class="attribution__source">${source}</span>`)}
+    </p>`;
+  }
+
+  private renderBreadcrumb(detail: RegionDetail): TemplateResult {
+    const path = [...(detail.ancestors ?? []), detail];
+    return html`<nav part="breadcrumb" class="breadcrumb" aria-label=${msg('行政区划', { id: 'map.breadcrumb' })}>
+      <ol>
+        ${path.map((region, index) =>
+          index < path.length - 1
+            ? html`<li><button type="button" class="link" @click=${() => void this.fitRegion(region.code)}>${region.name}</button></li>`
+            : html`<li><span aria-current="location">${region.name}</span></li>`,
+        )}
+      </ol>
+    </nav>`;
+  }
+
+  private renderSearch(): TemplateResult {
+    const listId = `${this.uid}-search-results`;
+    const inputId = `${this.uid}-search-input`;
+    const active = this.searchOpen && this.searchActive >= 0 ? `${this.uid}-place-${this.searchActive}` : undefined;
+    return html`<form part="search" class="search" role="search" @submit=${(event: Event) => event.preventDefault()}>
+      <label class="visually-hidden" for=${inputId}>${msg('搜索地点', { id: 'map.search.label' })}</label>
+      <input
+        id=${inputId}
+        part="search-input"
+        class="search__input"
+        type="search"
+        role="combobox"
+        autocomplete="off"
+        maxlength="50"
+        aria-autocomplete="list"
+        aria-expanded=${String(this.searchOpen)}
+        aria-controls=${listId}
+        aria-activedescendant=${active ?? nothing}
+        placeholder=${msg('搜索村居、区划代码或宗地号', { id: 'map.search.placeholder' })}
+        .value=${live(this.searchText)}
+        @input=${this.onSearchInput}
+        @keydown=${this.onSearchKeydown}
+        @blur=${() => setTimeout(() => (this.searchOpen = false), 150)}
+      />
+      <ul id=${listId} part="search-results" class="search__results" role="listbox" aria-label=${msg('搜索结果', { id: 'map.search.results' })} ?hidden=${!this.searchOpen}>
+        ${this.searchResults.map(
+          (place, index) => html`<li
+            id="${this.uid}-place-${index}"
+            role="option"
+            class="search__option ${index === this.searchActive ? 'search__option--active' : ''}"
+            aria-selected=${String(index === this.searchActive)}
+            @mousedown=${(event: Event) => event.preventDefault()}
+            @click=${() => this.selectPlace(place)}
+          >
+            <span class="search__name">${place.label}</span>
+            <span class="search__context">${placeKindLabel(place.kind)}${place.context ? ` · ${place.context}` : ''}</span>
+          </li>`,
+        )}
+      </ul>
+    </form>`;
+  }
+
+  private renderLayerList(): TemplateResult {
+    const bodyId = `${this.uid}-layers`;
+    const zoom = this.view?.zoom ?? DEFAULT_ZOOM;
+    return html`<section part="layer-list" class="panel panel--layers" aria-labelledby="${this.uid}-layers-title">
+      <h2 class="panel__title" id="${this.uid}-layers-title">
+        <button type="button" class="panel__toggle" aria-expanded=${String(this.layerListOpen)} aria-controls=${bodyId} @click=${() => (this.layerListOpen = !this.layerListOpen)}>
+          ${msg('图层', { id: 'map.layers.title' })}
+        </button>
+      </h2>
+      <div id=${bodyId} class="panel__body" ?hidden=${!this.layerListOpen}>
+        ${this.categoryGroups().map(
+          (group) => html`<details class="category" ?open=${group.layers.some((layer) => this.visibleIds.has(layer.id))}>
+            <summary>${group.title} <span class="category__count">${group.layers.length}</span></summary>
+            ${group.layers.length === 0
+              ? html`<p class="category__empty">${msg('暂无可查看的图层', { id: 'map.layers.empty' })}</p>`
+              : html`<ul class="layers">
+                  ${group.layers.map((layer) => {
+                    const checked = this.visibleIds.has(layer.id);
+                    const status = this.layerStatus.get(layer.id);
+                    const item = layer.legend.items[0];
+                    return html`<li class="layer">
+                      <label class="layer__label">
+                        <input type="checkbox" .checked=${live(checked)} @change=${(event: Event) => this.setLayerVisible(layer.id, (event.target as HTMLInputElement).checked)} />
+                        ${item ? swatch(item.color) : nothing}
+                        <span class="layer__title">${layerTitle(layer, layer.id)}</span>
+                      </label>
+                      <span class="badge badge--${layer.access}">${layer.access === 'internal' ? msg('内部', { id: 'map.access.internal' }) : msg('公开', { id: 'map.access.public' })}</span>
+                      ${status === 'loading' ? html`<span class="layer__state">${msg('加载中', { id: 'map.layers.loading' })}</span>` : nothing}
+                      ${status === 'error' ? html`<span class="layer__state layer__state--error">${msg('加载失败', { id: 'map.layers.failed' })}</span>` : nothing}
+                      ${checked && status !== 'error' && zoom < layer.minzoom
+                        ? html`<span class="layer__state">${msg('放大后显示', { id: 'map.layers.zoom-in' })}</span>`
+                        : nothing}
+                    </li>`;
+                  })}
+                </ul>`}
+          </details>`,
+        )}
+      </div>
+    </section>`;
+  }
+
+  private renderLegend(): TemplateResult {
+    const bodyId = `${this.uid}-legend`;
+    const drawn = this.drawnLayers().reverse();
+    const en = getLocale() === 'en';
+    return html`<section part="legend" class="panel panel--legend" aria-labelledby="${this.uid}-legend-title">
+      <h2 class="panel__title" id="${this.uid}-legend-title">
+        <button type="button" class="panel__toggle" aria-expanded=${String(this.legendOpen)} aria-controls=${bodyId} @click=${() => (this.legendOpen = !this.legendOpen)}>
+          ${msg('图例', { id: 'map.legend.title' })}
+        </button>
+      </h2>
+      <div id=${bodyId} class="panel__body" ?hidden=${!this.legendOpen}>
+        ${drawn.length === 0 ? html`<p class="category__empty">${msg('未显示专题图层', { id: 'map.legend.empty' })}</p>` : nothing}
+        ${drawn.map(
+          (layer) => html`<div class="legend__layer">
+            <h3 class="legend__title">${layerTitle(layer, layer.id)}</h3>
+            <ul class="legend__items">
+              ${layer.legend.items.map((item) => html`<li>${swatch(item.color)}<span>${en && item.labelEn ? item.labelEn : item.label}</span></li>`)}
+            </ul>
+          </div>`,
+        )}
+      </div>
+    </section>`;
+  }
+}
+
+/** Tile URLs in error messages may carry a site key (天地图 `tk`): never print it. */
+function redactKeys(text: string): string {
+  return text.replace(/([?&](?:tk|key|token|access_token|ak)=)[^&\s]+/gi, '$1[redacted]');
+}
+
+/** Whether two resolved clients are the same (two configuration errors are, when they say the same). */
+function sameClient(a: CityBrainClient | ConfigurationError | undefined, b: CityBrainClient | ConfigurationError | undefined): boolean {
+  if (a instanceof ConfigurationError && b instanceof ConfigurationError) return a.message === b.message;
+  return a === b;
+}
+
+function icon(path: string): TemplateResult {
+  return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${svg`<path d=${path}></path>`}</svg>`;
+}
+
+function unique(values: (string | undefined | null)[]): string[] {
+  return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.trim() !== '').map((value) => value.trim()))];
+}
+
+function round6(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/** Identified features, topmost drawn layer first, nearest first within a layer. */
+function orderIdentified(result: IdentifyResult, layerOrder: string[]): IdentifiedFeature[] {
+  const rank = (layerId: string) => {
+    const index = layerOrder.indexOf(layerId);
+    return index === -1 ? layerOrder.length : index;
+  };
+  return [...result.results]
+    .sort((a, b) => rank(a.layerId) - rank(b.layerId))
+    .flatMap((layerResult) =>
+      layerResult.features.map((feature) => ({
+        layerId: layerResult.layerId,
+        layerTitle: layerResult.layerTitle,
+        featureId: feature.id,
+        properties: (feature.properties ?? {}) as Record<string, unknown>,
+        distanceM: feature.distanceM,
+      })),
+    );
+}
+
+function firstPerLayer(features: IdentifiedFeature[]): IdentifiedFeature[] {
+  const seen = new Set<string>();
+  return features.filter((feature) => !seen.has(feature.layerId) && seen.add(feature.layerId));
+}
+
+/** The most specific region a feature belongs to: a boundary's own code, else its village, else its town. */
+function regionCodeOf(feature: IdentifiedFeature, layer: CatalogueLayer | undefined): string | undefined {
+  const { villageCode, townCode, regionCode, code } = feature.properties;
+  const candidates = [villageCode, townCode, regionCode];
+  if (layer?.category === 'boundaries') candidates.push(feature.featureId, code);
+  return candidates
+    .map((candidate) => (typeof candidate === 'number' ? String(candidate) : candidate))
+    .filter((candidate): candidate is string => isRegionCode(candidate as string))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+function placeKindLabel(kind: Place['kind']): string {
+  switch (kind) {
+    case 'town':
+      return msg('镇街', { id: 'map.place.town' });
+    case 'village':
+      return msg('村居', { id: 'map.place.village' });
+    case 'parcel':
+      return msg('宗地', { id: 'map.place.parcel' });
+    case 'park':
+      return msg('村级工业园', { id: 'map.place.park' });
+    case 'river':
+      return msg('河流', { id: 'map.place.river' });
+    case 'road':
+      return msg('道路', { id: 'map.place.road' });
+    case 'service-point':
+      return msg('服务设施', { id: 'map.place.service-point' });
+    default:
+      return String(kind);
+  }
+}
