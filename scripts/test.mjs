@@ -4,7 +4,7 @@
  * plain line that sums them all: `N passed, N failed`.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { findChromium, INSTALL_HINT } from './chromium.mjs';
 
@@ -13,6 +13,7 @@ const only = process.argv.slice(2);
 
 function findFiles(dir, pattern) {
   const found = [];
+  if (!existsSync(dir)) return found;
   for (const entry of readdirSync(dir)) {
     if (entry === 'node_modules' || entry === 'dist') continue;
     const path = join(dir, entry);
@@ -76,6 +77,20 @@ const stages = [
       const counts = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
       if (!counts) return { passed: 0, failed: 1 };
       return { passed: Number(counts[1]), failed: Number(counts[2]) + (code !== 0 && counts[2] === '0' ? 1 : 0) };
+    },
+  },
+  {
+    // Builds the shipped bundles and examples, then checks sizes, integrity and every example in
+    // Chromium over a real sandbox under the strict CSP (e2e/). One file at a time: 2 cores.
+    name: 'e2e',
+    command: 'sh',
+    args: ['-c', 'npx rollup -c --silent && node --test --test-concurrency=1 --test-reporter=spec e2e/*.test.mjs'],
+    requiresChromium: true,
+    parse: (code, output) => {
+      const pass = /ℹ pass (\d+)/.exec(output);
+      const fail = /ℹ fail (\d+)/.exec(output);
+      if (!pass || !fail) return { passed: 0, failed: 1 };
+      return { passed: Number(pass[1]), failed: Number(fail[1]) + (code !== 0 && Number(fail[1]) === 0 ? 1 : 0) };
     },
   },
   {

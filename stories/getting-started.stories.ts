@@ -66,16 +66,40 @@ class StoryGettingStarted extends LitElement {
       </p>
 
       <h2>1. A town website: one script tag</h2>
-      <pre><code>&lt;script type="module" src="https://citybrain.example.gov.cn/embed/citybrain.js"&gt;&lt;/script&gt;
+      <p>
+        Paste the tag and the elements. <code>citybrain.js</code> is a classic script (no build step, no module
+        loader); it loads the map engine, <code>maplibre-gl.mjs</code>, and its worker from beside itself only when
+        a page shows a map. Pin the file with <code>integrity</code>: <code>node scripts/sri.mjs &lt;base-url&gt;</code>
+        prints this tag with the hash of the current build.
+      </p>
+      <pre><code>&lt;script src="https://citybrain.example.gov.cn/embed/0.1.0/citybrain.js"
+        integrity="sha384-…" crossorigin="anonymous" defer&gt;&lt;/script&gt;
+&lt;script src="/js/page.js" defer&gt;&lt;/script&gt;
 
-&lt;cb-provider base-url="https://citybrain.example.gov.cn/api/v1" region="440605"&gt;
-  &lt;!-- cb-map-viewer, cb-data-table, cb-approval-status … --&gt;
-&lt;/cb-provider&gt;</code></pre>
+&lt;cb-map-viewer layers="zones,industrial-parks" region="440605011" legend search&gt;&lt;/cb-map-viewer&gt;
+&lt;cb-approval-status mode="citizen"&gt;&lt;/cb-approval-status&gt;</code></pre>
+      <p>
+        <code>/js/page.js</code> configures every element on the page at once. A browser never holds a secret: the
+        site's own server exchanges its client credentials for a short-lived token and hands only that to its
+        signed-in staff.
+      </p>
+      <pre><code>CityBrain.configure({
+  baseUrl: 'https://citybrain.example.gov.cn/api/v1',
+  // only for staff pages: the site's back end returns { token, expiresAt } (15 minutes)
+  getToken: async () =&gt; (await fetch('/session/citybrain-token', { method: 'POST' })).json(),
+});</code></pre>
+      <p>
+        The elements register once the page has been parsed, so a <code>defer</code> script after the tag configures
+        them before their first request. Loading the tag twice (a CMS template and a page snippet) is harmless.
+        Under a strict Content-Security-Policy a page needs
+        <code>script-src 'self'; style-src 'self'; worker-src 'self'; img-src 'self' data: blob:; connect-src 'self'</code>
+        (plus the platform's origin where it is another one); Trusted Types work on pages without a map.
+      </p>
 
       <h2>2. An application: npm</h2>
       <pre><code>npm i @citybrain/components
 
-import '@citybrain/components';              // registers every cb-* element
+import '@citybrain/components';              // registers every cb-* element (types in dist/types)
 import { setLocale } from '@citybrain/components';
 await setLocale('en');                       // zh-CN is the default</code></pre>
 
@@ -97,6 +121,11 @@ provider.addEventListener('cb-error', (event) =&gt; console.log(event.detail.mes
         <li>A bad attribute never throws: the element warns once in the console and shows what is wrong.</li>
         <li>Every element has loading, empty and error (with retry) states.</li>
         <li>Chinese (zh-CN) first, English available; dates in Asia/Shanghai; areas in ㎡ and 亩.</li>
+        <li>
+          Every attribute, event, slot, part and custom property is in <code>custom-elements.json</code>; VS Code
+          completes them with
+          <code>"html.customData": ["./node_modules/@citybrain/components/vscode.html-custom-data.json"]</code>.
+        </li>
       </ul>
 
       <h2>5. Theming and the elderly mode (适老化)</h2>
@@ -132,7 +161,8 @@ provider.addEventListener('cb-error', (event) =&gt; console.log(event.detail.mes
   private renderValue(value: string | undefined) {
     if (value === undefined) return '';
     const isColour = value.startsWith('#');
-    // styleMap writes through the CSSOM, which a strict CSP allows (a style attribute it would block).
+    // A docs page only: Storybook runs without a CSP. (Under style-src 'self', styleMap's first render
+    // writes a style attribute, which the policy blocks; elements set such values through the CSSOM.)
     return html`${isColour ? html`<span class="swatch" style=${styleMap({ backgroundColor: value })}></span>` : ''}<code
         >${value.length > 40 ? `${value.slice(0, 40)}…` : value}</code
       >`;

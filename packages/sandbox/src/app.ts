@@ -17,6 +17,7 @@ import { loadSpecs, requestSchemas, toFastifyPath, withoutAnnotations, type Oper
 import { ProblemError, badRequest, notFound, type FieldError } from './problems.js';
 import { parseQueryString } from './querystring.js';
 import { createServices } from './services/index.js';
+import { registerStaticPages } from './static-pages.js';
 import { WorkdayCalendar } from './workdays.js';
 
 export const API_PREFIX = '/api/v1';
@@ -259,6 +260,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     return { now: clock.now().toISOString() };
   });
 
+  await registerStaticPages(app, config);
   for (const [prefix, root] of Object.entries(config.staticRoots)) {
     if (!existsSync(root)) continue;
     await app.register(fastifyStatic, { root, prefix, decorateReply: false, index: ['index.html'], redirect: true });

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { styleProperties } from '../shared/style-properties.js';
 import { msg, str } from '@lit/localize';
 import type { CityBrainClient, Dataset } from '@citybrain/client';
 import { CityBrainElement } from '../shared/city-brain-element.js';
@@ -723,7 +723,7 @@ export class CbDataTable extends CityBrainElement {
       class="menu"
       role="menu"
       aria-label=${msg(str`${label} 列操作`, { id: 'data-table.column-menu' })}
-      style=${styleMap({ insetInlineStart: `${x}px`, insetBlockStart: `${y}px` })}
+      style=${styleProperties({ insetInlineStart: `${x}px`, insetBlockStart: `${y}px` })}
       @keydown=${this.onMenuKey}
       @focusout=${(e: FocusEvent) => {
         if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) this.closeMenu(false);
@@ -1001,7 +1001,7 @@ export class CbDataTable extends CityBrainElement {
       aria-multiselectable=${this.mode === 'multiple' ? 'true' : nothing}
       aria-busy=${String(loading)}
       aria-activedescendant=${active ?? nothing}
-      style=${styleMap({ '--_cols': vis.map((c) => `calc(${this.width(c)}px * var(--_cb-scale))`).join(' ') })}
+      style=${styleProperties({ '--_cols': vis.map((c) => `calc(${this.width(c)}px * var(--_cb-scale))`).join(' ') })}
       @scroll=${this.onScroll}
       @keydown=${this.onKey}
       @click=${this.onClick}
@@ -1068,8 +1068,8 @@ export class CbDataTable extends CityBrainElement {
         </div>
       </div>
       ${shown
-        ? html`<div role="rowgroup" class="body" style=${styleMap({ blockSize: `${win.height}px` })}>
-            <div class="block" style=${styleMap({ transform: `translateY(${win.top}px)` })}>${rows}</div>
+        ? html`<div role="rowgroup" class="body" style=${styleProperties({ blockSize: `${win.height}px` })}>
+            <div class="block" style=${styleProperties({ transform: `translateY(${win.top}px)` })}>${rows}</div>
           </div>`
         : nothing}
     </div>`;

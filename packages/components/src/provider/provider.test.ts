@@ -222,6 +222,18 @@ describe('cb-provider', () => {
     expect(orphan.shadowRoot!.textContent).to.contain('未配置服务地址');
   });
 
+  it('passes requests for a client through a provider that has no base-url of its own', async () => {
+    const outer = await fixture<CbProvider>(html`
+      <cb-provider base-url="https://citybrain.test/api/v1">
+        <cb-provider elderly>
+          <test-client-consumer></test-client-consumer>
+        </cb-provider>
+      </cb-provider>
+    `);
+    const consumer = outer.querySelector<TestClientConsumer>('test-client-consumer')!;
+    expect(clientOf(consumer)).to.equal(outer.client);
+  });
+
   it('sets the page-wide locale from its locale attribute', async () => {
     const provider = await fixture<CbProvider>(html`<cb-provider locale="en-US"><test-client-consumer></test-client-consumer></cb-provider>`);
     await waitUntil(() => getLocale() === 'en', 'the English strings did not load');

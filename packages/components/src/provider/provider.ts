@@ -1,6 +1,6 @@
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { provide } from '@lit/context';
+import { ContextEvent, provide } from '@lit/context';
 import { createClient, type CityBrainClient } from '@citybrain/client';
 import { CityBrainElement } from '../shared/city-brain-element.js';
 import { setLocale } from '../shared/localization.js';
@@ -65,6 +65,23 @@ export class CbProvider extends CityBrainElement {
   /** The shared client, for page scripts that call the platform directly; undefined without a valid `base-url`. */
   get client(): CityBrainClient | undefined {
     return this.sharedClient instanceof Error ? undefined : this.sharedClient;
+  }
+
+  constructor() {
+    super();
+    // A provider used only for `locale` or `elderly` has no client of its own. Its context
+    // provider would still answer (with undefined) and stop the request, hiding any client from
+    // an enclosing provider or the page-wide CityBrain.configure(): relay the request past it.
+    this.addEventListener('context-request', (event) => this.relayWithoutClient(event), { capture: true });
+  }
+
+  private relayWithoutClient(event: ContextEvent<typeof clientContext>): void {
+    if (event.context !== clientContext || this.sharedClient !== undefined) return;
+    event.stopImmediatePropagation();
+    const root = this.getRootNode();
+    const outer = this.parentElement ?? (root instanceof ShadowRoot ? root.host : document.documentElement);
+    if (outer === this) return;
+    outer.dispatchEvent(new ContextEvent(event.context, event.contextTarget, event.callback, event.subscribe));
   }
 
   override connectedCallback(): void {

@@ -1,0 +1,170 @@
+/**
+ * The entry of `citybrain.js`, the classic-script bundle for pages without a build step.
+ *
+ * ```html
+ * <script src="https://citybrain.example.gov.cn/embed/citybrain.js" defer></script>
+ * <script src="/js/page.js" defer></script>   <!-- CityBrain.configure({ baseUrl, getToken }) -->
+ * <cb-map-viewer layers="homestead-zones"></cb-map-viewer>
+ * ```
+ *
+ * It registers every `cb-*` element and publishes one small global, `CityBrain`, for pages
+ * that prefer configuring in JavaScript over attributes and `<cb-provider>`.
+ *
+ * Two choices worth knowing:
+ * - **Page-wide configuration is a context provider on `<html>`.** `configure()` sets the
+ *   value that `<html>` provides to every `cb-*` element through @lit/context, so the
+ *   precedence stays the one elements already follow: their own `base-url` first, then the
+ *   nearest `<cb-provider>`, then the page-wide configuration.
+ * - **Elements are registered when the document has been parsed** (`DOMContentLoaded`), not
+ *   while this script runs. A page's own script placed after this one (plain or `defer`)
+ *   therefore calls `configure()` before any element starts loading, so elements never load
+ *   once without credentials, warn "no base-url" and load again. Loaded later (`async`, or
+ *   injected after parsing), the bundle registers at once; a later `configure()` makes the
+ *   elements reload with the new settings.
+ */
+import { ContextProvider } from '@lit/context';
+import { createClient, type CityBrainClient } from '@citybrain/client';
+import { clientContext, clientOptionsFrom, type ProvidedClient, type TokenSupplier } from './provider/client-context.js';
+import { CbProvider } from './provider/provider.js';
+import { CbApprovalStatus } from './approval-status/approval-status.js';
+import { CbDataTable } from './data-table/data-table.js';
+import { CbMapViewer } from './map-viewer/map-viewer.js';
+import { setMapWorkerUrl } from './map-viewer/worker-url.js';
+import { defineElement } from './shared/define-element.js';
+import { getLocale, setLocale, type SupportedLocale } from './shared/localization.js';
+import { warnOnce } from './shared/warn-once.js';
+
+/** Kept equal to packages/components/package.json by the end-to-end tests. */
+const VERSION = '0.1.0';
+
+/** Every element of the library, by tag name. The end-to-end tests compare it with the manifest. */
+const ELEMENTS: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
+  ['cb-provider', CbProvider],
+  ['cb-approval-status', CbApprovalStatus],
+  ['cb-data-table', CbDataTable],
+  ['cb-map-viewer', CbMapViewer],
+];
+
+/** What `CityBrain.configure()` accepts; every field is optional and merged into the previous call's. */
+export interface PageConfiguration {
+  /** The platform's API root, e.g. `https://citybrain.example.gov.cn/api/v1`; relative URLs resolve against the page. */
+  baseUrl?: string | null;
+  /**
+   * Supplies short-lived tokens from the host site's own back end (never a secret in the
+   * browser): called before the first request and with `{ forceRefresh: true }` after a 401;
+   * may return `{ token, expiresAt }`.
+   */
+  getToken?: TokenSupplier | null;
+  /** A fixed bearer token; `getToken` wins when both are set. */
+  token?: string | null;
+  /** Administrative region code (6, 9 or 12 digits) narrowing every request. */
+  region?: string | null;
+  /** `zh-CN` (default) or `en`; any `zh-*` / `en-*` tag is accepted. */
+  locale?: string;
+  /** Where maplibre-gl's worker is hosted when not beside `citybrain.js`. */
+  mapWorkerUrl?: string;
+}
+
+/** The `CityBrain` global. */
+export interface CityBrainGlobal {
+  readonly version: string;
+  /** Merges `options` into the page-wide configuration; elements pick it up at once. Never throws. */
+  configure(options: PageConfiguration): void;
+  /** The client built from the page-wide configuration, for page scripts that call the platform themselves. */
+  readonly client: CityBrainClient | undefined;
+  /** Resolves once every `cb-*` element is registered. */
+  readonly ready: Promise<void>;
+  setLocale(locale: string): Promise<SupportedLocale>;
+  getLocale(): SupportedLocale;
+  setMapWorkerUrl(url: string): void;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var CityBrain: CityBrainGlobal | undefined;
+}
+
+function createGlobal(): { api: CityBrainGlobal; markReady: () => void } {
+  // Answers the context requests of every element not inside a <cb-provider> (and without
+  // its own base-url). Until configure() is called it provides nothing, which elements treat
+  // exactly like having no provider.
+  const pageProvider = new ContextProvider(document.documentElement, { context: clientContext, initialValue: undefined as ProvidedClient });
+  const settings: Omit<PageConfiguration, 'locale' | 'mapWorkerUrl'> = {};
+
+  function rebuild(): void {
+    if (!settings.baseUrl?.trim()) {
+      pageProvider.setValue(undefined);
+      return;
+    }
+    const result = clientOptionsFrom(settings);
+    if (result.ok) {
+      pageProvider.setValue(createClient(result.options));
+    } else {
+      // Elements show this exact message in their error state, as with a bad <cb-provider>.
+      warnOnce(`configure:${result.error.message}`, `CityBrain.configure(): ${result.error.message}`);
+      pageProvider.setValue(result.error);
+    }
+  }
+
+  let markReady = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const api: CityBrainGlobal = {
+    version: VERSION,
+    configure(options) {
+      if (options === null || typeof options !== 'object') {
+        warnOnce('configure:type', 'CityBrain.configure() expects an object such as { baseUrl, getToken }.');
+        return;
+      }
+      let clientChanged = false;
+      for (const key of ['baseUrl', 'getToken', 'token', 'region'] as const) {
+        if (key in options && options[key] !== settings[key]) {
+          (settings as Record<string, unknown>)[key] = options[key];
+          clientChanged = true;
+        }
+      }
+      if (clientChanged) rebuild();
+      if (options.locale) void setLocale(options.locale);
+      if (options.mapWorkerUrl) setMapWorkerUrl(options.mapWorkerUrl);
+    },
+    get client() {
+      const value = pageProvider.value;
+      return value instanceof Error ? undefined : value;
+    },
+    ready,
+    setLocale,
+    getLocale,
+    setMapWorkerUrl,
+  };
+  return { api, markReady: () => markReady() };
+}
+
+function defineAll(): void {
+  for (const [tagName, constructor] of ELEMENTS) defineElement(tagName, constructor);
+}
+
+/** True while the document is still being parsed, including while `defer` scripts run. */
+function documentIsParsing(): boolean {
+  if (document.readyState === 'loading') return true;
+  // `defer` scripts run when readyState is already "interactive" but before DOMContentLoaded;
+  // navigation timing tells the two apart (the event's start time stays 0 until it fires).
+  const navigation = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined;
+  return document.readyState === 'interactive' && navigation !== undefined && navigation.domContentLoadedEventStart === 0;
+}
+
+const existing = globalThis.CityBrain;
+if (existing === undefined) {
+  const { api, markReady } = createGlobal();
+  globalThis.CityBrain = api;
+  const register = () => {
+    defineAll();
+    markReady();
+  };
+  if (documentIsParsing()) document.addEventListener('DOMContentLoaded', register, { once: true });
+  else register();
+} else if (existing.version !== VERSION) {
+  // A different version is already on the page (a CMS template and a page snippet each pasted
+  // one). Its global and its elements stay; defineElement keeps the first definition of each
+  // tag and warns once, so the page sees why its elements come from the other copy.
+  defineAll();
+}
+// The same version loaded twice: everything is already registered; nothing to do.
