@@ -1,6 +1,6 @@
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { ContextEvent, provide } from '@lit/context';
+import { ContextEvent, provide, type Context } from '@lit/context';
 import { createClient, type CityBrainClient } from '@citybrain/client';
 import { CityBrainElement } from '../shared/city-brain-element.js';
 import { setLocale } from '../shared/localization.js';
@@ -75,7 +75,7 @@ export class CbProvider extends CityBrainElement {
     this.addEventListener('context-request', (event) => this.relayWithoutClient(event), { capture: true });
   }
 
-  private relayWithoutClient(event: ContextEvent<typeof clientContext>): void {
+  private relayWithoutClient(event: ContextEvent<Context<unknown, unknown>>): void {
     if (event.context !== clientContext || this.sharedClient !== undefined) return;
     event.stopImmediatePropagation();
     const root = this.getRootNode();

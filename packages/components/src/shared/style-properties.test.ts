@@ -25,7 +25,9 @@ async function violationsDuring(action: () => void | Promise<void>): Promise<str
 describe('styleProperties', () => {
   it('is needed: Lit styleMap writes a style attribute on first render, which the policy blocks', async () => {
     const host = await fixture<HTMLDivElement>(html`<div></div>`);
-    const violations = await violationsDuring(() => render(html`<p style=${styleMap({ blockSize: '40px' })}>x</p>`, host));
+    const violations = await violationsDuring(() => {
+      render(html`<p style=${styleMap({ blockSize: '40px' })}>x</p>`, host);
+    });
     expect(violations.length).to.be.greaterThan(0);
   });
 
