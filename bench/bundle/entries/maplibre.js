@@ -1,0 +1,1 @@
+export { Map } from 'maplibre-gl';

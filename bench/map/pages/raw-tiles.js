@@ -1,0 +1,3 @@
+import { installRaw } from './raw.js';
+
+installRaw('raw-tiles', (cfg, id) => cfg.style.sources[id]);
