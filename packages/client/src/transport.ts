@@ -241,7 +241,7 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
           async (request, _options, state) => {
             attempts = attemptBase + state.retryCount + 1;
             if (tokens) {
-              tokenSent = await tokens.current();
+              tokenSent = await unlessAborted(tokens.current(), clock.signal);
               request.headers.set('authorization', `Bearer ${tokenSent}`);
             }
             await config.hooks.beforeRequest?.(request, { attempt: attempts });
@@ -265,7 +265,7 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
       // One refresh and one replay per call: a second 401 means the credentials themselves are wrong.
       if (!(toCallError(error) instanceof UnauthorizedError) || !tokens?.canRefresh || tokenSent === undefined) throw error;
       emit(config.logger, 'info', 'citybrain refreshing token after 401', { ...where, attempt: attempts });
-      await tokens.refresh(tokenSent);
+      await unlessAborted(tokens.refresh(tokenSent), clock.signal);
       await runAttempts(attempts);
     }
   } catch (error) {
@@ -299,6 +299,28 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
     clock.stop();
   }
   return { data, response, requestId: responseId, attempts };
+}
+
+/**
+ * Waits for `promise` unless `signal` fires first. A token supplier knows nothing of the call's
+ * signal: without this, an aborted call would wait for a slow token endpoint before letting go.
+ */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 interface ResponseContext {

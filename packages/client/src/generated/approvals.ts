@@ -1301,6 +1301,32 @@ export interface components {
         RegionLevel: "district" | "town" | "village";
     };
     responses: {
+        /** @description The request is malformed; `errors` names each offending field. */
+        BadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/validation",
+                 *       "title": "请求参数校验失败",
+                 *       "status": 400,
+                 *       "detail": "body/jcxx/sfzh 身份证号校验位错误",
+                 *       "instance": "/api/v1/approvals/applications",
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c",
+                 *       "errors": [
+                 *         {
+                 *           "name": "body/jcxx/sfzh",
+                 *           "reason": "身份证号校验位错误"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No valid credentials (missing, expired or invalid token or client secret). */
         Unauthorized: {
             headers: {
@@ -1355,32 +1381,6 @@ export interface components {
                  *       "status": 404,
                  *       "detail": "申请 ZJD-440605124-2026-000123 不存在",
                  *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request is malformed; `errors` names each offending field. */
-        BadRequest: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "https://citybrain.nanhai.gov.cn/problems/validation",
-                 *       "title": "请求参数校验失败",
-                 *       "status": 400,
-                 *       "detail": "body/jcxx/sfzh 身份证号校验位错误",
-                 *       "instance": "/api/v1/approvals/applications",
-                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c",
-                 *       "errors": [
-                 *         {
-                 *           "name": "body/jcxx/sfzh",
-                 *           "reason": "身份证号校验位错误"
-                 *         }
-                 *       ]
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -1522,6 +1522,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
         };
@@ -1774,6 +1775,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProcessDefinition"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2248,6 +2250,7 @@ export interface operations {
                     "application/json": components["schemas"]["HomesteadApplication"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2450,6 +2453,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProcessTimeline"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2497,6 +2501,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -159,6 +159,8 @@ export const approvalsService: SandboxService = {
   handlers: {
     listProcessDefinitions(req) {
       requirePermission(req, 'approvals:read');
+      // Not regional data, but a region header wider than the token is refused here as on every read.
+      scopeRegion(req);
       return {
         items: [{
           key: homesteadProcess.key,
@@ -172,6 +174,7 @@ export const approvalsService: SandboxService = {
     },
     getProcessDefinition(req) {
       requirePermission(req, 'approvals:read');
+      scopeRegion(req);
       const { key } = req.params as { key: string };
       if (key !== homesteadProcess.key) throw notFound(`流程 ${key} 不存在`);
       return definitionDocument(homesteadProcess);

@@ -129,6 +129,16 @@ function apiBase(req: FastifyRequest): string {
   return `${origin(req)}${route.slice(0, route.indexOf('/gis'))}`;
 }
 
+/**
+ * The request's own URL for a `self` link, its query re-encoded: broken percent-encoding in a request
+ * (`?q=%zz`) must not turn the link into an invalid URI.
+ */
+function selfHref(base: string, req: FastifyRequest): string {
+  const url = new URL(`${base}${req.url.slice(req.url.indexOf('/gis'))}`);
+  url.search = new URLSearchParams(url.search).toString();
+  return url.toString();
+}
+
 interface Link {
   href: string;
   rel: string;
@@ -468,7 +478,7 @@ export const gisService: SandboxService = {
           return extent !== null && extent[0] <= bbox[2] && bbox[0] <= extent[2] && extent[1] <= bbox[3] && bbox[1] <= extent[3];
         })
         .sort((a, b) => categoryOrder(a.category) - categoryOrder(b.category));
-      const selfUrl = `${base}${req.url.slice(req.url.indexOf('/gis'))}`;
+      const selfUrl = selfHref(base, req);
       const body: Record<string, unknown> = {
         numberMatched: layers.length,
         numberReturned: layers.length,
@@ -563,7 +573,7 @@ export const gisService: SandboxService = {
       tracker.audit(ctx, layer);
 
       const base = apiBase(req);
-      const self = new URL(`${base}${req.url.slice(req.url.indexOf('/gis'))}`);
+      const self = new URL(selfHref(base, req));
       const links: Link[] = [{ href: self.toString(), rel: 'self', type: 'application/geo+json', title: '本页' }];
       if (rows.length > limit) {
         const next = new URL(self);

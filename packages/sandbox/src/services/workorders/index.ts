@@ -182,6 +182,8 @@ export const workOrdersService: SandboxService = {
     },
     getWorkOrderProcessDefinition(req) {
       requirePermission(req, 'workorders:read');
+      // Not regional data, but a region header wider than the token is refused here as on every read.
+      scopeRegion(req);
       return definitionDocument(workOrderProcess);
     },
     getWorkOrder(req, _reply, ctx) {
