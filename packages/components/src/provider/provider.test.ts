@@ -234,6 +234,15 @@ describe('cb-provider', () => {
     expect(clientOf(consumer)).to.equal(outer.client);
   });
 
+  it('gives elements the client of a provider that gets its base-url after they connected', async () => {
+    const provider = await fixture<CbProvider>(html`<cb-provider><test-client-consumer></test-client-consumer></cb-provider>`);
+    const consumer = provider.querySelector<TestClientConsumer>('test-client-consumer')!;
+    provider.baseUrl = 'https://late.test/api/v1';
+    await provider.updateComplete;
+    await consumer.updateComplete;
+    expect(clientOf(consumer).baseUrl).to.equal('https://late.test/api/v1');
+  });
+
   it('sets the page-wide locale from its locale attribute', async () => {
     const provider = await fixture<CbProvider>(html`<cb-provider locale="en-US"><test-client-consumer></test-client-consumer></cb-provider>`);
     await waitUntil(() => getLocale() === 'en', 'the English strings did not load');

@@ -77,10 +77,15 @@ export class CbProvider extends CityBrainElement {
 
   private relayWithoutClient(event: ContextEvent<Context<unknown, unknown>>): void {
     if (event.context !== clientContext || this.sharedClient !== undefined) return;
-    event.stopImmediatePropagation();
     const root = this.getRootNode();
-    const outer = this.parentElement ?? (root instanceof ShadowRoot ? root.host : document.documentElement);
-    if (outer === this) return;
+    const outer = this.parentElement ?? (root instanceof ShadowRoot ? root.host : null);
+    if (!outer) return;
+    // Relay only to a client that exists. Otherwise our own provider answers and keeps the
+    // subscription, so elements update when this provider gets its base-url later.
+    let outerClient: unknown;
+    outer.dispatchEvent(new ContextEvent(clientContext, this, (value) => (outerClient = value), false));
+    if (outerClient === undefined) return;
+    event.stopImmediatePropagation();
     outer.dispatchEvent(new ContextEvent(event.context, event.contextTarget, event.callback, event.subscribe));
   }
 
