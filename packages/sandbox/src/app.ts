@@ -58,6 +58,13 @@ function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
   });
 }
 
+/** A 4xx raised by Fastify itself (unparsable body, wrong media type, bad URL…) as one of our problems. */
+function frameworkProblem(error: FastifyError, status: number): ProblemError {
+  const code = error.code ?? '';
+  const kind = code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload-too-large' : code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request';
+  return new ProblemError(status, kind, '请求无法解析', error.message);
+}
+
 function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   return reply
@@ -104,6 +111,16 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     },
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
+    // Errors Fastify meets before routing (a URL with broken percent-encoding such as `/%zz`,
+    // FST_ERR_BAD_URL) skip the error handler and the hooks; answer them as problems all the same.
+    frameworkErrors: (error, req, reply) => {
+      reply.header('x-request-id', String(req.id));
+      reply.header('x-content-type-options', 'nosniff');
+      const status = error.statusCode ?? 400;
+      if (status >= 400 && status < 500) return sendProblem(req, reply, frameworkProblem(error, status));
+      req.log.error({ err: error }, 'framework error');
+      return sendProblem(req, reply, new ProblemError(500, 'internal', '服务器内部错误', '服务器内部错误，请携带 requestId 联系管理员'));
+    },
   });
 
   const specs = loadSpecs();
@@ -151,11 +168,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   app.setErrorHandler((error: FastifyError | ProblemError, req, reply) => {
     if (error instanceof ProblemError) return sendProblem(req, reply, error);
     const status = (error as FastifyError).statusCode;
-    if (status && status >= 400 && status < 500) {
-      const code = (error as FastifyError).code ?? '';
-      const kind = code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload-too-large' : code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request';
-      return sendProblem(req, reply, new ProblemError(status, kind, '请求无法解析', error.message));
-    }
+    if (status && status >= 400 && status < 500) return sendProblem(req, reply, frameworkProblem(error, status));
     req.log.error({ err: error }, 'unhandled error');
     return sendProblem(req, reply, new ProblemError(500, 'internal', '服务器内部错误', '服务器内部错误，请携带 requestId 联系管理员'));
   });

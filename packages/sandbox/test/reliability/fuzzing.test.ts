@@ -62,12 +62,13 @@ describe('reliability: fuzzing the sandbox from the contracts', () => {
       }
     });
 
-    it('answers a URL with broken percent-encoding with a problem+json 400', {
-      todo: 'app.ts (edited by the issue-8 helper): Fastify answers FST_ERR_BAD_URL itself; pass `frameworkErrors` to Fastify() so it goes through sendProblem',
-    }, async () => {
-      const res = await http(`${s.url}/api/v1/workorders/%zz`);
-      assert.equal(res.status, 400);
-      assert.ok(isProblem(res), res.text);
+    it('answers a URL with broken percent-encoding with a problem+json 400', async () => {
+      for (const path of ['/api/v1/workorders/%zz', '/api/v1/workorders/%E0%A4%A', '/api/v1/gis/layers/%']) {
+        const res = await http(`${s.url}${path}`);
+        assert.equal(res.status, 400, `${path}: ${res.text}`);
+        assert.ok(isProblem(res), `${path}: ${res.text}`);
+        assert.ok(res.headers.get('x-request-id'), `${path}: a request id`);
+      }
     });
 
     it('keeps the self link of the layer catalogue and of feature pages a valid URI whatever the query', async () => {
