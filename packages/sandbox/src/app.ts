@@ -19,6 +19,7 @@ import { parseQueryString } from './querystring.js';
 import { createServices } from './services/index.js';
 import { registerStaticPages } from './static-pages.js';
 import { WorkdayCalendar } from './workdays.js';
+import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -163,6 +164,22 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  // Fastify's own JSON parser (proto and constructor poisoning refused), then a lone UTF-16 surrogate
+  // (`"\ud800"` escaped in the JSON) anywhere in a key or a string is refused: it has no UTF-8 form,
+  // SQLite would store it altered and consumers would choke on it.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    parseJson(req, String(body), (error, value) => {
+      if (error) return done(error, undefined);
+      const path = findIllFormedString(value);
+      if (!path) return done(null, value);
+      // Escaped, so the problem does not hand the defect back; shortened, as the path may be thousands of levels deep.
+      const full = escapeLoneSurrogates(['body', ...path].join('/'));
+      const name = full.length > 200 ? `${full.slice(0, 200)}…` : full;
+      done(badRequest(`${name} 含有不成对的 UTF-16 代理项，不是有效的 Unicode 字符串`, [{ name, reason: 'lone UTF-16 surrogate' }]), undefined);
+    });
   });
 
   app.setErrorHandler((error: FastifyError | ProblemError, req, reply) => {
