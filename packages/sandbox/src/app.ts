@@ -177,7 +177,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
       if (!path) return done(null, value);
       // Escaped, so the problem does not hand the defect back; shortened, as the path may be thousands of levels deep.
       const full = escapeLoneSurrogates(['body', ...path].join('/'));
-      const name = full.length > 200 ? `${full.slice(0, 200)}…` : full;
+      const name = full.length > 200 ? `${full.slice(0, /[\uD800-\uDBFF]/.test(full[199]!) ? 199 : 200)}…` : full;
       done(badRequest(`${name} 含有不成对的 UTF-16 代理项，不是有效的 Unicode 字符串`, [{ name, reason: 'lone UTF-16 surrogate' }]), undefined);
     });
   });

@@ -48,6 +48,8 @@ describe('reliability: hostile data against the sandbox', () => {
       ['a lone low surrogate', JSON.stringify({ action: 'urge', remark: '\udc00' }), 'body/remark'],
       ['a reversed pair', JSON.stringify({ action: 'urge', remark: '\udc00\ud800' }), 'body/remark'],
       ['a lone surrogate in a key', JSON.stringify({ action: 'urge', remark: 'ok', 'x\ud800': 1 }), 'body/x\\uD800'],
+      // The shortened name must not split the emoji's pair at its 200th code unit.
+      ['a long key before it', JSON.stringify({ action: 'urge', remark: 'ok', ['a'.repeat(194) + '😀😀']: '\ud800' }), `body/${'a'.repeat(194)}…`],
       ['a lone surrogate 50,000 levels deep', `{"action":"urge","remark":${deep(50_000, '\ud800')}}`, `body/remark${'/0'.repeat(50_000)}`.slice(0, 200) + '…'],
     ] as const) {
       const res = await act(body);
