@@ -235,29 +235,3 @@ export function isProblem(result: HttpResult): boolean {
     !!body && body.status === result.status && typeof body.type === 'string' && typeof body.title === 'string'
   );
 }
-
-/**
- * Defects the suite found in files other helpers were editing at the time, so they are reported, not
- * fixed here (see the issue 10 report). Each is counted under its name instead of failing the run;
- * the `todo` tests beside the campaigns assert the correct behaviour and flip when it is fixed.
- */
-export const KNOWN_ISSUES = {
-  /** app.ts: Fastify answers a URL with broken percent-encoding itself, as `{"code":"FST_ERR_BAD_URL"}`, not a problem. */
-  badUrlNotProblem: 'known: FST_ERR_BAD_URL is not a problem+json',
-  /** SQLite TEXT columns replace a lone UTF-16 surrogate by U+FFFD: such a string is stored altered instead of refused. */
-  loneSurrogateAltered: 'known: lone surrogate stored as U+FFFD',
-} as const;
-
-export function knownIssueOf(result: HttpResult): string | undefined {
-  if (result.status === 400 && /"code":"FST_ERR_BAD_URL"/.test(result.text)) return KNOWN_ISSUES.badUrlNotProblem;
-  return undefined;
-}
-
-/**
- * Whether `stored` is `sent` with each lone surrogate replaced by U+FFFD: better-sqlite3 writes it as
- * the three WTF-8 bytes (invalid UTF-8 in the database) and reads them back as three U+FFFD.
- */
-export function isLoneSurrogateReplacement(sent: string, stored: unknown): boolean {
-  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-  return typeof stored === 'string' && lone.test(sent) && ['\ufffd', '\ufffd\ufffd\ufffd'].some((r) => stored === sent.replace(lone, r));
-}
