@@ -309,3 +309,211 @@ describe('cb-data-table (plain mode)', () => {
     expect(warnings.messages.filter((m) => m.includes('invalid dataset'))).to.have.length(1);
   });
 });
+
+/**
+ * Issue 5 (reliability suite): bad input never throws. Odd cell values show as text, entries of
+ * `.rows` that are not row objects are skipped with one warning, and `.columns` that is not an
+ * array of column objects shows the error state.
+ */
+describe('cb-data-table (plain mode): bad input', () => {
+  afterEach(async () => {
+    await setLocale('zh-CN');
+  });
+
+  const typed: DataTableColumn[] = [
+    { name: 's', label: '文本' },
+    { name: 'd', label: '日期', type: 'date' },
+    { name: 'dt', label: '时间', type: 'datetime' },
+    { name: 'ym', label: '年月', type: 'year-month' },
+    { name: 'e', label: '枚举', type: 'enum', options: [{ value: '1', label: '存续' }] },
+    { name: 'b', label: '是否', type: 'boolean' },
+    { name: 'r', label: '区划', type: 'region-code' },
+    { name: 'm', label: '金额', type: 'money', precision: 2 },
+    { name: 'i', label: '整数', type: 'integer' },
+    { name: 'p', label: '比例', type: 'percent' },
+    { name: 'a', label: '面积', type: 'area-sqm' },
+  ];
+
+  /** Odd values and the text each must show as, in every column type. */
+  function oddValues(): { value: unknown; text: string }[] {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    return [
+      { value: { toString: 'x' }, text: '{"toString":"x"}' },
+      { value: Object.create(null), text: '{}' },
+      {
+        value: {
+          [Symbol.toPrimitive]() {
+            throw new Error('toPrimitive');
+          },
+        },
+        text: '{}',
+      },
+      { value: cyclic, text: '无效值' },
+      { value: Symbol('s'), text: 'Symbol(s)' },
+      { value: 10n, text: '10' },
+    ];
+  }
+
+  it('shows odd cell values (bad toString, null prototype, throwing toPrimitive, cycles, symbols) as text in every column type', async () => {
+    const odd = oddValues();
+    const data = odd.map(({ value }) => Object.fromEntries(typed.map((c) => [c.name, value])));
+    const el = await fixture<CbDataTable>(html`<cb-data-table .columns=${typed} .rows=${data}></cb-data-table>`);
+    await settle(el);
+    const rendered = bodyRows(el).map(cellTexts);
+    expect(rendered).to.have.length(odd.length);
+    for (const [i, { text }] of odd.entries()) {
+      for (const [j, c] of typed.entries()) {
+        // A BigInt is only checked where it is plainly text (year-month reads "10" as a date).
+        if (typeof odd[i]!.value === 'bigint' && !['s', 'd', 'dt', 'e', 'b', 'r'].includes(c.name)) continue;
+        expect(rendered[i]![j], `${String(text)} in a ${c.type ?? 'string'} column`).to.equal(text);
+      }
+    }
+    await setLocale('en');
+    await settle(el);
+    expect(cellTexts(bodyRows(el)[3]!)[0]).to.equal('Invalid value');
+  });
+
+  it('sorts and filters rows with odd values without throwing', async () => {
+    const odd = oddValues().map(({ value }) => value);
+    const data: DataRow[] = [
+      ...odd.map((value) => ({ s: value, m: value })),
+      { s: '佛山市南海区狮山 CO LTD', m: 2 },
+      { s: 'abc', m: 1 },
+    ];
+    const el = await fixture<CbDataTable>(html`<cb-data-table
+      .columns=${[
+        { name: 's', label: '文本', filterOperators: ['like', 'eq', 'ne', 'in', 'nin', 'prefix', 'gte', 'lte'] },
+        { name: 'm', label: '金额', type: 'money' },
+      ]}
+      .rows=${data}
+      .query=${{ sort: ['s'], filter: ['s:like:co ltd'] }}
+    ></cb-data-table>`);
+    await settle(el);
+    expect(bodyRows(el).map((r) => cellTexts(r)[0])).to.deep.equal(['佛山市南海区狮山 CO LTD']);
+    el.query = { sort: ['-m', 's'], filter: ['m:gte:1', 's:eq:abc'] };
+    await settle(el);
+    expect(bodyRows(el).map((r) => cellTexts(r)[0])).to.deep.equal(['abc']);
+    el.query = { sort: ['m'], filter: ['s:in:abc,x', 's:nin:x', 's:prefix:ab', 's:ne:x', 's:gte:a', 's:lte:b'] };
+    await settle(el);
+    expect(bodyRows(el).map((r) => cellTexts(r)[0])).to.deep.equal(['abc']);
+    el.query = { sort: ['-s'] };
+    await settle(el);
+    expect(bodyRows(el)).to.have.length(data.length);
+  });
+
+  it('skips entries of .rows that are not row objects, warning once', async () => {
+    const good: DataRow[] = [{ name: '甲', n: 2 }, { name: '乙', n: 1 }];
+    const warnings = captureWarnings();
+    let el: CbDataTable;
+    try {
+      el = await fixture<CbDataTable>(html`<cb-data-table
+        selection="multiple"
+        .columns=${[{ name: 'name', label: '名称' }, { name: 'n', label: '数量', type: 'integer' }]}
+        .rows=${[good[0], null, 5, 'x', undefined, [], good[1], true]}
+      ></cb-data-table>`);
+      await settle(el);
+      expect(bodyRows(el).map(cellTexts)).to.deep.equal([['甲', '2'], ['乙', '1']]);
+      expect(shadow(el).querySelector('.meta')!.textContent).to.contain('共 2 条');
+      expect(shadow(el).querySelector('[role="grid"]')!.getAttribute('aria-rowcount')).to.equal('3');
+      expect(shadow(el).querySelector('[role="alert"]')).to.equal(null);
+
+      const click = oneEvent(el, 'cb-row-click');
+      bodyRows(el)[1]!.querySelector<HTMLElement>('[role="gridcell"]')!.click();
+      expect((await click).detail).to.deep.equal({ row: good[1], index: 1 });
+
+      el.query = { sort: ['n'] };
+      await settle(el);
+      expect(bodyRows(el).map((r) => cellTexts(r)[0])).to.deep.equal(['乙', '甲']);
+      const grid = shadow(el).querySelector<HTMLElement>('[role="grid"]')!;
+      const selection = oneEvent(el, 'cb-selection-change');
+      grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', ctrlKey: true, bubbles: true, composed: true, cancelable: true }));
+      expect((await selection).detail.rows).to.have.members(good);
+
+      el.rows = [null, good[0]] as unknown as DataRow[];
+      await settle(el);
+      expect(bodyRows(el).map(cellTexts)).to.deep.equal([['甲', '2']]);
+    } finally {
+      warnings.restore();
+    }
+    expect(warnings.messages.filter((m) => m.includes('not row objects'))).to.have.length(1);
+  });
+
+  it('shows the error state for .columns that is not an array of column objects, and recovers', async () => {
+    const data: DataRow[] = [{ a: '一' }];
+    const cases: unknown[] = [
+      'a,b',
+      42,
+      { name: 'a', label: 'A' },
+      [{ name: 'a', label: 'A' }, null],
+      [{ name: 'a', label: 'A' }, 'b'],
+      [{ label: '没有 name' }],
+      [{ name: 42, label: '数字' }],
+    ];
+    const warnings = captureWarnings();
+    try {
+      for (const columns of cases) {
+        const errors: Event[] = [];
+        const el = await fixture<CbDataTable>(html`<cb-data-table
+          .columns=${columns as DataTableColumn[]}
+          .rows=${data}
+          @cb-error=${(e: Event) => errors.push(e)}
+        ></cb-data-table>`);
+        await settle(el);
+        const alert = shadow(el).querySelector('[role="alert"]');
+        expect(alert, `error state for .columns = ${JSON.stringify(columns)}`).to.exist;
+        expect(alert!.textContent).to.contain('columns 属性');
+        expect(shadow(el).querySelector('[part="retry-button"]')).to.equal(null);
+        expect(bodyRows(el)).to.have.length(0);
+        expect(errors).to.have.length(1);
+
+        el.columns = [{ name: 'a', label: 'A' }];
+        await settle(el);
+        expect(shadow(el).querySelector('[role="alert"]')).to.equal(null);
+        expect(bodyRows(el).map(cellTexts)).to.deep.equal([['一']]);
+      }
+      // Absent columns (undefined or null) are inferred from the first row.
+      const inferred = await fixture<CbDataTable>(html`<cb-data-table .columns=${null as unknown as DataTableColumn[]} .rows=${data}></cb-data-table>`);
+      await settle(inferred);
+      expect(shadow(inferred).querySelector('[role="alert"]')).to.equal(null);
+      expect(bodyRows(inferred).map(cellTexts)).to.deep.equal([['一']]);
+      // Rows that are not a list at all show the error state too.
+      for (const rowsValue of [{ a: 1 }, 7, 'rows']) {
+        const el = await fixture<CbDataTable>(html`<cb-data-table .columns=${[{ name: 'a', label: 'A' }]} .rows=${rowsValue as unknown as DataRow[]}></cb-data-table>`);
+        await settle(el);
+        expect(shadow(el).querySelector('[role="alert"]')!.textContent).to.contain('rows 属性应为数组');
+      }
+    } finally {
+      warnings.restore();
+    }
+    expect(warnings.messages.filter((m) => m.includes('columns must be an array'))).to.have.length(1);
+    expect(warnings.messages.filter((m) => m.includes('columns[1] is not a column object'))).to.have.length(1);
+  });
+
+  it('ignores unusable column settings (labels, options, precision) with a warning instead of throwing', async () => {
+    const warnings = captureWarnings();
+    let el: CbDataTable;
+    try {
+      el = await fixture<CbDataTable>(html`<cb-data-table
+        .columns=${[
+          { name: 'a', label: { zh: { toString: 'x' }, en: 1 } },
+          { name: 'e', label: '枚举', type: 'enum', options: [null, 5, { value: { toString: 'x' }, label: 'X' }, { value: '1', label: { zh: Symbol('z') } }, { value: '2', label: '二' }] },
+          { name: 'm', label: '金额', type: 'money', precision: 500 },
+          { name: 'n', label: '数量', type: 'number', precision: -1 },
+        ] as unknown as DataTableColumn[]}
+        .rows=${[{ a: '甲', e: '2', m: 1234.5678, n: 3.25 }, { a: '乙', e: '1', m: 1, n: 1 }]}
+      ></cb-data-table>`);
+      await settle(el);
+    } finally {
+      warnings.restore();
+    }
+    const headers = [...shadow(el).querySelectorAll('[role="columnheader"]')].map((h) => h.textContent!.replace(/\s+/g, ' ').trim());
+    expect(headers[0]).to.contain('a');
+    expect(bodyRows(el).map(cellTexts)).to.deep.equal([
+      ['甲', '二', '1,234.5678', '3.25'],
+      ['乙', '1', '1', '1'],
+    ]);
+    expect(warnings.messages.some((m) => m.includes('precision'))).to.equal(true);
+    expect(warnings.messages.some((m) => m.includes('options'))).to.equal(true);
+  });
+});

@@ -12,6 +12,7 @@ import { dataTableStyles } from './data-table.styles.js';
 import { cellFormatter, loadRegions, regionName } from './format-cell.js';
 import {
   filterItem,
+  isRow,
   joinList,
   kindOf,
   labelText,
@@ -54,6 +55,17 @@ const lockIcon = html`<svg class="lock" viewBox="0 0 16 16" aria-hidden="true">
 
 const abortError = () => new DOMException('superseded', 'AbortError');
 
+/** Stands in for an entry of the rows that is not a row object. */
+const NO_ROW: DataRow = Object.freeze({});
+
+/** Why plain-mode `columns` cannot be used, or undefined: absent (inferred) or an array of column objects. */
+function columnsProblem(columns: unknown): string | undefined {
+  if (columns === undefined) return undefined;
+  if (!Array.isArray(columns)) return 'columns must be an array';
+  const bad = columns.findIndex((c: unknown) => !isRow(c) || typeof c.name !== 'string');
+  return bad < 0 ? undefined : `columns[${bad}] is not a column object with a string name`;
+}
+
 /**
  * Shows any dataset of the data platform — or a plain array — as a fast, accessible table: columns
  * from the dataset's schema with type-aware formatting and masked personal fields, server-side
@@ -68,6 +80,17 @@ const abortError = () => new DOMException('superseded', 'AbortError');
  * ```
  *
  * Plain mode, for local arrays: `table.columns = [{ name: 'town', label: '镇街' }]; table.rows = [...]`.
+ *
+ * Bad input never throws; the element warns once in the console and, where nothing sensible can be
+ * shown, shows its error state (as for a bad attribute): `rows` that is not an array, or `columns`
+ * that is neither absent (undefined or null: inferred from the first row) nor an array of objects
+ * each with a string `name`. Entries of `rows` that are not row objects (null, numbers, strings,
+ * arrays) are skipped — the other rows show, and the count and `cb-row-click` indices leave them
+ * out. Columns whose `name` is a string but not a usable column name, and column settings that
+ * cannot be used (a `precision` that is not a whole number up to 20, `options` entries without a
+ * value), are ignored. A
+ * cell shows odd values as text: objects as JSON, whatever their `toString` does, and values that
+ * have no text (cycles, functions) as “无效值”.
  *
  * Keyboard: arrows move between cells, Home/End to the first/last column (Ctrl+Home/End: first/last
  * row), PageUp/PageDown by a screen, Enter sorts on a header (Shift+Enter adds the column to the
@@ -265,8 +288,10 @@ export class CbDataTable extends CityBrainElement {
   }
 
   private setColumns(raw: readonly (DataTableColumn | Dataset['columns'][number])[], plain: boolean): void {
-    const cols = raw.map((c) => toColumn(c, plain));
+    const problems: string[] = [];
+    const cols = raw.map((c) => toColumn(c, plain, problems));
     if (cols.includes(undefined)) this.warnOnce('columns', 'ignores columns without a valid name.');
+    for (const problem of new Set(problems)) this.warnOnce(`column:${problem}`, problem);
     // The first of two columns with one name wins.
     this.colMap = new Map(cols.filter((c): c is Column => c !== undefined).reverse().map((c) => [c.name, c]));
     this.cols = [...this.colMap.values()].reverse();
@@ -305,13 +330,22 @@ export class CbDataTable extends CityBrainElement {
     }
     this.load.abort();
     this.load.status = 'idle';
+    if (structure) {
+      const bad = rows.findIndex((row) => !isRow(row));
+      if (bad >= 0) this.warnOnce('rows-entries', `skips entries of rows that are not row objects (the first is rows[${bad}]).`);
+    }
     if (structure || !this.cols.length) {
-      let raw = this.columns;
-      if (raw !== undefined && !Array.isArray(raw)) {
-        this.warnOnce('columns-type', 'columns must be an array; inferring columns from the first row.');
-        raw = undefined;
+      const raw = this.columns ?? undefined;
+      const problem = columnsProblem(raw);
+      if (problem !== undefined) {
+        this.setColumns([], true);
+        return this.fail(
+          new ConfigurationError(problem, () =>
+            msg('columns 属性应为列对象的数组，每一列都要有字符串 name。', { id: 'data-table.columns-invalid' }),
+          ),
+        );
       }
-      const first = rows.find((row) => row && typeof row === 'object');
+      const first = rows.find(isRow);
       this.setColumns(raw ?? Object.keys(first ?? {}).map((name) => ({ name, label: name })), true);
     }
     this.applyQuery();
@@ -636,7 +670,9 @@ export class CbDataTable extends CityBrainElement {
         break;
       case 'a':
         if (!(e.ctrlKey || e.metaKey) || this.mode !== 'multiple') return;
-        for (const row of this.plain ? (this.rows ?? []) : (this.pages?.loadedRows() ?? [])) this.sel.set(this.keyOf(row), row);
+        for (const row of this.plain ? (Array.isArray(this.rows) ? this.rows : []) : (this.pages?.loadedRows() ?? [])) {
+          if (isRow(row)) this.sel.set(this.keyOf(row), row);
+        }
         this.emit('cb-selection-change', { rows: this.selectedRows });
         break;
       case 'ContextMenu':
@@ -961,7 +997,10 @@ export class CbDataTable extends CityBrainElement {
     const active = this.ar < 0 ? `h${this.ac}` : this.ar >= win.start && this.ar < win.end ? `c${this.ar}-${this.ac}` : undefined;
     const rows: TemplateResult[] = [];
     for (let i = win.start; i < win.end; i++) {
-      const row = loading ? undefined : rowAt(offset + i);
+      const got = loading ? undefined : rowAt(offset + i);
+      // Plain mode leaves entries that are not rows out of its view; one put into `rows` in place
+      // (or sent by a server) shows as an empty row rather than breaking the table.
+      const row = got === undefined || isRow(got) ? got : NO_ROW;
       const selected = row !== undefined && this.sel.has(this.keyOf(row));
       rows.push(html`<div
         role="row"

@@ -7,7 +7,7 @@ import type { CityBrainClient } from '@citybrain/client';
 import { msg } from '@lit/localize';
 import { EMPTY_VALUE, formatArea, formatDate, formatDateTime, formatNumber, muToSquareMetres, toShanghaiDate } from '../shared/format.js';
 import { getLocale } from '../shared/localization.js';
-import { kindOf, labelText, type Column } from './model.js';
+import { kindOf, labelText, textOf, type Column } from './model.js';
 
 export type CellFormatter = (value: unknown) => string;
 
@@ -50,7 +50,11 @@ export function regionName(client: CityBrainClient | undefined, code: string, lo
   return undefined;
 }
 
-/** A formatter for one column's values in the current locale. */
+/**
+ * A formatter for one column's values in the current locale. It never throws: an object shows as
+ * its JSON (whatever its `toString` does), a value that has no text (a cycle, a function) as
+ * “无效值”, and a value a type-specific format cannot take (a symbol in a date column) as its text.
+ */
 export function cellFormatter(column: Column, region: (code: string) => string | undefined): CellFormatter {
   const locale = getLocale();
   const en = locale === 'en';
@@ -64,6 +68,7 @@ export function cellFormatter(column: Column, region: (code: string) => string |
         : { minimumFractionDigits: digits, maximumFractionDigits: digits };
   const yes = msg('是', { id: 'data-table.yes' });
   const no = msg('否', { id: 'data-table.no' });
+  const invalid = msg('无效值', { id: 'data-table.invalid-value' });
   const text = (value: unknown): string => {
     switch (column.type) {
       case 'area-sqm':
@@ -86,7 +91,7 @@ export function cellFormatter(column: Column, region: (code: string) => string |
         return value === true || value === 'true' ? yes : value === false || value === 'false' ? no : String(value);
       case 'enum': {
         const label = column.options.get(String(value));
-        return label === undefined ? String(value) : labelText(label, en);
+        return (label === undefined ? '' : labelText(label, en)) || String(value);
       }
       case 'region-code':
         return region(String(value)) ?? String(value);
@@ -94,17 +99,26 @@ export function cellFormatter(column: Column, region: (code: string) => string |
         return kindOf(column.type) === 'num' && typeof value === 'number'
           ? formatNumber(value, numberOptions, locale)
           : typeof value === 'object'
-            ? JSON.stringify(value)
+            ? (textOf(value) ?? invalid)
             : String(value);
     }
   };
+  const numeric = kindOf(column.type) === 'num';
   return (value) => {
     if (value === null || value === undefined || value === '') return EMPTY_VALUE;
-    if (kindOf(column.type) === 'num') {
-      // Numbers that arrive as strings (CSV-fed arrays) are still numbers; anything else shows as is.
-      const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
-      return Number.isFinite(number) ? text(number) : String(value);
+    try {
+      // Objects other than dates show as JSON: String() would run their own toString / valueOf /
+      // Symbol.toPrimitive, which may be missing, not callable or throw.
+      if ((typeof value === 'object' && !(value instanceof Date)) || typeof value === 'function') return textOf(value) ?? invalid;
+      if (numeric) {
+        // Numbers that arrive as strings (CSV-fed arrays) are still numbers; anything else shows as is.
+        const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+        return Number.isFinite(n) ? text(n) : (textOf(value) ?? invalid);
+      }
+      return text(value);
+    } catch {
+      // A value the column's format cannot take (a symbol or BigInt in a date column).
+      return textOf(value) ?? invalid;
     }
-    return text(value);
   };
 }

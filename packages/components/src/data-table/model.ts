@@ -90,24 +90,85 @@ const DEFAULT_OPS: Record<ValueKind, FilterOperator[]> = {
 
 const COLUMN_NAME = /^[A-Za-z_$][\w$-]*$/;
 
-/** Normalises a schema or plain column; returns undefined for one without a usable name. */
-export function toColumn(raw: DataTableColumn | DatasetColumn, plain: boolean): Column | undefined {
+/** Whether an entry of `rows` is a row: an object, not null and not an array. */
+export function isRow(value: unknown): value is DataRow {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A value as text without running anything of its own: primitives as `String()` gives them, objects
+ * as JSON (never through their `toString`, `valueOf` or `Symbol.toPrimitive`, which may be missing,
+ * not callable or throw). Undefined for what has no text: functions, cycles, JSON that throws.
+ */
+export function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'function') return undefined;
+  if (typeof value !== 'object' || value === null) return String(value);
+  try {
+    const json = JSON.stringify(value);
+    return typeof json === 'string' ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A value that `<` and `>` can compare without running anything: objects, symbols and functions as their text. */
+function comparable(value: unknown): unknown {
+  const type = typeof value;
+  return type === 'object' || type === 'symbol' || type === 'function' ? (value === null ? null : (textOf(value) ?? '')) : value;
+}
+
+function isLabel(value: unknown): value is LocalizedLabel {
+  if (typeof value === 'string') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { zh, en } = value as { zh?: unknown; en?: unknown };
+  const text = (t: unknown) => t === undefined || t === null || typeof t === 'string';
+  return text(zh) && text(en) && (typeof zh === 'string' || typeof en === 'string');
+}
+
+/**
+ * Normalises a schema or plain column; returns undefined for one without a usable name. Settings it
+ * cannot use (a `precision` that is not a whole number from 0 to 20, `options` entries without a
+ * value, a `label` that is not a string or `{ zh, en }` of strings) are left out, each described in
+ * `problems` when given, so the element can warn about them.
+ */
+export function toColumn(raw: DataTableColumn | DatasetColumn, plain: boolean, problems?: string[]): Column | undefined {
   if (!raw || typeof raw !== 'object' || typeof raw.name !== 'string' || !COLUMN_NAME.test(raw.name)) return undefined;
+  const name = raw.name;
+  const problem = (text: string) => problems?.push(`column "${name}": ${text}`);
   const type = (typeof raw.type === 'string' ? raw.type : 'string') as ColumnType;
   const kind = kindOf(type);
   const masked = raw.maskedForCaller === true;
-  const width = Number(raw.width);
-  const label = typeof raw.label === 'string' || (raw.label && typeof raw.label === 'object') ? raw.label : raw.name;
+  const width = typeof raw.width === 'number' || typeof raw.width === 'string' ? Number(raw.width) : NaN;
+  let label: LocalizedLabel = name;
+  if (isLabel(raw.label)) label = raw.label;
+  else if (raw.label !== undefined && raw.label !== null) problem('label must be a string or { zh, en } of strings; showing the name.');
+  let precision: number | undefined;
+  if (typeof raw.precision === 'number' && Number.isInteger(raw.precision) && raw.precision >= 0 && raw.precision <= 20) precision = raw.precision;
+  else if (raw.precision !== undefined && raw.precision !== null) problem('precision must be a whole number from 0 to 20; ignoring it.');
+  const options = new Map<string, LocalizedLabel>();
+  for (const option of Array.isArray(raw.options) ? (raw.options as unknown[]) : []) {
+    const { value, label: optionLabel } = isRow(option) ? option : { value: undefined, label: undefined };
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      options.set(String(value), isLabel(optionLabel) ? optionLabel : String(value));
+    } else problem('ignores options that are not { value, label } with a string or number value.');
+  }
   return {
-    name: raw.name,
+    name,
     label,
     type,
     unit: typeof raw.unit === 'string' ? raw.unit : null,
-    precision: typeof raw.precision === 'number' ? raw.precision : undefined,
-    options: new Map((Array.isArray(raw.options) ? raw.options : []).map((o) => [String(o.value), o.label])),
+    precision,
+    options,
     width: Number.isFinite(width) && width >= 40 ? Math.min(width, 800) : kind === 'text' ? 180 : 130,
     sortable: !masked && (raw.sortable ?? plain) === true,
-    ops: masked ? [] : Array.isArray(raw.filterOperators) ? raw.filterOperators : plain ? DEFAULT_OPS[kind] : [],
+    ops: masked
+      ? []
+      : Array.isArray(raw.filterOperators)
+        ? (raw.filterOperators as unknown[]).filter((op): op is FilterOperator => typeof op === 'string')
+        : plain
+          ? DEFAULT_OPS[kind]
+          : [],
     masked,
     pk: raw.primaryKey === true,
   };
@@ -116,7 +177,9 @@ export function toColumn(raw: DataTableColumn | DatasetColumn, plain: boolean): 
 export function labelText(label: LocalizedLabel | undefined, english: boolean): string {
   if (label === undefined || label === null) return '';
   if (typeof label === 'string') return label;
-  return String((english ? label.en : label.zh) ?? label.zh ?? '');
+  if (typeof label !== 'object') return '';
+  const text: unknown = (english ? label.en : label.zh) ?? label.zh;
+  return typeof text === 'string' ? text : typeof text === 'number' ? String(text) : '';
 }
 
 // ---------------------------------------------------------------- query
@@ -215,12 +278,15 @@ function predicate(column: Column, { op, value }: Filter): Predicate {
   const target = typed(value);
   const list = new Set(splitList(value).map(String));
   const needle = value.toLowerCase();
-  const cmp = (v: unknown) => (v === null || v === undefined ? NaN : v < target ? -1 : v > target ? 1 : 0);
+  const cmp = (raw: unknown) => {
+    const v = comparable(raw);
+    return v === null || v === undefined ? NaN : (v as typeof target) < target ? -1 : (v as typeof target) > target ? 1 : 0;
+  };
   switch (op) {
     case 'eq':
-      return (v) => v === target || (v !== null && v !== undefined && String(v) === value);
+      return (v) => v === target || (v !== null && v !== undefined && textOf(v) === value);
     case 'ne':
-      return (v) => !(v === target || String(v) === value);
+      return (v) => !(v === target || textOf(v) === value);
     case 'gt':
       return (v) => cmp(v) > 0;
     case 'gte':
@@ -230,13 +296,13 @@ function predicate(column: Column, { op, value }: Filter): Predicate {
     case 'lte':
       return (v) => cmp(v) <= 0;
     case 'in':
-      return (v) => list.has(String(v));
+      return (v) => list.has(textOf(v)!);
     case 'nin':
-      return (v) => !list.has(String(v));
+      return (v) => !list.has(textOf(v)!);
     case 'like':
-      return (v) => v !== null && v !== undefined && String(v).toLowerCase().includes(needle);
+      return (v) => v !== null && v !== undefined && (textOf(v) ?? '').toLowerCase().includes(needle);
     case 'prefix':
-      return (v) => v !== null && v !== undefined && String(v).startsWith(value);
+      return (v) => v !== null && v !== undefined && (textOf(v) ?? '').startsWith(value);
     case 'null':
       return (v) => (v === null || v === undefined) === (value === 'true');
     default:
@@ -248,6 +314,7 @@ function predicate(column: Column, { op, value }: Filter): Predicate {
  * The row order of a plain-mode table under `query`: indices into `rows`, or undefined for the rows
  * as given (no copy for an unsorted, unfiltered million rows). Strings compare by code point, as the
  * platform's database does; nulls sort first ascending and last descending, as on the server.
+ * Entries that are not rows (null, numbers, strings, arrays: see {@link isRow}) are left out.
  */
 export function localView(rows: readonly DataRow[], columns: ReadonlyMap<string, Column>, query: Required<DataTableQuery>): Uint32Array | undefined {
   const filters = query.filter.map(parseFilter).flatMap((f) => {
@@ -255,12 +322,13 @@ export function localView(rows: readonly DataRow[], columns: ReadonlyMap<string,
     return column ? [{ name: column.name, test: predicate(column, f) }] : [];
   });
   const keys = parseSort(query.sort).filter((k) => columns.has(k.name));
-  if (filters.length === 0 && keys.length === 0) return undefined;
+  const firstBad = filters.length ? 0 : rows.findIndex((row) => !isRow(row));
+  if (filters.length === 0 && keys.length === 0 && firstBad < 0) return undefined;
   let view: Uint32Array;
-  if (filters.length) {
+  if (filters.length || firstBad >= 0) {
     const kept: number[] = [];
     rows.forEach((row, i) => {
-      if (filters.every((f) => f.test(row?.[f.name]))) kept.push(i);
+      if (isRow(row) && filters.every((f) => f.test(row[f.name]))) kept.push(i);
     });
     view = Uint32Array.from(kept);
   } else {
@@ -269,7 +337,7 @@ export function localView(rows: readonly DataRow[], columns: ReadonlyMap<string,
   }
   if (keys.length) {
     // Extract each key's values once: the comparator then only reads arrays.
-    const extracted = keys.map((k) => ({ d: k.desc ? -1 : 1, v: rows.map((row) => (row?.[k.name] ?? null) as unknown) }));
+    const extracted = keys.map((k) => ({ d: k.desc ? -1 : 1, v: rows.map((row) => comparable(isRow(row) ? (row[k.name] ?? null) : null)) }));
     view.sort((a, b) => {
       for (const { d, v } of extracted) {
         const x = v[a] as string | number | null;
