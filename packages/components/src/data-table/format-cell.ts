@@ -5,7 +5,7 @@
  */
 import type { CityBrainClient } from '@citybrain/client';
 import { msg } from '@lit/localize';
-import { EMPTY_VALUE, formatArea, formatDate, formatDateTime, formatNumber, muToSquareMetres, toShanghaiDate } from '../shared/format.js';
+import { EMPTY_VALUE, formatArea, formatDate, formatDateTime, muToSquareMetres, toShanghaiDate } from '../shared/format.js';
 import { getLocale } from '../shared/localization.js';
 import { kindOf, labelText, textOf, type Column } from './model.js';
 
@@ -51,6 +51,32 @@ export function regionName(client: CityBrainClient | undefined, code: string, lo
 }
 
 /**
+ * Number formats by locale and column shape, made once and shared by every column and table: a table
+ * formats thousands of cells per render, and `formatNumber`'s cache key (a `JSON.stringify` of the
+ * options on every call) showed in the profiles. Looked up once per column per render, with a short
+ * key; at most a few dozen entries (two locales × integer, identifier, 0–20 decimals or free).
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(column: Column, locale: string): Intl.NumberFormat {
+  const integer = column.type === 'integer';
+  const digits = column.precision;
+  const key = `${locale}|${integer ? (column.pk ? 'id' : 'int') : (digits ?? '')}`;
+  let format = numberFormats.get(key);
+  if (format === undefined) {
+    const options: Intl.NumberFormatOptions = integer
+      ? // Identifiers (a primary key such as 人员编号) are not quantities: no thousands separators.
+        { maximumFractionDigits: 0, useGrouping: !column.pk }
+      : digits === undefined
+        ? { maximumFractionDigits: 6 }
+        : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
  * A formatter for one column's values in the current locale. It never throws: an object shows as
  * its JSON (whatever its `toString` does), a value that has no text (a cycle, a function) as
  * “无效值”, and a value a type-specific format cannot take (a symbol in a date column) as its text.
@@ -58,14 +84,8 @@ export function regionName(client: CityBrainClient | undefined, code: string, lo
 export function cellFormatter(column: Column, region: (code: string) => string | undefined): CellFormatter {
   const locale = getLocale();
   const en = locale === 'en';
-  const digits = column.precision;
-  const numberOptions: Intl.NumberFormatOptions =
-    column.type === 'integer'
-      ? // Identifiers (a primary key such as 人员编号) are not quantities: no thousands separators.
-        { maximumFractionDigits: 0, useGrouping: !column.pk }
-      : digits === undefined
-        ? { maximumFractionDigits: 6 }
-        : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  const numeric = kindOf(column.type) === 'num';
+  const number = numeric ? numberFormat(column, locale) : undefined;
   const yes = msg('是', { id: 'data-table.yes' });
   const no = msg('否', { id: 'data-table.no' });
   const invalid = msg('无效值', { id: 'data-table.invalid-value' });
@@ -76,9 +96,9 @@ export function cellFormatter(column: Column, region: (code: string) => string |
       case 'area-mu':
         return formatArea(muToSquareMetres(value as number), { unit: 'mu' }, locale);
       case 'percent':
-        return `${formatNumber(value as number, numberOptions, locale)}%`;
+        return `${number!.format(value as number)}%`;
       case 'length-km':
-        return `${formatNumber(value as number, numberOptions, locale)} km`;
+        return `${number!.format(value as number)} km`;
       case 'datetime':
         return formatDateTime(value as string, locale);
       case 'date':
@@ -96,14 +116,13 @@ export function cellFormatter(column: Column, region: (code: string) => string |
       case 'region-code':
         return region(String(value)) ?? String(value);
       default:
-        return kindOf(column.type) === 'num' && typeof value === 'number'
-          ? formatNumber(value, numberOptions, locale)
+        return number !== undefined && typeof value === 'number'
+          ? number.format(value)
           : typeof value === 'object'
             ? (textOf(value) ?? invalid)
             : String(value);
     }
   };
-  const numeric = kindOf(column.type) === 'num';
   return (value) => {
     if (value === null || value === undefined || value === '') return EMPTY_VALUE;
     try {
