@@ -340,4 +340,33 @@ describe('<cb-map-viewer> against the sandbox', () => {
     expect(text(element.shadowRoot!.querySelector('.panel--layers'))).to.contain('Village construction control zones');
     await expect(element).to.be.accessible();
   });
+
+  it('keeps 24px targets for the layer checkboxes, also with a state line under one (WCAG 2.5.8)', async () => {
+    const token = await sandboxToken('demo-town-shishan');
+    // Parcels show from z12: at z10 their row gets the "放大后显示" line.
+    const { element } = await readyMap(
+      html`<cb-map-viewer base-url=${sandboxUrl()} token=${token} basemap="none" layers="homestead-parcels,zones" zoom="10" layer-list></cb-map-viewer>`,
+    );
+    const root = element.shadowRoot!;
+    await waitUntil(() => [...root.querySelectorAll('.layer__state')].some((state) => /放大后显示/.test(state.textContent ?? '')), 'the zoom-in hint');
+    const boxes = [...root.querySelectorAll<HTMLInputElement>('.layer input[type="checkbox"]')].filter((box) => box.checkVisibility());
+    expect(boxes.length).to.be.greaterThan(1);
+    // The other targets of the panel (the map canvas lies under it, so it is no neighbour).
+    const panel = root.querySelector('.panel--layers')!;
+    const targets = [...panel.querySelectorAll<HTMLElement>('button, summary, input, a[href], [tabindex]')].filter((el) => el.checkVisibility());
+    for (const box of boxes) {
+      const label = box.closest('label')!.getBoundingClientRect();
+      const rect = box.getBoundingClientRect();
+      const [x, y] = [rect.left + rect.width / 2, rect.top + rect.height / 2];
+      expect(label.height, 'the label row is the target').to.be.at.least(24);
+      // The spacing of 2.5.8: a 24px circle on the box's centre meets no other target.
+      for (const other of targets) {
+        if (other === box) continue;
+        const near = other.getBoundingClientRect();
+        const dx = Math.max(near.left - x, 0, x - near.right);
+        const dy = Math.max(near.top - y, 0, y - near.bottom);
+        expect(Math.hypot(dx, dy), `${other.localName} ${text(other).slice(0, 20)} is within 12px of a layer checkbox`).to.be.at.least(12);
+      }
+    }
+  });
 });

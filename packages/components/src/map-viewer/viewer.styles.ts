@@ -185,12 +185,18 @@ export const mapViewerStyles = css`
     gap: var(--_cb-space-xs);
     min-block-size: calc(var(--_cb-target-size) * 0.85);
   }
+  /*
+   * The label is the checkbox's target (WCAG 2.5.8): a full row at least 24px tall with the 16px box
+   * centred in it, also when a state line ("加载中", "放大后显示") wraps below or a host sets a
+   * smaller --cb-target-size, so no other target comes within 12px of the box's centre.
+   */
   .layer__label {
     display: flex;
     flex: 1 1 auto;
     align-items: center;
     gap: var(--_cb-space-xs);
     min-inline-size: 0;
+    min-block-size: max(24px, calc(var(--_cb-target-size) * 0.85));
     cursor: pointer;
   }
   .layer__label input {
