@@ -1,8 +1,10 @@
 // Browser bundles of @citybrain/components (the npm library itself is built by tsc), all in
 // packages/components/dist/browser (served by the sandbox at /dist/):
 //
-// - citybrain.js       classic script (IIFE) for <script src>: registers every element and sets the
-//                      `CityBrain` global (src/script-tag.ts); no chunks (IIFE cannot code-split).
+// - citybrain.js       classic script for <script src>: registers every element and sets the
+//                      `CityBrain` global (src/script-tag.ts). Built as AMD chunks run by our own
+//                      small loader (classicChunks below): the large elements, the map engine and
+//                      the English strings are citybrain-*.js chunks beside it, loaded on first use.
 // - citybrain.mjs      ES module for import maps and <script type="module">, with lazy chunks
 //                      citybrain-*.mjs beside it (the English strings, the map engine).
 // - maplibre-gl.mjs    maplibre-gl's own ESM file, copied as is, with maplibre-gl-worker.mjs beside it.
@@ -22,8 +24,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-import { transform } from 'esbuild';
-import { writeSri } from './scripts/sri.mjs';
+import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
+import { build, transform } from 'esbuild';
+import { integrityOfContent, writeSri } from './scripts/sri.mjs';
 import { buildReactExample } from './scripts/build-examples.mjs';
 
 const fromRoot = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -120,8 +123,9 @@ export const browserPlugins = ({ module = true } = {}) => [
   workspaceSources,
   siblingMaplibre,
   nodeResolve({ browser: true }),
+  minifyHtmlLiterals({ include: ['packages/components/src/**/*.ts'], failOnError: true }),
   typescriptSources,
-  terser({ ecma: 2022, module }),
+  terser({ ecma: 2022, module, compress: { passes: 2 } }),
 ];
 
 export const browserEsm = {
@@ -142,18 +146,59 @@ export const browserEsm = {
   },
 };
 
-export const browserIife = {
-  input: fromRoot('./packages/components/src/script-tag.ts'),
-  plugins: [...browserPlugins({ module: false }), afterAll],
+/**
+ * The script-tag build is AMD chunks run by our own small loader (src/script-tag/chunk-loader.ts),
+ * prepended to the entry together with the integrity hash of every chunk, so `citybrain.js`
+ * loads the large elements and the map engine from sibling files on first use, each checked
+ * against the hash the entry carries.
+ */
+const classicChunks = {
+  name: 'citybrain-classic-chunks',
+  // maplibre-gl is an ES module: it stays a native import(), not an AMD require.
+  renderDynamicImport({ format, targetModuleId }) {
+    return format === 'amd' && targetModuleId === 'maplibre-gl' ? { left: 'import(', right: ')' } : null;
+  },
+  async generateBundle(_options, bundle) {
+    const chunks = Object.values(bundle).filter((item) => item.type === 'chunk');
+    const integrity = Object.fromEntries(chunks.filter((chunk) => !chunk.isEntry).map((chunk) => [chunk.fileName, integrityOfContent(chunk.code)]));
+    const { outputFiles } = await build({
+      stdin: {
+        contents: `import { installChunkLoader } from './chunk-loader.ts';\ninstallChunkLoader().trust(document.currentScript.src, ${JSON.stringify(integrity)});`,
+        resolveDir: fromRoot('./packages/components/src/script-tag'),
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'iife',
+      minify: true,
+      target: 'es2022',
+      write: false,
+    });
+    const loaderLine = outputFiles[0].text.trim().replace(/\n/g, ' ');
+    for (const entry of chunks.filter((chunk) => chunk.isEntry)) {
+      entry.code = `${loaderLine}\n${entry.code}`;
+      // One line more at the top: the entry's mappings start one line later.
+      if (entry.map) entry.map.mappings = `;${entry.map.mappings}`;
+    }
+  },
+};
+
+export const browserScriptTag = {
+  input: { citybrain: fromRoot('./packages/components/src/script-tag.ts') },
+  plugins: [...browserPlugins({ module: false }), classicChunks, afterAll],
+  // The lazy chunks import what they share with the entry from the entry itself.
+  preserveEntrySignatures: 'allow-extension',
   output: {
-    file: join(browserDir, 'citybrain.js'),
-    format: 'iife',
-    // IIFE cannot code-split: the map engine and the English strings are inlined; only
-    // maplibre-gl stays a separate file (external above), so pages without a map stay small.
-    inlineDynamicImports: true,
+    dir: browserDir,
+    format: 'amd',
+    amd: { define: 'citybrainDefine', forceJsExtensionForImports: true },
+    entryFileNames: '[name].js',
+    chunkFileNames: 'citybrain-[name]-[hash].js',
+    // Helpers the lazy elements share (a few hundred bytes) go into the chunks that use them
+    // rather than into chunks of their own: a request saved is worth more than the bytes.
+    experimentalMinChunkSize: 4096,
     paths: maplibrePath,
     sourcemap: true,
   },
 };
 
-export default [browserEsm, browserIife];
+export default [browserEsm, browserScriptTag];

@@ -38,16 +38,34 @@ function definedTags() {
   return tags.sort();
 }
 
-// Known shortfall, tracked in issue 8: the bundles are over both budgets (the sizes print with
-// every run). `todo` keeps the check running and visible without failing the suite; remove it
-// once the budgets hold.
-test('size budgets: script tag ≤ 40 KB gzip without maplibre-gl; map wrapper ≤ 15 KB gzip beyond it', { todo: 'bundles are over budget (issue 8)' }, async (t) => {
-  const result = await checkBudgets();
+const budgetCheck = checkBudgets();
+
+test('size budget: citybrain.js, what every script-tag page downloads, ≤ 40 KB gzip', async (t) => {
+  const result = await budgetCheck;
   t.diagnostic(`\n${report(result)}`);
-  for (const row of result.rows.filter((r) => r.budget !== undefined)) {
-    assert.ok(row.size.gzip <= row.budget, `${row.name}: ${(row.size.gzip / 1024).toFixed(1)} KB gzip > ${(row.budget / 1024).toFixed(1)} KB`);
-  }
+  const row = result.rows.find((r) => r.budget === BUDGETS.scriptTag);
+  assert.ok(row.size.gzip <= row.budget, `${row.name}: ${(row.size.gzip / 1024).toFixed(1)} KB gzip > ${(row.budget / 1024).toFixed(1)} KB`);
   assert.deepEqual(Object.keys(BUDGETS), ['scriptTag', 'mapWrapper']);
+});
+
+// Known shortfall, tracked in issue 8: the viewer chunk is over its budget (the sizes print with
+// the test above). `todo` keeps the check running and visible without failing the suite; remove
+// it once the budget holds.
+test('size budget: the map wrapper ≤ 15 KB gzip beyond maplibre-gl', { todo: 'viewer chunk over budget (issue 8)' }, async () => {
+  const row = (await budgetCheck).rows.find((r) => r.budget === BUDGETS.mapWrapper);
+  assert.ok(row.size.gzip <= row.budget, `${row.name}: ${(row.size.gzip / 1024).toFixed(1)} KB gzip > ${(row.budget / 1024).toFixed(1)} KB`);
+});
+
+test('citybrain.js carries the integrity hash of every chunk it loads, equal to sri.json', () => {
+  const sri = readSri(browserDir);
+  const code = readFileSync(join(browserDir, 'citybrain.js'), 'utf8');
+  const [loaderLine] = code.split('\n', 1);
+  assert.match(loaderLine, /citybrainDefine/, 'the chunk loader is the first line');
+  const baked = JSON.parse(/\{"citybrain-[^}]*\}/.exec(loaderLine)?.[0] ?? '{}');
+  const chunks = Object.keys(sri).filter((file) => /^citybrain-.+\.js$/.test(file)).sort();
+  assert.ok(chunks.length >= 4, chunks.join(', '));
+  assert.deepEqual(Object.keys(baked).sort(), chunks);
+  for (const chunk of chunks) assert.equal(baked[chunk], sri[chunk], `${chunk}: baked hash differs from the file`);
 });
 
 test('sri.json holds the sha384 of every shipped file, and the snippets use them', () => {
@@ -65,7 +83,10 @@ test('sri.json holds the sha384 of every shipped file, and the snippets use them
 
 test('the script-tag bundle registers every element of the library', () => {
   const entry = readFileSync(join(componentsDir, 'src/script-tag.ts'), 'utf8');
-  const registered = [...entry.matchAll(/\['(cb-[a-z-]+)',\s*Cb\w+\]/g)].map((m) => m[1]).sort();
+  const atOnce = [...entry.matchAll(/\['(cb-[a-z-]+)',\s*Cb\w+\]/g)].map((m) => m[1]);
+  const onFirstUse = [...entry.matchAll(/'(cb-[a-z-]+)':\s*\(\) => import\(/g)].map((m) => m[1]);
+  assert.ok(atOnce.length > 0 && onFirstUse.length > 0);
+  const registered = [...atOnce, ...onFirstUse].sort();
   assert.deepEqual(registered, definedTags());
   assert.ok(definedTags().length >= 4);
 });

@@ -347,7 +347,7 @@ describe('script-tag bundle', () => {
     return { page, context, messages };
   }
 
-  test('loading citybrain.js twice on one page does not throw; one global, every element registered once', async () => {
+  test('loading citybrain.js twice on one page does not throw; one global, elements registered once, chunks only for elements in use', async () => {
     const { page, context, messages } = await routedPage(`<!doctype html><html lang="zh-CN"><head>
       <script src="/dist/citybrain.js"></script>
       <script src="/dist/citybrain.js?copy=2"></script>
@@ -359,8 +359,11 @@ describe('script-tag bundle', () => {
         version: window.CityBrain.version,
         tags: ['cb-provider', 'cb-data-table', 'cb-approval-status', 'cb-map-viewer'].filter((tag) => customElements.get(tag)),
         rendered: !!document.querySelector('cb-approval-status').shadowRoot?.querySelector('#tracking-no'),
+        chunks: performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname).filter((path) => path.startsWith('/dist/citybrain-')),
       }));
-      assert.deepEqual(state.tags, ['cb-provider', 'cb-data-table', 'cb-approval-status', 'cb-map-viewer']);
+      // <cb-data-table> is not on the page: its chunk is never downloaded, the approval timeline's once.
+      assert.deepEqual(state.tags, ['cb-provider', 'cb-approval-status', 'cb-map-viewer']);
+      assert.deepEqual(state.chunks.map((path) => path.replace(/-[\w-]{8}\.js$/, '')), ['/dist/citybrain-approval-status']);
       assert.equal(state.version, componentsVersion);
       assert.equal(state.rendered, true);
       assert.deepEqual(messages.filter((m) => m.startsWith('error') || m.startsWith('uncaught')), []);
@@ -386,13 +389,16 @@ describe('script-tag bundle', () => {
     }
   });
 
-  test('integrity attributes from sri.json load the bundle; a wrong hash is refused', async () => {
+  test('integrity attributes from sri.json load the bundle and, through it, checked chunks; a wrong hash is refused', async () => {
     const sri = await (await fetch(`${env.url}/dist/sri.json`)).json();
     const { page, context, messages } = await routedPage(`<!doctype html><html><head>
       <script src="/dist/citybrain.js" integrity="${sri['citybrain.js']}" crossorigin="anonymous"></script>
-      </head><body></body></html>`);
+      </head><body><cb-data-table dataset="elderly-care" base-url="/api/v1"></cb-data-table></body></html>`);
     try {
       await page.waitForFunction(() => window.CityBrain?.version);
+      await page.evaluate(() => window.CityBrain.ready);
+      // The chunk went through the loader with the hash citybrain.js carries (and the Trusted Types policy).
+      assert.equal(await page.evaluate(() => typeof customElements.get('cb-data-table')), 'function');
       assert.deepEqual(messages.filter((m) => m.startsWith('error')), []);
     } finally {
       await context.close();

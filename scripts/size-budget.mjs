@@ -2,33 +2,34 @@
 /**
  * Size budgets of the browser bundles (DESIGN.md, quality bars), checked by `npm test`:
  *
- * - everything except the map engine ≤ 40 KB gzip: `citybrain.js`, the script-tag bundle, which
- *   holds every element, Lit, the client, the English strings and the map wrapper, and loads
- *   maplibre-gl from its own file only when a map is on the page;
- * - the map wrapper ≤ 15 KB gzip beyond maplibre-gl: what `<cb-map-viewer>` adds on top of the
- *   code every element shares (Lit, the client, the shared base) — its own modules, maplibre's
- *   stylesheet and gcoord — measured by bundling src/map-viewer alone with the shared code and
- *   maplibre-gl left out.
+ * - the script-tag bundle without the map engine ≤ 40 KB gzip: `citybrain.js`, what every page
+ *   with the script tag downloads — Lit, the client, the shared base, `<cb-provider>`, the
+ *   `<cb-map-viewer>` shell, the first-use registry and the chunk loader. `<cb-data-table>` and
+ *   `<cb-approval-status>` load from their own chunks when the first one appears (their sizes, and
+ *   the total of a page that uses both, are printed too);
+ * - the map wrapper ≤ 15 KB gzip beyond maplibre-gl: the viewer chunk a page with a map loads on
+ *   top of `citybrain.js` and maplibre-gl (maplibre's stylesheet travels in its own chunk with the
+ *   engine; gcoord loads only for GCJ-02 data).
  *
- * Prints min / gzip / brotli sizes, the largest parts of citybrain.js (from its source map), and
- * exits 1 when a budget is exceeded. Needs the bundles: `npx rollup -c` first.
+ * Prints min / gzip / brotli sizes, the largest parts of citybrain.js and of the viewer chunk
+ * (from their source maps), and exits 1 when a budget is exceeded. Needs the bundles:
+ * `npx rollup -c` first.
  *
  *   node scripts/size-budget.mjs [--json]
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const browserDir = join(root, 'packages/components/dist/browser');
-const mapViewerDir = join(root, 'packages/components/src/map-viewer');
 
 const KB = 1024;
 export const BUDGETS = {
-  /** citybrain.js: everything except maplibre-gl. */
+  /** citybrain.js: what every page with the script tag downloads. */
   scriptTag: 40 * KB,
-  /** <cb-map-viewer>'s own code beyond maplibre-gl and the shared base. */
+  /** The viewer chunk: what a map adds beyond citybrain.js and maplibre-gl. */
   mapWrapper: 15 * KB,
 };
 
@@ -81,8 +82,8 @@ function partOf(source) {
   return path;
 }
 
-/** Minified bytes of a bundle per package or folder, attributed through its source map. */
-export function attribute(codePath) {
+/** Minified bytes of a bundle per package or folder (or per `nameOf(source)`), attributed through its source map. */
+export function attribute(codePath, nameOf = partOf) {
   const code = readFileSync(codePath, 'utf8');
   const map = JSON.parse(readFileSync(`${codePath}.map`, 'utf8'));
   const lines = code.split('\n');
@@ -102,71 +103,65 @@ export function attribute(codePath) {
     }
     starts.forEach((start, index) => {
       const end = index + 1 < starts.length ? starts[index + 1].column : lineLength;
-      const part = start.source === -1 ? '(glue)' : partOf(sources[start.source]);
+      const part = start.source === -1 ? '(glue)' : nameOf(sources[start.source]);
       bytesByPart.set(part, (bytesByPart.get(part) ?? 0) + Math.max(0, end - start.column));
     });
   });
   return [...bytesByPart].sort((a, b) => b[1] - a[1]);
 }
 
-/**
- * Bundles src/map-viewer (with its lazy engine inlined) leaving out what every element shares
- * and maplibre-gl itself: what a page pays for the map beyond the other elements and the engine.
- */
-export async function buildMapWrapper() {
-  const { rollup } = await import('rollup');
-  const config = await import('../rollup.config.mjs');
-  const inWrapper = (id) => id.startsWith(mapViewerDir + sep) || /node_modules[\\/]gcoord[\\/]/.test(id);
-  const sharedAsExternal = {
-    name: 'shared-code-external',
-    async resolveId(source, importer, options) {
-      if (importer === undefined) return null;
-      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      if (resolved && !resolved.external && !inWrapper(resolved.id)) return { id: resolved.id, external: true };
-      return resolved;
-    },
-  };
-  const bundle = await rollup({
-    input: join(mapViewerDir, 'define.ts'),
-    plugins: [sharedAsExternal, ...config.browserPlugins()],
-    onwarn: () => {},
-  });
-  const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
-  await bundle.close();
-  const chunk = output.find((item) => item.type === 'chunk');
-  const modules = Object.entries(chunk.modules)
-    .map(([id, info]) => [relative(root, id).split(sep).join('/'), info.renderedLength])
-    .sort((a, b) => b[1] - a[1]);
-  return { code: chunk.code, modules };
-}
-
 function formatKb(bytes) {
   return `${(bytes / KB).toFixed(1)} KB`;
 }
 
+/** The script-tag build's lazy chunks (`citybrain-<name>-<hash>.js`) by name. */
+function classicChunks() {
+  const byName = new Map();
+  for (const file of readdirSync(browserDir)) {
+    const match = /^citybrain-(.+)-[\w-]{8}\.js$/.exec(file);
+    if (match) byName.set(match[1], [...(byName.get(match[1]) ?? []), file]);
+  }
+  return byName;
+}
+
+const CHUNK_ROLES = {
+  'data-table': '<cb-data-table>, first use',
+  'approval-status': '<cb-approval-status>, first use',
+  en: 'English strings, setLocale("en")',
+  'gcoord.esm-bundler': 'GCJ-02 conversion, GCJ-02 data',
+  'maplibre-css': 'maplibre-gl stylesheet, with it',
+};
+
 export async function checkBudgets() {
   const scriptTagPath = join(browserDir, 'citybrain.js');
   if (!existsSync(scriptTagPath)) throw new Error('No bundles: run `npx rollup -c` first.');
-  const scriptTag = measure(readFileSync(scriptTagPath));
-  const wrapper = await buildMapWrapper();
-  const mapWrapper = measure(wrapper.code);
+  const read = (files) => Buffer.concat(files.map((file) => readFileSync(join(browserDir, file))));
+  const chunks = classicChunks();
+  const viewer = chunks.get('viewer') ?? [];
+  if (viewer.length !== 1) throw new Error(`Expected one citybrain-viewer-*.js chunk, found ${viewer.length}.`);
+  // Chunks Rollup split off for code the two lazy elements share (small helpers) load with either.
+  const shared = [...chunks].filter(([name]) => !(name in CHUNK_ROLES) && name !== 'viewer').flatMap(([, files]) => files);
   const esmFiles = readdirSync(browserDir).filter((file) => /^citybrain.*\.mjs$/.test(file));
-  const esm = measure(Buffer.concat(esmFiles.map((file) => readFileSync(join(browserDir, file)))));
-  const esmEntry = measure(readFileSync(join(browserDir, 'citybrain.mjs')));
-  const engine = measure(readFileSync(join(browserDir, 'maplibre-gl.mjs')));
-  const worker = measure(readFileSync(join(browserDir, 'maplibre-gl-worker.mjs')));
   const rows = [
-    { name: 'citybrain.js — script tag, all but maplibre-gl', size: scriptTag, budget: BUDGETS.scriptTag },
-    { name: 'map wrapper — cb-map-viewer beyond maplibre-gl', size: mapWrapper, budget: BUDGETS.mapWrapper },
-    { name: 'citybrain.mjs — ESM entry (eager)', size: esmEntry },
-    { name: `citybrain*.mjs — ESM entry + ${esmFiles.length - 1} lazy chunks`, size: esm },
-    { name: 'maplibre-gl.mjs — map engine (lazy)', size: engine },
-    { name: 'maplibre-gl-worker.mjs — map worker', size: worker },
+    { name: 'citybrain.js — script tag, every page', size: measure(readFileSync(scriptTagPath)), budget: BUDGETS.scriptTag },
+    { name: 'map wrapper — viewer chunk beyond maplibre-gl', size: measure(read(viewer)), budget: BUDGETS.mapWrapper },
+    ...Object.entries(CHUNK_ROLES)
+      .filter(([name]) => chunks.has(name))
+      .map(([name, role]) => ({ name: `  + ${role}`, size: measure(read(chunks.get(name))) })),
+    ...(shared.length ? [{ name: `  + ${shared.length} shared helper chunk(s)`, size: measure(read(shared)) }] : []),
+    {
+      name: 'page with every element but the map',
+      size: measure(read(['citybrain.js', ...chunks.get('data-table'), ...chunks.get('approval-status'), ...shared])),
+    },
+    { name: 'citybrain.mjs — ESM entry (eager)', size: measure(readFileSync(join(browserDir, 'citybrain.mjs'))) },
+    { name: `citybrain*.mjs — ESM entry + ${esmFiles.length - 1} lazy chunks`, size: measure(read(esmFiles)) },
+    { name: 'maplibre-gl.mjs — map engine (lazy)', size: measure(readFileSync(join(browserDir, 'maplibre-gl.mjs'))) },
+    { name: 'maplibre-gl-worker.mjs — map worker', size: measure(readFileSync(join(browserDir, 'maplibre-gl-worker.mjs'))) },
   ];
-  return { rows, parts: attribute(scriptTagPath), wrapperModules: wrapper.modules };
+  return { rows, parts: attribute(scriptTagPath), wrapperParts: attribute(join(browserDir, viewer[0]), (source) => source.replace(/\\/g, '/')) };
 }
 
-function report({ rows, parts, wrapperModules }) {
+function report({ rows, parts, wrapperParts }) {
   const lines = [];
   lines.push(`${'bundle'.padEnd(52)}${'min'.padStart(11)}${'gzip'.padStart(11)}${'brotli'.padStart(11)}   budget (gzip)`);
   for (const { name, size, budget } of rows) {
@@ -178,8 +173,8 @@ function report({ rows, parts, wrapperModules }) {
   for (const [part, bytes] of parts.slice(0, 14)) {
     lines.push(`  ${part.padEnd(36)}${formatKb(bytes).padStart(10)}  ${((bytes / total) * 100).toFixed(1).padStart(5)} %`);
   }
-  lines.push('', 'map wrapper by module (bytes before minification):');
-  for (const [id, bytes] of wrapperModules.slice(0, 8)) lines.push(`  ${id.padEnd(60)}${formatKb(bytes).padStart(10)}`);
+  lines.push('', 'map wrapper by module (minified bytes, from its source map):');
+  for (const [id, bytes] of wrapperParts.slice(0, 10)) lines.push(`  ${id.padEnd(60)}${formatKb(bytes).padStart(10)}`);
   return lines.join('\n');
 }
 

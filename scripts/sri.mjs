@@ -32,7 +32,12 @@ function listFiles(dir, root = dir) {
 
 /** `sha384-…` of a file's bytes, as `integrity` attributes and import maps expect. */
 export function integrityOf(path) {
-  return `sha384-${createHash('sha384').update(readFileSync(path)).digest('base64')}`;
+  return integrityOfContent(readFileSync(path));
+}
+
+/** The same hash of content not written yet (the build bakes the chunks' hashes into citybrain.js). */
+export function integrityOfContent(content) {
+  return `sha384-${createHash('sha384').update(content).digest('base64')}`;
 }
 
 /** Hashes every file under `dir` into `dir/sri.json`; returns the map. */

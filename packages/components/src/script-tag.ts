@@ -26,9 +26,8 @@ import { ContextProvider } from '@lit/context';
 import { createClient, type CityBrainClient } from '@citybrain/client';
 import { clientContext, clientOptionsFrom, type ProvidedClient, type TokenSupplier } from './provider/client-context.js';
 import { CbProvider } from './provider/provider.js';
-import { CbApprovalStatus } from './approval-status/approval-status.js';
-import { CbDataTable } from './data-table/data-table.js';
 import { CbMapViewer } from './map-viewer/map-viewer.js';
+import { defineOnFirstUse, type ElementLoader, type FirstUseRegistry } from './script-tag/define-on-first-use.js';
 import { setMapWorkerUrl } from './map-viewer/worker-url.js';
 import { defineElement } from './shared/define-element.js';
 import { getLocale, setLocale, type SupportedLocale } from './shared/localization.js';
@@ -37,13 +36,20 @@ import { warnOnce } from './shared/warn-once.js';
 /** Kept equal to packages/components/package.json by the end-to-end tests. */
 const VERSION = '0.1.0';
 
-/** Every element of the library, by tag name. The end-to-end tests compare it with the manifest. */
-const ELEMENTS: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
+/**
+ * Every element of the library, by tag name (the end-to-end tests compare the two lists with
+ * the manifest). Small ones are defined at once; the provider must be, because it answers its
+ * descendants' context requests, and the map viewer's element is a shell whose engine already
+ * loads on demand. The large ones load from their own chunk when the first one appears.
+ */
+const DEFINED_AT_ONCE: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['cb-provider', CbProvider],
-  ['cb-approval-status', CbApprovalStatus],
-  ['cb-data-table', CbDataTable],
   ['cb-map-viewer', CbMapViewer],
 ];
+const DEFINED_ON_FIRST_USE: Record<string, ElementLoader> = {
+  'cb-approval-status': () => import('./approval-status/approval-status.js').then((module) => module.CbApprovalStatus),
+  'cb-data-table': () => import('./data-table/data-table.js').then((module) => module.CbDataTable),
+};
 
 /** What `CityBrain.configure()` accepts; every field is optional and merged into the previous call's. */
 export interface PageConfiguration {
@@ -72,8 +78,16 @@ export interface CityBrainGlobal {
   configure(options: PageConfiguration): void;
   /** The client built from the page-wide configuration, for page scripts that call the platform themselves. */
   readonly client: CityBrainClient | undefined;
-  /** Resolves once every `cb-*` element is registered. */
+  /**
+   * Resolves once the elements are registered and every `cb-*` element in the document at that
+   * moment has its code loaded (`<cb-data-table>` and `<cb-approval-status>` load on first use).
+   */
   readonly ready: Promise<void>;
+  /**
+   * Loads and defines an element now. Only needed for elements created inside another
+   * component's shadow root, where the first-use observer cannot see them.
+   */
+  load(tagName: string): Promise<void>;
   setLocale(locale: string): Promise<SupportedLocale>;
   getLocale(): SupportedLocale;
   setMapWorkerUrl(url: string): void;
@@ -84,7 +98,7 @@ declare global {
   var CityBrain: CityBrainGlobal | undefined;
 }
 
-function createGlobal(): { api: CityBrainGlobal; markReady: () => void } {
+function createGlobal(): { api: CityBrainGlobal; markRegistered: (registry: FirstUseRegistry) => void } {
   // Answers the context requests of every element not inside a <cb-provider> (and without
   // its own base-url). Until configure() is called it provides nothing, which elements treat
   // exactly like having no provider.
@@ -106,8 +120,8 @@ function createGlobal(): { api: CityBrainGlobal; markReady: () => void } {
     }
   }
 
-  let markReady = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let markRegistered: (registry: FirstUseRegistry) => void = () => {};
+  const registered = new Promise<FirstUseRegistry>((resolve) => (markRegistered = resolve));
   const api: CityBrainGlobal = {
     version: VERSION,
     configure(options) {
@@ -130,16 +144,17 @@ function createGlobal(): { api: CityBrainGlobal; markReady: () => void } {
       const value = pageProvider.value;
       return value instanceof Error ? undefined : value;
     },
-    ready,
+    ready: registered.then((registry) => registry.ready),
+    load: (tagName) => registered.then((registry) => registry.load(tagName)),
     setLocale,
     getLocale,
     setMapWorkerUrl,
   };
-  return { api, markReady: () => markReady() };
+  return { api, markRegistered: (registry) => markRegistered(registry) };
 }
 
-function defineAll(): void {
-  for (const [tagName, constructor] of ELEMENTS) defineElement(tagName, constructor);
+function defineAtOnce(): void {
+  for (const [tagName, constructor] of DEFINED_AT_ONCE) defineElement(tagName, constructor);
 }
 
 /** True while the document is still being parsed, including while `defer` scripts run. */
@@ -153,18 +168,19 @@ function documentIsParsing(): boolean {
 
 const existing = globalThis.CityBrain;
 if (existing === undefined) {
-  const { api, markReady } = createGlobal();
+  const { api, markRegistered } = createGlobal();
   globalThis.CityBrain = api;
   const register = () => {
-    defineAll();
-    markReady();
+    defineAtOnce();
+    markRegistered(defineOnFirstUse(DEFINED_ON_FIRST_USE));
   };
   if (documentIsParsing()) document.addEventListener('DOMContentLoaded', register, { once: true });
   else register();
 } else if (existing.version !== VERSION) {
   // A different version is already on the page (a CMS template and a page snippet each pasted
   // one). Its global and its elements stay; defineElement keeps the first definition of each
-  // tag and warns once, so the page sees why its elements come from the other copy.
-  defineAll();
+  // tag and warns once, so the page sees why its elements come from the other copy (the
+  // elements defined on first use come from the first copy without downloading ours).
+  defineAtOnce();
 }
 // The same version loaded twice: everything is already registered; nothing to do.

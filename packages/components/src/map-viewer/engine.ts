@@ -17,7 +17,6 @@ import type {
 import type { CityBrainClient } from '@citybrain/client';
 import { LABEL_LAYER_FLAG, type Basemap } from './basemaps.js';
 import { convertBBox, convertGeoJson, convertPoint, loadDatumConverter, needsConversion } from './coords.js';
-import { maplibreCss } from './maplibre-css.js';
 import { buildOverlay, firstLabelLayerId, type OverlayBuild, type OverlayDelivery, type StyleFragment } from './overlays.js';
 import type { BBoxTuple, CatalogueLayer, LngLatTuple, MapView } from './types.js';
 import { onMapWorkerUrl } from './worker-url.js';
@@ -50,9 +49,14 @@ function registerTileProtocol(maplibre: Maplibre): void {
   });
 }
 
-/** maplibre-gl, imported once, with the tile protocol and the page's worker URL applied. */
+/**
+ * maplibre-gl, imported once, with the tile protocol and the page's worker URL applied, and its
+ * stylesheet filled in. The stylesheet is maplibre's, so it travels with the engine in a chunk of
+ * its own rather than in the wrapper's code.
+ */
 export function loadMaplibre(): Promise<Maplibre> {
-  maplibrePromise ??= import('maplibre-gl').then((maplibre) => {
+  maplibrePromise ??= Promise.all([import('maplibre-gl'), import('./maplibre-css.js')]).then(([maplibre, { maplibreCss }]) => {
+    maplibreStyleSheet().replaceSync(maplibreCss);
     registerTileProtocol(maplibre);
     onMapWorkerUrl((url) => maplibre.setWorkerUrl(url));
     return maplibre;
@@ -66,12 +70,9 @@ export function loadMaplibre(): Promise<Maplibre> {
 
 let styleSheet: CSSStyleSheet | undefined;
 
-/** maplibre's stylesheet (the parts we use) as a constructable sheet for shadow roots. */
+/** maplibre's stylesheet (the parts we use) as a constructable sheet for shadow roots; filled by `loadMaplibre()`. */
 export function maplibreStyleSheet(): CSSStyleSheet {
-  if (styleSheet === undefined) {
-    styleSheet = new CSSStyleSheet();
-    styleSheet.replaceSync(maplibreCss);
-  }
+  styleSheet ??= new CSSStyleSheet();
   return styleSheet;
 }
 
