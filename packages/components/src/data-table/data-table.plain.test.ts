@@ -402,6 +402,21 @@ describe('cb-data-table (plain mode): bad input', () => {
     expect(bodyRows(el)).to.have.length(data.length);
   });
 
+  it('matches the like filter case-insensitively in Chinese and English', async () => {
+    const data: DataRow[] = [{ s: '佛山市南海区狮山 CO LTD' }, { s: 'Nanhai Co. Ltd' }, { s: '桂城 xyz' }, { s: null }, { s: 42 }];
+    const el = await fixture<CbDataTable>(html`<cb-data-table .columns=${[{ name: 's', label: '文本' }]} .rows=${data}></cb-data-table>`);
+    const shown = async (needle: string) => {
+      el.query = { filter: [`s:like:${needle}`] };
+      await settle(el);
+      return bodyRows(el).map((r) => cellTexts(r)[0]);
+    };
+    expect(await shown('co')).to.deep.equal(['佛山市南海区狮山 CO LTD', 'Nanhai Co. Ltd']);
+    expect(await shown('狮山')).to.deep.equal(['佛山市南海区狮山 CO LTD']);
+    expect(await shown('XYZ')).to.deep.equal(['桂城 xyz']);
+    expect(await shown('co.')).to.deep.equal(['Nanhai Co. Ltd']);
+    expect(await shown('4')).to.deep.equal(['42']);
+  });
+
   it('skips entries of .rows that are not row objects, warning once', async () => {
     const good: DataRow[] = [{ name: '甲', n: 2 }, { name: '乙', n: 1 }];
     const warnings = captureWarnings();
