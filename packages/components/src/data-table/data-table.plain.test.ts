@@ -127,6 +127,22 @@ describe('cb-data-table (plain mode)', () => {
     expect(shadow(el).querySelectorAll('[role="row"]').length).to.be.below(70);
   });
 
+  it('learns the row height from its styles and follows density changes', async () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({ id: i + 1 }));
+    const el = await fixture<CbDataTable>(html`<cb-data-table density="compact" .columns=${[{ name: 'id', label: '序号', type: 'integer' }]} .rows=${many}></cb-data-table>`);
+    const body = () => shadow(el).querySelector<HTMLElement>('.body')!;
+    await waitUntil(() => body().offsetHeight === 200 * 32, 'compact rows are not 32 px');
+    el.density = 'comfortable';
+    await waitUntil(() => body().offsetHeight === 200 * 40, 'comfortable rows are not 40 px');
+    // Rows are placed where the body says they are.
+    const grid = shadow(el).querySelector<HTMLElement>('[role="grid"]')!;
+    grid.scrollTop = 100 * 40;
+    await waitUntil(() => bodyRows(el).some((r) => cellTexts(r)[0] === '101'), 'did not render row 101');
+    const row = bodyRows(el).find((r) => cellTexts(r)[0] === '101')!;
+    const head = shadow(el).querySelector<HTMLElement>('.head')!;
+    expect(row.getBoundingClientRect().top - head.getBoundingClientRect().bottom).to.be.closeTo(0, 1);
+  });
+
   it('sorts locally by header click, adds sort keys with shift-click and reports the query', async () => {
     const el = await fixture<CbDataTable>(html`<cb-data-table .columns=${columns} .rows=${rows}></cb-data-table>`);
     await settle(el);
