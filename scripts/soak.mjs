@@ -88,9 +88,10 @@ if (wanted('a11y')) {
   const line = /^A11Y-FIGURES (.*)$/m.exec(output);
   a11y = line ? JSON.parse(line[1]) : null;
   if (code !== 0 || !a11y) failed = true;
-  summary.push(`${a11y && !a11y.failingStories ? '✔' : '✖'} a11y     ${a11y ? `stories ${a11y.stories}, elements checked ${n(a11y.elements)}, stories with violations ${a11y.failingStories}, violating nodes ${a11y.violations}` : 'did not finish'}`);
-  for (const story of a11y?.failing ?? []) summary.push(`           ✖ ${story.id}: ${story.rules.join(', ')}`);
-  if (a11y?.brokenStories?.length) summary.push(`✖ stories  ${a11y.brokenStories.length} stories raise errors (axe checked what they rendered):`);
+  // A failing story has a violation or a story error (it threw, Storybook showed its error display…).
+  summary.push(`${a11y && !a11y.failingStories ? '✔' : '✖'} a11y     ${a11y ? `stories ${a11y.stories}, elements checked ${n(a11y.elements)}, failing stories ${a11y.failingStories} (with violations ${a11y.storiesWithViolations}, with story errors ${a11y.storyErrors}), violating nodes ${a11y.violations}` : 'did not finish'}`);
+  for (const story of a11y?.failing ?? []) summary.push(`           ✖ ${story.id}: ${[...story.rules, ...(story.storyErrors ? ['story errors'] : [])].join(', ')}`);
+  if (a11y?.brokenStories?.length) summary.push(`✖ stories  ${a11y.brokenStories.length} stories raise errors (they fail; axe checked what they rendered):`);
   for (const story of a11y?.brokenStories ?? []) summary.push(`           ✖ ${story.id}: ${story.errors.join(' | ').slice(0, 160)}`);
 }
 
