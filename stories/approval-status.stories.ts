@@ -151,8 +151,10 @@ export const Overdue = staff(timelines.overdue, {
 /** Parallel reviews in three states: agriculture disagrees, housing agrees, natural resources is reviewing. */
 export const MixedParallelReviews = staff(timelines.mixedReviews, {
   play: async ({ canvasElement }) => {
-    const root = await shown(canvasElement, '[aria-current="step"] [part~="substeps"]');
-    const states = [...root.querySelectorAll('[aria-current="step"] [part~="substep"]')].map((li) => li.className);
+    // layout="auto": the current stage's reviews sit in its step when vertical, under the stepper when horizontal (640px and wider).
+    const current = '[aria-current="step"] [part~="substeps"], [part~="current-stage"] [part~="substeps"]';
+    const root = await shown(canvasElement, current);
+    const states = [...root.querySelector(current)!.querySelectorAll('[part~="substep"]')].map((li) => li.className);
     await expect(states.join(' ')).toMatch(/substep--rejected.*substep--active.*substep--done|substep--rejected/);
   },
 });
