@@ -194,8 +194,10 @@ export const browserScriptTag = {
     entryFileNames: '[name].js',
     chunkFileNames: 'citybrain-[name]-[hash].js',
     // Helpers the lazy elements share (a few hundred bytes) go into the chunks that use them
-    // rather than into chunks of their own: a request saved is worth more than the bytes.
-    experimentalMinChunkSize: 4096,
+    // rather than into chunks of their own: a request saved is worth more than the bytes. Kept
+    // below the size of the smallest chunk split on purpose (tianditu.ts), which would otherwise
+    // be merged back into the viewer.
+    experimentalMinChunkSize: 1100,
     paths: maplibrePath,
     sourcemap: true,
   },

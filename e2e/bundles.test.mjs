@@ -48,10 +48,7 @@ test('size budget: citybrain.js, what every script-tag page downloads, ≤ 40 KB
   assert.deepEqual(Object.keys(BUDGETS), ['scriptTag', 'mapWrapper']);
 });
 
-// Known shortfall, tracked in issue 8: the viewer chunk is over its budget (the sizes print with
-// the test above). `todo` keeps the check running and visible without failing the suite; remove
-// it once the budget holds.
-test('size budget: the map wrapper ≤ 15 KB gzip beyond maplibre-gl', { todo: 'viewer chunk over budget (issue 8)' }, async () => {
+test('size budget: the map wrapper, the viewer chunk every map loads, ≤ 15 KB gzip beyond maplibre-gl', async () => {
   const row = (await budgetCheck).rows.find((r) => r.budget === BUDGETS.mapWrapper);
   assert.ok(row.size.gzip <= row.budget, `${row.name}: ${(row.size.gzip / 1024).toFixed(1)} KB gzip > ${(row.budget / 1024).toFixed(1)} KB`);
 });

@@ -334,14 +334,14 @@ describe('React 19 example', () => {
 
 describe('script-tag bundle', () => {
   /** A page of the sandbox's origin, served by the test, so it gets the same policy as the examples. */
-  async function routedPage(html) {
+  async function routedPage(html, { trustedTypes = true } = {}) {
     const context = await env.browser.newContext();
     const page = await context.newPage();
     const messages = [];
     page.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => messages.push(`uncaught: ${e.message}`));
     await page.route(`${env.url}/e2e-page.html`, (route) =>
-      route.fulfill({ contentType: 'text/html; charset=utf-8', headers: { 'content-security-policy': `${CSP_BASE.join('; ')}; ${TRUSTED_TYPES}` }, body: html }),
+      route.fulfill({ contentType: 'text/html; charset=utf-8', headers: { 'content-security-policy': [...CSP_BASE, ...(trustedTypes ? [TRUSTED_TYPES] : [])].join('; ') }, body: html }),
     );
     await page.goto(`${env.url}/e2e-page.html`);
     return { page, context, messages };
@@ -366,6 +366,37 @@ describe('script-tag bundle', () => {
       assert.deepEqual(state.chunks.map((path) => path.replace(/-[\w-]{8}\.js$/, '')), ['/dist/citybrain-approval-status']);
       assert.equal(state.version, componentsVersion);
       assert.equal(state.rendered, true);
+      assert.deepEqual(messages.filter((m) => m.startsWith('error') || m.startsWith('uncaught')), []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a map loads its viewer with maplibre-gl, and its optional parts only when asked for or used', async () => {
+    const { page, context, messages } = await routedPage(
+      `<!doctype html><html lang="zh-CN"><head><script src="/dist/citybrain.js"></script></head><body>
+      <cb-map-viewer base-url="/api/v1"></cb-map-viewer></body></html>`,
+      { trustedTypes: false },
+    );
+    const chunks = () =>
+      page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((entry) => new URL(entry.name).pathname)
+          .filter((path) => path.startsWith('/dist/citybrain-'))
+          .map((path) => path.replace(/-[\w-]{8}\.js$/, ''))
+          .sort(),
+      );
+    try {
+      await page.waitForFunction(() => document.querySelector('cb-map-viewer')?.shadowRoot?.querySelector('.ui--right'), undefined, { timeout: 45_000 });
+      // No layer list, legend, search or region asked for, no click yet: none of their chunks.
+      assert.deepEqual(await chunks(), ['/dist/citybrain-maplibre-css', '/dist/citybrain-viewer']);
+      await page.locator('cb-map-viewer [part="map"]').click({ position: { x: 120, y: 120 } });
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/dist/citybrain-click-queries-')));
+      await page.evaluate(() => window.CityBrain.load('cb-map-viewer'));
+      await page.evaluate(() => document.querySelector('cb-map-viewer').setAttribute('legend', ''));
+      await page.locator('cb-map-viewer [part~="legend"]').waitFor();
+      assert.deepEqual(await chunks(), ['/dist/citybrain-click-queries', '/dist/citybrain-maplibre-css', '/dist/citybrain-panels', '/dist/citybrain-viewer']);
       assert.deepEqual(messages.filter((m) => m.startsWith('error') || m.startsWith('uncaught')), []);
     } finally {
       await context.close();

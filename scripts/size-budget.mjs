@@ -130,6 +130,10 @@ const CHUNK_ROLES = {
   en: 'English strings, setLocale("en")',
   'gcoord.esm-bundler': 'GCJ-02 conversion, GCJ-02 data',
   'maplibre-css': 'maplibre-gl stylesheet, with it',
+  'click-queries': 'map identify, zone check, popups: first click',
+  panels: 'map layer list, legend, search: if asked',
+  tianditu: '天地图 basemap: if asked',
+  region: 'map region outline, breadcrumb: if asked',
 };
 
 export async function checkBudgets() {
@@ -149,6 +153,10 @@ export async function checkBudgets() {
       .filter(([name]) => chunks.has(name))
       .map(([name, role]) => ({ name: `  + ${role}`, size: measure(read(chunks.get(name))) })),
     ...(shared.length ? [{ name: `  + ${shared.length} shared helper chunk(s)`, size: measure(read(shared)) }] : []),
+    {
+      name: 'map with every optional part, beyond maplibre-gl',
+      size: measure(read([...viewer, ...['click-queries', 'panels', 'region', 'tianditu'].flatMap((name) => chunks.get(name) ?? [])])),
+    },
     {
       name: 'page with every element but the map',
       size: measure(read(['citybrain.js', ...chunks.get('data-table'), ...chunks.get('approval-status'), ...shared])),

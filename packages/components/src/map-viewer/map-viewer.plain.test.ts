@@ -5,7 +5,8 @@
  */
 import { expect } from '@open-wc/testing';
 import type { Layer, TileJson } from '@citybrain/client';
-import { attributionText, offlineBasemap, tiandituBasemap } from './basemaps.js';
+import { attributionText, offlineBasemap } from './basemaps.js';
+import { tiandituBasemap } from './tianditu.js';
 import { parseBasemap, parseBasemapCrs, parseCenter, parseLayerIds, parseMode, parseZoom, safeColor, toBBox, toLngLat } from './config.js';
 import { convertBBox, convertGeoJson, convertPoint, loadDatumConverter, needsConversion } from './coords.js';
 import { fieldLabel, fieldValue } from './fields.js';

@@ -180,6 +180,9 @@ export class CbMapViewer extends CityBrainElement {
   }
 
   private loadImplementation(): Promise<MapViewerController> {
+    // maplibre-gl (the large download) starts now, beside the viewer's code, rather than after it:
+    // the viewer's own import of it then finds the module loaded or loading.
+    if (this.implPromise === undefined) import('maplibre-gl').catch(() => undefined);
     this.implPromise ??= import('./viewer.js').then(({ MapViewerController }) => {
       this.impl ??= new MapViewerController(this);
       return this.impl;

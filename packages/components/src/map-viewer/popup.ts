@@ -1,30 +1,23 @@
 /**
  * Contents of the map popups, as Lit templates rendered into a detached element that
  * maplibre then places with `setDOMContent` — never an HTML string: attribute values from
- * the server (hostile or not) only ever become text nodes.
+ * the server (hostile or not) only ever become text nodes. Loaded with the first click (the
+ * viewer imports it on demand), with the field formatting it needs.
  */
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { IdentifyResult, ZoneCheckResult } from '@citybrain/client';
 import { formatArea, formatDate } from '../shared/format.js';
 import { getLocale } from '../shared/localization.js';
-import { safeColor } from './config.js';
 import { fieldLabel, fieldValue, isShownField } from './fields.js';
+import { layerTitle, swatch } from './layer-labels.js';
 import type { CatalogueLayer, IdentifiedFeature } from './types.js';
+
+export { popupStyles } from './popup.styles.js';
 
 /** At most this many features are listed in one popup. */
 const MAX_FEATURES = 4;
 const MAX_FIELDS = 12;
-
-export function layerTitle(layer: Pick<CatalogueLayer, 'title' | 'titleEn'> | undefined, fallback: string): string {
-  if (!layer) return fallback;
-  return getLocale() === 'en' && layer.titleEn ? layer.titleEn : layer.title;
-}
-
-export function swatch(color: string): TemplateResult {
-  // A presentation attribute, not a style attribute: allowed under a strict CSP.
-  return html`<svg class="swatch" viewBox="0 0 12 12" aria-hidden="true" focusable="false">${svg`<rect x="0.5" y="0.5" width="11" height="11" rx="2" fill=${safeColor(color)}></rect>`}</svg>`;
-}
 
 export interface IdentifyPopupContext {
   features: IdentifiedFeature[];

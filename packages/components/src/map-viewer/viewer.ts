@@ -4,26 +4,20 @@
  * The element class itself (map-viewer.ts) holds the public attributes and delegates here, so a
  * page without a map downloads only that shell.
  */
-import { html, nothing, render, svg, type CSSResult, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
-import { live } from 'lit/directives/live.js';
+import { html, nothing, svg, type CSSResult, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import type {
   CityBrainClient,
   GisComponents,
-  IdentifyResult,
   LayerCatalogue,
   RegionDetail,
-  SearchResult,
   TileJson,
-  ZoneCheckResult,
 } from '@citybrain/client';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { ConfigurationError, LoadController, describeError, renderLoadStatus } from '../shared/status.js';
-import { getLocale } from '../shared/localization.js';
 import { standaloneClient, type ClientSettings } from '../provider/client-context.js';
-import { attributionText, blankBasemap, offlineBasemap, tiandituBasemap, urlBasemap, type Basemap } from './basemaps.js';
+import { attributionText, blankBasemap, offlineBasemap, urlBasemap, type Basemap } from './basemaps.js';
 import {
-  MAX_IDENTIFY_LAYERS,
   MAX_ZOOM,
   isRegionCode,
   isTiandituKey,
@@ -41,32 +35,32 @@ import {
 } from './config.js';
 import { MapEngine, loadDatumConverter, loadMaplibre, maplibreStyleSheet, needsConversion } from './engine.js';
 import type { CbMapViewer } from './map-viewer.js';
+import { hostState } from './host-state.js';
 import { mapViewerStyles } from './viewer.styles.js';
-import {
-  identifyPopup,
-  identifySummary,
-  layerTitle,
-  messagePopup,
-  swatch,
-  zoneCheckPopup,
-  zoneCheckSummary,
-  type IdentifyPopupContext,
-} from './popup.js';
-import { metresPerPixel, scaleBar } from './scale.js';
-import type { BBoxTuple, BasemapCrs, CatalogueLayer, IdentifiedFeature, LngLatTuple, MapMode, MapView } from './types.js';
+import { layerTitle } from './layer-labels.js';
+import type { ClickContext } from './click-queries.js';
+import type { LayerStatus, MapPanels, PanelContext } from './panels.js';
+import { scaleBar } from './scale.js';
+import type { BBoxTuple, BasemapCrs, CatalogueLayer, LngLatTuple, MapMode, MapView } from './types.js';
 
 type Category = GisComponents['schemas']['Category'];
-type CategoryId = GisComponents['schemas']['CategoryId'];
-type Place = SearchResult['items'][number];
+type ClickQueries = typeof import('./click-queries.js');
+
+let clickQueriesModule: Promise<ClickQueries> | undefined;
+/** Identify, zone check and their popups, fetched with the first click. */
+function loadClickQueries(): Promise<ClickQueries> {
+  clickQueriesModule ??= import('./click-queries.js');
+  // A failed download (offline) may succeed on the next click.
+  clickQueriesModule.catch(() => (clickQueriesModule = undefined));
+  return clickQueriesModule;
+}
 
 /** Nanhai district, when neither the page nor the basemap says where to look. */
 const DEFAULT_CENTER: LngLatTuple = [113.06, 23.03];
 const DEFAULT_ZOOM = 10;
 /** Converted (GeoJSON) layers load at most this many features per view. */
 const MAX_CONVERTED_FEATURES = 5000;
-const SEARCH_DELAY_MS = 250;
 const FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
-const ZONE_COLORS: Record<string, string> = { buildable: '#40c057', restricted: '#fab005', prohibited: '#fa5252' };
 
 interface ViewerConfig {
   layerIds: string[];
@@ -86,30 +80,11 @@ interface Setup {
   engine: MapEngine;
 }
 
-type LayerStatus = 'loading' | 'ready' | 'error';
 
 /** Attributes that need a new map (basemap, client) when they change. */
 const RELOADING_PROPERTIES = ['basemap', 'basemapCrs', 'tiandituKey', 'tiandituUrl', 'reviewNo', 'baseUrl', 'token', 'getToken', 'client'] as const;
 
 let instanceCounter = 0;
-
-/**
- * A field of the controller that re-renders the element when set (the controller's `@state`).
- * Field initialisers run after the `host` parameter property is assigned.
- */
-function hostState(prototype: object, key: string): void {
-  const slot = Symbol(key);
-  Object.defineProperty(prototype, key, {
-    get(this: { [slot]?: unknown }) {
-      return this[slot];
-    },
-    set(this: { [slot]?: unknown; host?: CbMapViewer }, value: unknown) {
-      this[slot] = value;
-      this.host?.requestUpdate();
-    },
-    configurable: true,
-  });
-}
 
 /** The element's own styles beyond its shell, adopted when this module loads. */
 export const viewerStyles: CSSResult = mapViewerStyles;
@@ -117,9 +92,7 @@ export const viewerStyles: CSSResult = mapViewerStyles;
 /** Everything `<cb-map-viewer>` does, for one element. */
 export class MapViewerController implements ReactiveController {
   constructor(private readonly host: CbMapViewer) {
-    const root = host.renderRoot as ShadowRoot;
-    const sheet = viewerStyles.styleSheet;
-    if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    this.adopt(viewerStyles);
     host.addController(this);
   }
 
@@ -130,12 +103,6 @@ export class MapViewerController implements ReactiveController {
   @hostState private notices: string[] = [];
   @hostState private fullscreen = false;
   @hostState private pseudoFullscreen = false;
-  @hostState private layerListOpen = true;
-  @hostState private legendOpen = true;
-  @hostState private searchText = '';
-  @hostState private searchResults: Place[] = [];
-  @hostState private searchOpen = false;
-  @hostState private searchActive = -1;
   @hostState private visibleIds = new Set<string>();
 
   private get mapContainer(): HTMLElement | null {
@@ -161,12 +128,15 @@ export class MapViewerController implements ReactiveController {
   private overlayAbort: AbortController | undefined;
   private clickAbort: AbortController | undefined;
   private regionAbort: AbortController | undefined;
-  private searchAbort: AbortController | undefined;
-  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The region part (outline, breadcrumb), once a region was shown. */
+  private region: typeof import('./region.js') | undefined;
   /** The next map "click" comes from the Enter key (focus then moves into the popup and back). */
   private fromKeyboard = false;
   private popupFromKeyboard = false;
   private focusedRegion: string | undefined;
+  /** The layer list, legend and search, once their module has loaded (only when asked for). */
+  private panels: MapPanels | undefined;
+  private panelsLoad: Promise<void> | undefined;
 
   /** What `standaloneClient` reads: this element's own settings, but never its `region` (the map's focus, not a data scope). */
   private readonly ownClientSettings = (() => {
@@ -260,8 +230,7 @@ export class MapViewerController implements ReactiveController {
     this.overlayAbort?.abort();
     this.clickAbort?.abort();
     this.regionAbort?.abort();
-    this.searchAbort?.abort();
-    clearTimeout(this.searchTimer);
+    this.panels?.teardown();
     this.engine?.destroy();
     this.engine = undefined;
     this.overlayLoads.clear();
@@ -269,6 +238,7 @@ export class MapViewerController implements ReactiveController {
   }
 
   willUpdate(changed: PropertyValues<CbMapViewer>): void {
+    if (changed.has('search') || changed.has('layerList') || changed.has('legend')) void this.loadPanels();
     const configChanged = ['layers', 'center', 'zoom', 'basemap', 'basemapCrs', 'mode', 'region', 'tiandituKey', 'tiandituUrl'].some((key) =>
       changed.has(key as keyof CbMapViewer),
     );
@@ -330,6 +300,57 @@ export class MapViewerController implements ReactiveController {
       bar.style.inlineSize = `${scaleBar(this.view.center[1], this.view.zoom).width}px`;
     }
     this.engine?.describeCanvas(this.mapLabel(), `${this.uid}-keys`);
+  }
+
+  // ---- parts loaded on demand --------------------------------------------------------
+
+  private adopt(styles: CSSResult): void {
+    const root = this.host.renderRoot as ShadowRoot;
+    const sheet = styles.styleSheet;
+    if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  }
+
+  private async clickQueries(): Promise<ClickQueries> {
+    const queries = await loadClickQueries();
+    this.adopt(queries.popupStyles);
+    return queries;
+  }
+
+  /**
+   * Loads the panels' module once the element asks for a panel. Setup waits for it, so a map
+   * appears with its panels; if it cannot load, the map still works without them.
+   */
+  private loadPanels(): Promise<void> {
+    if (!(this.host.search || this.host.layerList || this.host.legend)) return Promise.resolve();
+    this.panelsLoad ??= import('./panels.js').then(
+      ({ MapPanels, panelStyles }) => {
+        this.adopt(panelStyles);
+        this.panels = new MapPanels(this.panelContext());
+        this.host.requestUpdate();
+      },
+      (error: unknown) => {
+        this.panelsLoad = undefined;
+        this.host.warnOnce('panels', `the layer list, legend and search could not be loaded: ${describeError(error)}`);
+      },
+    );
+    return this.panelsLoad;
+  }
+
+  private panelContext(): PanelContext {
+    return {
+      host: this.host,
+      uid: this.uid,
+      zoom: () => this.view?.zoom ?? DEFAULT_ZOOM,
+      visibleIds: () => this.visibleIds,
+      layerStatus: (layerId) => this.layerStatus.get(layerId),
+      setup: () => this.setup.value,
+      drawnLayers: () => this.drawnLayers(),
+      setLayerVisible: (layerId, visible) => this.setLayerVisible(layerId, visible),
+      searchClient: () => this.ready()?.client,
+      announce: (text) => (this.announcement = text),
+      engine: () => this.engine,
+      fitRegion: (code) => void this.fitRegion(code),
+    };
   }
 
   // ---- configuration and setup ---------------------------------------------------------
@@ -455,6 +476,7 @@ export class MapViewerController implements ReactiveController {
         return blankBasemap();
       case 'tianditu': {
         const proxy = this.host.tiandituUrl?.trim();
+        const { tiandituBasemap } = await import('./tianditu.js');
         return tiandituBasemap({
           variant: choice.variant,
           key: this.host.tiandituKey?.trim() || undefined,
@@ -472,8 +494,9 @@ export class MapViewerController implements ReactiveController {
     if (resolved instanceof Error) throw resolved;
     const client = resolved;
     this.overlayAbort?.abort();
-    const [, basemap, catalogue, categories] = await Promise.all([
+    const [, , basemap, catalogue, categories] = await Promise.all([
       loadMaplibre(),
+      this.loadPanels(),
       this.loadBasemap(config, client, signal),
       client.gis.layers({ groupBy: 'category' }, { signal }),
       client.GET('/gis/categories', { signal }).then(
@@ -540,11 +563,7 @@ export class MapViewerController implements ReactiveController {
   }
 
   private async afterSetup(setup: Setup): Promise<void> {
-    // On a narrow map (a phone, a sidebar) the panels start folded so the map stays visible.
-    if (this.host.clientWidth > 0 && this.host.clientWidth < 640) {
-      this.layerListOpen = false;
-      this.legendOpen = false;
-    }
+    this.panels?.foldOnNarrowMaps();
     this.layersById = new Map(setup.catalogue.layers.map((layer) => [layer.id, layer]));
     this.notices = [];
     this.overlayAbort = new AbortController();
@@ -736,12 +755,12 @@ export class MapViewerController implements ReactiveController {
     const abort = new AbortController();
     this.regionAbort = abort;
     try {
-      const detail = await setup.client.regions.get(code, { signal: abort.signal });
+      const [region, detail] = await Promise.all([import('./region.js'), setup.client.regions.get(code, { signal: abort.signal })]);
       if (abort.signal.aborted || this.engine !== setup.engine) return;
+      this.adopt(region.regionStyles);
+      this.region = region;
       this.regionDetail = detail;
-      setup.engine.setRegion((detail as { geometry?: GeoJSON.Geometry }).geometry);
-      const bbox = toBBox(detail.bbox);
-      if (bbox && !keepCamera) setup.engine.fitBounds(bbox, 16, animate);
+      region.showRegion(setup.engine, detail, animate, keepCamera);
       this.announcement = msg(str`已定位到${detail.name}`, { id: 'map.region.located' });
     } catch (error) {
       if (abort.signal.aborted || (error as { name?: string }).name === 'AbortError') return;
@@ -758,131 +777,31 @@ export class MapViewerController implements ReactiveController {
     this.popupFromKeyboard = this.fromKeyboard;
     this.fromKeyboard = false;
     const mode = this.config?.mode ?? 'identify';
-    if (mode === 'identify') void this.identifyAt(lngLat);
-    else if (mode === 'zone-check') void this.zoneCheckAt(lngLat);
-  }
-
-  /** Layers to identify: the drawn ones, topmost first; the boundaries when none is drawn. */
-  private identifyLayerIds(engine: MapEngine): string[] {
-    const drawn = engine.visibleOverlayIds().reverse();
-    if (drawn.length > 0) return drawn.slice(0, MAX_IDENTIFY_LAYERS);
-    return [...this.layersById.values()].filter((layer) => layer.category === 'boundaries').map((layer) => layer.id).reverse();
-  }
-
-  /** Six pixels around the click, in metres (the identify operation allows 0–500). */
-  private identifyTolerance(): number {
-    const view = this.engine?.view();
-    if (!view) return 10;
-    return Math.min(500, Math.max(1, Math.round(metresPerPixel(view.center[1], view.zoom) * 6)));
-  }
-
-  private async identifyAt(lngLat: LngLatTuple): Promise<void> {
     const setup = this.ready();
-    if (!setup) return;
-    const { engine, client } = setup;
-    const ids = this.identifyLayerIds(engine);
-    if (ids.length === 0) return;
+    if (mode === 'none' || !setup) return;
     this.clickAbort?.abort();
     const abort = new AbortController();
     this.clickAbort = abort;
-    this.announcement = msg('正在查询…', { id: 'map.identify.loading' });
-    try {
-      const result = await client.gis.identify(
-        { lon: round6(lngLat[0]), lat: round6(lngLat[1]), layers: ids.join(','), tolerance: this.identifyTolerance() },
-        { signal: abort.signal },
-      );
-      if (abort.signal.aborted || this.engine !== engine) return;
-      const features = orderIdentified(result, ids);
-      const context: IdentifyPopupContext = {
-        features,
-        masking: result.masking,
-        layers: this.layersById,
-        fieldDescriptions: (layerId) => this.fieldDescriptions.get(layerId),
-      };
-      this.announcement = identifySummary(context);
-      const [top] = features;
-      if (!top) {
-        engine.select([]);
-        engine.closePopup();
-        return;
-      }
-      engine.select(firstPerLayer(features));
-      const proceed = this.host.emit(
-        'cb-feature-click',
-        {
-          layerId: top.layerId,
-          featureId: top.featureId,
-          properties: top.properties,
-          regionCode: regionCodeOf(top, this.layersById.get(top.layerId)),
-          lngLat,
-          features,
-          masking: result.masking,
-        },
-        { cancelable: true },
-      );
-      if (proceed) this.openPopup(lngLat, identifyPopup(context, `${this.uid}-popup-title`));
-    } catch (error) {
-      if (abort.signal.aborted || (error as { name?: string }).name === 'AbortError') return;
-      const message = describeError(error);
-      this.announcement = message;
-      this.openPopup(lngLat, messagePopup(message, `${this.uid}-popup-title`));
-      this.host.emit('cb-error', { error, message });
-    }
-  }
-
-  private zoneColor(result: string): string {
-    const zones = [...this.layersById.values()].find((layer) => layer.legend.property === 'zoneType');
-    const item = zones?.legend.items.find((candidate) => candidate.value === result);
-    return safeColor(item?.color, ZONE_COLORS[result] ?? '#868e96');
-  }
-
-  private async zoneCheckAt(lngLat: LngLatTuple): Promise<void> {
-    const setup = this.ready();
-    if (!setup) return;
     const { engine, client } = setup;
-    this.clickAbort?.abort();
-    const abort = new AbortController();
-    this.clickAbort = abort;
-    engine.setMarker(lngLat);
-    this.announcement = msg('正在查询管控分区…', { id: 'map.zone.loading' });
-    try {
-      const check: ZoneCheckResult = await client.approvals.zoneCheck({ lon: round6(lngLat[0]), lat: round6(lngLat[1]) }, { signal: abort.signal });
-      if (abort.signal.aborted || this.engine !== engine) return;
-      this.host.emit('cb-zone-check', { lngLat, result: check.result, check });
-      this.announcement = zoneCheckSummary(check);
-      this.openPopup(lngLat, zoneCheckPopup(check, this.zoneColor(check.result), `${this.uid}-popup-title`));
-    } catch (error) {
-      if (abort.signal.aborted || (error as { name?: string }).name === 'AbortError') return;
-      const outside = (error as { status?: number }).status === 422;
-      const message = outside
-        ? msg('该位置不在本区范围内，无法判断管控分区。', { id: 'map.zone.outside' })
-        : describeError(error);
-      this.announcement = message;
-      this.openPopup(lngLat, messagePopup(message, `${this.uid}-popup-title`));
-      if (!outside) this.host.emit('cb-error', { error, message });
-    }
-  }
-
-  private openPopup(lngLat: LngLatTuple, template: TemplateResult): void {
-    const engine = this.engine;
-    if (!engine) return;
-    const content = document.createElement('div');
-    content.className = 'popup-content';
-    content.setAttribute('part', 'popup');
-    render(template, content);
-    const fromKeyboard = this.popupFromKeyboard;
-    engine.showPopup(
-      lngLat,
-      content,
-      () => {
-        if (this.engine !== engine) return;
-        engine.select([]);
-        if (this.config?.mode === 'zone-check' || fromKeyboard) engine.setMarker(undefined);
-        // Back to the map for keyboard users, whose focus was in the popup (now removed).
-        const active = this.host.shadowRoot?.activeElement ?? null;
-        if (fromKeyboard && (active === null || content.contains(active))) engine.map.getCanvas().focus();
+    const context: ClickContext = {
+      host: this.host,
+      uid: this.uid,
+      engine,
+      client,
+      layersById: this.layersById,
+      signal: abort.signal,
+      zoneCheck: mode === 'zone-check',
+      fromKeyboard: this.popupFromKeyboard,
+      sameMap: () => this.engine === engine,
+      current: () => !abort.signal.aborted && this.engine === engine,
+      fieldDescriptions: (layerId) => this.fieldDescriptions.get(layerId),
+      announce: (text) => (this.announcement = text),
+    };
+    void this.clickQueries().then(
+      (queries) => (mode === 'zone-check' ? queries.zoneCheckAt(context, lngLat) : queries.identifyAt(context, lngLat)),
+      (error: unknown) => {
+        if (context.current()) this.announcement = describeError(error);
       },
-      fromKeyboard,
     );
   }
 
@@ -968,98 +887,6 @@ export class MapViewerController implements ReactiveController {
 
   // ---- search --------------------------------------------------------------------------
 
-  private onSearchInput = (event: Event): void => {
-    this.searchText = (event.target as HTMLInputElement).value;
-    clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => void this.runSearch(this.searchText), SEARCH_DELAY_MS);
-  };
-
-  private async runSearch(text: string): Promise<void> {
-    this.searchAbort?.abort();
-    const q = text.trim().slice(0, 50);
-    const setup = this.ready();
-    if (q === '' || !setup) {
-      this.searchResults = [];
-      this.searchOpen = false;
-      return;
-    }
-    const abort = new AbortController();
-    this.searchAbort = abort;
-    try {
-      const result = await setup.client.gis.search({ q, limit: 8 }, { signal: abort.signal });
-      if (abort.signal.aborted) return;
-      this.searchResults = result.items;
-      this.searchActive = -1;
-      this.searchOpen = result.items.length > 0;
-      this.announcement =
-        result.items.length > 0
-          ? msg(str`找到 ${result.items.length} 个地点，用上下方向键选择。`, { id: 'map.search.count' })
-          : msg(str`未找到“${q}”。`, { id: 'map.search.none' });
-    } catch (error) {
-      if (abort.signal.aborted || (error as { name?: string }).name === 'AbortError') return;
-      this.searchResults = [];
-      this.searchOpen = false;
-      this.announcement = describeError(error);
-    }
-  }
-
-  private onSearchKeydown = (event: KeyboardEvent): void => {
-    const count = this.searchResults.length;
-    switch (event.key) {
-      case 'ArrowDown':
-        if (count === 0) return;
-        event.preventDefault();
-        this.searchOpen = true;
-        this.searchActive = (this.searchActive + 1) % count;
-        break;
-      case 'ArrowUp':
-        if (count === 0) return;
-        event.preventDefault();
-        this.searchOpen = true;
-        this.searchActive = (this.searchActive - 1 + count) % count;
-        break;
-      case 'Enter': {
-        event.preventDefault();
-        const place = this.searchResults[this.searchActive >= 0 ? this.searchActive : 0];
-        if (place && this.searchOpen) this.selectPlace(place);
-        else {
-          clearTimeout(this.searchTimer);
-          void this.runSearch(this.searchText);
-        }
-        break;
-      }
-      case 'Escape':
-        if (this.searchOpen) {
-          event.preventDefault();
-          event.stopPropagation();
-          this.searchOpen = false;
-          this.searchActive = -1;
-        }
-        break;
-      default:
-    }
-  };
-
-  private selectPlace(place: Place): void {
-    this.searchOpen = false;
-    this.searchActive = -1;
-    this.searchText = place.label;
-    const engine = this.engine;
-    if (!engine) return;
-    if ((place.kind === 'town' || place.kind === 'village') && isRegionCode(place.code)) {
-      engine.setMarker(undefined);
-      this.focusedRegion = place.code;
-      void this.applyRegion(place.code, true);
-      return;
-    }
-    const center = toLngLat(place.center);
-    const bbox = toBBox(place.bbox);
-    if (bbox) engine.fitBounds(bbox, 17, true);
-    else if (center) engine.flyTo(center, 16, true);
-    engine.setMarker(center);
-    this.announcement = msg(str`已定位到${place.label}`, { id: 'map.region.located' });
-  }
-
   // ---- rendering -----------------------------------------------------------------------
 
   private mapLabel(): string {
@@ -1079,32 +906,6 @@ export class MapViewerController implements ReactiveController {
 
   private highlightColor(): string {
     return safeColor(getComputedStyle(this.host).getPropertyValue('--_cb-color-primary').trim(), '#1a5fb4');
-  }
-
-  private categoryTitle(category: Pick<Category, 'title' | 'titleEn'>): string {
-    return getLocale() === 'en' && category.titleEn ? category.titleEn : category.title;
-  }
-
-  /** The ten categories in order with their layers (categories from the API, else from the layers). */
-  private categoryGroups(): { id: CategoryId; title: string; layers: CatalogueLayer[] }[] {
-    const setup = this.setup.value;
-    if (!setup) return [];
-    const layers = setup.catalogue.layers;
-    const categories: Pick<Category, 'id' | 'title' | 'titleEn'>[] =
-      setup.categories.length > 0
-        ? [...setup.categories].sort((a, b) => a.order - b.order)
-        : (setup.catalogue.groups ?? []).map((group) => group.category);
-    const known = new Set(categories.map((category) => category.id));
-    const groups = categories.map((category) => ({
-      id: category.id,
-      title: this.categoryTitle(category),
-      layers: layers.filter((layer) => layer.category === category.id),
-    }));
-    const orphans = layers.filter((layer) => !known.has(layer.category));
-    if (orphans.length > 0) {
-      groups.push({ id: 'basemap', title: msg('其他', { id: 'map.layers.other' }), layers: orphans });
-    }
-    return groups;
   }
 
   private drawnLayers(): CatalogueLayer[] {
@@ -1142,14 +943,15 @@ export class MapViewerController implements ReactiveController {
   private renderOverlayUi(): TemplateResult {
     return html`
       <div class="ui ui--top-left">
-        ${this.host.search ? this.renderSearch() : nothing} ${this.regionDetail ? this.renderBreadcrumb(this.regionDetail) : nothing}
+        ${this.host.search ? (this.panels?.renderSearch() ?? nothing) : nothing} ${this.regionDetail && this.region ? this.region.breadcrumb(this.regionDetail, (code) => void this.fitRegion(code)) : nothing}
         ${this.notices.map((notice) => html`<p class="notice" role="alert">${notice}</p>`)}
         ${this.config?.mode === 'zone-check'
           ? html`<p class="mode-hint">${msg('管控分区查询：点击地图上的位置', { id: 'map.zone.mode-label' })}</p>`
           : nothing}
       </div>
       <div class="ui ui--top-right">
-        ${this.host.layerList ? this.renderLayerList() : nothing} ${this.host.legend ? this.renderLegend() : nothing}
+        ${this.host.layerList ? (this.panels?.renderLayerList() ?? nothing) : nothing}
+        ${this.host.legend ? (this.panels?.renderLegend() ?? nothing) : nothing}
       </div>
       <div class="ui ui--right">${this.renderControls()}</div>
       <div class="ui ui--bottom-left">${this.renderScale()} ${this.renderAttribution()}</div>
@@ -1217,125 +1019,7 @@ export class MapViewerController implements ReactiveController {
     </p>`;
   }
 
-  private renderBreadcrumb(detail: RegionDetail): TemplateResult {
-    const path = [...(detail.ancestors ?? []), detail];
-    return html`<nav part="breadcrumb" class="breadcrumb" aria-label=${msg('行政区划', { id: 'map.breadcrumb' })}>
-      <ol>
-        ${path.map((region, index) =>
-          index < path.length - 1
-            ? html`<li><button type="button" class="link" @click=${() => void this.fitRegion(region.code)}>${region.name}</button></li>`
-            : html`<li><span aria-current="location">${region.name}</span></li>`,
-        )}
-      </ol>
-    </nav>`;
-  }
 
-  private renderSearch(): TemplateResult {
-    const listId = `${this.uid}-search-results`;
-    const inputId = `${this.uid}-search-input`;
-    const active = this.searchOpen && this.searchActive >= 0 ? `${this.uid}-place-${this.searchActive}` : undefined;
-    return html`<form part="search" class="search" role="search" @submit=${(event: Event) => event.preventDefault()}>
-      <label class="visually-hidden" for=${inputId}>${msg('搜索地点', { id: 'map.search.label' })}</label>
-      <input
-        id=${inputId}
-        part="search-input"
-        class="search__input"
-        type="search"
-        role="combobox"
-        autocomplete="off"
-        maxlength="50"
-        aria-autocomplete="list"
-        aria-expanded=${String(this.searchOpen)}
-        aria-controls=${listId}
-        aria-activedescendant=${active ?? nothing}
-        placeholder=${msg('搜索村居、区划代码或宗地号', { id: 'map.search.placeholder' })}
-        .value=${live(this.searchText)}
-        @input=${this.onSearchInput}
-        @keydown=${this.onSearchKeydown}
-        @blur=${() => setTimeout(() => (this.searchOpen = false), 150)}
-      />
-      <ul id=${listId} part="search-results" class="search__results" role="listbox" aria-label=${msg('搜索结果', { id: 'map.search.results' })} ?hidden=${!this.searchOpen}>
-        ${this.searchResults.map(
-          (place, index) => html`<li
-            id="${this.uid}-place-${index}"
-            role="option"
-            class="search__option ${index === this.searchActive ? 'search__option--active' : ''}"
-            aria-selected=${String(index === this.searchActive)}
-            @mousedown=${(event: Event) => event.preventDefault()}
-            @click=${() => this.selectPlace(place)}
-          >
-            <span class="search__name">${place.label}</span>
-            <span class="search__context">${placeKindLabel(place.kind)}${place.context ? ` · ${place.context}` : ''}</span>
-          </li>`,
-        )}
-      </ul>
-    </form>`;
-  }
-
-  private renderLayerList(): TemplateResult {
-    const bodyId = `${this.uid}-layers`;
-    const zoom = this.view?.zoom ?? DEFAULT_ZOOM;
-    return html`<section part="layer-list" class="panel panel--layers" aria-labelledby="${this.uid}-layers-title">
-      <h2 class="panel__title" id="${this.uid}-layers-title">
-        <button type="button" class="panel__toggle" aria-expanded=${String(this.layerListOpen)} aria-controls=${bodyId} @click=${() => (this.layerListOpen = !this.layerListOpen)}>
-          ${msg('图层', { id: 'map.layers.title' })}
-        </button>
-      </h2>
-      <div id=${bodyId} class="panel__body" ?hidden=${!this.layerListOpen}>
-        ${this.categoryGroups().map(
-          (group) => html`<details class="category" ?open=${group.layers.some((layer) => this.visibleIds.has(layer.id))}>
-            <summary>${group.title} <span class="category__count">${group.layers.length}</span></summary>
-            ${group.layers.length === 0
-              ? html`<p class="category__empty">${msg('暂无可查看的图层', { id: 'map.layers.empty' })}</p>`
-              : html`<ul class="layers">
-                  ${group.layers.map((layer) => {
-                    const checked = this.visibleIds.has(layer.id);
-                    const status = this.layerStatus.get(layer.id);
-                    const item = layer.legend.items[0];
-                    return html`<li class="layer">
-                      <label class="layer__label">
-                        <input type="checkbox" .checked=${live(checked)} @change=${(event: Event) => this.setLayerVisible(layer.id, (event.target as HTMLInputElement).checked)} />
-                        ${item ? swatch(item.color) : nothing}
-                        <span class="layer__title">${layerTitle(layer, layer.id)}</span>
-                      </label>
-                      <span class="badge badge--${layer.access}">${layer.access === 'internal' ? msg('内部', { id: 'map.access.internal' }) : msg('公开', { id: 'map.access.public' })}</span>
-                      ${status === 'loading' ? html`<span class="layer__state">${msg('加载中', { id: 'map.layers.loading' })}</span>` : nothing}
-                      ${status === 'error' ? html`<span class="layer__state layer__state--error">${msg('加载失败', { id: 'map.layers.failed' })}</span>` : nothing}
-                      ${checked && status !== 'error' && zoom < layer.minzoom
-                        ? html`<span class="layer__state">${msg('放大后显示', { id: 'map.layers.zoom-in' })}</span>`
-                        : nothing}
-                    </li>`;
-                  })}
-                </ul>`}
-          </details>`,
-        )}
-      </div>
-    </section>`;
-  }
-
-  private renderLegend(): TemplateResult {
-    const bodyId = `${this.uid}-legend`;
-    const drawn = this.drawnLayers().reverse();
-    const en = getLocale() === 'en';
-    return html`<section part="legend" class="panel panel--legend" aria-labelledby="${this.uid}-legend-title">
-      <h2 class="panel__title" id="${this.uid}-legend-title">
-        <button type="button" class="panel__toggle" aria-expanded=${String(this.legendOpen)} aria-controls=${bodyId} @click=${() => (this.legendOpen = !this.legendOpen)}>
-          ${msg('图例', { id: 'map.legend.title' })}
-        </button>
-      </h2>
-      <div id=${bodyId} class="panel__body" ?hidden=${!this.legendOpen}>
-        ${drawn.length === 0 ? html`<p class="category__empty">${msg('未显示专题图层', { id: 'map.legend.empty' })}</p>` : nothing}
-        ${drawn.map(
-          (layer) => html`<div class="legend__layer">
-            <h3 class="legend__title">${layerTitle(layer, layer.id)}</h3>
-            <ul class="legend__items">
-              ${layer.legend.items.map((item) => html`<li>${swatch(item.color)}<span>${en && item.labelEn ? item.labelEn : item.label}</span></li>`)}
-            </ul>
-          </div>`,
-        )}
-      </div>
-    </section>`;
-  }
 }
 
 /** Tile URLs in error messages may carry a site key (天地图 `tk`): never print it. */
@@ -1355,64 +1039,4 @@ function icon(path: string): TemplateResult {
 
 function unique(values: (string | undefined | null)[]): string[] {
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.trim() !== '').map((value) => value.trim()))];
-}
-
-function round6(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
-}
-
-/** Identified features, topmost drawn layer first, nearest first within a layer. */
-function orderIdentified(result: IdentifyResult, layerOrder: string[]): IdentifiedFeature[] {
-  const rank = (layerId: string) => {
-    const index = layerOrder.indexOf(layerId);
-    return index === -1 ? layerOrder.length : index;
-  };
-  return [...result.results]
-    .sort((a, b) => rank(a.layerId) - rank(b.layerId))
-    .flatMap((layerResult) =>
-      layerResult.features.map((feature) => ({
-        layerId: layerResult.layerId,
-        layerTitle: layerResult.layerTitle,
-        featureId: feature.id,
-        properties: (feature.properties ?? {}) as Record<string, unknown>,
-        distanceM: feature.distanceM,
-      })),
-    );
-}
-
-function firstPerLayer(features: IdentifiedFeature[]): IdentifiedFeature[] {
-  const seen = new Set<string>();
-  return features.filter((feature) => !seen.has(feature.layerId) && seen.add(feature.layerId));
-}
-
-/** The most specific region a feature belongs to: a boundary's own code, else its village, else its town. */
-function regionCodeOf(feature: IdentifiedFeature, layer: CatalogueLayer | undefined): string | undefined {
-  const { villageCode, townCode, regionCode, code } = feature.properties;
-  const candidates = [villageCode, townCode, regionCode];
-  if (layer?.category === 'boundaries') candidates.push(feature.featureId, code);
-  return candidates
-    .map((candidate) => (typeof candidate === 'number' ? String(candidate) : candidate))
-    .filter((candidate): candidate is string => isRegionCode(candidate as string))
-    .sort((a, b) => b.length - a.length)[0];
-}
-
-function placeKindLabel(kind: Place['kind']): string {
-  switch (kind) {
-    case 'town':
-      return msg('镇街', { id: 'map.place.town' });
-    case 'village':
-      return msg('村居', { id: 'map.place.village' });
-    case 'parcel':
-      return msg('宗地', { id: 'map.place.parcel' });
-    case 'park':
-      return msg('村级工业园', { id: 'map.place.park' });
-    case 'river':
-      return msg('河流', { id: 'map.place.river' });
-    case 'road':
-      return msg('道路', { id: 'map.place.road' });
-    case 'service-point':
-      return msg('服务设施', { id: 'map.place.service-point' });
-    default:
-      return String(kind);
-  }
 }

@@ -1,0 +1,55 @@
+/**
+ * A map focused on a region (its \`region\` attribute, \`fitRegion()\`, or a town picked in the search):
+ * the outline, the camera and the breadcrumb of its ancestors. Loaded with the first region.
+ */
+import { css, html, type TemplateResult } from 'lit';
+import { msg } from '@lit/localize';
+import type { RegionDetail } from '@citybrain/client';
+import { toBBox } from './config.js';
+import type { MapEngine } from './engine.js';
+
+export const regionStyles = css`
+  .breadcrumb ol {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .breadcrumb li + li::before {
+    content: '›';
+    padding-inline: var(--_cb-space-xs);
+    color: var(--_cb-color-text-muted);
+  }
+  .link {
+    padding: 0;
+    border: 0;
+    background: none;
+    color: var(--_cb-color-primary);
+    font: inherit;
+    text-decoration: underline;
+    cursor: pointer;
+  }
+`;
+
+/** Outlines the region and, unless the page set its own camera, fits the map to it. */
+export function showRegion(engine: MapEngine, detail: RegionDetail, animate: boolean, keepCamera: boolean): void {
+  engine.setRegion((detail as { geometry?: GeoJSON.Geometry }).geometry);
+  const bbox = toBBox(detail.bbox);
+  if (bbox && !keepCamera) engine.fitBounds(bbox, 16, animate);
+}
+
+/** The region's ancestors as links (`pick` focuses one), then the region itself. */
+export function breadcrumb(detail: RegionDetail, pick: (code: string) => void): TemplateResult {
+  const path = [...(detail.ancestors ?? []), detail];
+  return html`<nav part="breadcrumb" class="breadcrumb" aria-label=${msg('行政区划', { id: 'map.breadcrumb' })}>
+    <ol>
+      ${path.map((region, index) =>
+        index < path.length - 1
+          ? html`<li><button type="button" class="link" @click=${() => pick(region.code)}>${region.name}</button></li>`
+          : html`<li><span aria-current="location">${region.name}</span></li>`,
+      )}
+    </ol>
+  </nav>`;
+}
