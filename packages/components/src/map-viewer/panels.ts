@@ -243,16 +243,11 @@ export class MapPanels {
   }
 
   renderLayerList(): TemplateResult {
-    const bodyId = `${this.context.uid}-layers`;
     const zoom = this.context.zoom();
-    return html`<section part="layer-list" class="panel panel--layers" aria-labelledby="${this.context.uid}-layers-title">
-      <h2 class="panel__title" id="${this.context.uid}-layers-title">
-        <button type="button" class="panel__toggle" aria-expanded=${String(this.layerListOpen)} aria-controls=${bodyId} @click=${() => (this.layerListOpen = !this.layerListOpen)}>
-          ${msg('图层', { id: 'map.layers.title' })}
-        </button>
-      </h2>
-      <div id=${bodyId} class="panel__body" ?hidden=${!this.layerListOpen}>
-        ${this.categoryGroups().map(
+    return this.panel(
+      { part: 'layer-list', name: 'layers', title: msg('图层', { id: 'map.layers.title' }), open: this.layerListOpen },
+      () => (this.layerListOpen = !this.layerListOpen),
+      html`${this.categoryGroups().map(
           (group) => html`<details class="category" ?open=${group.layers.some((layer) => this.context.visibleIds().has(layer.id))}>
             <summary>${group.title} <span class="category__count">${group.layers.length}</span></summary>
             ${group.layers.length === 0
@@ -278,23 +273,17 @@ export class MapPanels {
                   })}
                 </ul>`}
           </details>`,
-        )}
-      </div>
-    </section>`;
+      )}`,
+    );
   }
 
   renderLegend(): TemplateResult {
-    const bodyId = `${this.context.uid}-legend`;
     const drawn = this.context.drawnLayers().reverse();
     const en = getLocale() === 'en';
-    return html`<section part="legend" class="panel panel--legend" aria-labelledby="${this.context.uid}-legend-title">
-      <h2 class="panel__title" id="${this.context.uid}-legend-title">
-        <button type="button" class="panel__toggle" aria-expanded=${String(this.legendOpen)} aria-controls=${bodyId} @click=${() => (this.legendOpen = !this.legendOpen)}>
-          ${msg('图例', { id: 'map.legend.title' })}
-        </button>
-      </h2>
-      <div id=${bodyId} class="panel__body" ?hidden=${!this.legendOpen}>
-        ${drawn.length === 0 ? html`<p class="category__empty">${msg('未显示专题图层', { id: 'map.legend.empty' })}</p>` : nothing}
+    return this.panel(
+      { part: 'legend', name: 'legend', title: msg('图例', { id: 'map.legend.title' }), open: this.legendOpen },
+      () => (this.legendOpen = !this.legendOpen),
+      html`${drawn.length === 0 ? html`<p class="category__empty">${msg('未显示专题图层', { id: 'map.legend.empty' })}</p>` : nothing}
         ${drawn.map(
           (layer) => html`<div class="legend__layer">
             <h3 class="legend__title">${layerTitle(layer, layer.id)}</h3>
@@ -302,8 +291,22 @@ export class MapPanels {
               ${layer.legend.items.map((item) => html`<li>${swatch(item.color)}<span>${en && item.labelEn ? item.labelEn : item.label}</span></li>`)}
             </ul>
           </div>`,
-        )}
-      </div>
+      )}`,
+    );
+  }
+
+  /** A foldable panel: a heading whose button shows and hides the body (`name` makes its ids and class). */
+  private panel(
+    { part, name, title, open }: { part: string; name: string; title: string; open: boolean },
+    toggle: () => void,
+    body: TemplateResult,
+  ): TemplateResult {
+    const bodyId = `${this.context.uid}-${name}`;
+    return html`<section part=${part} class="panel panel--${name}" aria-labelledby="${bodyId}-title">
+      <h2 class="panel__title" id="${bodyId}-title">
+        <button type="button" class="panel__toggle" aria-expanded=${String(open)} aria-controls=${bodyId} @click=${toggle}>${title}</button>
+      </h2>
+      <div id=${bodyId} class="panel__body" ?hidden=${!open}>${body}</div>
     </section>`;
   }
 }
