@@ -81,7 +81,7 @@ const typescriptSources = {
 };
 
 // `import('maplibre-gl')` stays a dynamic import of the copied file, `./maplibre-gl.mjs`
-// (output.paths below), from the IIFE and from the ESM chunks alike: every file of both bundles
+// (output.paths below), from the script-tag chunks and the ESM chunks alike: every file of both bundles
 // sits in one directory, so the relative path holds everywhere, and a classic script's dynamic
 // import() resolves against the script's own URL. One copy serves both bundles, and maplibre
 // (1.1 MB, already minified upstream) is not re-minified.
@@ -173,11 +173,11 @@ const classicChunks = {
       target: 'es2022',
       write: false,
     });
-    const loaderLine = outputFiles[0].text.trim().replace(/\n/g, ' ');
+    const loader = outputFiles[0].text.trim();
     for (const entry of chunks.filter((chunk) => chunk.isEntry)) {
-      entry.code = `${loaderLine}\n${entry.code}`;
-      // One line more at the top: the entry's mappings start one line later.
-      if (entry.map) entry.map.mappings = `;${entry.map.mappings}`;
+      entry.code = `${loader}\n${entry.code}`;
+      // The loader's lines come first: the entry's mappings start that many lines later.
+      if (entry.map) entry.map.mappings = `${';'.repeat(loader.split('\n').length)}${entry.map.mappings}`;
     }
   },
 };
