@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyError } from 'fastify';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
@@ -66,6 +68,32 @@ function frameworkProblem(error: FastifyError, status: number): ProblemError {
   return new ProblemError(status, kind, '请求无法解析', error.message);
 }
 
+/**
+ * Answers a request Node's HTTP parser refused (a header section over the limit, a malformed
+ * header line or chunk, a stalled request) straight on the socket: such requests never reach
+ * Fastify's routing, hooks or error handler, yet get a problem like every other bad request.
+ */
+function writeParserProblem(error: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new ProblemError(408, 'request-timeout', '请求超时', 'The request was not received in time.')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new ProblemError(431, 'header-too-large', '请求头过大', 'The request headers exceed the size the server accepts.')
+        : new ProblemError(400, 'bad-request', '请求无法解析', 'The request is not well-formed HTTP.');
+  const requestId = randomUUID();
+  const body = JSON.stringify(problem.toBody('/', requestId));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
+        `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   return reply
@@ -112,6 +140,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     },
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
+    clientErrorHandler: writeParserProblem,
     // Errors Fastify meets before routing (a URL with broken percent-encoding such as `/%zz`,
     // FST_ERR_BAD_URL) skip the error handler and the hooks; answer them as problems all the same.
     frameworkErrors: (error, req, reply) => {

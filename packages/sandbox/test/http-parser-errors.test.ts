@@ -1,0 +1,63 @@
+/**
+ * Requests Node's HTTP parser refuses never reach routing; they must still be answered as
+ * problems (application/problem+json), like every other bad request.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { startTestSandbox, type TestSandbox } from './harness.js';
+
+let sandbox: TestSandbox;
+before(async () => {
+  sandbox = await startTestSandbox();
+});
+after(async () => {
+  await sandbox?.close();
+});
+
+/** Sends `request` as raw bytes and returns everything the server wrote before closing. */
+function raw(request: string): Promise<string> {
+  const { hostname, port } = new URL(sandbox.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    let response = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (response += chunk));
+    socket.on('close', () => resolve(response));
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve(response) : reject(error)));
+  });
+}
+
+function problemOf(response: string): { status: number; contentType: string; body: Record<string, unknown> } {
+  const [head, body] = response.split('\r\n\r\n');
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+  const contentType = /^content-type: *(.+)$/im.exec(head)?.[1]?.trim() ?? '';
+  return { status, contentType, body: JSON.parse(body) as Record<string, unknown> };
+}
+
+describe('requests the HTTP parser refuses', () => {
+  it('a malformed header line is a 400 problem', async () => {
+    const problem = problemOf(await raw('GET /api/v1/gis/layers HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n'));
+    assert.equal(problem.status, 400);
+    assert.equal(problem.contentType, 'application/problem+json');
+    assert.equal(problem.body.status, 400);
+    assert.match(String(problem.body.type), /\/problems\/bad-request$/);
+    assert.equal(typeof problem.body.requestId, 'string');
+  });
+
+  it('a header section over the limit is a 431 problem', async () => {
+    const huge = 'a'.repeat(64 * 1024);
+    const problem = problemOf(await raw(`GET /api/v1/gis/layers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${huge}\r\n\r\n`));
+    assert.equal(problem.status, 431);
+    assert.equal(problem.contentType, 'application/problem+json');
+    assert.match(String(problem.body.type), /\/problems\/header-too-large$/);
+  });
+
+  it('an invalid chunked body is a 400 problem', async () => {
+    const problem = problemOf(
+      await raw('POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'),
+    );
+    assert.equal(problem.status, 400);
+    assert.equal(problem.contentType, 'application/problem+json');
+  });
+});
