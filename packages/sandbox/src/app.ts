@@ -94,6 +94,18 @@ function writeParserProblem(error: NodeJS.ErrnoException, socket: Socket): void 
   socket.destroy(error);
 }
 
+/** Response headers a cross-origin page may read. */
+const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'Link', 'Idempotent-Replayed', 'Content-Disposition', 'X-Total-Count', 'X-Masked-Columns'];
+
+/**
+ * The CORS headers @fastify/cors would add, for answers that skip its hook (framework errors):
+ * without them a page of an allowed origin sees a network error instead of the problem.
+ */
+function corsHeaders(origin: string | undefined, allowed: (string | RegExp)[]): Record<string, string> {
+  const granted = origin !== undefined && allowed.some((rule) => (typeof rule === 'string' ? rule === origin : rule.test(origin)));
+  return granted ? { vary: 'Origin', 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSED_HEADERS.join(', ') } : { vary: 'Origin' };
+}
+
 function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
   return reply
@@ -146,6 +158,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     frameworkErrors: (error, req, reply) => {
       reply.header('x-request-id', String(req.id));
       reply.header('x-content-type-options', 'nosniff');
+      reply.headers(corsHeaders(req.headers.origin, config.corsOrigins));
       const status = error.statusCode ?? 400;
       if (status >= 400 && status < 500) return sendProblem(req, reply, frameworkProblem(error, status));
       req.log.error({ err: error }, 'framework error');
@@ -228,7 +241,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
 
   await app.register(cors, {
     origin: config.corsOrigins,
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Link', 'Idempotent-Replayed', 'Content-Disposition', 'X-Total-Count', 'X-Masked-Columns'],
+    exposedHeaders: EXPOSED_HEADERS,
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Idempotency-Key', 'X-Region-Code', 'X-Request-Id',
       'Last-Event-ID', 'X-Sandbox-Fault', 'X-Ca-Key', 'X-Ca-Signature', 'X-Ca-Timestamp', 'X-Ca-Nonce',
       'X-Ca-Signature-Method', 'X-Ca-Signature-Headers'],

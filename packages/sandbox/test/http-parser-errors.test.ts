@@ -1,6 +1,7 @@
 /**
- * Requests Node's HTTP parser refuses never reach routing; they must still be answered as
- * problems (application/problem+json), like every other bad request.
+ * Requests refused before routing — by Node's HTTP parser, or by Fastify for a URL it cannot
+ * decode — must still be answered as problems (application/problem+json), like every other bad
+ * request, and readable by the cross-origin pages the platform serves.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,5 +60,22 @@ describe('requests the HTTP parser refuses', () => {
     );
     assert.equal(problem.status, 400);
     assert.equal(problem.contentType, 'application/problem+json');
+  });
+});
+
+describe('a URL Fastify cannot decode, from a page of another origin', () => {
+  it('carries the CORS headers of an allowed origin, so the page reads the problem', async () => {
+    const res = await fetch(`${sandbox.url}/api/v1/workorders/%zz`, { headers: { origin: 'http://localhost:5173' } });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    assert.equal(res.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+    assert.match(res.headers.get('access-control-expose-headers') ?? '', /X-Request-Id/i);
+    assert.match(res.headers.get('vary') ?? '', /origin/i);
+  });
+
+  it('grants nothing to an origin the sandbox does not allow', async () => {
+    const res = await fetch(`${sandbox.url}/api/v1/workorders/%zz`, { headers: { origin: 'https://elsewhere.example' } });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('access-control-allow-origin'), null);
   });
 });
