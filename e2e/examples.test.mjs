@@ -393,7 +393,6 @@ describe('script-tag bundle', () => {
       assert.deepEqual(await chunks(), ['/dist/citybrain-maplibre-css', '/dist/citybrain-viewer']);
       await page.locator('cb-map-viewer [part="map"]').click({ position: { x: 120, y: 120 } });
       await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/dist/citybrain-click-queries-')));
-      await page.evaluate(() => window.CityBrain.load('cb-map-viewer'));
       await page.evaluate(() => document.querySelector('cb-map-viewer').setAttribute('legend', ''));
       await page.locator('cb-map-viewer [part~="legend"]').waitFor();
       assert.deepEqual(await chunks(), ['/dist/citybrain-click-queries', '/dist/citybrain-maplibre-css', '/dist/citybrain-panels', '/dist/citybrain-viewer']);
