@@ -141,8 +141,13 @@ export async function checkBudgets() {
   if (!existsSync(scriptTagPath)) throw new Error('No bundles: run `npx rollup -c` first.');
   const read = (files) => Buffer.concat(files.map((file) => readFileSync(join(browserDir, file))));
   const chunks = classicChunks();
-  const viewer = chunks.get('viewer') ?? [];
-  if (viewer.length !== 1) throw new Error(`Expected one citybrain-viewer-*.js chunk, found ${viewer.length}.`);
+  /** The one chunk of a name the budgets are about; a build that lost or renamed it is an error, not a zero. */
+  const chunk = (name) => {
+    const files = chunks.get(name) ?? [];
+    if (files.length !== 1) throw new Error(`Expected one citybrain-${name}-*.js chunk, found ${files.length}.`);
+    return files;
+  };
+  const viewer = chunk('viewer');
   // Chunks Rollup split off for code the two lazy elements share (small helpers) load with either.
   const shared = [...chunks].filter(([name]) => !(name in CHUNK_ROLES) && name !== 'viewer').flatMap(([, files]) => files);
   const esmFiles = readdirSync(browserDir).filter((file) => /^citybrain.*\.mjs$/.test(file));
@@ -159,7 +164,7 @@ export async function checkBudgets() {
     },
     {
       name: 'page with every element but the map',
-      size: measure(read(['citybrain.js', ...chunks.get('data-table'), ...chunks.get('approval-status'), ...shared])),
+      size: measure(read(['citybrain.js', ...chunk('data-table'), ...chunk('approval-status'), ...shared])),
     },
     { name: 'citybrain.mjs — ESM entry (eager)', size: measure(readFileSync(join(browserDir, 'citybrain.mjs'))) },
     { name: `citybrain*.mjs — ESM entry + ${esmFiles.length - 1} lazy chunks`, size: measure(read(esmFiles)) },
