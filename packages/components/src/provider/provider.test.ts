@@ -6,6 +6,7 @@ import { CityBrainElement } from '../shared/city-brain-element.js';
 import { defineElement } from '../shared/define-element.js';
 import { getLocale, setLocale } from '../shared/localization.js';
 import { ConfigurationError, describeError } from '../shared/status.js';
+import { sandboxToken, sandboxUrl } from '../../test-support/sandbox.js';
 import { ClientController, resolveClient, type TokenSupplier } from './client-context.js';
 import './define.js';
 import type { CbProvider } from './provider.js';
@@ -39,33 +40,27 @@ function captureWarnings(): { messages: string[]; restore: () => void } {
   return { messages, restore: () => (console.warn = original) };
 }
 
-/** Replaces window.fetch, answering every request with `body`, and records the requests. */
-function interceptFetch(body: unknown): { requests: Request[]; restore: () => void } {
+/** Records the requests the client sends while passing them on to the real sandbox. */
+function recordFetch(): { requests: Request[]; restore: () => void } {
   const original = window.fetch;
   const requests: Request[] = [];
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     requests.push(new Request(input, init));
-    return new Response(JSON.stringify(body), {
-      status: 200,
-      headers: { 'content-type': 'application/json', 'x-request-id': 'req-test' },
-    });
+    return original(input, init);
   };
   return { requests, restore: () => (window.fetch = original) };
 }
 
-const SHISHAN = {
-  code: '440605124',
-  name: '狮山镇',
-  level: 'town',
-  parentCode: '440605',
-  urbanRuralType: null,
-  validFrom: '2023-01-01',
-  validTo: null,
-  ancestors: [],
-  bbox: [112.95, 23.07, 113.12, 23.22],
-  centroid: [113.03, 23.14],
-  geometry: null,
-};
+interface Principal {
+  clientId: string | null;
+  regionCode: string;
+}
+
+/** Who the sandbox says the caller is: proves which credentials actually arrived. */
+async function whoAmI(client: CityBrainClient): Promise<Principal> {
+  const { data } = await client.GET('/auth/me', {});
+  return data as Principal;
+}
 
 function clientOf(consumer: TestClientConsumer): CityBrainClient {
   const { client } = consumer.clients;
@@ -133,30 +128,34 @@ describe('cb-provider', () => {
   });
 
   it('sends the token, then tokens from getToken, and the region with every request', async () => {
+    const [shishan, guicheng] = [await sandboxToken('demo-town-shishan'), await sandboxToken('demo-town-guicheng')];
     const provider = await fixture<CbProvider>(html`
-      <cb-provider base-url="https://citybrain.test/api/v1" token="fixed-token" region="440605"></cb-provider>
+      <cb-provider base-url=${sandboxUrl()} token=${shishan} region="440605124"></cb-provider>
     `);
-    const network = interceptFetch(SHISHAN);
+    const network = recordFetch();
+    let first: Principal;
+    let second: Principal;
     try {
-      const region = await provider.client!.regions.get('440605124');
-      expect(region.name).to.equal('狮山镇');
-
+      first = await whoAmI(provider.client!);
       let issued = 0;
-      provider.getToken = async () => `short-lived-${++issued}`;
+      provider.getToken = async () => {
+        issued += 1;
+        return guicheng;
+      };
       await provider.updateComplete;
-      await provider.client!.regions.get('440605124');
+      second = await whoAmI(provider.client!);
+      expect(issued).to.equal(1);
     } finally {
       network.restore();
     }
+    // The sandbox recognised each token: the fixed one, then the supplier's.
+    expect(first.clientId).to.equal('demo-town-shishan');
+    expect(second.clientId).to.equal('demo-town-guicheng');
     expect(network.requests.map((request) => request.url)).to.deep.equal([
-      'https://citybrain.test/api/v1/regions/440605124',
-      'https://citybrain.test/api/v1/regions/440605124',
+      `${sandboxUrl()}/api/v1/auth/me`,
+      `${sandboxUrl()}/api/v1/auth/me`,
     ]);
-    expect(network.requests.map((request) => request.headers.get('authorization'))).to.deep.equal([
-      'Bearer fixed-token',
-      'Bearer short-lived-1',
-    ]);
-    expect(network.requests.map((request) => request.headers.get('x-region-code'))).to.deep.equal(['440605', '440605']);
+    expect(network.requests.map((request) => request.headers.get('x-region-code'))).to.deep.equal(['440605124', '440605124']);
   });
 
   it('reports an invalid base-url with cb-error, a single warning, and the same message in the elements inside', async () => {
