@@ -82,5 +82,18 @@ describe('reliability: fuzzing the sandbox from the contracts', () => {
       assert.equal(items.status, 200, items.text);
       for (const link of (items.body as { links: { href: string }[] }).links) assert.doesNotThrow(() => decodeURI(link.href), link.href);
     });
+
+    it('answers a well-formed cursor carrying a non-scalar sort value with a 400, on both record lists', async () => {
+      const token = await tokenFor(s.url, 'demo-district');
+      const cursor = (value: unknown, sort: string) => Buffer.from(JSON.stringify([sort, value, 'ZJD-0'])).toString('base64url');
+      for (const value of [{ a: 1 }, [1], true, false]) {
+        for (const [list, sort] of [['/approvals/applications', '-submittedAt'], ['/workorders', '-receivedAt']] as const) {
+          const res = await http(`${s.url}/api/v1${list}?cursor=${cursor(value, sort)}`, { headers: { authorization: `Bearer ${token}` } });
+          assert.equal(res.status, 400, `${list} ${JSON.stringify(value)}: ${res.text}`);
+          assert.ok(isProblem(res), res.text);
+          assert.equal((res.body as { errors: { name: string }[] }).errors[0]!.name, 'query/cursor');
+        }
+      }
+    });
   });
 });
