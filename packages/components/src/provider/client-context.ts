@@ -3,6 +3,7 @@ import type { ReactiveControllerHost } from 'lit';
 import { createClient, type CityBrainClient, type ClientOptions, type TokenSupplier } from '@citybrain/client';
 import { msg, str } from '@lit/localize';
 import { ConfigurationError } from '../shared/status.js';
+import { textOf } from '../shared/text.js';
 
 export type { ClientOptions, TokenSupplier };
 
@@ -72,7 +73,7 @@ function parseHttpUrl(raw: string): URL | undefined {
  * bad value comes back as a `ConfigurationError`.
  */
 export function clientOptionsFrom(settings: ClientSettings): ClientSettingsResult {
-  const rawBaseUrl = settings.baseUrl?.trim();
+  const rawBaseUrl = textOf(settings.baseUrl)?.trim();
   if (!rawBaseUrl) return { ok: false, error: missingBaseUrl };
   const baseUrl = parseHttpUrl(rawBaseUrl);
   if (baseUrl === undefined) {
@@ -83,7 +84,7 @@ export function clientOptionsFrom(settings: ClientSettings): ClientSettingsResul
       ),
     };
   }
-  const region = settings.region?.trim();
+  const region = textOf(settings.region)?.trim();
   if (region && !REGION_CODE.test(region)) {
     return {
       ok: false,
@@ -92,7 +93,7 @@ export function clientOptionsFrom(settings: ClientSettings): ClientSettingsResul
       ),
     };
   }
-  const token = settings.token?.trim() || undefined;
+  const token = textOf(settings.token)?.trim() || undefined;
   // A supplier can replace a rejected token, a fixed token cannot: the supplier wins.
   const auth = settings.getToken ?? token;
   return {
@@ -125,7 +126,7 @@ const standaloneClients = new WeakMap<HTMLElement, CachedClient>();
  */
 export function standaloneClient(element: HTMLElement & ClientSettings): CityBrainClient | ConfigurationError | undefined {
   const { baseUrl, token, region, getToken } = element;
-  if (!baseUrl?.trim()) return undefined;
+  if (!textOf(baseUrl)?.trim()) return undefined;
   let cached = standaloneClients.get(element);
   if (
     cached === undefined ||

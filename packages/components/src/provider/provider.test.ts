@@ -192,6 +192,37 @@ describe('cb-provider', () => {
     ]);
   });
 
+  it('takes settings a page script sets with other types (a numeric region, a URL object) without throwing', async () => {
+    const provider = await fixture<CbProvider>(html`<cb-provider><test-client-consumer></test-client-consumer></cb-provider>`);
+    const consumer = provider.querySelector<TestClientConsumer>('test-client-consumer')!;
+    // Region codes often arrive as numbers from JSON, and base URLs as URL objects.
+    Object.assign(provider, { baseUrl: new URL(sandboxUrl()), region: 440605124, token: await sandboxToken('demo-district') });
+    await provider.updateComplete;
+    await consumer.updateComplete;
+    const network = recordFetch();
+    try {
+      expect((await whoAmI(clientOf(consumer))).clientId).to.equal('demo-district');
+    } finally {
+      network.restore();
+    }
+    expect(network.requests[0]!.headers.get('x-region-code')).to.equal('440605124');
+
+    // The same on an element used alone; a locale that is no text warns and is ignored.
+    const warnings = captureWarnings();
+    try {
+      const alone = await fixture<TestClientConsumer>(html`<test-client-consumer></test-client-consumer>`);
+      Object.assign(alone, { baseUrl: new URL('/api/v1', 'https://town.test'), region: 440605 });
+      await alone.updateComplete;
+      expect(clientOf(alone).baseUrl).to.equal('https://town.test/api/v1');
+      Object.assign(provider, { locale: 1033 });
+      await provider.updateComplete;
+      expect(getLocale()).to.equal('zh-CN');
+    } finally {
+      warnings.restore();
+    }
+    expect(warnings.messages.some((m) => m.includes('"1033"'))).to.equal(true);
+  });
+
   it('lets an element with its own base-url work alone, or override its provider', async () => {
     const alone = await fixture<TestClientConsumer>(html`<test-client-consumer base-url="/api/v1"></test-client-consumer>`);
     const ownClient = clientOf(alone);

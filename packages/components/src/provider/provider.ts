@@ -5,6 +5,7 @@ import { createClient, type CityBrainClient } from '@citybrain/client';
 import { CityBrainElement } from '../shared/city-brain-element.js';
 import { setLocale } from '../shared/localization.js';
 import { describeError } from '../shared/status.js';
+import { textOf } from '../shared/text.js';
 import { clientContext, clientOptionsFrom, type ProvidedClient, type TokenSupplier } from './client-context.js';
 import { providerStyles } from './provider.styles.js';
 
@@ -100,7 +101,8 @@ export class CbProvider extends CityBrainElement {
     if (changed.has('baseUrl') || changed.has('token') || changed.has('region') || changed.has('getToken')) {
       this.syncClient();
     }
-    if (changed.has('locale') && this.locale) void setLocale(this.locale);
+    const locale = textOf(this.locale);
+    if (changed.has('locale') && locale) void setLocale(locale);
   }
 
   protected override render(): TemplateResult {
@@ -113,7 +115,7 @@ export class CbProvider extends CityBrainElement {
     if (previous !== undefined && settings.every((value, index) => value === previous[index])) return;
     this.sharedClientSettings = settings;
 
-    if (!this.baseUrl?.trim()) {
+    if (!textOf(this.baseUrl)?.trim()) {
       this.sharedClient = undefined;
       return;
     }

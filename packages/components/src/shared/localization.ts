@@ -1,4 +1,5 @@
 import { configureLocalization, type LocaleModule } from '@lit/localize';
+import { textOf } from './text.js';
 import { warnOnce } from './warn-once.js';
 
 /**
@@ -54,7 +55,7 @@ const runtime = configure();
  * `zh-HK`) to zh-CN, any English tag (`en-GB`) to en. Returns undefined otherwise.
  */
 export function matchLocale(tag: string | null | undefined): SupportedLocale | undefined {
-  const language = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  const language = textOf(tag)?.trim().toLowerCase().split(/[-_]/)[0];
   if (language === 'zh') return 'zh-CN';
   if (language === 'en') return 'en';
   return undefined;
