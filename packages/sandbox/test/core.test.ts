@@ -47,6 +47,19 @@ describe('sandbox core', () => {
       assert.equal(res.headers.get('cache-control'), 'no-store');
     });
 
+    it('refuses client_secret_basic credentials with broken percent-encoding with a 401 problem', async () => {
+      for (const credentials of ['%zz:demo-district-secret', 'demo-district:%E0%A4%A']) {
+        const res = await sandbox.api('/auth/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
+          body: 'grant_type=client_credentials',
+        });
+        assert.equal(res.status, 401, `${credentials}: ${await res.clone().text()}`);
+        assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
+        assert.equal(((await res.json()) as Problem).status, 401);
+      }
+    });
+
     it('refuses a wrong secret with a 401 problem', async () => {
       const res = await sandbox.api('/auth/token', {
         method: 'POST',

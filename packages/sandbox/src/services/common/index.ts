@@ -1,6 +1,6 @@
 import { boundaryOf, bboxOf, centroidOf, findRegion, towns, villages } from '@citybrain/fixtures';
 import type { SandboxService } from '../../context.js';
-import { notFound } from '../../problems.js';
+import { notFound, unauthorized } from '../../problems.js';
 
 interface RegionRecord {
   code: string;
@@ -43,7 +43,12 @@ function basicCredentials(header: string | undefined): { id?: string; secret?: s
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return {};
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  // RFC 6749 §2.3.1: both parts are form-urlencoded; a malformed escape is a failed client authentication.
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    throw unauthorized('Basic 凭据中的 client_id 或 client_secret 编码无效');
+  }
 }
 
 /** Auth endpoints and the administrative divisions shared by every service. */
