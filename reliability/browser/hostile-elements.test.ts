@@ -89,6 +89,26 @@ after(() => {
     `dangerous nodes ${figures.dangerous}, wrong shapes ${figures.shapes}, error states ${figures.errorStates}`);
 });
 
+describe('reliability: the trap itself', () => {
+  // Without this control, "zero script executions" would also hold if the payloads could not run
+  // at all (a misspelt trap name, a corpus of inert strings). Parse them the unsafe way, in a frame
+  // of their own so that payloads such as <base> or <meta refresh> cannot touch this page.
+  it('is called by the corpus when it is parsed as HTML (the way the elements must never do)', async () => {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const fired: string[] = [];
+    try {
+      const frameWindow = frame.contentWindow as unknown as Record<string, unknown> & Window;
+      frameWindow[TRAP_NAME] = (id: unknown) => fired.push(String(id));
+      for (const payload of HOSTILE_STRINGS) frameWindow.document.body.insertAdjacentHTML('beforeend', payload.value);
+      await waitUntil(() => fired.length >= 10, `the trap fired ${fired.length} times`, { timeout: 5000 });
+    } finally {
+      frame.remove();
+    }
+    expect(trapped, 'nothing ran in this page').to.deep.equal([]);
+  });
+});
+
 describe('reliability: hostile data through cb-data-table', () => {
   const columns = [
     { name: 'text', label: '名称', type: 'string' },
