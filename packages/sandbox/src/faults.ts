@@ -36,7 +36,8 @@ export function parseFaultPlan(spec: string): FaultPlan {
         plan.latencyMs = Math.min(Math.max(number || 0, 0), MAX_LATENCY_MS);
         break;
       case 'status':
-        if (number >= 400 && number <= 599) plan.status = number;
+        // Three digits only: `450.5` or `5e2` would reach reply.code() or the problem body as a non-status.
+        if (/^\d{3}$/.test(value) && number >= 400 && number <= 599) plan.status = number;
         break;
       case 'retry-after':
         plan.retryAfter = value;

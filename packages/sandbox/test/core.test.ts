@@ -148,6 +148,14 @@ describe('sandbox core', () => {
       assert.equal(stats.faults['core-503'], 2);
     });
 
+    it('ignores a status directive that is not an integer HTTP status, as it ignores one outside 400–599', async () => {
+      for (const status of ['450.5', '5e2', '0x1f4', '200']) {
+        const res = await sandbox.api('/regions', { headers: { 'x-sandbox-fault': `status=${status}` } });
+        assert.equal(res.status, 200, `status=${status}: ${await res.clone().text()}`);
+        await res.body?.cancel();
+      }
+    });
+
     it('drops the connection', async () => {
       await assert.rejects(sandbox.api('/regions', { headers: { 'x-sandbox-fault': 'drop' } }));
     });
