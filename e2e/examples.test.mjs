@@ -249,6 +249,17 @@ describe('town website (script tag)', () => {
       // The wrong code's 404 is the expected answer of the lookup, which the browser logs as a failed resource.
       assertClean(opened, [/\/api\/v1\/approvals\/lookup/, /Failed to load resource: the server responded with a status of 404/]);
       assert.equal(opened.record.httpErrors.length, 1, `only the wrong code failed: ${opened.record.httpErrors.join(', ')}`);
+      // Control: the watch really sees a violation. An HTML string sink is refused under Trusted Types.
+      await page.evaluate(() => {
+        try {
+          document.body.insertAdjacentHTML('beforeend', '<b>x</b>');
+        } catch {
+          // refused, as it must be; the securitypolicyviolation event is what the watch counts
+        }
+      });
+      const seen = () => opened.problems().some((problem) => /securitypolicyviolation: require-trusted-types-for/.test(problem));
+      for (let waited = 0; !seen() && waited < 5000; waited += 100) await page.waitForTimeout(100);
+      assert.ok(seen(), `the violation watch saw: ${opened.problems().join(' | ')}`);
     } finally {
       await opened.close();
     }
