@@ -1,8 +1,8 @@
 /**
  * Contents of the map popups, as Lit templates rendered into a detached element that
  * maplibre then places with `setDOMContent` — never an HTML string: attribute values from
- * the server (hostile or not) only ever become text nodes. Loaded with the first click (the
- * viewer imports it on demand), with the field formatting it needs.
+ * the server (hostile or not) only ever become text nodes. Loaded with the first click, with
+ * click-queries.ts (which also brings the popups' styles) and the field formatting it needs.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
@@ -12,8 +12,6 @@ import { getLocale } from '../shared/localization.js';
 import { fieldLabel, fieldValue, isShownField } from './fields.js';
 import { layerTitle, swatch } from './layer-labels.js';
 import type { CatalogueLayer, IdentifiedFeature } from './types.js';
-
-export { popupStyles } from './popup.styles.js';
 
 /** At most this many features are listed in one popup. */
 const MAX_FEATURES = 4;
