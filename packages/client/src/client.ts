@@ -134,7 +134,7 @@ function buildClient(options: ClientOptions, tokens: TokenManager | undefined): 
     // Generated once here, so every retry and the replay after a token refresh carry the same key.
     const key = init.idempotencyKey;
     if (typeof key === 'string') headers.set('idempotency-key', key);
-    else if (key === true && !headers.has('idempotency-key')) headers.set('idempotency-key', randomId());
+    else if (key === true && !headers.get('idempotency-key')) headers.set('idempotency-key', randomId());
 
     const { data, response, requestId } = await transport.send({
       method,

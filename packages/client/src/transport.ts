@@ -150,7 +150,8 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
   const timeout = call.timeout ?? config.timeout;
   const totalTimeout = call.totalTimeout ?? config.totalTimeout;
   const policy = resolveRetryPolicy(call.retry, config.retry);
-  const keyed = headers.has('idempotency-key');
+  // An empty key is no key: the server runs such a write every time, so it must not be retried.
+  const keyed = (headers.get('idempotency-key') ?? '') !== '';
   const replayable = isReplayable(method, keyed);
   // A caller-supplied Authorization header (e.g. for one call as another principal) is left alone.
   const tokens = headers.has('authorization') ? undefined : config.tokens;
