@@ -622,6 +622,33 @@ describe('cb-approval-status: bad input', () => {
     expect(text(root.querySelector('[part~="position"]'))).to.equal('第 2 步，共 2 步');
   });
 
+  it('string properties set to other types by a page script warn or show an error, never throw', async () => {
+    const warnings = captureWarnings();
+    try {
+      const el = await show(homestead());
+      Object.assign(el, { layout: 42, live: false });
+      await el.updateComplete;
+      expect(shadow(el).querySelector('[part~="stepper"], .compact')).to.exist;
+      expect(warnings.messages.some((m) => m.includes('layout="42"'))).to.be.true;
+
+      const staff = await fixture<CbApprovalStatus>(html`<cb-approval-status base-url="/api/v1"></cb-approval-status>`);
+      Object.assign(staff, { mode: 1, applicationId: 7 });
+      await waitUntil(() => text(shadow(staff).querySelector('[part~="error-message"]')) !== '', 'error state');
+      expect(text(shadow(staff).querySelector('[part~="error-message"]'))).to.contain('mode 属性值“1”无效');
+      Object.assign(staff, { mode: 'staff', process: ['workorder'], applicationId: 12 });
+      await waitUntil(() => text(shadow(staff).querySelector('[part~="error-message"]')).includes('12'), 'error state');
+      expect(text(shadow(staff).querySelector('[part~="error-message"]'))).to.contain('编号“12”无效');
+
+      // A verification code given as a number is read as its digits.
+      const citizen = await fixture<CbApprovalStatus>(html`<cb-approval-status base-url="/api/v1"></cb-approval-status>`);
+      Object.assign(citizen, { trackingNumber: 'ZJD-440605124-2026-000123', verificationCode: 12 });
+      await citizen.updateComplete;
+      expect(text(shadow(citizen).querySelector('#verification-code-error'))).to.equal('查询码为 6 位数字。');
+    } finally {
+      warnings.restore();
+    }
+  });
+
   it('a bad layout warns and falls back to auto', async () => {
     const warnings = captureWarnings();
     try {

@@ -5,6 +5,7 @@ import type { CityBrainClient } from '@citybrain/client';
 import { CityBrainElement } from '../shared/city-brain-element.js';
 import { getLocale } from '../shared/localization.js';
 import { ConfigurationError, LoadController, renderLoadStatus } from '../shared/status.js';
+import { textOf } from '../shared/text.js';
 import { ClientController, type TokenSupplier } from '../provider/client-context.js';
 import { LiveController, type LiveSource } from './live-controller.js';
 import {
@@ -352,7 +353,7 @@ export class CbApprovalStatus extends CityBrainElement {
       }
       return { mode: 'data', timeline: this.mode === 'citizen' ? citizenView(timeline) : timeline };
     }
-    const mode = (this.mode ?? 'auto').trim() || 'auto';
+    const mode = textOf(this.mode)?.trim() || 'auto';
     if (!MODES.includes(mode as ApprovalStatusMode)) {
       return this.configError(
         `mode:${mode}`,
@@ -360,7 +361,7 @@ export class CbApprovalStatus extends CityBrainElement {
         () => msg(str`mode 属性值“${mode}”无效，应为 auto、staff 或 citizen。`, { id: 'approval.config.mode-invalid' }),
       );
     }
-    const process = this.process?.trim();
+    const process = textOf(this.process)?.trim();
     if (process && !PROCESS_KINDS.includes(process as ProcessKind)) {
       return this.configError(
         `process:${process}`,
@@ -368,8 +369,8 @@ export class CbApprovalStatus extends CityBrainElement {
         () => msg(str`process 属性值“${process}”无效，应为 homestead 或 workorder。`, { id: 'approval.config.process-invalid' }),
       );
     }
-    const applicationId = this.applicationId?.trim();
-    const workorderId = this.workorderId?.trim();
+    const applicationId = textOf(this.applicationId)?.trim();
+    const workorderId = textOf(this.workorderId)?.trim();
     if (applicationId && workorderId) {
       return this.configError(
         'id-conflict',
@@ -415,7 +416,7 @@ export class CbApprovalStatus extends CityBrainElement {
 
   /** Presentation attributes fall back to their default with a warning (the data still shows). */
   private resolvedLayout(): ResolvedLayout {
-    const layout = (this.layout ?? 'auto').trim() || 'auto';
+    const layout = textOf(this.layout)?.trim() || 'auto';
     if (!LAYOUTS.includes(layout as ApprovalStatusLayout)) {
       this.warnOnce(`layout:${layout}`, `layout="${layout}" is not one of ${LAYOUTS.join(', ')}; using auto.`);
       return this.autoLayout;
@@ -424,7 +425,7 @@ export class CbApprovalStatus extends CityBrainElement {
   }
 
   private resolvedLive(): ApprovalStatusLive {
-    const live = (this.live ?? 'auto').trim() || 'auto';
+    const live = textOf(this.live)?.trim() || 'auto';
     if (!LIVE_MODES.includes(live as ApprovalStatusLive)) {
       this.warnOnce(`live:${live}`, `live="${live}" is not one of ${LIVE_MODES.join(', ')}; using auto.`);
       return 'auto';
@@ -667,9 +668,9 @@ export class CbApprovalStatus extends CityBrainElement {
 
   private applyPrefill(client: CityBrainClient | ConfigurationError): void {
     if (this.target?.mode !== 'citizen') return;
-    const trackingNo = normalizeTrackingNo(this.trackingNumber ?? '');
+    const trackingNo = normalizeTrackingNo(textOf(this.trackingNumber) ?? '');
     if (trackingNo) this.lookupTrackingNo = trackingNo;
-    const code = normalizeCode(this.verificationCode ?? '');
+    const code = normalizeCode(textOf(this.verificationCode) ?? '');
     if (trackingNo && code) {
       if (RECORD_ID_PATTERN.test(trackingNo) && VERIFICATION_CODE_PATTERN.test(code)) {
         this.lookup(client, trackingNo, code);

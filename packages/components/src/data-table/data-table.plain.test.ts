@@ -316,13 +316,17 @@ describe('cb-data-table (plain mode)', () => {
       await settle(bad);
       expect(shadow(bad).querySelector('[role="alert"]')!.textContent).to.contain('数据集编号无效');
       expect(shadow(bad).querySelector('[part="retry-button"]')).to.equal(null);
+      // A page script may set the dataset id to a number: an error state, not an exception.
+      const numeric = await fixture<CbDataTable>(html`<cb-data-table base-url="/api/v1" .datasetId=${42 as unknown as string}></cb-data-table>`);
+      await settle(numeric);
+      expect(shadow(numeric).querySelector('[role="alert"]')!.textContent).to.contain('数据集编号无效：“42”');
     } finally {
       warnings.restore();
     }
     expect(warnings.messages.filter((m) => m.includes('selection="bogus"'))).to.have.length(1);
     expect(warnings.messages.filter((m) => m.includes('page-size="lots"'))).to.have.length(1);
     expect(warnings.messages.filter((m) => m.includes('rows must be an array'))).to.have.length(1);
-    expect(warnings.messages.filter((m) => m.includes('invalid dataset'))).to.have.length(1);
+    expect(warnings.messages.filter((m) => m.includes('invalid dataset "../../etc/passwd"'))).to.have.length(1);
   });
 });
 

@@ -6,6 +6,7 @@ import type { CityBrainClient, Dataset } from '@citybrain/client';
 import { CityBrainElement } from '../shared/city-brain-element.js';
 import { ConfigurationError, LoadController, loadStatusStyles, renderLoadStatus } from '../shared/status.js';
 import { formatNumber } from '../shared/format.js';
+import { textOf } from '../shared/text.js';
 import { getLocale } from '../shared/localization.js';
 import { ClientController, type TokenSupplier } from '../provider/client-context.js';
 import { dataTableStyles } from './data-table.styles.js';
@@ -362,7 +363,7 @@ export class CbDataTable extends CityBrainElement {
     this.sel.clear();
     this.cols = [];
     this.colMap.clear();
-    const id = this.datasetId?.trim();
+    const id = textOf(this.datasetId)?.trim();
     if (!id) {
       this.load.abort();
       this.load.status = 'idle';
@@ -382,7 +383,7 @@ export class CbDataTable extends CityBrainElement {
   private fetchFirst(): void {
     this.pages?.abort();
     const client = this.client as CityBrainClient;
-    const id = this.datasetId!.trim();
+    const id = textOf(this.datasetId)!.trim();
     void this.load.run(async (signal) => {
       if (!this.schema) {
         const schema = await client.data.dataset(id, { signal });
@@ -792,7 +793,7 @@ export class CbDataTable extends CityBrainElement {
     this.requestUpdate();
     try {
       const csv = await client.data.export(
-        this.datasetId!.trim(),
+        textOf(this.datasetId)!.trim(),
         {
           sort: this.q.sort.join(',') || undefined,
           filter: this.q.filter.length ? this.q.filter : undefined,
