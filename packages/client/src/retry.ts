@@ -4,6 +4,7 @@
  * `delay`), so ky keeps doing the retrying while the decisions stay testable without a network.
  */
 import { ApiError, CityBrainError, ConflictError, TimeoutError } from './errors.js';
+import { checkNonNegative, describe } from './check.js';
 
 export interface RetryOptions {
   /** Attempts in total, the first included. Default 3; 1 disables retries. */
@@ -37,13 +38,27 @@ export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
 /** `retry: false` disables retries, a number sets `maxAttempts`, an object overrides single fields. */
 export type RetrySetting = RetryOptions | number | false;
 
+/**
+ * The policy `setting` makes of `base`. Throws a TypeError or RangeError naming the field for a wrong
+ * value: a `NaN` attempt count, for one, would otherwise retry until the total budget runs out.
+ */
 export function resolveRetryPolicy(setting: RetrySetting | undefined, base: RetryPolicy = DEFAULT_RETRY): RetryPolicy {
   if (setting === undefined) return base;
   if (setting === false) return { ...base, maxAttempts: 1 };
-  if (typeof setting === 'number') return { ...base, maxAttempts: Math.max(1, Math.floor(setting)) };
+  if (typeof setting === 'number') {
+    checkNonNegative('retry', setting);
+    return { ...base, maxAttempts: Math.max(1, Math.floor(setting)) };
+  }
+  if (typeof setting !== 'object' || setting === null || Array.isArray(setting)) {
+    throw new TypeError(`retry must be false, a number of attempts or an options object, got ${describe(setting)}`);
+  }
   const merged = { ...base };
   for (const [key, value] of Object.entries(setting) as [keyof RetryPolicy, never][]) {
     if (value !== undefined) merged[key] = value;
+  }
+  for (const key of ['maxAttempts', 'baseDelay', 'maxDelay', 'maxRetryAfter'] as const) checkNonNegative(`retry.${key}`, merged[key]);
+  if (!Array.isArray(merged.statusCodes) || !merged.statusCodes.every((status) => Number.isInteger(status))) {
+    throw new TypeError(`retry.statusCodes must be an array of HTTP statuses, got ${describe(merged.statusCodes)}`);
   }
   merged.maxAttempts = Math.max(1, Math.floor(merged.maxAttempts));
   return merged;

@@ -45,4 +45,19 @@ describe('bad input', () => {
       assert.ok((sent[0]!.headers.get('idempotency-key') ?? '').length >= 8, 'a generated key was sent');
     });
   });
+
+  describe('retry settings', () => {
+    it('refuses a NaN attempt count at once instead of retrying until the budget runs out', async () => {
+      assert.throws(() => createClient({ baseUrl: sandbox.baseUrl, retry: Number.NaN }), { name: 'RangeError', message: /retry/ });
+      const { client, sent } = clientWith({ totalTimeout: 2000 });
+      const started = Date.now();
+      const error = await client.regions
+        .list({}, { retry: { maxAttempts: Number.NaN }, headers: { 'x-sandbox-fault': 'status=503' } })
+        .catch((e) => e);
+      assert.ok(error instanceof RangeError, String(error));
+      assert.match(error.message, /retry\.maxAttempts/);
+      assert.equal(sent.length, 0, 'nothing was sent');
+      assert.ok(Date.now() - started < 500);
+    });
+  });
 });

@@ -71,6 +71,17 @@ describe('retry policy', () => {
     assert.equal(merged.maxDelay, DEFAULT_RETRY.maxDelay);
   });
 
+  it('refuses attempt counts and delays that are NaN, negative or not numbers', () => {
+    assert.throws(() => resolveRetryPolicy(Number.NaN), { name: 'RangeError', message: /retry must be a number ≥ 0, got NaN/ });
+    assert.throws(() => resolveRetryPolicy(-1), RangeError);
+    assert.throws(() => resolveRetryPolicy({ maxAttempts: Number.NaN }), { name: 'RangeError', message: /retry\.maxAttempts/ });
+    assert.throws(() => resolveRetryPolicy({ baseDelay: -100 }), { name: 'RangeError', message: /retry\.baseDelay/ });
+    assert.throws(() => resolveRetryPolicy({ maxDelay: '5000' as never }), { name: 'TypeError', message: /retry\.maxDelay must be a number/ });
+    assert.throws(() => resolveRetryPolicy({ statusCodes: '503' as never }), { name: 'TypeError', message: /retry\.statusCodes/ });
+    assert.throws(() => resolveRetryPolicy(true as never), { name: 'TypeError', message: /retry must be false, a number/ });
+    assert.equal(resolveRetryPolicy(0).maxAttempts, 1, '0 still means a single attempt');
+  });
+
   it('treats only idempotent methods, or keyed writes, as replayable', () => {
     for (const method of ['GET', 'head', 'PUT', 'DELETE', 'OPTIONS']) assert.ok(isReplayable(method, false), method);
     for (const method of ['POST', 'PATCH']) {
