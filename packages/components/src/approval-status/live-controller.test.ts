@@ -166,6 +166,30 @@ describe('LiveController', () => {
     live.stop();
   });
 
+  it('waits, not hammers the server, when the interval or Retry-After exceeds what setTimeout can hold', async () => {
+    // Browsers run a setTimeout longer than 2^31 − 1 ms (≈ 24.8 days) at once.
+    const host = new FakeHost();
+    const live = new LiveController(host);
+    let polls = 0;
+    live.start({ refresh: async () => void (polls += 1) }, { pollInterval: 3_000_000 * 1000 }); // poll-interval="3000000"
+    let rateLimited = 0;
+    const limited = new LiveController(new FakeHost());
+    limited.start(
+      {
+        refresh: async () => {
+          rateLimited += 1;
+          throw Object.assign(new Error('429'), { retryAfter: 40 * 86_400_000 }); // Retry-After: 40 days
+        },
+      },
+      { pollInterval: 10, maxBackoff: 60 * 86_400_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    live.stop();
+    limited.stop();
+    expect(polls).to.equal(0);
+    expect(rateLimited).to.equal(1);
+  });
+
   it('stops when the host leaves the page and resumes when it comes back', async () => {
     const host = new FakeHost();
     const live = new LiveController(host);

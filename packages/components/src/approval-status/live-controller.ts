@@ -35,6 +35,12 @@ export type LiveMode = 'off' | 'streaming' | 'polling';
 
 const DEFAULT_MAX_BACKOFF = 5 * 60_000;
 
+/**
+ * The longest delay setTimeout holds (2^31 − 1 ms, ≈ 24.8 days); browsers run a longer one
+ * at once, which would turn a huge poll-interval or Retry-After into a request loop.
+ */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -43,7 +49,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, Math.min(ms, MAX_TIMEOUT));
     signal.addEventListener('abort', done, { once: true });
   });
 }
