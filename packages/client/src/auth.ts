@@ -3,6 +3,7 @@
  * rejects the current one. Fetching is single-flight: however many requests need a token at the
  * same moment, the supplier runs once and all of them share its answer.
  */
+import { describe } from './check.js';
 
 /** What a token supplier is told about why it is being asked. */
 export interface TokenRequestContext {
@@ -40,12 +41,14 @@ export class TokenManager {
   #pending: Promise<TokenGrant> | undefined;
 
   constructor(auth: AuthOption, private readonly now: () => number = Date.now) {
-    if (typeof auth === 'string') {
+    if (typeof auth === 'string' && auth !== '') {
       this.#grant = { token: auth };
     } else if (typeof auth === 'function') {
       this.#supplier = auth;
-    } else {
+    } else if (typeof auth === 'object' && auth !== null && typeof auth.getToken === 'function') {
       this.#supplier = (context) => auth.getToken(context);
+    } else {
+      throw new TypeError(`auth must be a bearer token, a token supplier function or an object with getToken(), got ${describe(auth)}`);
     }
   }
 

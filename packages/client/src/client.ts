@@ -10,6 +10,7 @@ import type { Paths } from './paths.js';
 import type { ApiResponse, CallOptions, HttpMethod, PathCalls } from './types.js';
 import { commaSeparatedParamsOf, expandPath, normalizeBaseUrl, serializeQuery } from './url.js';
 import { randomId } from './ids.js';
+import { checkFunction, checkNonNegative, describe } from './check.js';
 import { headerRecord } from './headers.js';
 import { createAuthResource, createRegionsResource, type AuthResource, type RegionsResource } from './resources/common.js';
 import { createGisResource, type GisResource } from './resources/gis.js';
@@ -101,10 +102,14 @@ const METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'patch']
  * for await (const application of client.approvals.list({ townCode: '440605124', overdue: true })) …
  */
 export function createClient(options: ClientOptions): CityBrainClient {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`createClient needs an options object with at least baseUrl, got ${describe(options)}`);
+  }
   return buildClient(options, options.auth === undefined ? undefined : new TokenManager(options.auth));
 }
 
 function buildClient(options: ClientOptions, tokens: TokenManager | undefined): CityBrainClient {
+  checkOptions(options);
   const baseUrl = normalizeBaseUrl(options.baseUrl);
   const origin = new URL(baseUrl).origin;
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
@@ -186,6 +191,27 @@ function buildClient(options: ClientOptions, tokens: TokenManager | undefined): 
     withOptions: (overrides: Partial<Omit<ClientOptions, 'baseUrl'>>) =>
       buildClient({ ...options, ...overrides }, overrides.auth === undefined ? tokens : new TokenManager(overrides.auth)),
   });
+}
+
+/**
+ * Refuses options that would otherwise fail obscurely on the first call (a fetch that is not a
+ * function), or not fail at all (a negative timeout silently meant none). `baseUrl`, `auth` and
+ * `retry` are checked where they are read.
+ */
+function checkOptions(options: ClientOptions): void {
+  checkNonNegative('timeout', options.timeout);
+  checkNonNegative('totalTimeout', options.totalTimeout);
+  checkFunction('fetch', options.fetch);
+  if (options.hooks !== undefined) {
+    if (typeof options.hooks !== 'object' || options.hooks === null) throw new TypeError(`hooks must be an object, got ${describe(options.hooks)}`);
+    for (const [name, hook] of Object.entries(options.hooks)) checkFunction(`hooks.${name}`, hook);
+  }
+  if (options.signer !== undefined) checkFunction('signer.sign', (options.signer as Partial<RequestSigner> | null)?.sign ?? null);
+  try {
+    new Headers(options.headers);
+  } catch (cause) {
+    throw new TypeError(`headers must be a record of header names to ASCII values: ${(cause as Error).message}`, { cause });
+  }
 }
 
 /** The types `fetch` sends as they are; anything else is a JSON or (by content type) form body. */

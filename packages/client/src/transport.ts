@@ -29,6 +29,7 @@ import { isHtmlMediaType, isJsonMediaType, mediaTypeOf, readGatewayEnvelope, sni
 import { emit, redactHeaders, redactUrl, type Logger } from './logging.js';
 import { decideRetry, isReplayable, parseRetryAfter, resolveRetryPolicy, type RetryPolicy, type RetrySetting } from './retry.js';
 import { randomId } from './ids.js';
+import { checkNonNegative } from './check.js';
 
 /** How a successful body is handed back. `stream` leaves it unread for the caller. */
 export type ParseAs = 'json' | 'text' | 'blob' | 'arrayBuffer' | 'stream';
@@ -147,6 +148,9 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
   const url = call.url;
   const where = { method, url: redactUrl(url), requestId };
 
+  checkNonNegative('timeout', call.timeout);
+  checkNonNegative('totalTimeout', call.totalTimeout);
+  checkNonNegative('idleTimeout', call.idleTimeout);
   const timeout = call.timeout ?? config.timeout;
   const totalTimeout = call.totalTimeout ?? config.totalTimeout;
   const policy = resolveRetryPolicy(call.retry, config.retry);

@@ -4,6 +4,7 @@
  * `explode: false`; see generated/query-styles.ts).
  */
 import { commaSeparatedQueryParams } from './generated/query-styles.js';
+import { describe } from './check.js';
 
 /** `/regions/{code}` + `{ code: '440605124' }` → `/regions/440605124` (values percent-encoded). */
 export function expandPath(template: string, values: Record<string, unknown> = {}): string {
@@ -57,7 +58,19 @@ export function serializeQuery(query: Record<string, unknown> | undefined, comma
  * URL (`/api/v1`) is resolved against the page.
  */
 export function normalizeBaseUrl(baseUrl: string): string {
-  const url = new URL(baseUrl, (globalThis as { location?: { href: string } }).location?.href);
+  if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
+    throw new TypeError(`baseUrl must be the platform's URL, e.g. "http://localhost:8080/api/v1", got ${describe(baseUrl)}`);
+  }
+  const page = (globalThis as { location?: { href: string } }).location?.href;
+  let url: URL;
+  try {
+    url = new URL(baseUrl, page);
+  } catch {
+    throw new TypeError(`baseUrl ${describe(baseUrl)} is not a URL${page ? '' : ' (outside a browser it must be absolute, e.g. "http://localhost:8080/api/v1")'}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`baseUrl must be an http or https URL, got ${describe(baseUrl)}`);
+  // fetch refuses such URLs on every call; credentials belong in `auth`.
+  if (url.username || url.password) throw new TypeError('baseUrl must not contain a user name or password: pass credentials as `auth`');
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/api/v1';
   url.search = '';
   url.hash = '';

@@ -60,4 +60,51 @@ describe('bad input', () => {
       assert.ok(Date.now() - started < 500);
     });
   });
+
+  describe('client options', () => {
+    const bad: [label: string, options: unknown, error: RegExp, kind?: 'RangeError'][] = [
+      ['no options', undefined, /createClient needs an options object/],
+      ['no baseUrl', { baseUrl: undefined }, /baseUrl must be the platform's URL/],
+      ['a baseUrl that is not a URL', { baseUrl: 'not a url' }, /baseUrl "not a url" is not a URL \(outside a browser it must be absolute/],
+      ['a baseUrl that is not http', { baseUrl: 'ftp://gw.example.gov.cn/api/v1' }, /baseUrl must be an http or https URL/],
+      ['a baseUrl with credentials', { baseUrl: 'http://user:pw@127.0.0.1:8080/api/v1' }, /must not contain a user name or password/],
+      ['a negative timeout', { timeout: -1 }, /timeout must be a number ≥ 0, got -1/, 'RangeError'],
+      ['a NaN totalTimeout', { totalTimeout: Number.NaN }, /totalTimeout must be a number ≥ 0, got NaN/, 'RangeError'],
+      ['a timeout as text', { timeout: '5000' }, /timeout must be a number, got "5000"/],
+      ['auth: null', { auth: null }, /auth must be a bearer token, a token supplier function or an object with getToken\(\), got null/],
+      ['an empty token', { auth: '' }, /auth must be a bearer token/],
+      ['a getToken that is not a function', { auth: { getToken: 'secret' } }, /auth must be .* an object with getToken\(\), got an object/],
+      ['a fetch that is not a function', { fetch: 'fetch' }, /fetch must be a function, got "fetch"/],
+      ['a hook that is not a function', { hooks: { beforeRequest: 5 } }, /hooks\.beforeRequest must be a function, got number 5/],
+      ['a signer without sign()', { signer: {} }, /signer\.sign must be a function/],
+      ['headers that cannot be sent', { headers: { 'x-town': '狮山镇' } }, /headers must be a record of header names to ASCII values/],
+    ];
+    for (const [label, options, message, kind] of bad) {
+      it(`refuses ${label} when the client is created`, () => {
+        const full = label === 'no options' ? options : { baseUrl: sandbox.baseUrl, ...(options as object) };
+        const expected = kind === 'RangeError' ? RangeError : TypeError;
+        assert.throws(() => createClient(full as ClientOptions), (error: unknown) => {
+          assert.ok(error instanceof expected, `${label}: ${String(error)}`);
+          assert.match((error as Error).message, message);
+          return true;
+        });
+      });
+    }
+
+    it('refuses bad options in withOptions too', () => {
+      const { client } = clientWith();
+      assert.throws(() => client.withOptions({ timeout: -5 }), RangeError);
+      assert.throws(() => client.withOptions({ auth: null as never }), /auth must be/);
+    });
+
+    it('refuses a negative or NaN per-call timeout before sending anything', async () => {
+      const { client, sent } = clientWith();
+      for (const options of [{ timeout: -5 }, { totalTimeout: Number.NaN }]) {
+        const error = await client.regions.list({}, options).catch((e) => e);
+        assert.ok(error instanceof RangeError, `${JSON.stringify(options)}: ${String(error)}`);
+        assert.match(error.message, /timeout must be a number ≥ 0/i);
+      }
+      assert.equal(sent.length, 0);
+    });
+  });
 });
