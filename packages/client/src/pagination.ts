@@ -3,6 +3,7 @@
  * (`links[rel=next]`, or an RFC 8288 `Link: rel="next"` header) share one implementation that only
  * differs in how a page names the next one.
  */
+import { checkNonNegative } from './check.js';
 
 /**
  * A paged result: iterate it for items (`for await (const row of client.data.rows(id))`), or call
@@ -54,6 +55,8 @@ export function paginate<Item, Page, Next>(
       return loadPage(undefined);
     },
     async toArray(max = Number.POSITIVE_INFINITY) {
+      // NaN would compare false with every count and silently fetch every page.
+      checkNonNegative('toArray(max)', max);
       const collected: Item[] = [];
       if (max <= 0) return collected;
       for await (const item of items()) {

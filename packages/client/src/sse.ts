@@ -7,6 +7,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { AbortError, CityBrainError, ResponseFormatError } from './errors.js';
 import { backoffDelay } from './retry.js';
 import { snippet } from './format.js';
+import { checkNonNegative } from './check.js';
 
 /** One event of a live stream. */
 export interface ServerEvent<Type extends string = string, Data = unknown> {
@@ -74,6 +75,9 @@ export async function* watchEvents<Event extends ServerEvent>(
   options: WatchOptions = {},
 ): AsyncGenerator<Event, void, undefined> {
   const { signal, maxReconnects = Number.POSITIVE_INFINITY, maxReconnectDelay = 30_000 } = options;
+  // A NaN delay would reconnect in a tight loop; a NaN count would never give up.
+  checkNonNegative('maxReconnects', maxReconnects);
+  checkNonNegative('maxReconnectDelay', maxReconnectDelay);
   let lastEventId = options.lastEventId;
   let reconnectBase = DEFAULT_RECONNECT_MS;
   let failuresInARow = 0;

@@ -101,10 +101,32 @@ describe('bad input', () => {
       const { client, sent } = clientWith();
       for (const options of [{ timeout: -5 }, { totalTimeout: Number.NaN }]) {
         const error = await client.regions.list({}, options).catch((e) => e);
-        assert.ok(error instanceof RangeError, `${JSON.stringify(options)}: ${String(error)}`);
+        assert.ok(error instanceof RangeError, `${Object.entries(options)[0]!.join(': ')}: ${String(error)}`);
         assert.match(error.message, /timeout must be a number ≥ 0/i);
       }
       assert.equal(sent.length, 0);
+    });
+  });
+
+  describe('helper arguments', () => {
+    it('refuses toArray(NaN) instead of fetching every page', async () => {
+      const { client, sent } = clientWith({ auth: await sandbox.token('demo-town-shishan') });
+      const error = await client.approvals.list({ limit: 5 }).toArray(Number.NaN).catch((e) => e);
+      assert.ok(error instanceof RangeError, `resolved with ${Array.isArray(error) ? `${error.length} items` : String(error)}`);
+      assert.equal(sent.length, 0);
+    });
+
+    it('refuses a NaN reconnection delay or count before connecting (a NaN delay reconnects in a tight loop)', async () => {
+      const { client, sent } = clientWith({ auth: await sandbox.token('demo-town-shishan') });
+      const [application] = await client.approvals.list({ limit: 1 }).toArray(1);
+      assert.ok(application);
+      const before = sent.length;
+      for (const options of [{ maxReconnectDelay: Number.NaN }, { maxReconnects: Number.NaN }, { idleTimeout: -1 }]) {
+        const watch = client.approvals.watch(application.id, { ...options, signal: AbortSignal.timeout(1000) });
+        const error = await watch.next().catch((e) => e);
+        assert.ok(error instanceof RangeError, `${Object.entries(options)[0]!.join(': ')}: ${String(error)}`);
+      }
+      assert.equal(sent.length, before, 'no stream was opened');
     });
   });
 });
