@@ -322,12 +322,17 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   });
   app.post('/__sandbox/clock', async (req) => {
     const body = (req.body ?? {}) as { now?: string | null; advanceMs?: number };
-    if (body.now === null) clock.set(null);
-    else if (typeof body.now === 'string') {
-      const date = new Date(body.now);
+    let date: Date | undefined;
+    if (typeof body.now === 'string') {
+      date = new Date(body.now);
       if (Number.isNaN(date.getTime())) throw badRequest('now 不是有效的时间', [{ name: 'body/now', reason: 'ISO 8601 expected' }]);
-      clock.set(date);
     }
+    // Checked before anything is set: a clock past the range of a Date would fail every later request.
+    if (typeof body.advanceMs === 'number' && Number.isNaN(new Date((date ?? clock.now()).getTime() + body.advanceMs).getTime())) {
+      throw badRequest('advanceMs 使时钟超出可表示的时间范围', [{ name: 'body/advanceMs', reason: 'out of range' }]);
+    }
+    if (body.now === null) clock.set(null);
+    else if (date) clock.set(date);
     if (typeof body.advanceMs === 'number') clock.advance(body.advanceMs);
     return { now: clock.now().toISOString() };
   });

@@ -177,6 +177,19 @@ describe('sandbox core', () => {
     });
   });
 
+  it('refuses a clock move past the range of a date with a 400, and keeps the clock it had', async () => {
+    const clock = (body: unknown) =>
+      fetch(`${sandbox.url}/__sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const before = sandbox.ctx.clock.now().getTime();
+    for (const body of [{ advanceMs: 1e300 }, { advanceMs: -1e300 }, { now: '+275760-09-13T00:00:00Z', advanceMs: 1 }]) {
+      const res = await clock(body);
+      assert.equal(res.status, 400, `${JSON.stringify(body)}: ${await res.clone().text()}`);
+      assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
+      assert.ok(Math.abs(sandbox.ctx.clock.now().getTime() - before) < 60_000, 'the clock is unchanged');
+    }
+    assert.equal((await sandbox.api('/regions/440605')).status, 200);
+  });
+
   it('implements every operation of the contracts', () => {
     assert.deepEqual(sandbox.unimplemented, []);
   });
