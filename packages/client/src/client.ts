@@ -158,7 +158,8 @@ function buildClient(options: ClientOptions, tokens: TokenManager | undefined): 
 
   const pathCall =
     (method: HttpMethod) =>
-    (path: string, init: RawCallOptions & { params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> } } = {}) => {
+    // async, so that a missing path parameter rejects the returned promise rather than throwing.
+    async (path: string, init: RawCallOptions & { params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> } } = {}) => {
       const upper = method.toUpperCase();
       const query = serializeQuery(init.params?.query, commaSeparatedParamsOf(`${upper} ${path}`));
       const url = `${baseUrl}${expandPath(path, init.params?.path)}${query ? `?${query}` : ''}`;
@@ -167,10 +168,15 @@ function buildClient(options: ClientOptions, tokens: TokenManager | undefined): 
 
   const core = {
     baseUrl,
-    raw(method: string, url: string, init: RawCallOptions = {}) {
-      const target = new URL(url.startsWith('/') && !url.startsWith('//') ? `${baseUrl}${url}` : url);
+    async raw(method: string, url: string, init: RawCallOptions = {}) {
+      let target: URL;
+      try {
+        target = new URL(url.startsWith('/') && !url.startsWith('//') ? `${baseUrl}${url}` : url);
+      } catch {
+        throw new TypeError(`raw() needs a path under baseUrl ("/gis/layers") or an absolute URL, got ${describe(url)}`);
+      }
       if (target.origin !== origin) {
-        return Promise.reject(new TypeError(`Refusing to send credentials to ${target.origin}: the client's origin is ${origin}`));
+        throw new TypeError(`Refusing to send credentials to ${target.origin}: the client's origin is ${origin}`);
       }
       const query = serializeQuery(init.query);
       if (query) target.search = target.search ? `${target.search}&${query}` : `?${query}`;

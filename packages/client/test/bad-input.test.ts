@@ -129,4 +129,20 @@ describe('bad input', () => {
       assert.equal(sent.length, before, 'no stream was opened');
     });
   });
+
+  describe('call arguments', () => {
+    it('rejects the returned promise for a missing path parameter or an unusable raw URL, rather than throwing', async () => {
+      const { client, sent } = clientWith();
+      let pending: Promise<unknown> | undefined;
+      assert.doesNotThrow(() => {
+        pending = client.GET('/regions/{code}', { params: { path: {} as { code: string } } });
+      });
+      await assert.rejects(pending!, { name: 'TypeError', message: /Missing path parameter "code"/ });
+      assert.doesNotThrow(() => {
+        pending = client.raw('GET', 'regions');
+      });
+      await assert.rejects(pending!, { name: 'TypeError', message: /raw\(\) needs a path under baseUrl/ });
+      assert.equal(sent.length, 0);
+    });
+  });
 });
