@@ -4,7 +4,6 @@
  * buildable space. The process itself is declared in @citybrain/fixtures and shared with the fixtures.
  */
 import { randomInt } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import {
   bboxOf,
   createHomesteadRecord,
@@ -23,21 +22,19 @@ import {
   type HomesteadInput,
   type Rng,
 } from '@citybrain/fixtures';
-import type { SandboxService, ServiceContext } from '../../context.js';
+import type { SandboxService } from '../../context.js';
 import type { Db } from '../../db.js';
 import { requirePermission, scopeRegion } from '../../auth.js';
 import { badRequest, forbidden, notFound, tooManyRequests, unprocessable } from '../../problems.js';
-import { withIdempotency } from '../../idempotency.js';
 import {
-  actionEndpoint,
   actorOf,
-  appendEvents,
   calendarOf,
+  createEndpoint,
   migrateProcessEvents,
-  publishEvents,
+  recordHandlers,
+  seedRecords,
   setNextLink,
   simulate,
-  streamEvents,
 } from './process-runtime.js';
 import {
   applicationStore,
@@ -52,13 +49,15 @@ import {
 import { applicationDetail, applicationSummary, applicationTimeline, auditUnmaskedRead, publicTimeline } from './present.js';
 import { checkZone, zoneStats } from './zones.js';
 
-const missingApplication = (id: string) => (): never => {
-  throw notFound(`申请 ${id} 不存在`);
-};
-
-function loadVisible(req: FastifyRequest, ctx: ServiceContext, id: string) {
-  return applicationStore.load(ctx.db, id, scopeRegion(req)) ?? missingApplication(id)();
-}
+const applications = recordHandlers({
+  store: applicationStore,
+  read: 'approvals:read',
+  act: 'approvals:act',
+  missing: (id) => `申请 ${id} 不存在`,
+  auditRead: auditUnmaskedRead,
+  detail: applicationDetail,
+  timeline: applicationTimeline,
+});
 
 // ----------------------------------------------------------------------------------- the public lookup's rate limit
 
@@ -146,15 +145,10 @@ export const approvalsService: SandboxService = {
       process: homesteadProcess,
       locate: buildableLocator(db),
     });
-    for (const { record, verificationCode } of generated) {
+    const events = seedRecords(db, 'homestead', generated, ({ record, verificationCode }) => {
       applicationStore.save(db, record, { verificationHash: verificationHash(record.trackingNo, verificationCode) });
-    }
-    // Events go in time order, so that event ids (the SSE ids) also read chronologically.
-    const events = generated
-      .flatMap(({ record, events: list }) => list.map((event) => ({ id: record.id, event })))
-      .sort((a, b) => a.event.at.localeCompare(b.event.at));
-    for (const { id, event } of events) appendEvents(db, 'homestead', id, [event]);
-    seed.log(`approvals: ${generated.length} homestead applications, ${events.length} events`);
+    });
+    seed.log(`approvals: ${generated.length} homestead applications, ${events} events`);
   },
   handlers: {
     listProcessDefinitions(req) {
@@ -194,8 +188,7 @@ export const approvalsService: SandboxService = {
       if (place.village?.code !== input.villageCode) {
         throw unprocessable(`拟建位置不在所选村（居）${findVillage(input.villageCode)!.name}范围内`, 'outside-village', [{ name: 'body/location', reason: '点位不在所选村居内' }]);
       }
-      let created: { id: string; events: ReturnType<typeof appendEvents> } | null = null;
-      const response = withIdempotency(req, reply, ctx, 'approvals.create', () => {
+      return createEndpoint(req, reply, ctx, 'homestead', 'approvals.create', () => {
         const village = findVillage(input.villageCode)!;
         const year = Number(shanghaiDate(now).slice(0, 4));
         const trackingNo = formatTrackingNo(village.townCode, year, nextTrackingSequence(ctx.db, village.townCode, year));
@@ -204,11 +197,11 @@ export const approvalsService: SandboxService = {
           id: trackingNo, trackingNo, actor: actorOf(req.principal), at: now, calendar: calendarOf(ctx.workdays),
         });
         applicationStore.save(ctx.db, record, { verificationHash: verificationHash(trackingNo, verificationCode) });
-        created = { id: record.id, events: appendEvents(ctx.db, 'homestead', record.id, events) };
-        reply.header('location', `/api/v1/approvals/applications/${record.id}`);
         return {
-          status: 201,
-          body: {
+          id: record.id,
+          events,
+          location: `/api/v1/approvals/applications/${record.id}`,
+          body: () => ({
             id: record.id,
             trackingNo,
             verificationCode,
@@ -216,12 +209,9 @@ export const approvalsService: SandboxService = {
             stage: record.process.stage,
             submittedAt: record.submittedAt,
             totalDueAt: record.process.total?.dueAt ?? null,
-          },
+          }),
         };
       });
-      const done = created as { id: string; events: ReturnType<typeof appendEvents> } | null;
-      if (done) publishEvents(ctx, 'homestead', done.id, done.events);
-      return response;
     },
     listApplications(req, reply, ctx) {
       requirePermission(req, 'approvals:read');
@@ -239,38 +229,10 @@ export const approvalsService: SandboxService = {
         page: { limit: page.limit, nextCursor: page.nextCursor, total: page.total, totalExact: true },
       };
     },
-    getApplication(req, _reply, ctx) {
-      requirePermission(req, 'approvals:read');
-      const { id } = req.params as { id: string };
-      const record = loadVisible(req, ctx, id);
-      auditUnmaskedRead(req, ctx, id);
-      return applicationDetail(record, req, ctx);
-    },
-    actOnApplication(req, reply, ctx) {
-      requirePermission(req, 'approvals:act');
-      const { id } = req.params as { id: string };
-      const scope = scopeRegion(req);
-      loadVisible(req, ctx, id);
-      return actionEndpoint(req, reply, ctx, applicationStore, {
-        id,
-        scope,
-        present: (record) => applicationDetail(record, req, ctx),
-        onMissing: missingApplication(id),
-      });
-    },
-    getApplicationTimeline(req, _reply, ctx) {
-      requirePermission(req, 'approvals:read');
-      const { id } = req.params as { id: string };
-      const record = loadVisible(req, ctx, id);
-      auditUnmaskedRead(req, ctx, id);
-      return applicationTimeline(record, req.principal.role, ctx);
-    },
-    streamApplicationEvents(req, reply, ctx) {
-      requirePermission(req, 'approvals:read');
-      const { id } = req.params as { id: string };
-      loadVisible(req, ctx, id);
-      return streamEvents(req, reply, ctx, 'homestead', id);
-    },
+    getApplication: applications.get,
+    actOnApplication: applications.act,
+    getApplicationTimeline: applications.timeline,
+    streamApplicationEvents: applications.stream,
     lookupApplication(req, _reply, ctx) {
       const { trackingNo, verificationCode } = req.body as { trackingNo: string; verificationCode: string };
       const limiter = limiterOf(ctx.db);

@@ -18,12 +18,12 @@ import {
   type ProcessSpec,
   type TimelineEvent,
 } from '@citybrain/fixtures';
-import type { ServiceContext } from '../../context.js';
+import type { OperationHandler, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import type { BusEvent } from '../../events.js';
-import type { Principal } from '../../auth.js';
+import { requirePermission, scopeRegion, type Permission, type Principal, type Role } from '../../auth.js';
 import { personalFieldPolicy } from '../../masking.js';
-import { badRequest, conflict, forbidden, ProblemError, unprocessable } from '../../problems.js';
+import { badRequest, conflict, forbidden, notFound, ProblemError, unprocessable } from '../../problems.js';
 import { openEventStream } from '../../sse.js';
 import { withIdempotency } from '../../idempotency.js';
 
@@ -227,6 +227,110 @@ export function actionEndpoint<R extends ProcessRecord<S>, S extends string>(
   const done = published as ActionResult<R> | null;
   if (done) publishEvents(ctx, store.kind, options.id, [done.event]);
   return response;
+}
+
+/** What a record service brings to the handlers every record service has. */
+export interface RecordEndpoints<R extends ProcessRecord<S>, S extends string> {
+  store: RecordStore<R, S>;
+  read: Permission;
+  act: Permission;
+  /** The 404's detail for an id that does not exist or lies outside the caller's scope. */
+  missing: (id: string) => string;
+  /** Records a read of unmasked personal data (a no-op for roles that see them masked). */
+  auditRead: (req: FastifyRequest, ctx: ServiceContext, target: string) => void;
+  detail: (record: R, req: FastifyRequest, ctx: ServiceContext) => unknown;
+  timeline: (record: R, role: Role, ctx: ServiceContext) => unknown;
+}
+
+/**
+ * The read, action, timeline and event-stream handlers of one record, the same for every service:
+ * the permission first, then the record must lie in the caller's scope (else 404, as if absent).
+ */
+export function recordHandlers<R extends ProcessRecord<S>, S extends string>(
+  endpoints: RecordEndpoints<R, S>,
+): { get: OperationHandler; act: OperationHandler; timeline: OperationHandler; stream: OperationHandler } {
+  const { store } = endpoints;
+  const onMissing = (id: string) => (): never => {
+    throw notFound(endpoints.missing(id));
+  };
+  const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
+  const loadVisible = (req: FastifyRequest, ctx: ServiceContext, id: string): R => store.load(ctx.db, id, scopeRegion(req)) ?? onMissing(id)();
+  return {
+    get(req, _reply, ctx) {
+      requirePermission(req, endpoints.read);
+      const id = idOf(req);
+      const record = loadVisible(req, ctx, id);
+      endpoints.auditRead(req, ctx, id);
+      return endpoints.detail(record, req, ctx);
+    },
+    act(req, reply, ctx) {
+      requirePermission(req, endpoints.act);
+      const id = idOf(req);
+      const scope = scopeRegion(req);
+      loadVisible(req, ctx, id);
+      return actionEndpoint(req, reply, ctx, store, {
+        id,
+        scope,
+        present: (record) => endpoints.detail(record, req, ctx),
+        onMissing: onMissing(id),
+      });
+    },
+    timeline(req, _reply, ctx) {
+      requirePermission(req, endpoints.read);
+      const id = idOf(req);
+      const record = loadVisible(req, ctx, id);
+      endpoints.auditRead(req, ctx, id);
+      return endpoints.timeline(record, req.principal.role, ctx);
+    },
+    stream(req, reply, ctx) {
+      requirePermission(req, endpoints.read);
+      const id = idOf(req);
+      loadVisible(req, ctx, id);
+      return streamEvents(req, reply, ctx, store.kind, id);
+    },
+  };
+}
+
+/**
+ * A create endpoint's write: once per Idempotency-Key, in one transaction, with the new record's
+ * events published after the commit (a replayed response publishes nothing).
+ */
+export function createEndpoint(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  ctx: ServiceContext,
+  kind: ProcessKind,
+  idempotencyScope: string,
+  write: () => { id: string; events: readonly ProcessEvent[]; location: string; body: () => unknown },
+): unknown {
+  let created: { id: string; events: TimelineEvent[] } | null = null;
+  const response = withIdempotency(req, reply, ctx, idempotencyScope, () => {
+    const result = write();
+    created = { id: result.id, events: appendEvents(ctx.db, kind, result.id, result.events) };
+    reply.header('location', result.location);
+    return { status: 201, body: result.body() };
+  });
+  const done = created as { id: string; events: TimelineEvent[] } | null;
+  if (done) publishEvents(ctx, kind, done.id, done.events);
+  return response;
+}
+
+/**
+ * Seeds generated records and their events. Events go in time order across records, so that event
+ * ids (the SSE ids) also read chronologically. Returns the number of events.
+ */
+export function seedRecords<G extends { record: { id: string }; events: readonly ProcessEvent[] }>(
+  db: Db,
+  kind: ProcessKind,
+  generated: readonly G[],
+  save: (entry: G) => void,
+): number {
+  for (const entry of generated) save(entry);
+  const events = generated
+    .flatMap(({ record, events: list }) => list.map((event) => ({ id: record.id, event })))
+    .sort((a, b) => a.event.at.localeCompare(b.event.at));
+  for (const { id, event } of events) appendEvents(db, kind, id, [event]);
+  return events.length;
 }
 
 /** The zh/en label of a status. */

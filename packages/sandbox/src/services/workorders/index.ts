@@ -19,34 +19,33 @@ import {
   WORK_ORDER_TYPE_LABELS,
   type WorkOrderInput,
 } from '@citybrain/fixtures';
-import type { FastifyRequest } from 'fastify';
 import type { SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import { requirePermission, scopeRegion } from '../../auth.js';
-import { badRequest, forbidden, notFound, unprocessable } from '../../problems.js';
-import { withIdempotency } from '../../idempotency.js';
+import { badRequest, forbidden, unprocessable } from '../../problems.js';
 import {
-  actionEndpoint,
   actorOf,
-  appendEvents,
   calendarOf,
+  createEndpoint,
   migrateProcessEvents,
   OVERDUE_SQL,
-  publishEvents,
+  recordHandlers,
+  seedRecords,
   setNextLink,
   simulate,
-  streamEvents,
 } from '../approvals/process-runtime.js';
 import { listWorkOrders, migrateWorkOrders, nextOrderSequence, workOrderFilter, workOrderProcess, workOrderStore, type WorkOrderQuery } from './store.js';
 import { auditUnmaskedRead, workOrderDetail, workOrderSummary, workOrderTimeline } from './present.js';
 
-const missingWorkOrder = (id: string) => (): never => {
-  throw notFound(`工单 ${id} 不存在`);
-};
-
-function loadVisible(req: FastifyRequest, ctx: ServiceContext, id: string) {
-  return workOrderStore.load(ctx.db, id, scopeRegion(req)) ?? missingWorkOrder(id)();
-}
+const workOrders = recordHandlers({
+  store: workOrderStore,
+  read: 'workorders:read',
+  act: 'workorders:act',
+  missing: (id) => `工单 ${id} 不存在`,
+  auditRead: auditUnmaskedRead,
+  detail: workOrderDetail,
+  timeline: workOrderTimeline,
+});
 
 function outsideScope(code: string | undefined, scope: string): boolean {
   return Boolean(code && !code.startsWith(scope) && !scope.startsWith(code));
@@ -118,13 +117,8 @@ export const workOrdersService: SandboxService = {
       calendar: calendarOf(seed.workdays),
       process: workOrderProcess,
     });
-    for (const { record } of generated) workOrderStore.save(db, record);
-    // Events go in time order, so that event ids (the SSE ids) also read chronologically.
-    const events = generated
-      .flatMap(({ record, events: list }) => list.map((event) => ({ id: record.id, event })))
-      .sort((a, b) => a.event.at.localeCompare(b.event.at));
-    for (const { id, event } of events) appendEvents(db, 'workorder', id, [event]);
-    seed.log(`workorders: ${generated.length} work orders, ${events.length} events`);
+    const events = seedRecords(db, 'workorder', generated, ({ record }) => workOrderStore.save(db, record));
+    seed.log(`workorders: ${generated.length} work orders, ${events} events`);
   },
   handlers: {
     listWorkOrders(req, reply, ctx) {
@@ -153,21 +147,15 @@ export const workOrdersService: SandboxService = {
         throw unprocessable('事发位置不在南海区范围内', 'outside-district', [{ name: 'body/location', reason: '点位不在南海区内' }]);
       }
       const now = ctx.clock.now();
-      let created: { id: string; events: ReturnType<typeof appendEvents> } | null = null;
-      const response = withIdempotency(req, reply, ctx, 'workorders.create', () => {
+      return createEndpoint(req, reply, ctx, 'workorder', 'workorders.create', () => {
         const day = shanghaiDate(now).replaceAll('-', '');
         const orderNo = formatOrderNo(day, nextOrderSequence(ctx.db, day));
         const { record, events } = createWorkOrderRecord(workOrderProcess, input, {
           id: orderNo, orderNo, actor: actorOf(req.principal), at: now, calendar: calendarOf(ctx.workdays),
         });
         workOrderStore.save(ctx.db, record);
-        created = { id: record.id, events: appendEvents(ctx.db, 'workorder', record.id, events) };
-        reply.header('location', `/api/v1/workorders/${record.id}`);
-        return { status: 201, body: workOrderDetail(record, req, ctx) };
+        return { id: record.id, events, location: `/api/v1/workorders/${record.id}`, body: () => workOrderDetail(record, req, ctx) };
       });
-      const done = created as { id: string; events: ReturnType<typeof appendEvents> } | null;
-      if (done) publishEvents(ctx, 'workorder', done.id, done.events);
-      return response;
     },
     getWorkOrderStats(req, _reply, ctx) {
       requirePermission(req, 'workorders:read');
@@ -186,38 +174,10 @@ export const workOrdersService: SandboxService = {
       scopeRegion(req);
       return definitionDocument(workOrderProcess);
     },
-    getWorkOrder(req, _reply, ctx) {
-      requirePermission(req, 'workorders:read');
-      const { id } = req.params as { id: string };
-      const record = loadVisible(req, ctx, id);
-      auditUnmaskedRead(req, ctx, id);
-      return workOrderDetail(record, req, ctx);
-    },
-    actOnWorkOrder(req, reply, ctx) {
-      requirePermission(req, 'workorders:act');
-      const { id } = req.params as { id: string };
-      const scope = scopeRegion(req);
-      loadVisible(req, ctx, id);
-      return actionEndpoint(req, reply, ctx, workOrderStore, {
-        id,
-        scope,
-        present: (record) => workOrderDetail(record, req, ctx),
-        onMissing: missingWorkOrder(id),
-      });
-    },
-    getWorkOrderTimeline(req, _reply, ctx) {
-      requirePermission(req, 'workorders:read');
-      const { id } = req.params as { id: string };
-      const record = loadVisible(req, ctx, id);
-      auditUnmaskedRead(req, ctx, id);
-      return workOrderTimeline(record, req.principal.role, ctx);
-    },
-    streamWorkOrderEvents(req, reply, ctx) {
-      requirePermission(req, 'workorders:read');
-      const { id } = req.params as { id: string };
-      loadVisible(req, ctx, id);
-      return streamEvents(req, reply, ctx, 'workorder', id);
-    },
+    getWorkOrder: workOrders.get,
+    actOnWorkOrder: workOrders.act,
+    getWorkOrderTimeline: workOrders.timeline,
+    streamWorkOrderEvents: workOrders.stream,
   },
   start(ctx) {
     // The simulation is live behaviour, not seed data: a fresh stream on every start.
