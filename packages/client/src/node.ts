@@ -7,7 +7,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createClient, type ClientOptions } from './client.js';
 import type { TokenGrant, TokenRequestContext } from './auth.js';
 import type { RequestSigner } from './transport.js';
-import { basicCredentials, type TokenResponse } from './resources/common.js';
+import { clientCredentialsRequest, type TokenResponse } from './resources/common.js';
 
 export interface ClientCredentialsOptions {
   /** The token endpoint, e.g. `http://localhost:8080/api/v1/auth/token`. */
@@ -61,17 +61,10 @@ export function clientCredentials(options: ClientCredentialsOptions): ClientCred
     grant !== undefined && (grant.expiresAt === undefined || grant.expiresAt - skewMs > now());
 
   const requestToken = async (): Promise<TokenGrant> => {
-    const viaBasic = (options.authMethod ?? 'client_secret_basic') === 'client_secret_basic';
     const { data } = await tokenClient.raw<TokenResponse>('POST', options.tokenUrl, {
       // Issuing a token has no effect worth de-duplicating; the key only lets a failed attempt be retried.
       idempotencyKey: true,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: viaBasic ? basicCredentials(options.clientId, options.clientSecret) : undefined,
-      },
-      body: viaBasic
-        ? { grant_type: 'client_credentials', scope: options.scope }
-        : { grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret, scope: options.scope },
+      ...clientCredentialsRequest(options),
     });
     return { token: data.access_token, expiresAt: now() + data.expires_in * 1000 };
   };

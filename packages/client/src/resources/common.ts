@@ -6,6 +6,7 @@ import { headersWith } from '../headers.js';
 
 export type Principal = components['schemas']['Principal'];
 export type TokenResponse = components['schemas']['TokenResponse'];
+type TokenRequest = components['schemas']['TokenRequest'];
 export type Region = components['schemas']['Region'];
 export type RegionDetail = components['schemas']['RegionDetail'];
 
@@ -49,21 +50,37 @@ export function basicCredentials(clientId: string, clientSecret: string): string
   return `Basic ${btoa(String.fromCharCode(...pair))}`;
 }
 
+/**
+ * The headers and form body of a client-credentials token request (RFC 6749 §4.4.2), with the
+ * credentials in HTTP Basic or in the form as `authMethod` says. Shared by `client.auth.token()` and
+ * `clientCredentials()` from `@citybrain/client/node`.
+ */
+export function clientCredentialsRequest({ clientId, clientSecret, scope, authMethod = 'client_secret_basic' }: ClientCredentials): {
+  headers: Record<string, string | undefined>;
+  body: TokenRequest;
+} {
+  const viaBasic = authMethod === 'client_secret_basic';
+  return {
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: viaBasic ? basicCredentials(clientId, clientSecret) : undefined,
+    },
+    body: viaBasic
+      ? { grant_type: 'client_credentials', scope }
+      : { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope },
+  };
+}
+
 export function createAuthResource(client: CoreClient): AuthResource {
   return {
-    async token({ clientId, clientSecret, scope, authMethod = 'client_secret_basic' }, options = {}) {
-      const viaBasic = authMethod === 'client_secret_basic';
+    async token(credentials, options = {}) {
+      const { headers, body } = clientCredentialsRequest(credentials);
       const { data } = await client.POST('/auth/token', {
         ...options,
         // Issuing a token has no effect worth de-duplicating, so a key only serves to allow retries.
         idempotencyKey: options.idempotencyKey ?? true,
-        headers: headersWith(options.headers, {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: viaBasic ? basicCredentials(clientId, clientSecret) : undefined,
-        }),
-        body: viaBasic
-          ? { grant_type: 'client_credentials', scope }
-          : { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope },
+        headers: headersWith(options.headers, headers),
+        body,
       });
       return data;
     },
