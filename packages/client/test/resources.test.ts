@@ -77,7 +77,9 @@ describe('resource helpers against the sandbox', () => {
       const found = await district.gis.search({ q: '唐边' });
       assert.ok(JSON.stringify(found).includes('唐边'));
       const identified = await district.gis.identify({ lon: 113.0392, lat: 23.1487 });
-      assert.ok(identified);
+      assert.deepEqual(identified.location, [113.0392, 23.1487]);
+      const towns = identified.results.find((result) => result.layerId === 'towns');
+      assert.deepEqual(towns?.features.map((f) => f.id), ['440605124'], 'the point lies in 狮山镇');
     });
   });
 
