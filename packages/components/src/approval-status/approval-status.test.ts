@@ -7,6 +7,7 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ProcessTimeline } from '@citybrain/client';
+import { sandboxUrl } from '../../test-support/sandbox.js';
 import { setLocale } from '../shared/localization.js';
 import './define.js';
 import type { CbApprovalStatus } from './approval-status.js';
@@ -675,6 +676,18 @@ function interceptFetch(handler: (request: Request) => Response | Promise<Respon
   return { requests, restore: () => (window.fetch = original) };
 }
 
+/** Records the client's requests while the real sandbox answers them. */
+function recordFetch(): { requests: Request[]; restore: () => void } {
+  const original = window.fetch;
+  const requests: Request[] = [];
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    // A clone, so the body stays unread for the real request.
+    requests.push(input instanceof Request ? input.clone() : new Request(input, init));
+    return original(input, init);
+  };
+  return { requests, restore: () => (window.fetch = original) };
+}
+
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
@@ -795,12 +808,13 @@ describe('cb-approval-status: loading over the client', () => {
   });
 
   it('the lookup form works from the keyboard: Tab between fields, Enter submits', async () => {
-    const intercepted = interceptFetch(() => json({ type: 'about:blank', title: 'Not Found', status: 404 }, 404));
+    // The real sandbox answers a tracking number it does not know with 404.
+    const intercepted = recordFetch();
     try {
-      const el = await fixture<CbApprovalStatus>(html`<cb-approval-status base-url="https://citybrain.test/api/v1"></cb-approval-status>`);
+      const el = await fixture<CbApprovalStatus>(html`<cb-approval-status base-url=${sandboxUrl()}></cb-approval-status>`);
       const root = shadow(el);
       root.querySelector<HTMLInputElement>('#tracking-no')!.focus();
-      await sendKeys({ type: 'ZJD-440605124-2026-000123' });
+      await sendKeys({ type: 'ZJD-440605124-1999-000001' });
       await sendKeys({ press: 'Tab' });
       expect(root.activeElement!.id).to.equal('verification-code');
       await sendKeys({ type: '618204' });
@@ -827,9 +841,9 @@ describe('cb-approval-status: loading over the client', () => {
   });
 
   it('validates the lookup form before sending anything', async () => {
-    const intercepted = interceptFetch(() => json({}));
+    const intercepted = recordFetch();
     try {
-      const el = await fixture<CbApprovalStatus>(html`<cb-approval-status base-url="https://citybrain.test/api/v1"></cb-approval-status>`);
+      const el = await fixture<CbApprovalStatus>(html`<cb-approval-status base-url=${sandboxUrl()}></cb-approval-status>`);
       const root = shadow(el);
       root.querySelector<HTMLInputElement>('#verification-code')!.value = '12ab';
       root.querySelector<HTMLButtonElement>('[part~="lookup-button"]')!.click();

@@ -45,7 +45,8 @@ function recordFetch(): { requests: Request[]; restore: () => void } {
   const original = window.fetch;
   const requests: Request[] = [];
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    requests.push(new Request(input, init));
+    // A clone, so the body stays unread for the real request.
+    requests.push(input instanceof Request ? input.clone() : new Request(input, init));
     return original(input, init);
   };
   return { requests, restore: () => (window.fetch = original) };
