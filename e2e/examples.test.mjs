@@ -467,6 +467,10 @@ describe('script-tag bundle', () => {
       await page.waitForFunction(() => document.querySelector('cb-data-table').shadowRoot?.querySelector('[part~="error"]'));
       await page.evaluate(() => window.CityBrain.configure({ baseUrl: 'ftp://nowhere' }));
       await page.waitForFunction(() => /ftp:\/\/nowhere/.test(document.querySelector('cb-data-table').shadowRoot.textContent));
+      // Types a page script may get wrong are configuration errors too, never exceptions.
+      await page.evaluate(() => window.CityBrain.configure({ baseUrl: '/api/v1', getToken: 'a-token-by-mistake' }));
+      await page.waitForFunction(() => /getToken/.test(document.querySelector('cb-data-table').shadowRoot.textContent));
+      await page.evaluate(() => window.CityBrain.configure({ getToken: null }));
       await page.evaluate(() => window.CityBrain.configure({ baseUrl: '/api/v1' }));
       await page.waitForFunction(() => document.querySelector('cb-data-table').shadowRoot.querySelectorAll('[role="row"]').length > 2, undefined, { timeout: 15_000 });
       assert.equal(await page.evaluate(() => typeof window.CityBrain.client?.data?.rows), 'function');

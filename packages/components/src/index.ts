@@ -15,6 +15,7 @@ export { CbApprovalStatus, AUTO_LAYOUT_BREAKPOINTS, type ApprovalStatusChangeDet
 export {
   clientContext,
   clientOptionsFrom,
+  clientFrom,
   resolveClient,
   providedClient,
   standaloneClient,
@@ -22,6 +23,7 @@ export {
   type ClientOptions,
   type ClientSettings,
   type ClientSettingsResult,
+  type ClientResult,
   type ProvidedClient,
   type TokenSupplier,
 } from './provider/client-context.js';

@@ -23,14 +23,15 @@
  *   elements reload with the new settings.
  */
 import { ContextProvider } from '@lit/context';
-import { createClient, type CityBrainClient } from '@citybrain/client';
-import { clientContext, clientOptionsFrom, type ProvidedClient, type TokenSupplier } from './provider/client-context.js';
+import type { CityBrainClient } from '@citybrain/client';
+import { clientContext, clientFrom, type ProvidedClient, type TokenSupplier } from './provider/client-context.js';
 import { CbProvider } from './provider/provider.js';
 import { CbMapViewer } from './map-viewer/map-viewer.js';
 import { defineOnFirstUse, type ElementLoader, type FirstUseRegistry } from './script-tag/define-on-first-use.js';
 import { setMapWorkerUrl } from './map-viewer/worker-url.js';
 import { defineElement } from './shared/define-element.js';
 import { getLocale, setLocale, type SupportedLocale } from './shared/localization.js';
+import { textOf } from './shared/text.js';
 import { warnOnce } from './shared/warn-once.js';
 
 /** Kept equal to packages/components/package.json by the end-to-end tests. */
@@ -106,13 +107,13 @@ function createGlobal(): { api: CityBrainGlobal; markRegistered: (registry: Firs
   const settings: Omit<PageConfiguration, 'locale' | 'mapWorkerUrl'> = {};
 
   function rebuild(): void {
-    if (!settings.baseUrl?.trim()) {
+    if (!textOf(settings.baseUrl)?.trim()) {
       pageProvider.setValue(undefined);
       return;
     }
-    const result = clientOptionsFrom(settings);
+    const result = clientFrom(settings);
     if (result.ok) {
-      pageProvider.setValue(createClient(result.options));
+      pageProvider.setValue(result.client);
     } else {
       // Elements show this exact message in their error state, as with a bad <cb-provider>.
       warnOnce(`configure:${result.error.message}`, `CityBrain.configure(): ${result.error.message}`);

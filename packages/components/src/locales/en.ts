@@ -18,6 +18,8 @@ const foundationTemplates: LocaleModule['templates'] = {
   ...dataTableTemplates,
   ...mapViewerTemplates,
   'config.base-url-invalid': str`Invalid server URL “${0}”: expected an http(s) address.`,
+  'config.get-token-invalid': str`Invalid getToken: expected a function that returns a token, got ${0}.`,
+  'config.client-refused': str`Invalid client settings: ${0}`,
   'config.base-url-missing': 'No server URL: set the base-url attribute, or place the element inside <cb-provider base-url="…">.',
   'config.region-invalid': str`Invalid region code “${0}”: expected 6, 9 or 12 digits.`,
   'error.forbidden': 'You do not have permission to view this.',

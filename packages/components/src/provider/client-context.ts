@@ -93,9 +93,19 @@ export function clientOptionsFrom(settings: ClientSettings): ClientSettingsResul
       ),
     };
   }
+  const getToken = settings.getToken ?? undefined;
+  // The client would take a string here as the token itself: say what is wrong instead.
+  if (getToken !== undefined && typeof getToken !== 'function') {
+    return {
+      ok: false,
+      error: new ConfigurationError(`invalid getToken: expected a function that returns a token, got ${typeof getToken}`, () =>
+        msg(str`getToken 无效：应为返回令牌的函数，实为 ${typeof getToken}。`, { id: 'config.get-token-invalid' }),
+      ),
+    };
+  }
   const token = textOf(settings.token)?.trim() || undefined;
   // A supplier can replace a rejected token, a fixed token cannot: the supplier wins.
-  const auth = settings.getToken ?? token;
+  const auth = getToken ?? token;
   return {
     ok: true,
     options: {
@@ -108,13 +118,36 @@ export function clientOptionsFrom(settings: ClientSettings): ClientSettingsResul
   };
 }
 
+/** A client, or why the settings cannot make one. */
+export type ClientResult = { ok: true; client: CityBrainClient } | { ok: false; error: ConfigurationError };
+
+/**
+ * `clientOptionsFrom`, then the client. Never throws: settings the client itself refuses (a
+ * user name in the URL, a `getToken` that is not a function) come back as a `ConfigurationError`
+ * with the client's own explanation, like the settings refused here.
+ */
+export function clientFrom(settings: ClientSettings): ClientResult {
+  const result = clientOptionsFrom(settings);
+  if (!result.ok) return result;
+  try {
+    return { ok: true, client: createClient(result.options) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      error: new ConfigurationError(`invalid client settings: ${reason}`, () =>
+        msg(str`服务配置无效：${reason}`, { id: 'config.client-refused' }),
+      ),
+    };
+  }
+}
+
 interface CachedClient {
   baseUrl: string | null | undefined;
   token: string | null | undefined;
   region: string | null | undefined;
   getToken: TokenSupplier | null | undefined;
-  result: ClientSettingsResult;
-  client: CityBrainClient | undefined;
+  result: ClientResult;
 }
 
 const standaloneClients = new WeakMap<HTMLElement, CachedClient>();
@@ -135,11 +168,10 @@ export function standaloneClient(element: HTMLElement & ClientSettings): CityBra
     cached.region !== region ||
     cached.getToken !== getToken
   ) {
-    const result = clientOptionsFrom({ baseUrl, token, region, getToken });
-    cached = { baseUrl, token, region, getToken, result, client: result.ok ? createClient(result.options) : undefined };
+    cached = { baseUrl, token, region, getToken, result: clientFrom({ baseUrl, token, region, getToken }) };
     standaloneClients.set(element, cached);
   }
-  return cached.result.ok ? cached.client : cached.result.error;
+  return cached.result.ok ? cached.result.client : cached.result.error;
 }
 
 /** Asks the nearest `<cb-provider>` for its client, once (no subscription). */

@@ -193,6 +193,30 @@ describe('cb-provider', () => {
     ]);
   });
 
+  it('shows settings the client itself refuses (credentials in the URL, a getToken that is not a function) as a configuration error', async () => {
+    const warnings = captureWarnings();
+    try {
+      const provider = await fixture<CbProvider>(html`<cb-provider><test-client-consumer></test-client-consumer></cb-provider>`);
+      const consumer = provider.querySelector<TestClientConsumer>('test-client-consumer')!;
+      provider.baseUrl = 'https://user:secret@citybrain.test/api/v1';
+      await provider.updateComplete;
+      await consumer.updateComplete;
+      expect(consumer.clients.client).to.be.instanceOf(ConfigurationError);
+      expect(consumer.shadowRoot!.textContent).to.contain('服务配置无效').and.contain('user name or password');
+
+      // A token supplier that is not a function must not be sent as if it were the token itself.
+      provider.baseUrl = sandboxUrl();
+      Object.assign(provider, { getToken: 'eyJhbGciOi.token' });
+      await provider.updateComplete;
+      await consumer.updateComplete;
+      // (instanceof as a boolean: chai would try to print a whole client on failure)
+      expect(consumer.clients.client instanceof ConfigurationError, 'a configuration error').to.equal(true);
+      expect(consumer.shadowRoot!.textContent).to.contain('getToken');
+    } finally {
+      warnings.restore();
+    }
+  });
+
   it('takes settings a page script sets with other types (a numeric region, a URL object) without throwing', async () => {
     const provider = await fixture<CbProvider>(html`<cb-provider><test-client-consumer></test-client-consumer></cb-provider>`);
     const consumer = provider.querySelector<TestClientConsumer>('test-client-consumer')!;

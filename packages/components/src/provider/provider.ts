@@ -1,12 +1,12 @@
 import { html, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ContextEvent, provide, type Context } from '@lit/context';
-import { createClient, type CityBrainClient } from '@citybrain/client';
+import type { CityBrainClient } from '@citybrain/client';
 import { CityBrainElement } from '../shared/city-brain-element.js';
 import { setLocale } from '../shared/localization.js';
 import { describeError } from '../shared/status.js';
 import { textOf } from '../shared/text.js';
-import { clientContext, clientOptionsFrom, type ProvidedClient, type TokenSupplier } from './client-context.js';
+import { clientContext, clientFrom, type ProvidedClient, type TokenSupplier } from './client-context.js';
 import { providerStyles } from './provider.styles.js';
 
 /**
@@ -119,9 +119,9 @@ export class CbProvider extends CityBrainElement {
       this.sharedClient = undefined;
       return;
     }
-    const result = clientOptionsFrom(this);
+    const result = clientFrom(this);
     if (result.ok) {
-      this.sharedClient = createClient(result.options);
+      this.sharedClient = result.client;
     } else {
       this.sharedClient = result.error;
       this.warnOnce(`config:${result.error.message}`, result.error.message);
