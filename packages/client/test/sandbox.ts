@@ -14,8 +14,6 @@ export interface ClientTestSandbox extends TestSandbox {
   /** API root for `createClient({ baseUrl })`. */
   baseUrl: string;
   stats(): Promise<SandboxStats>;
-  /** Whether a service has implemented `operationId` yet (tests of missing ones are skipped). */
-  implements(operationId: string): boolean;
 }
 
 export async function startClientSandbox(overrides: Parameters<typeof startTestSandbox>[0] = {}): Promise<ClientTestSandbox> {
@@ -25,9 +23,6 @@ export async function startClientSandbox(overrides: Parameters<typeof startTestS
     async stats() {
       const response = await fetch(`${sandbox.url}/__sandbox/stats`);
       return (await response.json()) as SandboxStats;
-    },
-    implements(operationId: string) {
-      return !sandbox.unimplemented.includes(operationId);
     },
   });
 }
