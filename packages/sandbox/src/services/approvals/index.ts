@@ -35,7 +35,7 @@ import {
   seedRecords,
   setNextLink,
   simulate,
-} from './process-runtime.js';
+} from '../process-runtime.js';
 import {
   applicationStore,
   homesteadProcess,

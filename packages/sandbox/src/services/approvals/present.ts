@@ -16,7 +16,7 @@ import {
 import { maskName, maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';
-import { actorOf, buildTimeline, calendarOf, maskingInfo, readsUnmasked, statusLabelOf } from './process-runtime.js';
+import { actorOf, buildTimeline, calendarOf, maskingInfo, readsUnmasked, statusLabelOf } from '../process-runtime.js';
 import { applicationStore, homesteadProcess } from './store.js';
 
 const PERSONAL_FIELDS = [

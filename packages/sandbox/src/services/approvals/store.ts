@@ -12,7 +12,7 @@ import {
   type HomesteadRecord,
 } from '@citybrain/fixtures';
 import type { Db } from '../../db.js';
-import { endOfShanghaiDay, OVERDUE_SQL, pageOf, SqlFilter, startOfShanghaiDay, type RecordStore } from './process-runtime.js';
+import { endOfShanghaiDay, OVERDUE_SQL, pageOf, SqlFilter, startOfShanghaiDay, type RecordStore } from '../process-runtime.js';
 
 /** Deployment configuration of the homestead process: `CITYBRAIN_HOMESTEAD_CONFIG` (JSON) overrides the defaults. */
 function homesteadOverrides(): Parameters<typeof createHomesteadProcess>[0] {

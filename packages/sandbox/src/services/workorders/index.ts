@@ -33,7 +33,7 @@ import {
   seedRecords,
   setNextLink,
   simulate,
-} from '../approvals/process-runtime.js';
+} from '../process-runtime.js';
 import { listWorkOrders, migrateWorkOrders, nextOrderSequence, workOrderFilter, workOrderProcess, workOrderStore, type WorkOrderQuery } from './store.js';
 import { auditUnmaskedRead, workOrderDetail, workOrderSummary, workOrderTimeline } from './present.js';
 

@@ -15,7 +15,7 @@ import {
 import { maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';
-import { actorOf, buildTimeline, calendarOf, maskingInfo, readsUnmasked, statusLabelOf } from '../approvals/process-runtime.js';
+import { actorOf, buildTimeline, calendarOf, maskingInfo, readsUnmasked, statusLabelOf } from '../process-runtime.js';
 import { workOrderProcess, workOrderStore } from './store.js';
 
 /**

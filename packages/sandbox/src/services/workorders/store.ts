@@ -17,7 +17,7 @@ import {
   SqlFilter,
   startOfShanghaiDay,
   type RecordStore,
-} from '../approvals/process-runtime.js';
+} from '../process-runtime.js';
 
 /** Deployment configuration of the work-order process: `CITYBRAIN_WORKORDER_CONFIG` (JSON) overrides the defaults. */
 function workOrderOverrides(): Parameters<typeof createWorkOrderProcess>[0] {

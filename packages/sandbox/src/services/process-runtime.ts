@@ -18,14 +18,14 @@ import {
   type ProcessSpec,
   type TimelineEvent,
 } from '@citybrain/fixtures';
-import type { OperationHandler, ServiceContext } from '../../context.js';
-import type { Db } from '../../db.js';
-import type { BusEvent } from '../../events.js';
-import { requirePermission, scopeRegion, type Permission, type Principal, type Role } from '../../auth.js';
-import { personalFieldPolicy } from '../../masking.js';
-import { badRequest, conflict, forbidden, notFound, ProblemError, unprocessable } from '../../problems.js';
-import { openEventStream } from '../../sse.js';
-import { withIdempotency } from '../../idempotency.js';
+import type { OperationHandler, ServiceContext } from '../context.js';
+import type { Db } from '../db.js';
+import type { BusEvent } from '../events.js';
+import { requirePermission, scopeRegion, type Permission, type Principal, type Role } from '../auth.js';
+import { personalFieldPolicy } from '../masking.js';
+import { badRequest, conflict, forbidden, notFound, ProblemError, unprocessable } from '../problems.js';
+import { openEventStream } from '../sse.js';
+import { withIdempotency } from '../idempotency.js';
 
 export type ProcessKind = 'homestead' | 'workorder';
 
