@@ -6,10 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient, ServerError, type ClientOptions } from '../src/index.js';
-import { faultKey, recordingFetch, startClientSandbox, type ClientTestSandbox } from './sandbox.js';
+import { faultKey, recordingClient, startClientSandbox, type ClientTestSandbox } from './sandbox.js';
 import { applicationForm } from './forms.js';
 
-const FAST_RETRY = { baseDelay: 20, maxDelay: 100 };
 
 describe('bad input', () => {
   let sandbox: ClientTestSandbox;
@@ -18,11 +17,7 @@ describe('bad input', () => {
   });
   after(() => sandbox.close());
 
-  const clientWith = (options: Partial<ClientOptions> = {}) => {
-    const recorder = recordingFetch();
-    const client = createClient({ baseUrl: sandbox.baseUrl, retry: FAST_RETRY, fetch: recorder.fetch, ...options });
-    return { client, sent: recorder.sent };
-  };
+  const clientWith = (options: Partial<ClientOptions> = {}) => recordingClient(sandbox, options);
 
   describe('idempotency keys', () => {
     it('does not retry a POST whose Idempotency-Key header is empty (the server treats it as unkeyed)', async () => {

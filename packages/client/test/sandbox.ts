@@ -3,6 +3,7 @@
  * tests observe it with: fault and effect counters, and a fetch that counts what actually left.
  */
 import { startTestSandbox, type TestSandbox } from '../../sandbox/test/harness.js';
+import { createClient, type CityBrainClient, type ClientOptions } from '../src/index.js';
 
 export interface SandboxStats {
   faults: Record<string, number>;
@@ -45,4 +46,14 @@ let faultSerial = 0;
 export function faultKey(label: string): string {
   faultSerial += 1;
   return `${label}-${process.pid}-${faultSerial}`;
+}
+
+/** Short waits keep the suites quick; the retry policy under test is the same at any scale. */
+export const FAST_RETRY = { baseDelay: 20, maxDelay: 100 };
+
+/** A client of `sandbox` with fast retries that records every request it sends. */
+export function recordingClient(sandbox: ClientTestSandbox, options: Partial<ClientOptions> = {}): { client: CityBrainClient; sent: Request[] } {
+  const recorder = recordingFetch();
+  const client = createClient({ baseUrl: sandbox.baseUrl, retry: FAST_RETRY, fetch: recorder.fetch, ...options });
+  return { client, sent: recorder.sent };
 }

@@ -23,11 +23,9 @@ import {
   type ClientOptions,
   type LogFields,
 } from '../src/index.js';
-import { faultKey, recordingFetch, startClientSandbox, type ClientTestSandbox } from './sandbox.js';
+import { FAST_RETRY, faultKey, recordingClient, startClientSandbox, type ClientTestSandbox } from './sandbox.js';
 import { applicationForm } from './forms.js';
 
-/** Short waits keep the suite quick; the policy under test is the same at any scale. */
-const FAST_RETRY = { baseDelay: 20, maxDelay: 100 };
 
 describe('transport against the sandbox', () => {
   let sandbox: ClientTestSandbox;
@@ -36,11 +34,7 @@ describe('transport against the sandbox', () => {
   });
   after(() => sandbox.close());
 
-  const clientWith = (options: Partial<ClientOptions> = {}) => {
-    const recorder = recordingFetch();
-    const client = createClient({ baseUrl: sandbox.baseUrl, retry: FAST_RETRY, fetch: recorder.fetch, ...options });
-    return { client, sent: recorder.sent };
-  };
+  const clientWith = (options: Partial<ClientOptions> = {}) => recordingClient(sandbox, options);
   const fault = (directives: string) => ({ headers: { 'x-sandbox-fault': directives } });
 
   describe('retries', () => {

@@ -24,3 +24,15 @@ export async function sandboxToken(clientId: string): Promise<string> {
   if (!response.ok) throw new Error(`token for ${clientId}: HTTP ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
 }
+
+/** Records the requests the client sends while the real sandbox answers them; `restore()` puts fetch back. */
+export function recordFetch(): { requests: Request[]; restore: () => void } {
+  const original = window.fetch;
+  const requests: Request[] = [];
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    // A clone, so the body stays unread for the real request.
+    requests.push(input instanceof Request ? input.clone() : new Request(input, init));
+    return original(input, init);
+  };
+  return { requests, restore: () => (window.fetch = original) };
+}

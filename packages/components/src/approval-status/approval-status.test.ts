@@ -7,7 +7,7 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ProcessTimeline } from '@citybrain/client';
-import { sandboxUrl } from '../../test-support/sandbox.js';
+import { sandboxUrl, recordFetch } from '../../test-support/sandbox.js';
 import { setLocale } from '../shared/localization.js';
 import './define.js';
 import type { CbApprovalStatus } from './approval-status.js';
@@ -676,17 +676,6 @@ function interceptFetch(handler: (request: Request) => Response | Promise<Respon
   return { requests, restore: () => (window.fetch = original) };
 }
 
-/** Records the client's requests while the real sandbox answers them. */
-function recordFetch(): { requests: Request[]; restore: () => void } {
-  const original = window.fetch;
-  const requests: Request[] = [];
-  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    // A clone, so the body stays unread for the real request.
-    requests.push(input instanceof Request ? input.clone() : new Request(input, init));
-    return original(input, init);
-  };
-  return { requests, restore: () => (window.fetch = original) };
-}
 
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {

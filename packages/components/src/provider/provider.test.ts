@@ -6,7 +6,7 @@ import { CityBrainElement } from '../shared/city-brain-element.js';
 import { defineElement } from '../shared/define-element.js';
 import { getLocale, setLocale } from '../shared/localization.js';
 import { ConfigurationError, describeError } from '../shared/status.js';
-import { sandboxToken, sandboxUrl } from '../../test-support/sandbox.js';
+import { sandboxToken, sandboxUrl, recordFetch } from '../../test-support/sandbox.js';
 import { ClientController, resolveClient, type TokenSupplier } from './client-context.js';
 import './define.js';
 import type { CbProvider } from './provider.js';
@@ -40,17 +40,6 @@ function captureWarnings(): { messages: string[]; restore: () => void } {
   return { messages, restore: () => (console.warn = original) };
 }
 
-/** Records the requests the client sends while passing them on to the real sandbox. */
-function recordFetch(): { requests: Request[]; restore: () => void } {
-  const original = window.fetch;
-  const requests: Request[] = [];
-  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    // A clone, so the body stays unread for the real request.
-    requests.push(input instanceof Request ? input.clone() : new Request(input, init));
-    return original(input, init);
-  };
-  return { requests, restore: () => (window.fetch = original) };
-}
 
 interface Principal {
   clientId: string | null;
