@@ -148,6 +148,16 @@ export const Overdue = staff(timelines.overdue, {
     await expect(root.querySelector('[part~="deadline-stage"]')!.textContent).toMatch(/已超期|overdue/);
   },
 });
+/**
+ * Submitted in late November: the 35-working-day limit ends in January 2027, a year whose holiday
+ * schedule the platform has not loaded, so the date is an estimate (预计) counted Monday to Friday.
+ */
+export const ProvisionalDeadline = staff(timelines.submitted, {
+  play: async ({ canvasElement }) => {
+    const root = await shown(canvasElement, '[part~="deadline-total"] [part~="estimate"]');
+    await expect(root.querySelector('[part~="deadline-total"]')!.textContent).toMatch(/预计|estimated/);
+  },
+});
 /** Parallel reviews in three states: agriculture disagrees, housing agrees, natural resources is reviewing. */
 export const MixedParallelReviews = staff(timelines.mixedReviews, {
   play: async ({ canvasElement }) => {

@@ -17,6 +17,7 @@ import {
   shanghaiTime,
   type Actor,
   type ActionBody,
+  type Calendar,
   type ProcessEvent,
 } from '../../packages/fixtures/src/process-engine.js';
 import {
@@ -40,7 +41,12 @@ import { findTown, findVillage, villages } from '../../packages/fixtures/src/reg
 /** "Now" of every story: the moment the timelines were generated. */
 export const STORY_NOW = new Date('2026-11-25T10:12:00+08:00');
 
-const calendar = weekdayCalendar;
+/**
+ * Monday–Friday, like the sandbox's calendar for a year with no official schedule loaded: the stories
+ * ship no holiday data, so deadlines from 2027 on are provisional (预计) as they are on the platform
+ * until the State Council's 2027 notice is loaded.
+ */
+const calendar: Calendar = { ...weekdayCalendar, isProvisional: (due) => shanghaiDate(due) >= '2027-01-01' };
 const homesteadSpec = createHomesteadProcess();
 const workOrderSpec = createWorkOrderProcess();
 

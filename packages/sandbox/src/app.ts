@@ -20,7 +20,8 @@ import { ProblemError, badRequest, notFound, type FieldError } from './problems.
 import { parseQueryString } from './querystring.js';
 import { createServices } from './services/index.js';
 import { registerStaticPages } from './static-pages.js';
-import { WorkdayCalendar } from './workdays.js';
+import { readHolidayCalendar, SHIPPED_CALENDAR, WorkdayCalendar } from './workdays.js';
+import { storedCalendarYears } from './services/common/index.js';
 import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
 
 export const API_PREFIX = '/api/v1';
@@ -169,7 +170,11 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   const specs = loadSpecs();
   const db = openDatabase(config.dbPath);
   const clock = new Clock();
-  const workdays = new WorkdayCalendar();
+  const workdays = new WorkdayCalendar({
+    ...readHolidayCalendar(SHIPPED_CALENDAR).years,
+    ...(config.holidayCalendarFile ? readHolidayCalendar(config.holidayCalendarFile).years : {}),
+    ...storedCalendarYears(db),
+  });
   const effects = new EffectCounter();
   const events = new EventBus();
   const services = createServices();

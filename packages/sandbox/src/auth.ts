@@ -15,7 +15,8 @@ export type Permission =
   | 'workorders:act'
   | 'data:read'
   | 'data:export'
-  | 'data:unmask';
+  | 'data:unmask'
+  | 'calendar:admin';
 
 export interface Principal {
   clientId: string | null;
@@ -30,7 +31,7 @@ export const DISTRICT_CODE = '440605';
 
 const PERMISSIONS: Record<Role, Permission[]> = {
   district: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',
-    'workorders:create', 'workorders:act', 'data:read', 'data:export', 'data:unmask'],
+    'workorders:create', 'workorders:act', 'data:read', 'data:export', 'data:unmask', 'calendar:admin'],
   department: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:act', 'workorders:read', 'workorders:act',
     'data:read', 'data:export'],
   town: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',

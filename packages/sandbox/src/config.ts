@@ -23,6 +23,8 @@ export interface SandboxConfig {
   staticRoots: Record<string, string>;
   repoRoot: string;
   logLevel: string;
+  /** An operator's holiday calendar file (same format as `data/holiday-calendar.json`); its years replace the shipped ones. */
+  holidayCalendarFile: string | null;
 }
 
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     repoRoot,
     logLevel: env.CITYBRAIN_LOG_LEVEL ?? 'info',
+    holidayCalendarFile: env.CITYBRAIN_HOLIDAY_CALENDAR ? resolve(env.CITYBRAIN_HOLIDAY_CALENDAR) : null,
   };
   return { ...config, ...overrides };
 }

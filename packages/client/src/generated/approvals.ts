@@ -446,7 +446,7 @@ export interface components {
             name: components["schemas"]["LocalizedText"];
             legalBasis?: string[];
             calendar: {
-                /** @description Holiday calendar used for working days */
+                /** @description Holiday calendar used for working days — `state-council`, the official schedules served at `GET /common/calendar` */
                 name: string;
                 timezone: string;
             };
@@ -1027,6 +1027,7 @@ export interface components {
             workingDaysUsed: number | null;
             overdue: boolean;
             opinion: string | null;
+            provisional: components["schemas"]["ProvisionalDue"];
             substeps: components["schemas"]["TimelineSubStep"][];
         };
         Deadline: {
@@ -1043,7 +1044,14 @@ export interface components {
             overdue: boolean;
             /** @description The clock is stopped (suspended, or returned to the applicant) */
             paused: boolean;
+            provisional: components["schemas"]["ProvisionalDue"];
         };
+        /**
+         * @description The due date lies in a year for which the platform has no official holiday schedule
+         *     (`GET /common/calendar/{year}` answers `official: false`): it was counted on Monday–Friday only and
+         *     may move once the State Council's notice is loaded. Show it as an estimate (预计).
+         */
+        ProvisionalDue: boolean;
         /** @description Why and how the record was returned (退回补正 / 退单) */
         ReturnInfo: {
             reason: string;
@@ -1567,7 +1575,7 @@ export interface operations {
                      *         "粤农农规〔2020〕3号"
                      *       ],
                      *       "calendar": {
-                     *         "name": "chinese-days",
+                     *         "name": "state-council",
                      *         "timezone": "Asia/Shanghai"
                      *       },
                      *       "totalWorkingDaysLimit": 35,

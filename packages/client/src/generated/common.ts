@@ -86,10 +86,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/common/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Years with an official holiday schedule
+         * @description The years whose State Council holiday schedule (放假 / 调休) the platform has loaded, each with the
+         *     notice it comes from. Working days in other years are counted Monday–Friday, and deadlines that fall
+         *     in them are marked `provisional`.
+         */
+        get: operations["listCalendarYears"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/common/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One year's holidays and adjusted working days
+         * @description The official schedule of one year, or for a year without one (`official: false`) the rule the
+         *     platform counts by until the schedule is loaded: Monday–Friday, no holidays.
+         */
+        get: operations["getCalendarYear"];
+        /**
+         * Load or replace one year's official schedule (district administrator)
+         * @description Loads the State Council's schedule for a year once its notice is published, so that deadlines in
+         *     that year stop being provisional. Only the district administrator may do it; the change is audited,
+         *     kept across restarts and applies to every deadline computed afterwards. Every date must lie in the
+         *     year (a holiday may start in December of the year before, as 元旦 sometimes does), and no day may
+         *     be both a holiday and an adjusted working day.
+         */
+        put: operations["putCalendarYear"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Format: date */
+        CalendarDate: string;
+        /** @description The notice a year's schedule comes from */
+        CalendarSource: {
+            issuer: string;
+            /** @description Document number, e.g. 国办发明电〔2025〕7号 */
+            notice: string;
+            title: string;
+            published: components["schemas"]["CalendarDate"];
+        };
+        HolidayRange: {
+            name: string;
+            from: components["schemas"]["CalendarDate"];
+            to: components["schemas"]["CalendarDate"];
+        };
+        /** @description A weekend day that is a working day (调休上班) */
+        AdjustedWorkday: {
+            date: components["schemas"]["CalendarDate"];
+            /** @description The holiday it makes up for */
+            for: string;
+        };
+        CalendarYearInput: {
+            source: components["schemas"]["CalendarSource"];
+            holidays: components["schemas"]["HolidayRange"][];
+            workdays: components["schemas"]["AdjustedWorkday"][];
+        };
+        CalendarYear: {
+            year: number;
+            /** @description Whether an official schedule is loaded; when false, working days are Monday–Friday and deadlines in this year are provisional */
+            official: boolean;
+            /** @constant */
+            timezone: "Asia/Shanghai";
+            source: components["schemas"]["CalendarSource"] | null;
+            holidays: components["schemas"]["HolidayRange"][];
+            workdays: components["schemas"]["AdjustedWorkday"][];
+        };
+        CalendarYearList: {
+            /** @constant */
+            timezone: "Asia/Shanghai";
+            years: {
+                year: number;
+                notice: string;
+                published: components["schemas"]["CalendarDate"];
+            }[];
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             /**
@@ -394,6 +490,8 @@ export interface components {
          *     payload is answered 422; a retry while the original is still processing is answered 409.
          */
         IdempotencyKey: string;
+        /** @description A calendar year, e.g. 2027 */
+        CalendarYearPath: number;
         /** @description Region code (6, 9 or 12 digits). */
         RegionCodePath: components["schemas"]["RegionCode"];
     };
@@ -619,6 +717,120 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    listCalendarYears: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The loaded years */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "timezone": "Asia/Shanghai",
+                     *       "years": [
+                     *         {
+                     *           "year": 2026,
+                     *           "notice": "国办发明电〔2025〕7号",
+                     *           "published": "2025-11-04"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CalendarYearList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getCalendarYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A calendar year, e.g. 2027 */
+                year: components["parameters"]["CalendarYearPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The year's calendar */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    putCalendarYear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A calendar year, e.g. 2027 */
+                year: components["parameters"]["CalendarYearPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "source": {
+                 *         "issuer": "国务院办公厅",
+                 *         "notice": "国办发明电〔2025〕7号",
+                 *         "title": "国务院办公厅关于2026年部分节假日安排的通知",
+                 *         "published": "2025-11-04"
+                 *       },
+                 *       "holidays": [
+                 *         {
+                 *           "name": "国庆节",
+                 *           "from": "2026-10-01",
+                 *           "to": "2026-10-07"
+                 *         }
+                 *       ],
+                 *       "workdays": [
+                 *         {
+                 *           "date": "2026-10-10",
+                 *           "for": "国庆节"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CalendarYearInput"];
+            };
+        };
+        responses: {
+            /** @description The year as now loaded */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYear"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["UnprocessableEntity"];
         };
     };
 }

@@ -806,7 +806,7 @@ export interface components {
             name: components["schemas"]["LocalizedText"];
             legalBasis?: string[];
             calendar: {
-                /** @description Holiday calendar used for working days */
+                /** @description Holiday calendar used for working days — `state-council`, the official schedules served at `GET /common/calendar` */
                 name: string;
                 timezone: string;
             };
@@ -873,6 +873,12 @@ export interface components {
             deptCode: string | null;
             deptName: string | null;
         };
+        /**
+         * @description The due date lies in a year for which the platform has no official holiday schedule
+         *     (`GET /common/calendar/{year}` answers `official: false`): it was counted on Monday–Friday only and
+         *     may move once the State Council's notice is loaded. Show it as an estimate (预计).
+         */
+        ProvisionalDue: boolean;
         /** @description A parallel sub-step (one department's branch) */
         TimelineSubStep: {
             key: string;
@@ -909,6 +915,7 @@ export interface components {
             workingDaysUsed: number | null;
             overdue: boolean;
             opinion: string | null;
+            provisional: components["schemas"]["ProvisionalDue"];
             substeps: components["schemas"]["TimelineSubStep"][];
         };
         Deadline: {
@@ -925,6 +932,7 @@ export interface components {
             overdue: boolean;
             /** @description The clock is stopped (suspended, or returned to the applicant) */
             paused: boolean;
+            provisional: components["schemas"]["ProvisionalDue"];
         };
         RejectionInfo: {
             reasonCode: string;
@@ -1592,7 +1600,7 @@ export interface operations {
                      *         "《政务服务便民热线诉求办理规范》"
                      *       ],
                      *       "calendar": {
-                     *         "name": "chinese-days",
+                     *         "name": "state-council",
                      *         "timezone": "Asia/Shanghai"
                      *       },
                      *       "totalWorkingDaysLimit": null,
@@ -1970,6 +1978,7 @@ export interface operations {
                      *           "workingDaysUsed": 5,
                      *           "overdue": false,
                      *           "opinion": "已安排执法队员夜间巡查",
+                     *           "provisional": false,
                      *           "substeps": []
                      *         }
                      *       ],
@@ -2003,7 +2012,8 @@ export interface operations {
                      *         "workingDaysUsed": 5,
                      *         "remainingWorkingDays": 10,
                      *         "overdue": false,
-                     *         "paused": false
+                     *         "paused": false,
+                     *         "provisional": false
                      *       },
                      *       "totalDeadline": {
                      *         "stage": null,
@@ -2013,7 +2023,8 @@ export interface operations {
                      *         "workingDaysUsed": 5,
                      *         "remainingWorkingDays": 13,
                      *         "overdue": false,
-                     *         "paused": false
+                     *         "paused": false,
+                     *         "provisional": false
                      *       },
                      *       "returned": null,
                      *       "rejection": null,

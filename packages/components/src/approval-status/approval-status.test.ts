@@ -49,6 +49,7 @@ function steps(current: number, currentState: Step['state'] = 'active', after: S
       workingDaysUsed: started ? 2 : null,
       overdue: false,
       opinion: index < current ? '同意' : null,
+      provisional: false,
       substeps: [],
     };
   });
@@ -95,6 +96,7 @@ function homestead(overrides: Partial<Timeline> = {}): Timeline {
       remainingWorkingDays: 3,
       overdue: false,
       paused: false,
+      provisional: false,
     },
     totalDeadline: {
       stage: null,
@@ -105,6 +107,7 @@ function homestead(overrides: Partial<Timeline> = {}): Timeline {
       remainingWorkingDays: 27,
       overdue: false,
       paused: false,
+      provisional: false,
     },
     returned: null,
     rejection: null,
@@ -191,6 +194,7 @@ function jointReview(): Timeline {
       remainingWorkingDays: -2,
       overdue: true,
       paused: false,
+      provisional: false,
     },
   });
 }
@@ -276,6 +280,25 @@ describe('cb-approval-status: rendering', () => {
     items = root.querySelectorAll('[part~="timeline"] > li');
     expect(items).to.have.length(9);
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+  });
+
+  it('shows a deadline counted before its year\'s holiday schedule was published as an estimate (预计)', async () => {
+    const base = homestead();
+    const el = await show(homestead({
+      totalDeadline: { ...base.totalDeadline!, provisional: true },
+      steps: base.steps.map((s) => (s.state === 'active' ? { ...s, provisional: true } : s)),
+    }));
+    const root = shadow(el);
+    const total = root.querySelector('[part~="deadline-total"]')!;
+    expect(total.querySelector('[part~="estimate"]'), 'total limit').to.exist;
+    expect(text(total)).to.contain('预计');
+    expect(text(total)).to.contain('按周一至周五估算');
+    expect(root.querySelector('[part~="deadline-stage"] [part~="estimate"]'), 'the stage limit is official').to.equal(null);
+    expect(text(root.querySelector('ol[part~="stepper"] [aria-current="step"]'))).to.contain('预计');
+    await setLocale('en');
+    await el.updateComplete;
+    expect(text(root.querySelector('[part~="deadline-total"]'))).to.contain('estimated');
+    await expect(el).to.be.accessible();
   });
 
   it('shows parallel joint-review branches with their own states, and the overdue flag', async () => {

@@ -123,6 +123,7 @@ function step(value: unknown, index: number): TimelineStep | undefined {
     workingDaysUsed: integer(value.workingDaysUsed),
     overdue: value.overdue === true,
     opinion: text(value.opinion),
+    provisional: value.provisional === true,
     substeps: list(value.substeps).map(subStep).filter((s): s is TimelineSubStep => s !== undefined),
   };
 }
@@ -162,6 +163,7 @@ function deadline(value: unknown): Timeline['deadline'] {
     remainingWorkingDays: integer(value.remainingWorkingDays) ?? 0,
     overdue: value.overdue === true,
     paused: value.paused === true,
+    provisional: value.provisional === true,
   };
 }
 

@@ -56,9 +56,17 @@ function time(value: string | null | undefined, withTime = true): TemplateResult
   return html`<time datetime=${value}>${withTime ? formatDateTime(value) : formatDate(value)}</time>`;
 }
 
-/** Deadlines end at 23:59:59 Beijing time: the date says it all. */
-function dueDate(value: string | null | undefined): TemplateResult | typeof nothing {
-  return time(value, false);
+/**
+ * Deadlines end at 23:59:59 Beijing time: the date says it all. A provisional one was counted before
+ * its year's holiday schedule was published and may still move, so it reads as an estimate.
+ */
+function dueDate(value: string | null | undefined, provisional = false): TemplateResult | typeof nothing {
+  if (!provisional || !value) return time(value, false);
+  return html`<span class="estimate" part="estimate"
+    >${msg('预计', { id: 'approval.deadline.estimate' })} ${time(value, false)}<span class="note"
+      >${msg('（该年节假日安排尚未公布，按周一至周五估算）', { id: 'approval.deadline.estimate-note' })}</span
+    ></span
+  >`;
 }
 
 function heading(level: number, id: string, content: unknown, part = 'section-title', extraClass = ''): TemplateResult {
@@ -118,7 +126,9 @@ export function renderCompact(timeline: Timeline, ctx: ViewContext): TemplateRes
     ${position ? html`<span class="compact__meta" part="position">${position}</span>` : nothing}
     ${deadline && !timeline.terminal
       ? html`<span class="compact__meta ${deadline.overdue ? 'is-overdue' : ''}" part="deadline"
-          >${deadline.paused ? pausedText() : remainingText(deadline.remainingWorkingDays)}</span
+          >${deadline.paused ? pausedText() : remainingText(deadline.remainingWorkingDays)}${deadline.provisional
+            ? msg('（预计）', { id: 'approval.deadline.estimate-short' })
+            : nothing}</span
         >`
       : nothing}
   </div>`;
@@ -340,7 +350,7 @@ function renderDeadlines(timeline: Timeline, ctx: ViewContext): TemplateResult |
             ? html`<strong class="deadline__remaining">${pausedText()}</strong>
                 <span class="note">${msg(str`恢复前剩余 ${workingDays(Math.max(0, d.remainingWorkingDays))}`, { id: 'approval.deadline.remaining-paused' })}</span>`
             : html`<strong class="deadline__remaining ${d.overdue ? 'flag flag--danger' : ''}">${remainingText(d.remainingWorkingDays)}</strong>
-                <span class="note">${msg('截止：', { id: 'approval.deadline.due' })}${dueDate(d.dueAt)}</span>`}
+                <span class="note">${msg('截止：', { id: 'approval.deadline.due' })}${dueDate(d.dueAt, d.provisional)}</span>`}
         </li>`,
       )}
     </ul>
@@ -357,7 +367,7 @@ function renderStepMeta(step: TimelineStep | TimelineSubStep): TemplateResult {
     ${step.doneAt
       ? html`<span>${msg('完成：', { id: 'approval.step.done' })}${time(step.doneAt)}</span>`
       : step.dueAt && step.state === 'active'
-        ? html`<span>${msg('期限：', { id: 'approval.step.due' })}${dueDate(step.dueAt)}</span>`
+        ? html`<span>${msg('期限：', { id: 'approval.step.due' })}${dueDate(step.dueAt, 'provisional' in step && step.provisional)}</span>`
         : nothing}
     ${step.workingDaysLimit !== null && step.state !== 'pending' && step.state !== 'skipped'
       ? html`<span

@@ -7,7 +7,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   act,
-  calendarFrom,
   ProcessError,
   timelineCore,
   type ActionBody,
@@ -119,17 +118,6 @@ export function streamEvents(req: FastifyRequest, reply: FastifyReply, ctx: Serv
   });
 }
 
-// ----------------------------------------------------------------------------------- calendar
-
-const calendars = new WeakMap<object, Calendar>();
-
-/** Working days on the sandbox's holiday calendar, with the fixtures' fast day arithmetic. */
-export function calendarOf(workdays: { isWorkday(date: string): boolean }): Calendar {
-  let calendar = calendars.get(workdays);
-  if (!calendar) calendars.set(workdays, (calendar = calendarFrom((date) => workdays.isWorkday(date))));
-  return calendar;
-}
-
 // ----------------------------------------------------------------------------------- actors, errors
 
 export function actorOf(principal: Principal): Actor {
@@ -171,6 +159,54 @@ export interface RecordStore<R extends ProcessRecord<S>, S extends string> {
   load(db: Db, id: string, scope: string): R | undefined;
   /** Inserts or replaces the record (its row and denormalised columns). */
   save(db: Db, record: R, extra?: Record<string, unknown>): void;
+  /** Every record in a status that is not terminal, whatever its region. */
+  openRecords(db: Db): R[];
+}
+
+const DUE_KEY = /^(dueAt|deadline|[a-z]+Deadline)$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
+const SHANGHAI_MS = 8 * 3_600_000;
+
+/**
+ * Moves the due dates of open records that were counted past the end of `year - 1` onto a newly
+ * loaded schedule for `year`: the same number of working days from that boundary, counted again on
+ * the new calendar (and the same time of day). The boundary is where the two calendars agree, so the
+ * result is what the deadline would have been had the schedule been known when it was set. Returns
+ * how many records changed.
+ */
+export function rebaseDeadlines<R extends ProcessRecord<S>, S extends string>(
+  db: Db, store: RecordStore<R, S>, year: number, before: Calendar, after: Calendar,
+): number {
+  const boundary = new Date(`${year - 1}-12-31T23:59:59+08:00`);
+  const move = (due: string): string => {
+    const at = new Date(due);
+    if (Number.isNaN(at.getTime()) || at <= boundary) return due;
+    const day = after.addWorkdays(boundary, before.workdaysBetween(boundary, at));
+    const timeOfDay = (at.getTime() + SHANGHAI_MS) % 86_400_000;
+    const moved = new Date(day.getTime() - ((day.getTime() + SHANGHAI_MS) % 86_400_000) + timeOfDay);
+    return moved.getTime() === at.getTime() ? due : moved.toISOString();
+  };
+  const rewrite = (value: unknown): boolean => {
+    if (!value || typeof value !== 'object') return false;
+    let changed = false;
+    for (const [key, inner] of Object.entries(value)) {
+      if (typeof inner === 'string' && DUE_KEY.test(key) && INSTANT.test(inner)) {
+        const moved = move(inner);
+        if (moved !== inner) {
+          (value as Record<string, unknown>)[key] = moved;
+          changed = true;
+        }
+      } else if (rewrite(inner)) changed = true;
+    }
+    return changed;
+  };
+  let count = 0;
+  for (const record of store.openRecords(db)) {
+    if (!rewrite(record)) continue;
+    store.save(db, record);
+    count += 1;
+  }
+  return count;
 }
 
 export interface ActionResult<R> {
@@ -196,7 +232,7 @@ export function applyAction<R extends ProcessRecord<S>, S extends string>(
     const record = store.load(ctx.db, id, scope) ?? onMissing();
     let result: { record: R; event: ProcessEvent };
     try {
-      result = act(store.spec, record, body, actor, ctx.clock.now(), calendarOf(ctx.workdays));
+      result = act(store.spec, record, body, actor, ctx.clock.now(), ctx.workdays);
     } catch (error) {
       rethrowAsProblem(error);
     }
@@ -477,7 +513,7 @@ export function buildTimeline<R extends ProcessRecord<S>, S extends string>(
   },
 ) {
   const now = ctx.clock.now();
-  const core = timelineCore(store.spec, record, now, calendarOf(ctx.workdays));
+  const core = timelineCore(store.spec, record, now, ctx.workdays);
   const events = eventsOf(ctx.db, store.kind, record.id).map((event) =>
     parts.anonymiseActors ? { ...event, actor: { ...event.actor, name: null } } : event,
   );

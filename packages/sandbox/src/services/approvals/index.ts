@@ -28,7 +28,6 @@ import { requirePermission, scopeRegion } from '../../auth.js';
 import { badRequest, forbidden, notFound, tooManyRequests, unprocessable } from '../../problems.js';
 import {
   actorOf,
-  calendarOf,
   createEndpoint,
   migrateProcessEvents,
   recordHandlers,
@@ -141,7 +140,7 @@ export const approvalsService: SandboxService = {
       size: seed.size,
       seed: seed.seed,
       now: seed.clock.now(),
-      calendar: calendarOf(seed.workdays),
+      calendar: seed.workdays,
       process: homesteadProcess,
       locate: buildableLocator(db),
     });
@@ -194,7 +193,7 @@ export const approvalsService: SandboxService = {
         const trackingNo = formatTrackingNo(village.townCode, year, nextTrackingSequence(ctx.db, village.townCode, year));
         const verificationCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
         const { record, events } = createHomesteadRecord(homesteadProcess, input, {
-          id: trackingNo, trackingNo, actor: actorOf(req.principal), at: now, calendar: calendarOf(ctx.workdays),
+          id: trackingNo, trackingNo, actor: actorOf(req.principal), at: now, calendar: ctx.workdays,
         });
         applicationStore.save(ctx.db, record, { verificationHash: verificationHash(trackingNo, verificationCode) });
         return {
@@ -270,7 +269,7 @@ export const approvalsService: SandboxService = {
         "SELECT id FROM homestead_applications WHERE status NOT IN ('REGISTERED', 'REJECTED', 'WITHDRAWN', 'DRAFT') ORDER BY random() LIMIT ?",
       ).all(count) as { id: string }[]).map((r) => r.id),
       (record) => {
-        const move = nextHomesteadMove(record, simulationRng, calendarOf(ctx.workdays));
+        const move = nextHomesteadMove(record, simulationRng, ctx.workdays);
         return move ? { actor: move.actor, body: move.body(ctx.clock.now()) } : null;
       },
     );

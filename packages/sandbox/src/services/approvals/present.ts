@@ -16,7 +16,7 @@ import {
 import { maskName, maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';
-import { actorOf, buildTimeline, calendarOf, maskingInfo, readsUnmasked, statusLabelOf } from '../process-runtime.js';
+import { actorOf, buildTimeline, maskingInfo, readsUnmasked, statusLabelOf } from '../process-runtime.js';
 import { applicationStore, homesteadProcess } from './store.js';
 
 const PERSONAL_FIELDS = [
@@ -113,7 +113,7 @@ export function applicationDetail(record: HomesteadRecord, req: FastifyRequest, 
       : null,
     rejection: record.process.rejection,
     sideState: record.process.sideState,
-    allowedActions: allowedActions(homesteadProcess, record, actorOf(req.principal), now, calendarOf(ctx.workdays)),
+    allowedActions: allowedActions(homesteadProcess, record, actorOf(req.principal), now, ctx.workdays),
     masking: maskingInfo(role, [...PERSONAL_FIELDS]),
   };
 }

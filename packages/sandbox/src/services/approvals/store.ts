@@ -105,6 +105,13 @@ function columns(record: HomesteadRecord, verificationHashValue: string | undefi
 export const applicationStore: RecordStore<HomesteadRecord, ApplicationStatus> = {
   kind: 'homestead',
   spec: homesteadProcess,
+  openRecords(db) {
+    const terminal = homesteadProcess.statuses.filter((status) => status.terminal).map((status) => status.key);
+    const rows = db
+      .prepare(`SELECT document FROM homestead_applications WHERE status NOT IN (${terminal.map(() => '?').join(', ')})`)
+      .all(...terminal) as { document: string }[];
+    return rows.map((row) => JSON.parse(row.document));
+  },
   load(db, id, scope) {
     const row = db
       .prepare("SELECT document FROM homestead_applications WHERE id = ? AND village_code LIKE ? || '%'")

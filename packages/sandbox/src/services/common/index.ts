@@ -1,6 +1,12 @@
 import { boundaryOf, bboxOf, centroidOf, findRegion, towns, villages } from '@citybrain/fixtures';
+import { setMeta, type Db } from '../../db.js';
 import type { SandboxService } from '../../context.js';
-import { notFound, unauthorized } from '../../problems.js';
+import { requirePermission } from '../../auth.js';
+import { notFound, unauthorized, unprocessable } from '../../problems.js';
+import { calendarYearProblem, type CalendarYear, type WorkdayCalendar } from '../../workdays.js';
+import { rebaseDeadlines } from '../process-runtime.js';
+import { applicationStore } from '../approvals/store.js';
+import { workOrderStore } from '../workorders/store.js';
 
 interface RegionRecord {
   code: string;
@@ -51,7 +57,23 @@ function basicCredentials(header: string | undefined): { id?: string; secret?: s
   }
 }
 
-/** Auth endpoints and the administrative divisions shared by every service. */
+const STORED_YEAR = /^calendar:(\d{4})$/;
+
+/** The years loaded through `PUT /common/calendar/{year}`: they outlive restarts and override the files. */
+export function storedCalendarYears(db: Db): Record<string, CalendarYear> {
+  const rows = db.prepare("SELECT key, value FROM sandbox_meta WHERE key LIKE 'calendar:%'").all() as { key: string; value: string }[];
+  return Object.fromEntries(rows.flatMap((row) => {
+    const year = STORED_YEAR.exec(row.key)?.[1];
+    return year ? [[year, JSON.parse(row.value) as CalendarYear]] : [];
+  }));
+}
+
+function calendarYearDocument(workdays: WorkdayCalendar, year: number) {
+  const doc = workdays.year(year);
+  return { year, official: doc !== undefined, timezone: 'Asia/Shanghai', source: doc?.source ?? null, holidays: doc?.holidays ?? [], workdays: doc?.workdays ?? [] };
+}
+
+/** Auth endpoints, the administrative divisions and the holiday calendar shared by every service. */
 export const commonService: SandboxService = {
   name: 'common',
   migrate() {},
@@ -77,6 +99,36 @@ export const commonService: SandboxService = {
         items = all.filter((r) => r.name.includes(q) || r.code.startsWith(q));
       }
       return { items };
+    },
+    listCalendarYears(_req, _reply, ctx) {
+      const years = ctx.workdays.officialYears.map((year) => {
+        const { notice, published } = ctx.workdays.year(year)!.source;
+        return { year, notice, published };
+      });
+      return { timezone: 'Asia/Shanghai', years };
+    },
+    getCalendarYear(req, _reply, ctx) {
+      return calendarYearDocument(ctx.workdays, (req.params as { year: number }).year);
+    },
+    putCalendarYear(req, _reply, ctx) {
+      requirePermission(req, 'calendar:admin');
+      const { year } = req.params as { year: number };
+      const doc = req.body as CalendarYear;
+      const problem = calendarYearProblem(year, doc);
+      if (problem) throw unprocessable(problem, 'invalid-calendar');
+      const before = ctx.workdays.snapshot();
+      const after = before.snapshot();
+      after.setYear(year, doc);
+      // Deadlines already set past the year's start were counted without this schedule: recount them
+      // in the same transaction that stores it, so no reader sees one without the other.
+      ctx.db.transaction(() => {
+        setMeta(ctx.db, `calendar:${year}`, JSON.stringify(doc));
+        rebaseDeadlines(ctx.db, applicationStore, year, before, after);
+        rebaseDeadlines(ctx.db, workOrderStore, year, before, after);
+        ctx.audit(req, 'calendar.replace', `calendar/${year}`, [], doc.source.notice);
+      })();
+      ctx.workdays.setYear(year, doc);
+      return calendarYearDocument(ctx.workdays, year);
     },
     getRegion(req) {
       const { code } = req.params as { code: string };

@@ -25,7 +25,6 @@ import { requirePermission, scopeRegion } from '../../auth.js';
 import { badRequest, forbidden, unprocessable } from '../../problems.js';
 import {
   actorOf,
-  calendarOf,
   createEndpoint,
   migrateProcessEvents,
   OVERDUE_SQL,
@@ -56,7 +55,7 @@ function workOrderStats(db: Db, ctx: ServiceContext, scope: string, query: WorkO
   const now = ctx.clock.now();
   const filter = workOrderFilter(scope, query, now);
   const where = filter.sql;
-  const params = { ...filter.params, soon: calendarOf(ctx.workdays).addWorkdays(now, 1).toISOString() };
+  const params = { ...filter.params, soon: ctx.workdays.addWorkdays(now, 1).toISOString() };
   const count = (extra: string) => (db.prepare(`SELECT COUNT(*) AS n FROM work_orders WHERE ${where} AND ${extra}`).get(params) as { n: number }).n;
   const grouped = (column: string) => new Map(
     (db.prepare(`SELECT ${column} AS key, COUNT(*) AS n FROM work_orders WHERE ${where} GROUP BY ${column}`).all(params) as { key: string | number; n: number }[])
@@ -114,7 +113,7 @@ export const workOrdersService: SandboxService = {
       size: seed.size,
       seed: seed.seed,
       now: seed.clock.now(),
-      calendar: calendarOf(seed.workdays),
+      calendar: seed.workdays,
       process: workOrderProcess,
     });
     const events = seedRecords(db, 'workorder', generated, ({ record }) => workOrderStore.save(db, record));
@@ -151,7 +150,7 @@ export const workOrdersService: SandboxService = {
         const day = shanghaiDate(now).replaceAll('-', '');
         const orderNo = formatOrderNo(day, nextOrderSequence(ctx.db, day));
         const { record, events } = createWorkOrderRecord(workOrderProcess, input, {
-          id: orderNo, orderNo, actor: actorOf(req.principal), at: now, calendar: calendarOf(ctx.workdays),
+          id: orderNo, orderNo, actor: actorOf(req.principal), at: now, calendar: ctx.workdays,
         });
         workOrderStore.save(ctx.db, record);
         return { id: record.id, events, location: `/api/v1/workorders/${record.id}`, body: () => workOrderDetail(record, req, ctx) };

@@ -15,7 +15,7 @@ import {
 import { maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';
-import { actorOf, buildTimeline, calendarOf, maskingInfo, readsUnmasked, statusLabelOf } from '../process-runtime.js';
+import { actorOf, buildTimeline, maskingInfo, readsUnmasked, statusLabelOf } from '../process-runtime.js';
 import { workOrderProcess, workOrderStore } from './store.js';
 
 /**
@@ -65,7 +65,7 @@ export function workOrderSummary(record: WorkOrderRecord, role: Role, ctx: Servi
     signDeadline: data.signDeadline,
     handleDeadline: data.handleDeadline,
     totalDeadline: data.totalDeadline,
-    flags: workOrderFlags(record, ctx.clock.now(), calendarOf(ctx.workdays)),
+    flags: workOrderFlags(record, ctx.clock.now(), ctx.workdays),
     counts: data.counts,
     satisfaction: data.callback?.satisfaction ?? null,
   };
@@ -95,7 +95,7 @@ export function workOrderDetail(record: WorkOrderRecord, req: FastifyRequest, ct
     returned: record.process.returned ? { ...record.process.returned, overdue: false } : null,
     sideState: record.process.sideState,
     version: record.process.version,
-    allowedActions: allowedActions(workOrderProcess, record, actorOf(req.principal), ctx.clock.now(), calendarOf(ctx.workdays)),
+    allowedActions: allowedActions(workOrderProcess, record, actorOf(req.principal), ctx.clock.now(), ctx.workdays),
     masking: maskingInfo(role, [...PERSONAL_FIELDS]),
   };
 }
@@ -124,7 +124,7 @@ export function workOrderTimeline(record: WorkOrderRecord, role: Role, ctx: Serv
         solved: data.callback?.solved ?? null,
       }
       : null,
-    flags: { ...workOrderFlags(record, ctx.clock.now(), calendarOf(ctx.workdays)) },
+    flags: { ...workOrderFlags(record, ctx.clock.now(), ctx.workdays) },
     masking: maskingInfo(role, [
       { field: 'applicant.name', kind: 'name' },
       { field: 'applicant.phone', kind: 'phone' },

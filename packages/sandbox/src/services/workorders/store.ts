@@ -116,6 +116,13 @@ function columns(record: WorkOrderRecord) {
 export const workOrderStore: RecordStore<WorkOrderRecord, WorkOrderStatus> = {
   kind: 'workorder',
   spec: workOrderProcess,
+  openRecords(db) {
+    const terminal = workOrderProcess.statuses.filter((status) => status.terminal).map((status) => status.key);
+    const rows = db
+      .prepare(`SELECT document FROM work_orders WHERE status NOT IN (${terminal.map(() => '?').join(', ')})`)
+      .all(...terminal) as { document: string }[];
+    return rows.map((row) => JSON.parse(row.document));
+  },
   load(db, id, scope) {
     const row = db.prepare("SELECT document FROM work_orders WHERE id = ? AND region_code LIKE ? || '%'").get(id, scope) as { document: string } | undefined;
     return row ? (JSON.parse(row.document) as WorkOrderRecord) : undefined;
