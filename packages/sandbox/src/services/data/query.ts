@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { DatasetColumnDef, FilterOperator } from '@citybrain/fixtures';
 import type { Statement } from 'better-sqlite3';
+import { validateDivisionCode, validateIdNumber, validateUscc } from '@citybrain/validators';
 import type { Db } from '../../db.js';
 import { badRequest } from '../../problems.js';
 import { EXACT_COUNT_LIMIT, type DatasetTable, type TableColumn } from './tables.js';
@@ -157,7 +158,15 @@ function typedValue(column: DatasetColumnDef, raw: string, operator: FilterOpera
     case 'enum':
       return column.options?.some((o) => o.value === raw) ? raw : { error: `${raw} 不是可选值（${column.options?.map((o) => o.value).join(', ')}）` };
     case 'region-code':
-      return /^\d{12}$/.test(raw) ? raw : { error: `${raw} 不是 12 位村居代码` };
+      return validateDivisionCode(raw, { level: 'village' }).valid ? raw : { error: `${raw} 不是 12 位村居代码` };
+    case 'uscc': {
+      const check = validateUscc(raw);
+      return check.valid ? check.normalized : { error: `${raw} 不是有效的统一社会信用代码（${check.reason === 'checksum' ? '校验位错误' : '格式应为 18 位代码'}）` };
+    }
+    case 'id-number': {
+      const check = validateIdNumber(raw);
+      return check.valid ? check.normalized : { error: `${raw} 不是有效的居民身份证号码（${check.reason === 'checksum' ? '校验位错误' : '格式或出生日期错误'}）` };
+    }
     default:
       if (NUMERIC_TYPES.has(column.type)) {
         return /^-?\d{1,15}(\.\d{1,10})?$/.test(raw) ? Number(raw) : { error: `${raw} 不是数值` };
