@@ -9,6 +9,8 @@ export const mapViewerTemplates: LocaleModule['templates'] = {
   'map.access.public': 'Public',
   'map.attribution.tianditu': 'Tianditu (National Platform for Common Geospatial Information Services)',
   'map.breadcrumb': 'Administrative divisions',
+  'map.facade.preview': str`Map preview of ${0}`,
+  'map.facade.start': 'Load the interactive map',
   'map.config.basemap-crs-invalid': str`Invalid basemap datum “${0}”: expected wgs84, cgcs2000 or gcj02.`,
   'map.config.basemap-invalid': str`Invalid basemap “${0}”: expected offline, tianditu-vec, tianditu-img, none or a style URL.`,
   'map.config.center-invalid': str`Invalid map centre “${0}”: expected “longitude,latitude”, e.g. 113.06,23.03.`,

@@ -61,3 +61,66 @@ export const shellStyles = css`
   }
 
 `;
+
+/** The preview shown until the map engine loads: same box as the map, so nothing moves when it takes over. */
+export const facadeStyles = css`
+  .facade {
+    display: grid;
+    place-items: center;
+  }
+  .facade__preview {
+    position: absolute;
+    inset: 0;
+    inline-size: 100%;
+    block-size: 100%;
+  }
+  .facade__outline {
+    fill: var(--cb-map-preview-fill, color-mix(in srgb, var(--_cb-color-primary) 12%, transparent));
+    stroke: var(--_cb-color-primary);
+    stroke-width: 2px;
+  }
+  .facade__start {
+    position: relative;
+    z-index: 3;
+  }
+  .facade__legend {
+    position: absolute;
+    inset-block-end: var(--_cb-space-l);
+    inset-inline-end: var(--_cb-space-s);
+    z-index: 2;
+    max-inline-size: var(--cb-map-panel-width, 240px);
+    padding: var(--_cb-space-s);
+    background: var(--_cb-color-surface);
+    border-radius: var(--_cb-radius);
+    font-size: var(--_cb-font-size-s);
+  }
+  .facade__legend ul {
+    margin: 0 0 var(--_cb-space-s);
+    padding: 0;
+    list-style: none;
+  }
+  .facade__legend li {
+    display: flex;
+    align-items: center;
+    gap: var(--_cb-space-s);
+  }
+  .facade__legend-title {
+    margin: 0;
+    font-weight: 600;
+  }
+  .facade__attribution {
+    position: absolute;
+    inset-block-end: 0;
+    inset-inline-start: 0;
+    z-index: 2;
+    margin: 0;
+    padding: 0 var(--_cb-space-s);
+    background: var(--_cb-color-surface);
+    font-size: var(--_cb-font-size-s);
+  }
+  .swatch {
+    inline-size: 12px;
+    block-size: 12px;
+    flex: none;
+  }
+`;

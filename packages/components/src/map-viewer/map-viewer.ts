@@ -7,7 +7,8 @@ import { CityBrainElement } from '../shared/city-brain-element.js';
 import { baseStyles } from '../shared/theme.js';
 import { LoadController, loadStatusStyles, renderLoadStatus } from '../shared/status.js';
 import { ClientController } from '../provider/client-context.js';
-import { shellStyles } from './map-viewer.styles.js';
+import { MapFacade } from './facade.js';
+import { facadeStyles, shellStyles } from './map-viewer.styles.js';
 import type { BBoxTuple, LngLatTuple } from './types.js';
 import type { MapViewerController } from './viewer.js';
 
@@ -21,8 +22,11 @@ import type { MapViewerController } from './viewer.js';
  *   layers="zones,villages" region="440605124" layer-list legend search></cb-map-viewer>
  * ```
  *
- * maplibre-gl is downloaded only when the element connects. Coordinates in attributes,
- * methods and events are lon/lat in CGCS2000 ≈ WGS84, whatever the basemap's datum.
+ * Until the map engine is wanted the element shows a light preview of the same view (the region's
+ * outline, the legend, the 审图号 and a button that starts the map); `loading` says when maplibre-gl
+ * is downloaded: `lazy` (default) once the element nears the viewport and the page is idle, `eager` at
+ * once, `interaction` on the first press. Coordinates in attributes, methods and events are lon/lat in
+ * CGCS2000 ≈ WGS84, whatever the basemap's datum.
  *
  * @summary Interactive map of the City Brain GIS catalogue, with identify, search, legend and zone checks.
  * @tagname cb-map-viewer
@@ -33,7 +37,12 @@ import type { MapViewerController } from './viewer.js';
  * @fires cb-zone-check - In `zone-check` mode, a click was checked; `detail`: `lngLat`, `result` (buildable / restricted / prohibited), `check`.
  * @fires cb-error - Loading the catalogue, basemap or a layer failed, or an attribute is invalid; `detail.message` explains it.
  *
- * @csspart frame - The box holding the map and its controls.
+ * @csspart frame - The box holding the map and its controls (and, before it, the preview).
+ * @csspart facade - The preview shown until the map engine loads (with `frame`).
+ * @csspart preview - The preview's SVG picture of the region; `preview-outline` its outline.
+ * @csspart preview-outline - The region's outline in the preview.
+ * @csspart facade-legend - The preview's legend (with `legend`).
+ * @csspart start-button - The preview's button that loads the interactive map.
  * @csspart map - The map's container (maplibre's canvas is inside).
  * @csspart controls - The zoom, reset and fullscreen buttons.
  * @csspart control-button - Each of those buttons.
@@ -50,10 +59,19 @@ import type { MapViewerController } from './viewer.js';
  * @csspart error - The error state.
  *
  * @cssprop --cb-map-height - Height of the element (480px).
+ * @cssprop --cb-map-preview-fill - Fill of the region in the preview (the theme's primary colour, faint).
  * @cssprop --cb-map-panel-width - Width of the layer list and legend panels (240px).
  */
 export class CbMapViewer extends CityBrainElement {
-  static override styles = [baseStyles, loadStatusStyles, shellStyles];
+  static override styles = [baseStyles, loadStatusStyles, shellStyles, facadeStyles];
+
+  /**
+   * When to download the map engine (maplibre-gl, ≈ 290 KB gzip): `lazy` (default) once the element is
+   * near the viewport and the page is idle, `eager` at once, `interaction` when the reader presses the
+   * preview or its button. Until then a light preview of the same view is shown in the same box.
+   * Calling a method that needs the map (`flyTo`, `fitRegion`, `setLayerVisible`, `load`) starts it.
+   */
+  @property() loading?: string;
 
   /** The platform's API root (`https://host/api/v1`); without it the nearest `<cb-provider>`'s client is used. */
   @property({ attribute: 'base-url' }) baseUrl?: string;
@@ -133,6 +151,7 @@ export class CbMapViewer extends CityBrainElement {
   /** @internal the provider's client (subscribed), for the implementation. */
   readonly clients = new ClientController(this);
 
+  private readonly facade = new MapFacade(this, () => void this.loader.run(() => this.loadImplementation()));
   private impl: MapViewerController | undefined;
   private implPromise: Promise<MapViewerController> | undefined;
   /** Loading the implementation (and with it the map engine): the element's first loading state. */
@@ -156,7 +175,14 @@ export class CbMapViewer extends CityBrainElement {
    * Invalid input warns once and is ignored; before the map exists the call is ignored.
    */
   flyTo(target: LngLatTuple | { center?: LngLatTuple; zoom?: number; bbox?: BBoxTuple }, zoom?: number): void {
-    this.impl?.flyTo(target, zoom);
+    if (this.impl) this.impl.flyTo(target, zoom);
+    else void this.load().then(() => this.impl?.flyTo(target, zoom));
+  }
+
+  /** Loads the map now, whatever `loading` says; resolves when the map's code is in (not when it has drawn: listen for `cb-ready`). */
+  async load(): Promise<void> {
+    this.facade.engage();
+    await this.implPromise?.catch(() => undefined);
   }
 
   /**
@@ -164,19 +190,14 @@ export class CbMapViewer extends CityBrainElement {
    * when the boundary is drawn (called early, once the map is ready); a bad code warns once.
    */
   async fitRegion(code: string): Promise<void> {
-    const impl = this.impl ?? (await this.implPromise);
-    await impl?.fitRegion(code);
+    if (!this.impl) await this.load();
+    await this.impl?.fitRegion(code);
   }
 
   /** Shows or hides a catalogue layer (loading it on first use). Unknown ids warn once. */
   setLayerVisible(layerId: string, visible: boolean): void {
     if (this.impl) this.impl.setLayerVisible(layerId, visible);
-    else void this.implPromise?.then((impl) => impl.setLayerVisible(layerId, visible));
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (!this.impl && this.loader.status !== 'loading') void this.loader.run(() => this.loadImplementation());
+    else void this.load().then(() => this.impl?.setLayerVisible(layerId, visible));
   }
 
   private loadImplementation(): Promise<MapViewerController> {
@@ -204,11 +225,11 @@ export class CbMapViewer extends CityBrainElement {
 
   protected override render(): TemplateResult {
     if (this.impl) return this.impl.render();
-    return html`<div part="frame" class="frame">
-      <div class="load-state load-state--${this.loader.status}">
+    return this.facade.render(
+      html`<div class="load-state load-state--${this.loader.status}">
         ${renderLoadStatus(this.loader, { loading: msg('正在加载地图…', { id: 'map.loading' }) })}
-      </div>
-    </div>`;
+      </div>`,
+    );
   }
 }
 
