@@ -72,7 +72,9 @@ async function signInAsStaff(page) {
   await waitFor(page, () => document.getElementById('projects-table')?.hasAttribute('data-total'));
 }
 
+/** Scrolls to the map, as a reader would (it loads its engine when near the viewport), and waits until it has drawn. */
 async function waitForMap(page) {
+  await page.locator('#zone-map').scrollIntoViewIfNeeded();
   await waitFor(page, () => document.getElementById('zone-map')?.hasAttribute('data-ready'), undefined, 45_000);
 }
 
