@@ -20,6 +20,7 @@ import { ProblemError, badRequest, notFound, type FieldError } from './problems.
 import { parseQueryString } from './querystring.js';
 import { createServices } from './services/index.js';
 import { registerStaticPages } from './static-pages.js';
+import { registerApiReference } from './api-reference.js';
 import { WorkdayCalendar } from './workdays.js';
 import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
 
@@ -338,6 +339,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   });
 
   await registerStaticPages(app, config);
+  await registerApiReference(app, config);
   for (const [prefix, root] of Object.entries(config.staticRoots)) {
     if (!existsSync(root)) continue;
     await app.register(fastifyStatic, { root, prefix, decorateReply: false, index: ['index.html'], redirect: true });
