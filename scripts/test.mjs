@@ -79,14 +79,6 @@ const stages = [
     parse: parseNodeTest,
   },
   {
-    // Issue 22: the published specs through third-party generators, and the npm tarballs as a
-    // vendor installs them (ecosystem/). One file at a time: 2 cores.
-    name: 'ecosystem',
-    command: 'node',
-    args: ['--test', '--test-concurrency=1', '--test-reporter=spec', ...findFiles(join(root, 'ecosystem'), /\.test\.mjs$/)],
-    parse: parseNodeTest,
-  },
-  {
     name: 'browser tests',
     command: 'npx',
     args: ['wtr', '--config', 'web-test-runner.config.mjs'],
@@ -108,6 +100,16 @@ const stages = [
     name: 'e2e',
     command: 'sh',
     args: ['-c', 'npx rollup -c --silent && node --test --test-concurrency=1 --test-reporter=spec e2e/*.test.mjs'],
+    requiresChromium: true,
+    parse: parseNodeTest,
+  },
+  {
+    // Issue 22: the published specs through third-party generators, and the npm tarballs as a
+    // vendor installs them (ecosystem/). After e2e, whose rollup build the components tarball
+    // ships. One file at a time: 2 cores.
+    name: 'ecosystem',
+    command: 'node',
+    args: ['--test', '--test-concurrency=1', '--test-reporter=spec', ...findFiles(join(root, 'ecosystem'), /\.test\.mjs$/)],
     requiresChromium: true,
     parse: parseNodeTest,
   },
