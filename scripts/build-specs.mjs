@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 const root = new URL('..', import.meta.url).pathname;
 export const sourceDir = join(root, 'openapi');
@@ -20,9 +20,7 @@ export const outDir = join(root, 'dist/openapi');
 
 /** The API names of redocly.yaml (`apis:` keys): each one is a published service spec. */
 export function serviceNames() {
-  const config = readFileSync(join(root, 'redocly.yaml'), 'utf8');
-  const apis = config.slice(config.indexOf('\napis:'));
-  return [...apis.matchAll(/^ {2}([\w-]+):\s*$/gm)].map((m) => m[1]);
+  return Object.keys(parse(readFileSync(join(root, 'redocly.yaml'), 'utf8')).apis);
 }
 
 /** Every `$ref` in a document that does not point inside it. */

@@ -72,15 +72,16 @@ ${body}
 
 /** Registers `/openapi/*`. `specsDir` holds the bundles; by default `dist/openapi` of the repository. */
 export async function registerApiReference(app: FastifyInstance, config: SandboxConfig, specsDir = resolve(config.repoRoot, 'dist/openapi')): Promise<void> {
-  const services = (): ServiceSummary[] => {
-    if (!existsSync(specsDir)) return [];
-    return readdirSync(specsDir)
-      .filter((file) => file.endsWith('.json'))
-      .map((file) => {
-        const info = (JSON.parse(readFileSync(join(specsDir, file), 'utf8')) as { info?: Partial<ServiceSummary> }).info ?? {};
-        return { name: file.slice(0, -'.json'.length), title: info.title ?? file, version: info.version ?? '', summary: info.summary ?? '' };
-      });
+  const summaryOf = (name: string): ServiceSummary | undefined => {
+    const file = join(specsDir, `${name}.json`);
+    if (!existsSync(file)) return undefined;
+    const info = (JSON.parse(readFileSync(file, 'utf8')) as { info?: Partial<ServiceSummary> }).info ?? {};
+    return { name, title: info.title ?? name, version: info.version ?? '', summary: info.summary ?? '' };
   };
+  const services = (): ServiceSummary[] =>
+    existsSync(specsDir)
+      ? readdirSync(specsDir).filter((file) => file.endsWith('.json')).flatMap((file) => summaryOf(file.slice(0, -'.json'.length)) ?? [])
+      : [];
   const sendFile = (reply: FastifyReply, path: string, type: string) => reply.type(type).header('cache-control', 'no-cache').send(createReadStream(path));
 
   app.get('/openapi/', async (req, reply) => {
@@ -119,13 +120,16 @@ ${body}
   // `/openapi/gis.json`, `/openapi/gis.yaml`: the bundles; `/openapi/gis/`: the reference page.
   app.get<{ Params: { entry: string } }>('/openapi/:entry', async (req, reply) => {
     const match = /^([a-z][a-z0-9-]*)(?:\.(json|yaml))?$/.exec(req.params.entry);
-    const service = match && services().find((s) => s.name === match[1]);
-    if (!match || !service) throw notFound(`${req.url} 不存在：发布的接口契约见 /openapi/`);
-    const format = match[2] as keyof typeof SPEC_TYPES | undefined;
+    const name = match?.[1];
+    const format = match?.[2] as keyof typeof SPEC_TYPES | undefined;
+    const missing = () => notFound(`${req.url} 不存在：发布的接口契约见 /openapi/`);
+    if (!name || !existsSync(join(specsDir, `${name}.json`))) throw missing();
     if (format) {
       reply.header('access-control-allow-origin', '*');
-      return sendFile(reply, join(specsDir, `${service.name}.${format}`), SPEC_TYPES[format]);
+      return sendFile(reply, join(specsDir, `${name}.${format}`), SPEC_TYPES[format]);
     }
+    const service = summaryOf(name);
+    if (!service) throw missing();
     // The strict base policy without Trusted Types (see the module comment).
     reply.header('content-security-policy', contentSecurityPolicy());
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page(
