@@ -6,6 +6,8 @@
  *   fetch them (online editors and generators run in browsers too).
  * - `/openapi/`: an index of the services; `/openapi/<service>/`: its API reference, rendered in
  *   the browser by Swagger UI from the bundled JSON, served from this origin (works offline).
+ *   Not Redocly's `build-docs`: its pages load Redoc from cdn.redocly.com and hydrate through inline
+ *   scripts and styles, and the `redoc` package that holds the standalone bundle does not install here.
  *
  * The reference pages keep the site's strict policy (no inline script or style, no eval) but go
  * without Trusted Types, like map pages: Swagger UI renders the spec's Markdown (sanitised with
