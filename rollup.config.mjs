@@ -16,7 +16,7 @@
 //                      snippets).
 // - *.map              source maps.
 //
-// After the bundles, the React example (examples/react) is built with esbuild, so everything the
+// After the bundles, the React and Vue examples (examples/react, examples/vue) are built, so everything the
 // sandbox serves exists after `rollup -c` (what `npm start` runs when the bundles are stale).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +27,7 @@ import terser from '@rollup/plugin-terser';
 import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import { build, transform } from 'esbuild';
 import { integrityOfContent, writeSri } from './scripts/sri.mjs';
-import { buildReactExample } from './scripts/build-examples.mjs';
+import { buildReactExample, buildVueExample } from './scripts/build-examples.mjs';
 
 const fromRoot = (path) => fileURLToPath(new URL(path, import.meta.url));
 const require = createRequire(import.meta.url);
@@ -112,6 +112,7 @@ const afterAll = {
   async writeBundle() {
     writeSri(browserDir);
     await buildReactExample();
+    await buildVueExample();
   },
 };
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds the browser bundles when they are missing or older than their sources, then
- * runs the sandbox (the whole City Brain API on SQLite, plus examples/) on http://localhost:8080.
+ * `npm start`: builds the browser bundles and the published specs when they are missing or older
+ * than their sources, then runs the sandbox (the whole City Brain API on SQLite, plus examples/) on http://localhost:8080.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSpecs } from './build-specs.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -29,6 +30,9 @@ if (existsSync(join(root, 'rollup.config.mjs')) && existsSync(sources)) {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
 }
+
+// The published contracts the sandbox serves under /openapi/ (one bundled file per service).
+buildSpecs({ ifStale: true });
 
 const server = spawn(
   process.execPath,

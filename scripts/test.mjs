@@ -50,6 +50,14 @@ function parseWebTestRunner(code, output) {
   return { passed: Number(counts[1]), failed: Number(counts[2]) + (code !== 0 && counts[2] === '0' ? 1 : 0) };
 }
 
+/** node:test's closing `ℹ pass N` / `ℹ fail N`; a failing exit code with none failed counts one. */
+function parseNodeTest(code, output) {
+  const pass = /ℹ pass (\d+)/.exec(output);
+  const fail = /ℹ fail (\d+)/.exec(output);
+  if (!pass || !fail) return { passed: 0, failed: 1 };
+  return { passed: Number(pass[1]), failed: Number(fail[1]) + (code !== 0 && Number(fail[1]) === 0 ? 1 : 0) };
+}
+
 /** A stage either counts its own tests (parse) or is one check that passes or fails. */
 const stages = [
   {
@@ -68,12 +76,7 @@ const stages = [
     name: 'node tests',
     command: 'node',
     args: ['--conditions=citybrain-source', '--import', 'tsx', '--test', '--test-reporter=spec', ...nodeTestFiles],
-    parse: (code, output) => {
-      const pass = /ℹ pass (\d+)/.exec(output);
-      const fail = /ℹ fail (\d+)/.exec(output);
-      if (!pass || !fail) return { passed: 0, failed: 1 };
-      return { passed: Number(pass[1]), failed: Number(fail[1]) + (code !== 0 && Number(fail[1]) === 0 ? 1 : 0) };
-    },
+    parse: parseNodeTest,
   },
   {
     name: 'browser tests',
@@ -98,12 +101,17 @@ const stages = [
     command: 'sh',
     args: ['-c', 'npx rollup -c --silent && node --test --test-concurrency=1 --test-reporter=spec e2e/*.test.mjs'],
     requiresChromium: true,
-    parse: (code, output) => {
-      const pass = /ℹ pass (\d+)/.exec(output);
-      const fail = /ℹ fail (\d+)/.exec(output);
-      if (!pass || !fail) return { passed: 0, failed: 1 };
-      return { passed: Number(pass[1]), failed: Number(fail[1]) + (code !== 0 && Number(fail[1]) === 0 ? 1 : 0) };
-    },
+    parse: parseNodeTest,
+  },
+  {
+    // Issue 22: the published specs through third-party generators, and the npm tarballs as a
+    // vendor installs them (ecosystem/). After e2e, whose rollup build the components tarball
+    // ships. One file at a time: 2 cores.
+    name: 'ecosystem',
+    command: 'node',
+    args: ['--test', '--test-concurrency=1', '--test-reporter=spec', ...findFiles(join(root, 'ecosystem'), /\.test\.mjs$/)],
+    requiresChromium: true,
+    parse: parseNodeTest,
   },
   {
     name: 'storybook build',

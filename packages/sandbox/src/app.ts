@@ -20,6 +20,7 @@ import { ProblemError, badRequest, notFound, type FieldError } from './problems.
 import { parseQueryString } from './querystring.js';
 import { createServices } from './services/index.js';
 import { registerStaticPages } from './static-pages.js';
+import { registerApiReference } from './api-reference.js';
 import { readHolidayCalendar, SHIPPED_CALENDAR, WorkdayCalendar } from './workdays.js';
 import { storedCalendarYears } from './services/common/index.js';
 import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
@@ -343,6 +344,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   });
 
   await registerStaticPages(app, config);
+  await registerApiReference(app, config);
   for (const [prefix, root] of Object.entries(config.staticRoots)) {
     if (!existsSync(root)) continue;
     await app.register(fastifyStatic, { root, prefix, decorateReply: false, index: ['index.html'], redirect: true });

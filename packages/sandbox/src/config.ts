@@ -54,7 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     staticRoots: {
       '/examples/': resolve(repoRoot, 'examples'),
       '/dist/': resolve(repoRoot, 'packages/components/dist/browser'),
-      '/openapi/': resolve(repoRoot, 'openapi'),
     },
     repoRoot,
     logLevel: env.CITYBRAIN_LOG_LEVEL ?? 'info',

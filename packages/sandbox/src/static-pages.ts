@@ -86,7 +86,8 @@ export async function registerStaticPages(app: FastifyInstance, config: SandboxC
   app.get('/', async (_req, reply) => reply.redirect('/examples/town-website/', 302));
 
   app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (isApiPath(req.url)) return payload;
+    // A route that set its own policy (the API reference pages) keeps it.
+    if (isApiPath(req.url) || reply.hasHeader('content-security-policy')) return payload;
     // A 304 must not carry a policy: the browser would merge it into the cached page's headers,
     // and the policy computed from an empty body is not that page's.
     if (reply.statusCode === 304 || req.method === 'HEAD') return payload;
