@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyError } from 'fastify';
 import cors from '@fastify/cors';
@@ -19,6 +20,7 @@ import { loadSpecs, requestSchemas, toFastifyPath, withoutAnnotations, type Oper
 import { ProblemError, badRequest, notFound, type FieldError } from './problems.js';
 import { parseQueryString } from './querystring.js';
 import { createServices } from './services/index.js';
+import { normaliseRequestTarget } from './request-target.js';
 import { registerStaticPages } from './static-pages.js';
 import { WorkdayCalendar } from './workdays.js';
 import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
@@ -143,7 +145,11 @@ function seedMissing(db: Db, services: SandboxService[], config: SandboxConfig, 
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
+/** Where a refused request-target is routed: no route answers it; the first hook answers the refusal. */
+const REFUSED_TARGET_PATH = '/__refused-request-target';
+
 export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
+  const refusedTargets = new WeakMap<IncomingMessage, string>();
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     genReqId: (req) => {
@@ -152,6 +158,13 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     },
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
+    // Before routing, so the router, authentication, signing and static files see one path.
+    rewriteUrl: (req) => {
+      const verdict = normaliseRequestTarget(req.url ?? '/');
+      if ('url' in verdict) return verdict.url;
+      refusedTargets.set(req, verdict.refused);
+      return REFUSED_TARGET_PATH;
+    },
     clientErrorHandler: writeParserProblem,
     // Errors Fastify meets before routing (a URL with broken percent-encoding such as `/%zz`,
     // FST_ERR_BAD_URL) skip the error handler and the hooks; answer them as problems all the same.
@@ -232,6 +245,11 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     return sendProblem(req, reply, new ProblemError(500, 'internal', '服务器内部错误', '服务器内部错误，请携带 requestId 联系管理员'));
   });
   app.setNotFoundHandler((req, reply) => sendProblem(req, reply, notFound(`${req.method} ${req.url.split('?')[0]} 不存在`)));
+
+  app.addHook('onRequest', async (req) => {
+    const refused = refusedTargets.get(req.raw);
+    if (refused) throw new ProblemError(400, 'bad-request', '请求目标无效', `Request-target refused: ${refused}.`);
+  });
 
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', String(req.id));
