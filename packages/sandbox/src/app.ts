@@ -22,6 +22,7 @@ import { parseQueryString } from './querystring.js';
 import { createServices } from './services/index.js';
 import { normaliseRequestTarget } from './request-target.js';
 import { registerStaticPages } from './static-pages.js';
+import { registerTestHooks } from './test-hooks.js';
 import { WorkdayCalendar } from './workdays.js';
 import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
 
@@ -327,33 +328,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     });
   }
 
-  // --- sandbox-only hooks for tests (outside the public contract) ------------------------
-  app.get('/__sandbox/stats', async () => ({
-    faults: Object.fromEntries(faults.counts),
-    effects: Object.fromEntries(effects.counts),
-    unimplemented,
-  }));
-  app.post('/__sandbox/reset-stats', async () => {
-    faults.counts.clear();
-    effects.counts.clear();
-    return { ok: true };
-  });
-  app.post('/__sandbox/clock', async (req) => {
-    const body = (req.body ?? {}) as { now?: string | null; advanceMs?: number };
-    let date: Date | undefined;
-    if (typeof body.now === 'string') {
-      date = new Date(body.now);
-      if (Number.isNaN(date.getTime())) throw badRequest('now 不是有效的时间', [{ name: 'body/now', reason: 'ISO 8601 expected' }]);
-    }
-    // Checked before anything is set: a clock past the range of a Date would fail every later request.
-    if (typeof body.advanceMs === 'number' && Number.isNaN(new Date((date ?? clock.now()).getTime() + body.advanceMs).getTime())) {
-      throw badRequest('advanceMs 使时钟超出可表示的时间范围', [{ name: 'body/advanceMs', reason: 'out of range' }]);
-    }
-    if (body.now === null) clock.set(null);
-    else if (date) clock.set(date);
-    if (typeof body.advanceMs === 'number') clock.advance(body.advanceMs);
-    return { now: clock.now().toISOString() };
-  });
+  if (config.testHooks) registerTestHooks(app, { tokens, clock, faults, effects, unimplemented });
 
   await registerStaticPages(app, config);
   for (const [prefix, root] of Object.entries(config.staticRoots)) {

@@ -321,7 +321,9 @@ export interface paths {
          * @description Finds towns and villages (by name or region code prefix), homestead parcels (by 宗地号; callers with
          *     `gis:internal` only), village industrial parks, rivers, roads and service points (by name). Exact code
          *     matches come first, then name prefix matches, then substring matches. Each result has a `bbox` to fit
-         *     the map to and a `center` for a marker.
+         *     the map to and a `center` for a marker. Places of a layer drawn from a dataset (industrial parks: the
+         *     conditional-share ledger `industrial-park-projects`) are found only by callers the dataset is shared
+         *     with, inside their region (token region narrowed by `X-Region-Code`; a wider code is 403).
          */
         get: operations["searchGisPlaces"];
         put?: never;
@@ -2156,6 +2158,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
         };
     };
