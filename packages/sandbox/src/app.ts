@@ -50,6 +50,21 @@ function ajvFor(coerce: boolean): Ajv2020 {
   return ajv;
 }
 
+/**
+ * The largest request body each operation accepts, so a hostile body costs little before it is refused
+ * (413): the public lookup needs a few hundred bytes, a token request a few, an action a remark.
+ */
+const BODY_LIMITS: Record<string, number> = {
+  lookupApplication: 1024,
+  issueToken: 4 * 1024,
+  actOnApplication: 16 * 1024,
+  actOnWorkOrder: 16 * 1024,
+};
+/** Creating an application or a work order, and anything else that takes a body. */
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+/** Field errors listed in one problem; the detail gives the total. */
+export const MAX_FIELD_ERRORS = 20;
+
 /** `body/jcxx/sfzh`, `query/limit`: where each validation error sits, as the problem's `errors[].name`. */
 function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
   const location = part === 'querystring' ? 'query' : part === 'params' ? 'path' : part === 'headers' ? 'header' : part;
@@ -157,7 +172,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    bodyLimit: 2 * 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
     // Before routing, so the router, authentication, signing and static files see one path.
     rewriteUrl: (req) => {
@@ -215,8 +230,9 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   const strictBody = ajvFor(false);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictBody : coercing).compile(schema));
   app.setSchemaErrorFormatter((errors, dataVar) => {
-    const fields = fieldErrors(errors as ErrorObject[], dataVar);
-    return badRequest(fields.map((f) => `${f.name} ${f.reason}`).join('; '), fields);
+    const fields = fieldErrors((errors as ErrorObject[]).slice(0, MAX_FIELD_ERRORS), dataVar);
+    const more = errors.length > MAX_FIELD_ERRORS ? `; 共 ${errors.length} 处错误，仅列出前 ${MAX_FIELD_ERRORS} 处` : '';
+    return badRequest(fields.map((f) => `${f.name} ${f.reason}`).join('; ') + more, fields);
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
@@ -300,6 +316,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
       method: op.method as 'GET',
       url: API_PREFIX + toFastifyPath(op.path),
       schema: requestSchemas(op),
+      bodyLimit: BODY_LIMITS[op.operationId] ?? DEFAULT_BODY_LIMIT,
       config: { operationId: op.operationId },
       handler: async (req, reply) => {
         if (!bound) throw new ProblemError(501, 'not-implemented', '尚未实现', `${op.operationId} 尚未在沙箱中实现`);
