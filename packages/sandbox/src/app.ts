@@ -18,7 +18,7 @@ import { EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
 import { loadSpecs, requestSchemas, toFastifyPath, withoutAnnotations, type Operation, type Specs } from './openapi.js';
 import { ProblemError, badRequest, notFound, type FieldError } from './problems.js';
-import { parseQueryString } from './querystring.js';
+import { MALFORMED_PARAMETERS, parseQueryString, type ParsedQuery } from './querystring.js';
 import { createServices } from './services/index.js';
 import { normaliseRequestTarget } from './request-target.js';
 import { registerStaticPages } from './static-pages.js';
@@ -77,6 +77,15 @@ function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
       : (e.message ?? e.keyword);
     return { name: [location, ...path].join('/'), reason };
   });
+}
+
+/** Parameters (of the query or a form body) whose text is not valid percent-encoded UTF-8. */
+function encodingProblem(location: 'query' | 'body', names: string[]): ProblemError {
+  const shown = names.slice(0, MAX_FIELD_ERRORS);
+  return badRequest(
+    `参数编码无效（应为 UTF-8 百分号编码）：${shown.join(', ')}${names.length > shown.length ? ` 等 ${names.length} 个` : ''}`,
+    shown.map((name) => ({ name: `${location}/${name}`, reason: 'invalid percent-encoding or UTF-8' })),
+  );
 }
 
 /** A 4xx raised by Fastify itself (unparsable body, wrong media type, bad URL…) as one of our problems. */
@@ -234,16 +243,32 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     const more = errors.length > MAX_FIELD_ERRORS ? `; 共 ${errors.length} 处错误，仅列出前 ${MAX_FIELD_ERRORS} 处` : '';
     return badRequest(fields.map((f) => `${f.name} ${f.reason}`).join('; ') + more, fields);
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  // Bodies are decoded as strict UTF-8: a byte sequence that is not UTF-8 is refused, never stored as U+FFFD.
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const decodeBody = (body: Buffer): string | ProblemError => {
+    try {
+      return utf8.decode(body);
+    } catch {
+      return badRequest('请求体不是有效的 UTF-8 文本', [{ name: 'body', reason: 'invalid UTF-8 byte sequence' }]);
+    }
+  };
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
+    const text = decodeBody(body as Buffer);
+    if (text instanceof ProblemError) return done(text, undefined);
+    const form = parseQueryString(text);
+    const malformed = form[MALFORMED_PARAMETERS];
+    if (malformed) return done(encodingProblem('body', malformed), undefined);
+    done(null, form);
   });
   // Fastify's own JSON parser (proto and constructor poisoning refused), then a lone UTF-16 surrogate
   // (`"\ud800"` escaped in the JSON) anywhere in a key or a string is refused: it has no UTF-8 form,
   // SQLite would store it altered and consumers would choke on it.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    parseJson(req, String(body), (error, value) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const text = decodeBody(body as Buffer);
+    if (text instanceof ProblemError) return done(text, undefined);
+    parseJson(req, text, (error, value) => {
       if (error) return done(error, undefined);
       const path = findIllFormedString(value);
       if (!path) return done(null, value);
@@ -266,6 +291,8 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   app.addHook('onRequest', async (req) => {
     const refused = refusedTargets.get(req.raw);
     if (refused) throw new ProblemError(400, 'bad-request', '请求目标无效', `Request-target refused: ${refused}.`);
+    const malformed = (req.query as ParsedQuery | undefined)?.[MALFORMED_PARAMETERS];
+    if (malformed) throw encodingProblem('query', malformed);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
