@@ -142,12 +142,13 @@ class MaskingTracker {
 
 // --- URLs and links ----------------------------------------------------------------------------
 
-const origin = (req: FastifyRequest): string => `${req.protocol}://${req.host}`;
+/** The configured public base URL (config.ts): a forged `Host` header never shapes a link. */
+const origin = (ctx: ServiceContext): string => ctx.config.publicBaseUrl ?? '';
 
-/** `http://host:port/api/v1`, from the matched route, so links work behind any prefix or port. */
-function apiBase(req: FastifyRequest): string {
+/** `https://public.base/api/v1`, the route's prefix after the public base URL. */
+function apiBase(req: FastifyRequest, ctx: ServiceContext): string {
   const route = req.routeOptions.url ?? '';
-  return `${origin(req)}${route.slice(0, route.indexOf('/gis'))}`;
+  return `${origin(ctx)}${route.slice(0, route.indexOf('/gis'))}`;
 }
 
 /**
@@ -440,14 +441,14 @@ export const gisService: SandboxService = {
   migrate: migrateGis,
   seed: seedGis,
   handlers: {
-    getGisLandingPage(req) {
-      const base = apiBase(req);
+    getGisLandingPage(req, _reply, ctx) {
+      const base = apiBase(req, ctx);
       return {
         title: '南海区城市大脑 · 一张图',
         description: '南海区城市大脑地理信息服务（OGC API – Features；图层目录、矢量瓦片、要素查询）',
         links: [
           { href: `${base}/gis`, rel: 'self', type: 'application/json', title: '本页' },
-          { href: `${origin(req)}/openapi/gis.yaml`, rel: 'service-desc', type: 'application/vnd.oai.openapi;version=3.1', title: '接口契约' },
+          { href: `${origin(ctx)}/openapi/gis.yaml`, rel: 'service-desc', type: 'application/vnd.oai.openapi;version=3.1', title: '接口契约' },
           { href: `${base}/gis/conformance`, rel: 'conformance', type: 'application/json', title: '符合性声明' },
           { href: `${base}/gis/collections`, rel: 'data', type: 'application/json', title: '图层集合' },
           { href: `${base}/gis/layers`, rel: 'catalog', type: 'application/json', title: '图层目录' },
@@ -486,7 +487,7 @@ export const gisService: SandboxService = {
       const bbox = parseBbox(query.bbox);
       const state = stateOf(ctx);
       const needle = query.q?.trim().toLowerCase();
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       const layers = visibleLayers(req)
         .filter((layer) => !query.category || layer.category === query.category)
         .filter((layer) => !query.access || layer.access === query.access)
@@ -525,14 +526,14 @@ export const gisService: SandboxService = {
 
     getGisLayer(req, _reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
-      return layerRecord(stateOf(ctx), apiBase(req), layer);
+      return layerRecord(stateOf(ctx), apiBase(req, ctx), layer);
     },
 
     getGisLayerTileJson(req, _reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
       const state = stateOf(ctx);
       const bounds = roundBox(state.repo.layerStats(layer).bbox ?? DISTRICT_BBOX);
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       const reviewNo = layer.access === 'public' ? ` ${SANDBOX_REVIEW_NO}` : ' 内部用图，注意保密';
       return {
         tilejson: '3.0.0',
@@ -552,9 +553,9 @@ export const gisService: SandboxService = {
       };
     },
 
-    getGisLayerStyle(req) {
+    getGisLayerStyle(req, _reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
-      return layerStyle(layer, `${apiBase(req)}/gis/layers/${layer.id}/tilejson`);
+      return layerStyle(layer, `${apiBase(req, ctx)}/gis/layers/${layer.id}/tilejson`);
     },
 
     getGisTile(req, reply, ctx) {
@@ -568,7 +569,7 @@ export const gisService: SandboxService = {
     },
 
     listGisCollections(req, _reply, ctx) {
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       const state = stateOf(ctx);
       return {
         links: [{ href: `${base}/gis/collections`, rel: 'self', type: 'application/json', title: '图层集合' }],
@@ -578,7 +579,7 @@ export const gisService: SandboxService = {
 
     getGisCollection(req, _reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
-      return collectionRecord(stateOf(ctx), apiBase(req), layer);
+      return collectionRecord(stateOf(ctx), apiBase(req, ctx), layer);
     },
 
     listGisFeatures(req, reply, ctx) {
@@ -597,7 +598,7 @@ export const gisService: SandboxService = {
       const features = page.map((row) => toFeature(layer, row, tracker.viewFor(layer, row)));
       tracker.audit(ctx, layer);
 
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       const self = new URL(selfHref(base, req));
       const links: Link[] = [{ href: self.toString(), rel: 'self', type: 'application/geo+json', title: '本页' }];
       if (rows.length > limit) {
@@ -629,7 +630,7 @@ export const gisService: SandboxService = {
       const tracker = new MaskingTracker(req, scope);
       const feature = toFeature(layer, row, tracker.viewFor(layer, row));
       tracker.audit(ctx, layer);
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       reply.type('application/geo+json');
       return {
         ...feature,
@@ -640,7 +641,7 @@ export const gisService: SandboxService = {
       };
     },
 
-    getGisQueryables(req, reply) {
+    getGisQueryables(req, reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
       const geometryFormat = { Point: 'geometry-point', LineString: 'geometry-linestring', Polygon: 'geometry-polygon' }[layer.geometryType];
       const properties: Record<string, Json> = { geometry: { format: geometryFormat } };
@@ -650,7 +651,7 @@ export const gisService: SandboxService = {
       reply.type('application/schema+json');
       return {
         $schema: 'https://json-schema.org/draft/2020-12/schema',
-        $id: `${apiBase(req)}/gis/collections/${layer.id}/queryables`,
+        $id: `${apiBase(req, ctx)}/gis/collections/${layer.id}/queryables`,
         type: 'object',
         title: layer.title,
         properties,
@@ -753,10 +754,10 @@ export const gisService: SandboxService = {
       return { query: q, numberReturned: items.length, items };
     },
 
-    getGisBasemapStyle(req, reply) {
+    getGisBasemapStyle(req, reply, ctx) {
       reply.header('cache-control', 'public, max-age=300');
       return basemapStyle({
-        tilesUrl: `${apiBase(req)}/gis/basemap/tiles/{z}/{x}/{y}.pbf`,
+        tilesUrl: `${apiBase(req, ctx)}/gis/basemap/tiles/{z}/{x}/{y}.pbf`,
         bounds: foshanBounds(),
         reviewNo: SANDBOX_REVIEW_NO,
         attribution: BASEMAP_ATTRIBUTION,
