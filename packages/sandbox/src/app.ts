@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createRng } from '@citybrain/fixtures';
-import { PUBLIC_PRINCIPAL, TokenService, verifyGatewaySignature } from './auth.js';
+import { NonceLedger, PUBLIC_PRINCIPAL, TokenService, bodyDigestCheck, verifyGatewaySignature } from './auth.js';
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import { EffectCounter, type SandboxService, type ServiceContext } from './context.js';
@@ -217,6 +217,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   let secret = getMeta(db, 'token_secret');
   if (!secret) setMeta(db, 'token_secret', (secret = randomBytes(32).toString('hex')));
   const tokens = new TokenService(secret, config.tokenTtlSeconds, () => clock.now());
+  const nonces = new NonceLedger(db);
 
   const ctx: ServiceContext = {
     db,
@@ -317,7 +318,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   app.addHook('onRequest', async (req) => {
     req.principal = PUBLIC_PRINCIPAL;
     if (!req.url.startsWith(API_PREFIX)) return;
-    if (config.gatewaySignature) verifyGatewaySignature(req, clock.now());
+    if (config.gatewaySignature) verifyGatewaySignature(req, clock.now(), nonces);
     const authorization = req.headers.authorization;
     if (!authorization) return;
     const [scheme, token] = authorization.split(' ');
@@ -326,6 +327,10 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw new ProblemError(401, 'unauthorized', '未认证或令牌已过期', '仅支持 Bearer 令牌');
     req.principal = tokens.verify(token);
   });
+
+  if (config.gatewaySignature) {
+    app.addHook('preParsing', async (req, _reply, payload) => (req.url.startsWith(API_PREFIX) ? bodyDigestCheck(req, payload) : payload));
+  }
 
   // --- the contracts ----------------------------------------------------------------------
   const handlers = new Map<string, { service: SandboxService; handler: SandboxService['handlers'][string] }>();

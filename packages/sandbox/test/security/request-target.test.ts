@@ -36,7 +36,7 @@ describe('request-target forms', () => {
 
   it('the gateway signs the origin-form path, whichever form the request line used', async () => {
     const timestamp = String(Date.now());
-    const headers = { 'x-ca-key': 'demo-district', 'x-ca-timestamp': timestamp, 'x-ca-nonce': 'n-1', 'x-ca-signature-headers': 'x-ca-key,x-ca-timestamp' };
+    const headers = { 'x-ca-key': 'demo-district', 'x-ca-timestamp': timestamp, 'x-ca-nonce': 'nonce-of-the-absolute-form', 'x-ca-signature-headers': 'x-ca-key,x-ca-nonce,x-ca-timestamp' };
     const signature = createHmac('sha256', 'demo-district-secret').update(gatewayStringToSign('GET', headers, VILLAGES)).digest('base64');
     assert.equal((await get(signed, `http://x${VILLAGES}`, { ...headers, 'x-ca-signature': signature })).status, 200);
   });
