@@ -25,6 +25,8 @@ describe('reliability: fuzzing the sandbox from the contracts', () => {
     console.log(tally.line('reliability fuzzing (systematic)', FUZZ_FIGURES));
     assert.equal(tally.get('requests'), cases.length);
     assert.equal(tally.get('5xx'), 0, tally.failures.join('\n'));
+    assert.equal(tally.get('stack traces'), 0, tally.failures.join('\n'));
+    assert.equal(tally.get('answers over 64 KB'), 0, tally.failures.join('\n'));
     assert.equal(tally.get('violations'), 0, tally.failures.join('\n'));
   });
 
