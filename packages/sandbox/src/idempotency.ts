@@ -3,6 +3,18 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from './context.js';
 import { badRequest, unprocessable } from './problems.js';
 
+/**
+ * JSON with object keys sorted at every level: two bodies that differ only in key order or
+ * insignificant whitespace are the same request for an Idempotency-Key.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, node: unknown) =>
+    node !== null && typeof node === 'object' && !Array.isArray(node)
+      ? Object.fromEntries(Object.keys(node).sort().map((key) => [key, (node as Record<string, unknown>)[key]]))
+      : node,
+  );
+}
+
 export interface WriteResult {
   status: number;
   body: unknown;
@@ -33,7 +45,7 @@ export function withIdempotency(
   }
   const clientKey = `${req.principal.clientId ?? 'public'}:${scope}:${key}`;
   const requestHash = createHash('sha256')
-    .update(`${req.method} ${req.url.split('?')[0]}\n${JSON.stringify(req.body ?? null)}`)
+    .update(`${req.method} ${req.url.split('?')[0]}\n${canonicalJson(req.body ?? null)}`)
     .digest('hex');
   const run = ctx.db.transaction(() => {
     const stored = ctx.db
