@@ -307,8 +307,7 @@ export function createEndpoint(
   const response = withIdempotency(req, reply, ctx, idempotencyScope, () => {
     const result = write();
     created = { id: result.id, events: appendEvents(ctx.db, kind, result.id, result.events) };
-    reply.header('location', result.location);
-    return { status: 201, body: result.body() };
+    return { status: 201, body: result.body(), location: result.location };
   });
   const done = created as { id: string; events: TimelineEvent[] } | null;
   if (done) publishEvents(ctx, kind, done.id, done.events);

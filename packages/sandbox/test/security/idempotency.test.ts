@@ -1,6 +1,7 @@
 /**
  * Idempotency that holds: an Idempotency-Key compares bodies canonically, so a retry that
- * serialises the same body with another key order or whitespace is a replay, not a 422.
+ * serialises the same body with another key order or whitespace is a replay, not a 422, and a
+ * replay answers with the original Location.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,8 @@ describe('idempotency', () => {
     const again = await create(JSON.stringify(reordered, null, 2), 'canonical-1');
     assert.equal(again.status, 201, await again.clone().text());
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.ok(first.headers.get('location'), 'the first answer names the new order');
+    assert.equal(again.headers.get('location'), first.headers.get('location'), 'the replay names the same one');
     assert.equal(((await again.json()) as { id: string }).id, ((await first.json()) as { id: string }).id);
     const other = await create(JSON.stringify({ ...body, title: '另一件事的标题' }), 'canonical-1');
     assert.equal(other.status, 422, 'another body under the same key is still refused');
