@@ -96,10 +96,10 @@ describe('town website (script tag)', () => {
       assert.ok(scripts.includes('/dist/maplibre-gl.mjs'), 'maplibre-gl.mjs is loaded lazily from beside citybrain.js');
       assert.ok(scripts.includes('/dist/maplibre-gl-worker.mjs'), 'its worker is loaded from beside it');
 
-      // ---- identify by click: project an industrial park's centre to the screen and click it.
-      const staff = await token(env, 'demo-town-guicheng');
-      const [project] = (await api(env, '/data/datasets/industrial-park-projects/rows?limit=1', { token: staff })).items;
-      const lngLat = [project.longitude, project.latitude];
+      // ---- identify by click: project a public service point of the town to the screen and click it
+      // (the industrial-park ledger is not public: an anonymous visitor's map never shows it).
+      const [servicePoint] = (await api(env, '/gis/collections/service-points/items?townCode=440605011&limit=1')).features;
+      const lngLat = servicePoint.geometry.coordinates;
       await page.evaluate(([lng, lat]) => document.getElementById('zone-map').flyTo([lng, lat], 15), lngLat);
       await page.waitForFunction(
         ([lng, lat]) => {
@@ -121,10 +121,10 @@ describe('town website (script tag)', () => {
       );
       await page.mouse.click(point.x, point.y);
       const detail = await clicked;
-      const parkHit = detail.features.find((feature) => feature.layerId === 'industrial-parks');
-      assert.ok(parkHit, `identify found the park (got ${detail.features.map((f) => f.layerId).join(', ')})`);
-      assert.equal(parkHit.properties.parkName, project.parkName);
-      await page.locator('#map-selection').getByText(project.parkName).waitFor();
+      const pointHit = detail.features.find((feature) => feature.layerId === 'service-points');
+      assert.ok(pointHit, `identify found the service point (got ${detail.features.map((f) => f.layerId).join(', ')})`);
+      assert.equal(pointHit.properties.name, servicePoint.properties.name);
+      await page.locator('#map-selection').getByText(servicePoint.properties.name).first().waitFor();
       await opened.screenshot('town-website-identify');
 
       // ---- identify by keys: place search → fly-to, then Enter on the map identifies its centre.
@@ -161,6 +161,7 @@ describe('town website (script tag)', () => {
         `Enter identified 桂一社区 (got ${keyedDetail.features.map((f) => `${f.layerId}:${f.properties.name ?? f.featureId}`).join(', ')})`);
 
       // ---- the staff ledger: a short-lived token from the site's back end; sorting and filtering by clicks and keys.
+      const staff = await token(env, 'demo-town-guicheng');
       await signInAsStaff(page);
       const total = Number(await page.locator('#projects-table').getAttribute('data-total'));
       const all = await api(env, '/data/datasets/industrial-park-projects/count', { token: staff });

@@ -76,7 +76,7 @@ class StoryGettingStarted extends LitElement {
         integrity="sha384-…" crossorigin="anonymous" defer&gt;&lt;/script&gt;
 &lt;script src="/js/page.js" defer&gt;&lt;/script&gt;
 
-&lt;cb-map-viewer layers="zones,industrial-parks" region="440605011" legend search&gt;&lt;/cb-map-viewer&gt;
+&lt;cb-map-viewer layers="zones,service-points" region="440605011" legend search&gt;&lt;/cb-map-viewer&gt;
 &lt;cb-approval-status mode="citizen"&gt;&lt;/cb-approval-status&gt;</code></pre>
       <p>
         <code>/js/page.js</code> configures every element on the page at once. A browser never holds a secret: the

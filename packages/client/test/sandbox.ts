@@ -21,10 +21,7 @@ export async function startClientSandbox(overrides: Parameters<typeof startTestS
   const sandbox = await startTestSandbox(overrides);
   return Object.assign(sandbox, {
     baseUrl: `${sandbox.url}/api/v1`,
-    async stats() {
-      const response = await fetch(`${sandbox.url}/__sandbox/stats`);
-      return (await response.json()) as SandboxStats;
-    },
+    stats: () => sandbox.hook<SandboxStats>('stats'),
   });
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyError } from 'fastify';
 import cors from '@fastify/cors';
@@ -8,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createRng } from '@citybrain/fixtures';
-import { PUBLIC_PRINCIPAL, TokenService, verifyGatewaySignature } from './auth.js';
+import { NonceLedger, PUBLIC_PRINCIPAL, TokenService, bodyDigestCheck, verifyGatewaySignature } from './auth.js';
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import { EffectCounter, type SandboxService, type ServiceContext } from './context.js';
@@ -17,10 +18,12 @@ import { EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
 import { loadSpecs, requestSchemas, toFastifyPath, withoutAnnotations, type Operation, type Specs } from './openapi.js';
 import { ProblemError, badRequest, notFound, type FieldError } from './problems.js';
-import { parseQueryString } from './querystring.js';
+import { MALFORMED_PARAMETERS, parseQueryString, type ParsedQuery } from './querystring.js';
 import { createServices } from './services/index.js';
+import { normaliseRequestTarget } from './request-target.js';
 import { registerStaticPages } from './static-pages.js';
 import { registerApiReference } from './api-reference.js';
+import { registerTestHooks } from './test-hooks.js';
 import { readHolidayCalendar, SHIPPED_CALENDAR, WorkdayCalendar } from './workdays.js';
 import { storedCalendarYears } from './services/common/index.js';
 import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
@@ -49,6 +52,21 @@ function ajvFor(coerce: boolean): Ajv2020 {
   return ajv;
 }
 
+/**
+ * The largest request body each operation accepts, so a hostile body costs little before it is refused
+ * (413): the public lookup needs a few hundred bytes, a token request a few, an action a remark.
+ */
+const BODY_LIMITS: Record<string, number> = {
+  lookupApplication: 1024,
+  issueToken: 4 * 1024,
+  actOnApplication: 16 * 1024,
+  actOnWorkOrder: 16 * 1024,
+};
+/** Creating an application or a work order, and anything else that takes a body. */
+const DEFAULT_BODY_LIMIT = 64 * 1024;
+/** Field errors listed in one problem; the detail gives the total. */
+export const MAX_FIELD_ERRORS = 20;
+
 /** `body/jcxx/sfzh`, `query/limit`: where each validation error sits, as the problem's `errors[].name`. */
 function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
   const location = part === 'querystring' ? 'query' : part === 'params' ? 'path' : part === 'headers' ? 'header' : part;
@@ -61,6 +79,15 @@ function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
       : (e.message ?? e.keyword);
     return { name: [location, ...path].join('/'), reason };
   });
+}
+
+/** Parameters (of the query or a form body) whose text is not valid percent-encoded UTF-8. */
+function encodingProblem(location: 'query' | 'body', names: string[]): ProblemError {
+  const shown = names.slice(0, MAX_FIELD_ERRORS);
+  return badRequest(
+    `参数编码无效（应为 UTF-8 百分号编码）：${shown.join(', ')}${names.length > shown.length ? ` 等 ${names.length} 个` : ''}`,
+    shown.map((name) => ({ name: `${location}/${name}`, reason: 'invalid percent-encoding or UTF-8' })),
+  );
 }
 
 /** A 4xx raised by Fastify itself (unparsable body, wrong media type, bad URL…) as one of our problems. */
@@ -145,15 +172,26 @@ function seedMissing(db: Db, services: SandboxService[], config: SandboxConfig, 
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
+/** Where a refused request-target is routed: no route answers it; the first hook answers the refusal. */
+const REFUSED_TARGET_PATH = '/__refused-request-target';
+
 export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
+  const refusedTargets = new WeakMap<IncomingMessage, string>();
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    bodyLimit: 2 * 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
+    // Before routing, so the router, authentication, signing and static files see one path.
+    rewriteUrl: (req) => {
+      const verdict = normaliseRequestTarget(req.url ?? '/');
+      if ('url' in verdict) return verdict.url;
+      refusedTargets.set(req, verdict.refused);
+      return REFUSED_TARGET_PATH;
+    },
     clientErrorHandler: writeParserProblem,
     // Errors Fastify meets before routing (a URL with broken percent-encoding such as `/%zz`,
     // FST_ERR_BAD_URL) skip the error handler and the hooks; answer them as problems all the same.
@@ -185,6 +223,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   let secret = getMeta(db, 'token_secret');
   if (!secret) setMeta(db, 'token_secret', (secret = randomBytes(32).toString('hex')));
   const tokens = new TokenService(secret, config.tokenTtlSeconds, () => clock.now());
+  const nonces = new NonceLedger(db);
 
   const ctx: ServiceContext = {
     db,
@@ -207,19 +246,36 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   const strictBody = ajvFor(false);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictBody : coercing).compile(schema));
   app.setSchemaErrorFormatter((errors, dataVar) => {
-    const fields = fieldErrors(errors as ErrorObject[], dataVar);
-    return badRequest(fields.map((f) => `${f.name} ${f.reason}`).join('; '), fields);
+    const fields = fieldErrors((errors as ErrorObject[]).slice(0, MAX_FIELD_ERRORS), dataVar);
+    const more = errors.length > MAX_FIELD_ERRORS ? `; 共 ${errors.length} 处错误，仅列出前 ${MAX_FIELD_ERRORS} 处` : '';
+    return badRequest(fields.map((f) => `${f.name} ${f.reason}`).join('; ') + more, fields);
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  // Bodies are decoded as strict UTF-8: a byte sequence that is not UTF-8 is refused, never stored as U+FFFD.
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const decodeBody = (body: Buffer): string | ProblemError => {
+    try {
+      return utf8.decode(body);
+    } catch {
+      return badRequest('请求体不是有效的 UTF-8 文本', [{ name: 'body', reason: 'invalid UTF-8 byte sequence' }]);
+    }
+  };
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => {
+    const text = decodeBody(body as Buffer);
+    if (text instanceof ProblemError) return done(text, undefined);
+    const form = parseQueryString(text);
+    const malformed = form[MALFORMED_PARAMETERS];
+    if (malformed) return done(encodingProblem('body', malformed), undefined);
+    done(null, form);
   });
   // Fastify's own JSON parser (proto and constructor poisoning refused), then a lone UTF-16 surrogate
   // (`"\ud800"` escaped in the JSON) anywhere in a key or a string is refused: it has no UTF-8 form,
   // SQLite would store it altered and consumers would choke on it.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    parseJson(req, String(body), (error, value) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const text = decodeBody(body as Buffer);
+    if (text instanceof ProblemError) return done(text, undefined);
+    parseJson(req, text, (error, value) => {
       if (error) return done(error, undefined);
       const path = findIllFormedString(value);
       if (!path) return done(null, value);
@@ -238,6 +294,13 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     return sendProblem(req, reply, new ProblemError(500, 'internal', '服务器内部错误', '服务器内部错误，请携带 requestId 联系管理员'));
   });
   app.setNotFoundHandler((req, reply) => sendProblem(req, reply, notFound(`${req.method} ${req.url.split('?')[0]} 不存在`)));
+
+  app.addHook('onRequest', async (req) => {
+    const refused = refusedTargets.get(req.raw);
+    if (refused) throw new ProblemError(400, 'bad-request', '请求目标无效', `Request-target refused: ${refused}.`);
+    const malformed = (req.query as ParsedQuery | undefined)?.[MALFORMED_PARAMETERS];
+    if (malformed) throw encodingProblem('query', malformed);
+  });
 
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', String(req.id));
@@ -261,7 +324,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   app.addHook('onRequest', async (req) => {
     req.principal = PUBLIC_PRINCIPAL;
     if (!req.url.startsWith(API_PREFIX)) return;
-    if (config.gatewaySignature) verifyGatewaySignature(req, clock.now());
+    if (config.gatewaySignature) verifyGatewaySignature(req, clock.now(), nonces);
     const authorization = req.headers.authorization;
     if (!authorization) return;
     const [scheme, token] = authorization.split(' ');
@@ -270,6 +333,10 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw new ProblemError(401, 'unauthorized', '未认证或令牌已过期', '仅支持 Bearer 令牌');
     req.principal = tokens.verify(token);
   });
+
+  if (config.gatewaySignature) {
+    app.addHook('preParsing', async (req, _reply, payload) => (req.url.startsWith(API_PREFIX) ? bodyDigestCheck(req, payload) : payload));
+  }
 
   // --- the contracts ----------------------------------------------------------------------
   const handlers = new Map<string, { service: SandboxService; handler: SandboxService['handlers'][string] }>();
@@ -287,6 +354,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
       method: op.method as 'GET',
       url: API_PREFIX + toFastifyPath(op.path),
       schema: requestSchemas(op),
+      bodyLimit: BODY_LIMITS[op.operationId] ?? DEFAULT_BODY_LIMIT,
       config: { operationId: op.operationId },
       handler: async (req, reply) => {
         if (!bound) throw new ProblemError(501, 'not-implemented', '尚未实现', `${op.operationId} 尚未在沙箱中实现`);
@@ -315,33 +383,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     });
   }
 
-  // --- sandbox-only hooks for tests (outside the public contract) ------------------------
-  app.get('/__sandbox/stats', async () => ({
-    faults: Object.fromEntries(faults.counts),
-    effects: Object.fromEntries(effects.counts),
-    unimplemented,
-  }));
-  app.post('/__sandbox/reset-stats', async () => {
-    faults.counts.clear();
-    effects.counts.clear();
-    return { ok: true };
-  });
-  app.post('/__sandbox/clock', async (req) => {
-    const body = (req.body ?? {}) as { now?: string | null; advanceMs?: number };
-    let date: Date | undefined;
-    if (typeof body.now === 'string') {
-      date = new Date(body.now);
-      if (Number.isNaN(date.getTime())) throw badRequest('now 不是有效的时间', [{ name: 'body/now', reason: 'ISO 8601 expected' }]);
-    }
-    // Checked before anything is set: a clock past the range of a Date would fail every later request.
-    if (typeof body.advanceMs === 'number' && Number.isNaN(new Date((date ?? clock.now()).getTime() + body.advanceMs).getTime())) {
-      throw badRequest('advanceMs 使时钟超出可表示的时间范围', [{ name: 'body/advanceMs', reason: 'out of range' }]);
-    }
-    if (body.now === null) clock.set(null);
-    else if (date) clock.set(date);
-    if (typeof body.advanceMs === 'number') clock.advance(body.advanceMs);
-    return { now: clock.now().toISOString() };
-  });
+  if (config.testHooks) registerTestHooks(app, { tokens, clock, faults, effects, unimplemented });
 
   await registerStaticPages(app, config);
   await registerApiReference(app, config);

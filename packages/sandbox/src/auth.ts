@@ -1,4 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { Transform } from 'node:stream';
+import type { Database } from 'better-sqlite3';
 import type { FastifyRequest } from 'fastify';
 import { forbidden, unauthorized, badRequest } from './problems.js';
 
@@ -200,17 +202,69 @@ export function gatewayStringToSign(
     .join('\n') + '\n' + signedHeaders + path + (sorted ? `?${sorted}` : '');
 }
 
-export function verifyGatewaySignature(req: FastifyRequest, now: Date): void {
+/** How far a signature's timestamp may lie from the server's clock; nonces are remembered this long. */
+export const SIGNATURE_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Nonces of accepted gateway signatures, kept in the database for the signature window, so a
+ * captured request cannot be replayed (by this process or another one on the same database).
+ */
+export class NonceLedger {
+  constructor(private readonly db: Database) {
+    db.exec(`CREATE TABLE IF NOT EXISTS gateway_nonces (
+      client_id TEXT NOT NULL, nonce TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY (client_id, nonce))`);
+  }
+
+  /** Records the nonce; false if it was already used within the window. */
+  remember(clientId: string, nonce: string, now: Date): boolean {
+    this.db.prepare('DELETE FROM gateway_nonces WHERE seen_at < ?').run(now.getTime() - 2 * SIGNATURE_WINDOW_MS);
+    return this.db.prepare('INSERT OR IGNORE INTO gateway_nonces (client_id, nonce, seen_at) VALUES (?, ?, ?)').run(clientId, nonce, now.getTime()).changes === 1;
+  }
+}
+
+export function verifyGatewaySignature(req: FastifyRequest, now: Date, nonces: NonceLedger): void {
   const key = req.headers['x-ca-key'];
   const signature = req.headers['x-ca-signature'];
+  const nonce = req.headers['x-ca-nonce'];
   const timestamp = Number(req.headers['x-ca-timestamp']);
   const client = DEMO_CLIENTS.find((c) => c.clientId === key);
   if (!client || typeof signature !== 'string') throw unauthorized('缺少网关签名 (X-Ca-Key, X-Ca-Signature)');
-  if (!Number.isFinite(timestamp) || Math.abs(now.getTime() - timestamp) > 15 * 60_000) {
+  if (!Number.isFinite(timestamp) || Math.abs(now.getTime() - timestamp) > SIGNATURE_WINDOW_MS) {
     throw unauthorized('网关签名时间戳超出 15 分钟');
+  }
+  const signed = String(req.headers['x-ca-signature-headers'] ?? '').toLowerCase().split(',').map((h) => h.trim());
+  if (typeof nonce !== 'string' || !/^[\w.:-]{8,128}$/.test(nonce) || !signed.includes('x-ca-nonce')) {
+    throw unauthorized('网关签名须包含并签署 X-Ca-Nonce（8–128 位）');
   }
   const expected = createHmac('sha256', client.secret)
     .update(gatewayStringToSign(req.method, req.headers, req.url))
     .digest('base64');
   if (!safeEqual(expected, signature)) throw unauthorized('网关签名校验失败');
+  if (!nonces.remember(client.clientId, nonce, now)) throw unauthorized('网关签名的 X-Ca-Nonce 已使用过（重放）');
+}
+
+/**
+ * The digest a signed request declares for its body (Content-MD5, part of the string to sign),
+ * checked against the bytes received. Non-form bodies must declare one; form bodies may.
+ */
+export function bodyDigestCheck(req: FastifyRequest, payload: NodeJS.ReadableStream): NodeJS.ReadableStream {
+  const declared = req.headers['content-md5'];
+  const form = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  if (typeof declared !== 'string') {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !form) throw unauthorized('签名请求的请求体须由 Content-MD5 覆盖');
+    return payload;
+  }
+  const hash = createHash('md5');
+  return payload.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+      flush(done) {
+        done(hash.digest('base64') === declared ? null : unauthorized('Content-MD5 与请求体不符'));
+      },
+    }),
+  );
 }

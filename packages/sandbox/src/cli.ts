@@ -9,7 +9,7 @@ async function main() {
   const logLevel = process.env.CITYBRAIN_LOG_LEVEL ?? 'warn';
   console.log(`City Brain sandbox: opening ${config.dbPath} (first start seeds ${config.seedSize} Nanhai data; this can take a minute)…`);
   const sandbox = await startSandbox({ ...config, logLevel });
-  const base = config.host === 'localhost' ? `http://localhost:${new URL(sandbox.url).port}` : sandbox.url;
+  const base = sandbox.ctx.config.publicBaseUrl ?? sandbox.url;
   const lines = [
     '',
     `  City Brain sandbox is running on ${base}`,

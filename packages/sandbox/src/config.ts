@@ -19,6 +19,17 @@ export interface SandboxConfig {
   faults: string | null;
   /** Answer 500 when a response does not match its OpenAPI schema (tests). */
   contractCheck: boolean;
+  /**
+   * Register the test hooks under /__sandbox (clock, fault and effect counters), for the district
+   * administrator's token only. Off unless a test harness turns it on: they move time and list keys.
+   */
+  testHooks: boolean;
+  /**
+   * Origin (and optional path) that links in responses start with — TileJSON tiles, `next` links —
+   * e.g. `https://maps.example.gov.cn/citybrain`. Never taken from the request's Host header, which a
+   * caller can forge. Default: the address the server listens on (set once it listens).
+   */
+  publicBaseUrl: string | null;
   /** Directories served as static files: URL prefix → absolute path. */
   staticRoots: Record<string, string>;
   repoRoot: string;
@@ -51,6 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     gatewaySignature: flag(env.CITYBRAIN_GATEWAY_SIGNATURE, false),
     faults: env.CITYBRAIN_FAULTS || null,
     contractCheck: flag(env.CITYBRAIN_CONTRACT_CHECK, false),
+    testHooks: flag(env.CITYBRAIN_TEST_HOOKS, false),
+    publicBaseUrl: env.CITYBRAIN_PUBLIC_BASE_URL?.replace(/\/+$/, '') || null,
     staticRoots: {
       '/examples/': resolve(repoRoot, 'examples'),
       '/dist/': resolve(repoRoot, 'packages/components/dist/browser'),

@@ -33,9 +33,13 @@ export function openDatabase(path: string): Db {
       request_hash TEXT NOT NULL,
       status_code INTEGER NOT NULL,
       response_body TEXT NOT NULL,
-      created_at TEXT NOT NULL
+      created_at TEXT NOT NULL,
+      location TEXT
     );
   `);
+  // Databases made before replays carried their Location get the column.
+  const columns = db.prepare('PRAGMA table_info(idempotency_keys)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'location')) db.exec('ALTER TABLE idempotency_keys ADD COLUMN location TEXT');
   return db;
 }
 

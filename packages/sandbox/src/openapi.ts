@@ -167,7 +167,7 @@ export function requestSchemas(op: Operation): Record<string, JsonObject> {
   const parts: Record<string, JsonObject> = {};
   const group = (location: OperationParameter['in'], lowerCase: boolean) => {
     const params = op.parameters.filter((p) => p.in === location);
-    if (!params.length) return undefined;
+    if (!params.length && location !== 'query') return undefined;
     const properties: JsonObject = {};
     const required: string[] = [];
     for (const p of params) {
@@ -175,7 +175,9 @@ export function requestSchemas(op: Operation): Record<string, JsonObject> {
       properties[name] = withoutAnnotations(p.schema ?? {});
       if (p.required) required.push(name);
     }
-    return { type: 'object', properties, required, additionalProperties: true } as JsonObject;
+    // A query parameter the operation does not define is refused by name: silently ignoring
+    // `/workorders/stats?regionCode=…` would answer a different question than the one asked.
+    return { type: 'object', properties, required, additionalProperties: location !== 'query' } as JsonObject;
   };
   const query = group('query', false);
   const params = group('path', false);

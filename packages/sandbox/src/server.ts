@@ -15,9 +15,12 @@ export async function startSandbox(overrides: Partial<SandboxConfig> = {}, env: 
   await sandbox.app.listen({ host: config.host, port: config.port });
   const address = sandbox.app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '[::1]' || host === '127.0.0.1' ? host : 'localhost'}:${address.port}`;
+  // Links in responses are built from this, never from the Host header; known only now that the port is.
+  config.publicBaseUrl ??= config.host === 'localhost' ? `http://localhost:${address.port}` : url;
   return {
     ...sandbox,
-    url: `http://${host === '[::1]' || host === '127.0.0.1' ? host : 'localhost'}:${address.port}`,
+    url,
     close: () => sandbox.app.close(),
   };
 }

@@ -49,10 +49,7 @@ function application(overrides: Json = {}): Json {
 describe('homestead approvals', () => {
   let s: TestSandbox;
 
-  const setClock = async (iso: string | null) => {
-    const res = await fetch(`${s.url}/__sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: iso }) });
-    assert.equal(res.status, 200);
-  };
+  const setClock = (iso: string | null) => s.hook('clock', { now: iso });
 
   /** A request as one demo client; tokens are fetched per call because tests move the clock past their lifetime. */
   const call = async (client: string | null, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
@@ -157,7 +154,7 @@ describe('homestead approvals', () => {
       assert.equal(second.status, 201);
       assert.equal(second.body.id, first.body.id);
       assert.equal(second.headers.get('idempotent-replayed'), 'true');
-      const stats = (await (await fetch(`${s.url}/__sandbox/stats`)).json()) as { effects: Record<string, number> };
+      const stats = await s.hook<{ effects: Record<string, number> }>('stats');
       assert.equal(stats.effects[key], 1);
       const rows = s.ctx.db.prepare('SELECT COUNT(*) AS n FROM homestead_applications WHERE id = ?').get(first.body.id) as { n: number };
       assert.equal(rows.n, 1);

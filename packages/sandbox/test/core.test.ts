@@ -144,7 +144,7 @@ describe('sandbox core', () => {
         if (res.status === 503) assert.equal(res.headers.get('retry-after'), '1');
       }
       assert.deepEqual(statuses, [503, 503, 200]);
-      const stats = (await (await fetch(`${sandbox.url}/__sandbox/stats`)).json()) as { faults: Record<string, number> };
+      const stats = await sandbox.hook<{ faults: Record<string, number> }>('stats');
       assert.equal(stats.faults['core-503'], 2);
     });
 
@@ -178,8 +178,13 @@ describe('sandbox core', () => {
   });
 
   it('refuses a clock move past the range of a date with a 400, and keeps the clock it had', async () => {
+    const district = await sandbox.token('demo-district');
     const clock = (body: unknown) =>
-      fetch(`${sandbox.url}/__sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${sandbox.url}/__sandbox/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${district}` },
+        body: JSON.stringify(body),
+      });
     const before = sandbox.ctx.clock.now().getTime();
     for (const body of [{ advanceMs: 1e300 }, { advanceMs: -1e300 }, { now: '+275760-09-13T00:00:00Z', advanceMs: 1 }]) {
       const res = await clock(body);

@@ -381,14 +381,14 @@ describe('gis service', () => {
     });
 
     it('finds village industrial parks by name, and filters them by stage', async () => {
-      const parks = await json<{ items: Place[] }>(`/gis/search?q=${encodeURIComponent('唐边')}&kinds=park`);
+      const parks = await json<{ items: Place[] }>(`/gis/search?q=${encodeURIComponent('唐边')}&kinds=park`, village);
       assert.ok(parks.items.length > 0);
       assert.ok(parks.items.every((p) => p.kind === 'park' && p.layerId === 'industrial-parks' && p.code.startsWith('CG-440605124201-')));
-      const feature = await json<GeoFeature>(`/gis/collections/industrial-parks/items/${parks.items[0]!.featureId}`);
+      const feature = await json<GeoFeature>(`/gis/collections/industrial-parks/items/${parks.items[0]!.featureId}`, village);
       assert.equal(feature.properties.parkName, parks.items[0]!.label);
-      const completed = await json<FeatureCollection>('/gis/collections/industrial-parks/items?status=completed&limit=1000');
+      const completed = await json<FeatureCollection>('/gis/collections/industrial-parks/items?status=completed&limit=1000', district);
       assert.ok(completed.features.every((f) => f.properties.stage === 'completed'));
-      assert.equal((await sandbox.api('/gis/collections/industrial-parks/items?status=registered')).status, 400, 'not a stage');
+      assert.equal((await sandbox.api('/gis/collections/industrial-parks/items?status=registered', { token: district })).status, 400, 'not a stage');
     });
 
     it('finds a parcel by 宗地号 only for callers with gis:internal', async () => {

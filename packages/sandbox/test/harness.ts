@@ -6,15 +6,18 @@ export interface TestSandbox extends RunningSandbox {
   token(clientId: string): Promise<string>;
   /** `fetch` against the sandbox's API: `api('/regions')` → `${url}/api/v1/regions`. */
   api(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  /** Calls a test hook (`/__sandbox/<hook>`) as the district administrator; see `callTestHook`. */
+  hook<T = unknown>(hook: TestHook, body?: object): Promise<T>;
 }
 
 /**
  * A real sandbox on loopback for tests: small seed, throwaway in-memory database unless a path is
- * given, quiet logs, and the contract check on (any response that violates openapi/ becomes a 500).
+ * given, quiet logs, the contract check on (any response that violates openapi/ becomes a 500) and
+ * the test hooks on (clock, fault and effect counters; district administrator only).
  */
 export async function startTestSandbox(overrides: Partial<SandboxConfig> = {}): Promise<TestSandbox> {
   const sandbox = await startSandbox(
-    { host: '127.0.0.1', port: 0, dbPath: ':memory:', seedSize: 'small', simulate: false, contractCheck: true, logLevel: 'silent', ...overrides },
+    { host: '127.0.0.1', port: 0, dbPath: ':memory:', seedSize: 'small', simulate: false, contractCheck: true, testHooks: true, logLevel: 'silent', ...overrides },
     {},
   );
   const api: TestSandbox['api'] = (path, init = {}) => {
@@ -26,14 +29,36 @@ export async function startTestSandbox(overrides: Partial<SandboxConfig> = {}): 
   return {
     ...sandbox,
     api,
-    async token(clientId) {
-      const response = await api('/auth/token', {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientId}-secret` }),
-      });
-      if (!response.ok) throw new Error(`token for ${clientId}: ${response.status} ${await response.text()}`);
-      return ((await response.json()) as { access_token: string }).access_token;
-    },
+    token: (clientId) => tokenFor(sandbox.url, clientId),
+    hook: (hook, body) => callTestHook(sandbox.url, hook, body),
   };
+}
+
+/** A bearer token for one demo client of the sandbox at `baseUrl` (docs/sandbox-conventions.md). */
+export async function tokenFor(baseUrl: string, clientId: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientId}-secret` }),
+  });
+  if (!res.ok) throw new Error(`token for ${clientId}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+export type TestHook = 'stats' | 'reset-stats' | 'clock';
+
+/**
+ * A test hook of a sandbox started with `testHooks` (CITYBRAIN_TEST_HOOKS=on): `stats` is a GET, the
+ * others POST `body`. Each call takes a fresh district token, so it works whatever the clock says.
+ */
+export async function callTestHook<T = unknown>(baseUrl: string, hook: TestHook, body?: object): Promise<T> {
+  const token = await tokenFor(baseUrl, 'demo-district');
+  const post = hook !== 'stats';
+  const res = await fetch(`${baseUrl}/__sandbox/${hook}`, {
+    method: post ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(post ? { 'content-type': 'application/json' } : {}) },
+    body: post ? JSON.stringify(body ?? {}) : undefined,
+  });
+  if (!res.ok) throw new Error(`test hook ${hook}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
 }

@@ -5,8 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { startTestSandbox, type TestSandbox } from './harness.js';
+import { problemOf, rawRequest } from './raw-http.js';
 
 let sandbox: TestSandbox;
 before(async () => {
@@ -16,25 +16,7 @@ after(async () => {
   await sandbox?.close();
 });
 
-/** Sends `request` as raw bytes and returns everything the server wrote before closing. */
-function raw(request: string): Promise<string> {
-  const { hostname, port } = new URL(sandbox.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(request));
-    let response = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk) => (response += chunk));
-    socket.on('close', () => resolve(response));
-    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve(response) : reject(error)));
-  });
-}
-
-function problemOf(response: string): { status: number; contentType: string; body: Record<string, unknown> } {
-  const [head, body] = response.split('\r\n\r\n');
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
-  const contentType = /^content-type: *(.+)$/im.exec(head)?.[1]?.trim() ?? '';
-  return { status, contentType, body: JSON.parse(body) as Record<string, unknown> };
-}
+const raw = (request: string) => rawRequest(sandbox.url, request);
 
 describe('requests the HTTP parser refuses', () => {
   it('a malformed header line is a 400 problem', async () => {

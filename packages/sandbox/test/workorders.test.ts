@@ -32,10 +32,7 @@ const endOfDay = (date: string) => new Date(`${date}T23:59:59+08:00`).toISOStrin
 describe('work orders', () => {
   let s: TestSandbox;
 
-  const setClock = async (iso: string | null) => {
-    const res = await fetch(`${s.url}/__sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: iso }) });
-    assert.equal(res.status, 200);
-  };
+  const setClock = (iso: string | null) => s.hook('clock', { now: iso });
 
   /** A request as one demo client; tokens are fetched per call because tests move the clock past their lifetime. */
   const call = async (client: string | null, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}) => {
@@ -113,7 +110,7 @@ describe('work orders', () => {
       const again = await create('demo-town-guicheng', order(), { 'idempotency-key': key });
       assert.equal(again.body.id, first.body.id);
       assert.equal(again.headers.get('idempotent-replayed'), 'true');
-      const stats = (await (await fetch(`${s.url}/__sandbox/stats`)).json()) as { effects: Record<string, number> };
+      const stats = await s.hook<{ effects: Record<string, number> }>('stats');
       assert.equal(stats.effects[key], 1);
       assert.equal((await create('demo-town-guicheng', order({ title: '另一件事' }), { 'idempotency-key': key })).status, 422);
     });

@@ -588,6 +588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Principal"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
         };
     };

@@ -321,7 +321,9 @@ export interface paths {
          * @description Finds towns and villages (by name or region code prefix), homestead parcels (by 宗地号; callers with
          *     `gis:internal` only), village industrial parks, rivers, roads and service points (by name). Exact code
          *     matches come first, then name prefix matches, then substring matches. Each result has a `bbox` to fit
-         *     the map to and a `center` for a marker.
+         *     the map to and a `center` for a marker. Places of a layer drawn from a dataset (industrial parks: the
+         *     conditional-share ledger `industrial-park-projects`) are found only by callers the dataset is shared
+         *     with, inside their region (token region narrowed by `X-Region-Code`; a wider code is 403).
          */
         get: operations["searchGisPlaces"];
         put?: never;
@@ -729,6 +731,32 @@ export interface components {
         Position: number[];
     };
     responses: {
+        /** @description The request is malformed; `errors` names each offending field. */
+        BadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/validation",
+                 *       "title": "请求参数校验失败",
+                 *       "status": 400,
+                 *       "detail": "body/jcxx/sfzh 身份证号校验位错误",
+                 *       "instance": "/api/v1/approvals/applications",
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c",
+                 *       "errors": [
+                 *         {
+                 *           "name": "body/jcxx/sfzh",
+                 *           "reason": "身份证号校验位错误"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Rate limited; retry after the given time. */
         TooManyRequests: {
             headers: {
@@ -783,32 +811,6 @@ export interface components {
                  *       "status": 401,
                  *       "detail": "access token expired",
                  *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request is malformed; `errors` names each offending field. */
-        BadRequest: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "https://citybrain.nanhai.gov.cn/problems/validation",
-                 *       "title": "请求参数校验失败",
-                 *       "status": 400,
-                 *       "detail": "body/jcxx/sfzh 身份证号校验位错误",
-                 *       "instance": "/api/v1/approvals/applications",
-                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c",
-                 *       "errors": [
-                 *         {
-                 *           "name": "body/jcxx/sfzh",
-                 *           "reason": "身份证号校验位错误"
-                 *         }
-                 *       ]
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -942,6 +944,7 @@ export interface operations {
                     "application/json": components["schemas"]["LandingPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -975,6 +978,7 @@ export interface operations {
                     "application/json": components["schemas"]["Conformance"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1029,6 +1033,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1574,6 +1579,7 @@ export interface operations {
                     "application/json": components["schemas"]["Collections"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -2156,6 +2162,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -2254,6 +2261,7 @@ export interface operations {
                     "application/json": components["schemas"]["MapLibreStyle"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
         };
     };

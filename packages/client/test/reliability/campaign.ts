@@ -29,6 +29,7 @@ import {
   type CityBrainError,
   type WorkOrderCreate,
 } from '../../src/index.js';
+import { callTestHook } from '../../../sandbox/test/harness.js';
 import { workOrderBody } from '../../../sandbox/test/reliability/support.js';
 
 export interface CampaignFigures {
@@ -272,7 +273,7 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
   await Promise.all(Array.from({ length: options.concurrency ?? 24 }, worker));
 
   // The sandbox's side: faults it injected per key, effects per idempotency key, records per key.
-  const stats = (await (await fetch(`${options.url}/__sandbox/stats`)).json()) as { faults: Record<string, number>; effects: Record<string, number> };
+  const stats = await callTestHook<{ faults: Record<string, number>; effects: Record<string, number> }>(options.url, 'stats');
   for (const { i, scenario } of plan) {
     const key = `${run}-${i}`;
     if (!scenario.directives) continue;

@@ -343,8 +343,7 @@ export function createEndpoint(
   const response = withIdempotency(req, reply, ctx, idempotencyScope, () => {
     const result = write();
     created = { id: result.id, events: appendEvents(ctx.db, kind, result.id, result.events) };
-    reply.header('location', result.location);
-    return { status: 201, body: result.body() };
+    return { status: 201, body: result.body(), location: result.location };
   });
   const done = created as { id: string; events: TimelineEvent[] } | null;
   if (done) publishEvents(ctx, kind, done.id, done.events);
@@ -392,8 +391,9 @@ export function decodeCursor(cursor: string | undefined, sort: string): CursorPo
     const [cursorSort, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown, unknown];
     if (cursorSort !== sort || typeof id !== 'string') throw new Error('sort changed');
     // The value is bound to SQL: anything but a scalar (an object, an array, a boolean) is not a cursor we wrote.
-    if (value !== null && typeof value !== 'string' && typeof value !== 'number') throw new Error('not a sort value');
-    return { sort, value, id };
+    // (1e400 parses as Infinity: no record lies after it.)
+    if (value !== null && typeof value !== 'string' && !Number.isFinite(value)) throw new Error('not a sort value');
+    return { sort, value: value as string | number | null, id };
   } catch {
     throw badRequest('cursor 无效或与排序方式不符', [{ name: 'query/cursor', reason: '请从第一页重新开始' }]);
   }

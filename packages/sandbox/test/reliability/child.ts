@@ -26,6 +26,7 @@ export function startSandboxChild(dbPath = ':memory:', env: Record<string, strin
       CITYBRAIN_SEED_SIZE: 'small',
       CITYBRAIN_SIMULATE: 'off',
       CITYBRAIN_CONTRACT_CHECK: 'on',
+      CITYBRAIN_TEST_HOOKS: 'on',
       CITYBRAIN_LOG_LEVEL: 'error',
       CITYBRAIN_FAULTS: '',
       ...env,

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { callTestHook } from '../harness.js';
 import { killHard, startSandboxChild as startChild, stopGracefully, type SandboxChild as Child } from './child.js';
 import { applicationBody, http, mapLimit, pinClock, Tally, tokenFor, workOrderBody, type JsonObject } from './support.js';
 
@@ -74,7 +75,7 @@ export async function parallelCreates(baseUrl: string, count = 100): Promise<Tal
     const racing = await Promise.all(Array.from({ length: count }, () => post(path, marked(base, shared, kind), shared)));
     const sharedIds = new Set(racing.filter((r) => r.status === 201).map((r) => (r.body as { id: string }).id));
     if (sharedIds.size !== 1 || racing.some((r) => r.status !== 201)) tally.fail(`${kind}: ${count} requests with one key gave ids ${[...sharedIds].join(',')} and statuses ${[...new Set(racing.map((r) => r.status))].join(',')}`);
-    const stats = (await http(`${baseUrl}/__sandbox/stats`)).body as { effects: Record<string, number> };
+    const stats = await callTestHook<{ effects: Record<string, number> }>(baseUrl, 'stats');
     tally.add('shared-key-effects', stats.effects[shared] ?? 0);
     if (stats.effects[shared] !== 1) tally.fail(`${kind}: the shared key had ${stats.effects[shared]} effects`);
     for (let i = 0; i < count; i += 1) {

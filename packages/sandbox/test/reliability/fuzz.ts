@@ -29,7 +29,12 @@ export interface FuzzCase {
   auth: FuzzAuth;
 }
 
-export const FUZZ_FIGURES = ['cases', 'requests', '2xx', '4xx', '5xx', 'violations'] as const;
+export const FUZZ_FIGURES = ['cases', 'requests', '2xx', '4xx', '5xx', 'stack traces', 'answers over 64 KB', 'largest 4xx bytes', 'violations'] as const;
+
+/** A bad request is answered briefly: no answer to one may exceed this. */
+const MAX_BAD_REQUEST_ANSWER = 64 * 1024;
+/** A V8 stack frame (`at fn (file.ts:12:5)`) leaking into an answer. */
+const STACK_FRAME = /\bat [^\s()]+ \([^)]*:\d+:\d+\)|node:internal\//;
 
 /** Ids in the seeded database that make a request valid apart from its one mutation. */
 export interface FuzzContext {
@@ -417,11 +422,21 @@ export async function runFuzz(baseUrl: string, cases: readonly FuzzCase[], optio
     const result = await http(url, { method: c.method, headers, body: c.method === 'GET' || c.method === 'HEAD' ? undefined : c.body }, { headersOnly: streams.has(c.operationId) });
     if (result.unsendable) return tally.add('unsendable');
     tally.add('requests');
+    if (STACK_FRAME.test(result.text)) {
+      tally.add('stack traces');
+      tally.fail(`${c.name} → ${result.status} carries a stack trace: ${result.text.slice(0, 240)}`);
+    }
     if (result.status === 0 || result.status >= 500) {
       tally.add('5xx');
       tally.fail(`${c.name} → ${result.status} ${result.text.slice(0, 240)}`);
     } else if (result.status >= 400) {
       tally.add('4xx');
+      const bytes = Buffer.byteLength(result.text);
+      if (bytes > tally.get('largest 4xx bytes')) tally.add('largest 4xx bytes', bytes - tally.get('largest 4xx bytes'));
+      if (bytes > MAX_BAD_REQUEST_ANSWER) {
+        tally.add('answers over 64 KB');
+        tally.fail(`${c.name} → ${result.status} answered with ${bytes} bytes`);
+      }
       if (!isProblem(result) && result.status !== 414 && result.status !== 431) tally.fail(`${c.name} → ${result.status} is not a problem+json: ${result.text.slice(0, 160)}`);
     } else tally.add('2xx');
   });

@@ -25,6 +25,8 @@ describe('reliability: fuzzing the sandbox from the contracts', () => {
     console.log(tally.line('reliability fuzzing (systematic)', FUZZ_FIGURES));
     assert.equal(tally.get('requests'), cases.length);
     assert.equal(tally.get('5xx'), 0, tally.failures.join('\n'));
+    assert.equal(tally.get('stack traces'), 0, tally.failures.join('\n'));
+    assert.equal(tally.get('answers over 64 KB'), 0, tally.failures.join('\n'));
     assert.equal(tally.get('violations'), 0, tally.failures.join('\n'));
   });
 
@@ -72,13 +74,15 @@ describe('reliability: fuzzing the sandbox from the contracts', () => {
     });
 
     it('keeps the self link of the layer catalogue and of feature pages a valid URI whatever the query', async () => {
-      for (const query of ['q=%zz', 'q=%', 'unknown=%zz%']) {
+      for (const query of ['q=%25zz', 'q=%25', 'q=a+b%26c%3D%25']) {
         const res = await http(`${s.url}/api/v1/gis/layers?${query}`);
         assert.equal(res.status, 200, `${query}: ${res.text}`);
         const href = (res.body as { links: { href: string }[] }).links[0]!.href;
         assert.doesNotThrow(() => decodeURI(href), href);
       }
-      const items = await http(`${s.url}/api/v1/gis/collections/villages/items?limit=1&unknown=%zz`);
+      // Broken escapes never reach a link: they are refused (security/bad-text.test.ts).
+      for (const query of ['q=%zz', 'q=%']) assert.equal((await http(`${s.url}/api/v1/gis/layers?${query}`)).status, 400, query);
+      const items = await http(`${s.url}/api/v1/gis/collections/villages/items?limit=1&townCode=440605124`);
       assert.equal(items.status, 200, items.text);
       for (const link of (items.body as { links: { href: string }[] }).links) assert.doesNotThrow(() => decodeURI(link.href), link.href);
     });

@@ -6,6 +6,9 @@
  */
 import { request as httpRequest } from 'node:http';
 import { labelPointOf } from '@citybrain/fixtures';
+import { callTestHook, tokenFor } from '../harness.js';
+
+export { tokenFor };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -198,20 +201,9 @@ function isolatedRequest(url: string, method: string, headers: Headers, body: st
 
 /** POST /__sandbox/clock: pins the sandbox's clock (null returns to real time). */
 export async function pinClock(baseUrl: string, iso: string | null = PINNED_NOW): Promise<void> {
-  const res = await fetch(`${baseUrl}/__sandbox/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now: iso }) });
-  if (!res.ok) throw new Error(`pinning the clock: ${res.status}`);
+  await callTestHook(baseUrl, 'clock', { now: iso });
 }
 
-/** A bearer token for one demo client (docs/sandbox-conventions.md). */
-export async function tokenFor(baseUrl: string, clientId: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientId}-secret` }),
-  });
-  if (!res.ok) throw new Error(`token for ${clientId}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 /** Runs `task` over `items` with at most `limit` in flight; results keep the input order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {

@@ -319,12 +319,13 @@ export function decodeCursor(plan: QueryPlan, cursor: string): CursorState {
   if (!parsed || typeof parsed !== 'object') fail('query/cursor', '游标无效');
   if (parsed.q !== plan.fingerprint) fail('query/cursor', '游标属于另一个查询（sort、filter、columns 或区域不同）');
   const after = parsed.k;
-  if (!Array.isArray(after) || after.length !== plan.sort.length || !after.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) {
+  // 1e400 parses as Infinity: no row lies after it, so such a cursor is not one we wrote.
+  if (!Array.isArray(after) || after.length !== plan.sort.length || !after.every((v) => v === null || typeof v === 'string' || Number.isFinite(v))) {
     fail('query/cursor', '游标无效');
   }
   return {
     after: after as SqlValue[],
-    total: typeof parsed.t === 'number' ? parsed.t : undefined,
+    total: Number.isFinite(parsed.t) ? (parsed.t as number) : undefined,
     totalExact: typeof parsed.x === 'boolean' ? parsed.x : undefined,
   };
 }

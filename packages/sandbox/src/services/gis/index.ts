@@ -9,6 +9,7 @@ import { inScope, requirePermission, scopeRegion, type Role } from '../../auth.j
 import type { SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import { maskedFields, personalFieldPolicy } from '../../masking.js';
+import { accessOf, isListed } from '../data/access.js';
 import { badRequest, forbidden, notFound } from '../../problems.js';
 import { bboxAround, centreOf, distanceToGeometry, localFrame, type BBox } from './geo.js';
 import {
@@ -62,18 +63,37 @@ function stateOf(ctx: ServiceContext): GisState {
 
 const canReadInternal = (req: FastifyRequest): boolean => req.principal.permissions.includes('gis:internal');
 
-function visibleLayers(req: FastifyRequest): LayerDef[] {
-  const internal = canReadInternal(req);
-  return LAYERS.filter((layer) => layer.access === 'public' || internal);
+/**
+ * Whether the caller may read a layer. A layer drawn from a dataset follows the data API exactly:
+ * absent (404) when the catalogue does not list the dataset to the caller, forbidden when listed but
+ * not shared with it. Other layers: public, or internal for callers with `gis:internal`.
+ */
+function layerAccess(req: FastifyRequest, layer: LayerDef): 'read' | 'absent' | 'forbidden' {
+  if (layer.dataset) {
+    if (!isListed(req.principal, layer.dataset.definition)) return 'absent';
+    return accessOf(req.principal, layer.dataset.definition).read ? 'read' : 'forbidden';
+  }
+  return layer.access === 'public' || canReadInternal(req) ? 'read' : 'forbidden';
 }
 
-/** The layer, or 404; internal layers need `gis:internal` (401 anonymous, 403 otherwise). */
+function visibleLayers(req: FastifyRequest): LayerDef[] {
+  return LAYERS.filter((layer) => layerAccess(req, layer) === 'read');
+}
+
+/** The layer, or 404; a layer the caller may not read is 401 anonymous, 403 otherwise (absent if its dataset is unlisted). */
 function readableLayer(req: FastifyRequest, layerId: string): LayerDef {
   const layer = LAYERS_BY_ID.get(layerId);
-  if (!layer) throw notFound(`图层 ${layerId} 不存在`);
-  if (layer.access === 'internal') requirePermission(req, 'gis:internal');
+  const access = layer ? layerAccess(req, layer) : 'absent';
+  if (!layer || access === 'absent') throw notFound(`图层 ${layerId} 不存在`);
+  if (access === 'forbidden') {
+    if (layer.dataset) throw forbidden(`图层 ${layerId}：${accessOf(req.principal, layer.dataset.definition).reason}`);
+    requirePermission(req, 'gis:internal');
+  }
   return layer;
 }
+
+/** The region prefix that limits a layer's rows for this caller: its scope for dataset layers, none otherwise. */
+const rowScope = (layer: LayerDef, scope: string): string | null => (layer.dataset ? scope : null);
 
 const PROPERTY_OF_FIELD = { name: 'ownerName', idNumber: 'ownerIdNumber', phone: 'ownerPhone', address: 'ownerAddress' } as const;
 
@@ -93,7 +113,8 @@ class MaskingTracker {
   ) {}
 
   viewFor(layer: LayerDef, row: Row): PersonalView {
-    if (layer.personalFields.length === 0) return { role: this.req.principal.role };
+    const principal = this.req.principal;
+    if (layer.personalFields.length === 0) return { role: principal.role, principal };
     const villageCode = typeof row.village_code === 'string' ? row.village_code : '';
     const inside = villageCode.startsWith(this.scope) && inScope(this.req, villageCode);
     const role: Role = inside ? this.req.principal.role : 'public';
@@ -101,7 +122,7 @@ class MaskingTracker {
     const fields = layer.personalFields.map((p) => p.field);
     for (const field of maskedFields(role, fields)) this.masked.add(PROPERTY_OF_FIELD[field]);
     if (personalFieldPolicy(role).idNumber === 'full') this.unmaskedRows++;
-    return { role };
+    return { role, principal };
   }
 
   summary(): { masked: boolean; fields: string[]; reason: string | null } {
@@ -121,12 +142,13 @@ class MaskingTracker {
 
 // --- URLs and links ----------------------------------------------------------------------------
 
-const origin = (req: FastifyRequest): string => `${req.protocol}://${req.host}`;
+/** The configured public base URL (config.ts): a forged `Host` header never shapes a link. */
+const origin = (ctx: ServiceContext): string => ctx.config.publicBaseUrl ?? '';
 
-/** `http://host:port/api/v1`, from the matched route, so links work behind any prefix or port. */
-function apiBase(req: FastifyRequest): string {
+/** `https://public.base/api/v1`, the route's prefix after the public base URL. */
+function apiBase(req: FastifyRequest, ctx: ServiceContext): string {
   const route = req.routeOptions.url ?? '';
-  return `${origin(req)}${route.slice(0, route.indexOf('/gis'))}`;
+  return `${origin(ctx)}${route.slice(0, route.indexOf('/gis'))}`;
 }
 
 /**
@@ -273,17 +295,19 @@ function toFeature(layer: LayerDef, row: Row, view: PersonalView): Feature & { i
   };
 }
 
-function tileSetFor(state: GisState, layer: LayerDef): TileSet {
-  let tileSet = state.tileSets.get(layer.id);
+/** A layer's tiles for a region scope (`null`: the whole layer); tile sets of dataset layers are per scope. */
+function tileSetFor(state: GisState, layer: LayerDef, regionPrefix: string | null): TileSet {
+  const key = regionPrefix === null ? layer.id : `${layer.id}@${regionPrefix}`;
+  let tileSet = state.tileSets.get(key);
   if (!tileSet) {
     tileSet = new TileSet(
-      layer.id,
+      key,
       layer.maxzoom,
       () =>
         new Map([
           [
             layer.id,
-            state.repo.allRows(layer).map(
+            state.repo.allRows(layer, regionPrefix).map(
               (row): Feature => ({
                 type: 'Feature',
                 // MVT feature ids are integers: the rowid; the string id travels as the `id` property.
@@ -296,7 +320,7 @@ function tileSetFor(state: GisState, layer: LayerDef): TileSet {
         ]),
       state.cache,
     );
-    state.tileSets.set(layer.id, tileSet);
+    state.tileSets.set(key, tileSet);
   }
   return tileSet;
 }
@@ -417,14 +441,14 @@ export const gisService: SandboxService = {
   migrate: migrateGis,
   seed: seedGis,
   handlers: {
-    getGisLandingPage(req) {
-      const base = apiBase(req);
+    getGisLandingPage(req, _reply, ctx) {
+      const base = apiBase(req, ctx);
       return {
         title: '南海区城市大脑 · 一张图',
         description: '南海区城市大脑地理信息服务（OGC API – Features；图层目录、矢量瓦片、要素查询）',
         links: [
           { href: `${base}/gis`, rel: 'self', type: 'application/json', title: '本页' },
-          { href: `${origin(req)}/openapi/gis.yaml`, rel: 'service-desc', type: 'application/vnd.oai.openapi;version=3.1', title: '接口契约' },
+          { href: `${origin(ctx)}/openapi/gis.yaml`, rel: 'service-desc', type: 'application/vnd.oai.openapi;version=3.1', title: '接口契约' },
           { href: `${base}/gis/conformance`, rel: 'conformance', type: 'application/json', title: '符合性声明' },
           { href: `${base}/gis/collections`, rel: 'data', type: 'application/json', title: '图层集合' },
           { href: `${base}/gis/layers`, rel: 'catalog', type: 'application/json', title: '图层目录' },
@@ -463,7 +487,7 @@ export const gisService: SandboxService = {
       const bbox = parseBbox(query.bbox);
       const state = stateOf(ctx);
       const needle = query.q?.trim().toLowerCase();
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       const layers = visibleLayers(req)
         .filter((layer) => !query.category || layer.category === query.category)
         .filter((layer) => !query.access || layer.access === query.access)
@@ -502,14 +526,14 @@ export const gisService: SandboxService = {
 
     getGisLayer(req, _reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
-      return layerRecord(stateOf(ctx), apiBase(req), layer);
+      return layerRecord(stateOf(ctx), apiBase(req, ctx), layer);
     },
 
     getGisLayerTileJson(req, _reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
       const state = stateOf(ctx);
       const bounds = roundBox(state.repo.layerStats(layer).bbox ?? DISTRICT_BBOX);
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       const reviewNo = layer.access === 'public' ? ` ${SANDBOX_REVIEW_NO}` : ' 内部用图，注意保密';
       return {
         tilejson: '3.0.0',
@@ -529,22 +553,23 @@ export const gisService: SandboxService = {
       };
     },
 
-    getGisLayerStyle(req) {
+    getGisLayerStyle(req, _reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
-      return layerStyle(layer, `${apiBase(req)}/gis/layers/${layer.id}/tilejson`);
+      return layerStyle(layer, `${apiBase(req, ctx)}/gis/layers/${layer.id}/tilejson`);
     },
 
     getGisTile(req, reply, ctx) {
       const { layerId, z, x, y } = req.params as { layerId: string; z: number; x: number; y: number };
       const layer = readableLayer(req, layerId);
+      const regionPrefix = rowScope(layer, scopeRegion(req));
       checkTileAddress(z, x, y, layer.maxzoom);
       const state = stateOf(ctx);
-      const tile = tileSetFor(state, layer).tile(state.repo.layerStats(layer).version, z, x, y);
+      const tile = tileSetFor(state, layer, regionPrefix).tile(state.repo.layerStats(layer).version, z, x, y);
       return sendTile(req, reply, tile, layer.access === 'public' ? 'public, max-age=3600' : 'private, max-age=600');
     },
 
     listGisCollections(req, _reply, ctx) {
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       const state = stateOf(ctx);
       return {
         links: [{ href: `${base}/gis/collections`, rel: 'self', type: 'application/json', title: '图层集合' }],
@@ -554,7 +579,7 @@ export const gisService: SandboxService = {
 
     getGisCollection(req, _reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
-      return collectionRecord(stateOf(ctx), apiBase(req), layer);
+      return collectionRecord(stateOf(ctx), apiBase(req, ctx), layer);
     },
 
     listGisFeatures(req, reply, ctx) {
@@ -566,13 +591,14 @@ export const gisService: SandboxService = {
       const afterRowid = decodeCursor(query.cursor);
       const limit = query.limit ?? 50;
       const state = stateOf(ctx);
-      const rows = state.repo.items(layer, { filters, bbox, afterRowid, limit: limit + 1 });
+      const regionPrefix = rowScope(layer, scope);
+      const rows = state.repo.items(layer, { filters, bbox, regionPrefix, afterRowid, limit: limit + 1 });
       const page = rows.slice(0, limit);
       const tracker = new MaskingTracker(req, scope);
       const features = page.map((row) => toFeature(layer, row, tracker.viewFor(layer, row)));
       tracker.audit(ctx, layer);
 
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       const self = new URL(selfHref(base, req));
       const links: Link[] = [{ href: self.toString(), rel: 'self', type: 'application/geo+json', title: '本页' }];
       if (rows.length > limit) {
@@ -584,7 +610,7 @@ export const gisService: SandboxService = {
       links.push({ href: `${base}/gis/collections/${layer.id}`, rel: 'collection', type: 'application/json', title: layer.title });
       const body: Record<string, unknown> = {
         type: 'FeatureCollection',
-        numberMatched: state.repo.countItems(layer, { filters, bbox }),
+        numberMatched: state.repo.countItems(layer, { filters, bbox, regionPrefix }),
         numberReturned: features.length,
         timeStamp: ctx.clock.now().toISOString(),
         features,
@@ -599,12 +625,12 @@ export const gisService: SandboxService = {
       const { layerId, featureId } = req.params as { layerId: string; featureId: string };
       const layer = readableLayer(req, layerId);
       const scope = scopeRegion(req);
-      const row = stateOf(ctx).repo.item(layer, featureId);
+      const row = stateOf(ctx).repo.item(layer, featureId, rowScope(layer, scope));
       if (!row) throw notFound(`图层 ${layerId} 中不存在要素 ${featureId}`);
       const tracker = new MaskingTracker(req, scope);
       const feature = toFeature(layer, row, tracker.viewFor(layer, row));
       tracker.audit(ctx, layer);
-      const base = apiBase(req);
+      const base = apiBase(req, ctx);
       reply.type('application/geo+json');
       return {
         ...feature,
@@ -615,7 +641,7 @@ export const gisService: SandboxService = {
       };
     },
 
-    getGisQueryables(req, reply) {
+    getGisQueryables(req, reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
       const geometryFormat = { Point: 'geometry-point', LineString: 'geometry-linestring', Polygon: 'geometry-polygon' }[layer.geometryType];
       const properties: Record<string, Json> = { geometry: { format: geometryFormat } };
@@ -625,7 +651,7 @@ export const gisService: SandboxService = {
       reply.type('application/schema+json');
       return {
         $schema: 'https://json-schema.org/draft/2020-12/schema',
-        $id: `${apiBase(req)}/gis/collections/${layer.id}/queryables`,
+        $id: `${apiBase(req, ctx)}/gis/collections/${layer.id}/queryables`,
         type: 'object',
         title: layer.title,
         properties,
@@ -647,7 +673,7 @@ export const gisService: SandboxService = {
       const results = [];
       for (const layer of layers) {
         const hits = state.repo
-          .near(layer, searchBox, IDENTIFY_CANDIDATES)
+          .near(layer, searchBox, rowScope(layer, scope), IDENTIFY_CANDIDATES)
           .map((row) => ({ row, geometry: JSON.parse(row.geometry) as Geometry }))
           .map((hit) => ({ ...hit, distance: distanceToGeometry(frame, hit.geometry) }))
           .filter((hit) => hit.distance <= tolerance)
@@ -683,9 +709,11 @@ export const gisService: SandboxService = {
         throw forbidden('查询宗地需要 gis:internal 权限');
       }
       const state = stateOf(ctx);
+      const scope = scopeRegion(req);
       const searchable = visibleLayers(req).filter((layer) => layer.searchKind && kinds.has(layer.searchKind));
       const places: (Place & { rank: number })[] = [];
-      for (const row of state.repo.searchFeatures(searchable.map((layer) => layer.id), q, 200)) {
+      const scopes = searchable.map((layer) => ({ layerId: layer.id, regionPrefix: rowScope(layer, scope) }));
+      for (const row of state.repo.searchFeatures(scopes, q, 200)) {
         const layer = LAYERS_BY_ID.get(String(row.layer_id))!;
         const name = String(row.name);
         const code = String(row.code ?? row.id);
@@ -726,10 +754,10 @@ export const gisService: SandboxService = {
       return { query: q, numberReturned: items.length, items };
     },
 
-    getGisBasemapStyle(req, reply) {
+    getGisBasemapStyle(req, reply, ctx) {
       reply.header('cache-control', 'public, max-age=300');
       return basemapStyle({
-        tilesUrl: `${apiBase(req)}/gis/basemap/tiles/{z}/{x}/{y}.pbf`,
+        tilesUrl: `${apiBase(req, ctx)}/gis/basemap/tiles/{z}/{x}/{y}.pbf`,
         bounds: foshanBounds(),
         reviewNo: SANDBOX_REVIEW_NO,
         attribution: BASEMAP_ATTRIBUTION,

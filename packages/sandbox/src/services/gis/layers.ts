@@ -2,9 +2,10 @@
  * The one-map catalogue: the ten categories and every layer, each described once — where its rows
  * live, which properties its items, tiles and queryables expose, its legend and its MapLibre look.
  */
-import { INDUSTRIAL_PARK_MODES, INDUSTRIAL_PARK_STAGES, findVillage } from '@citybrain/fixtures';
-import type { Role } from '../../auth.js';
+import { INDUSTRIAL_PARK_MODES, INDUSTRIAL_PARK_STAGES, findDataset, findVillage, type DatasetDefinition } from '@citybrain/fixtures';
+import type { Principal, Role } from '../../auth.js';
 import { maskPersonalValue, type PersonalField } from '../../masking.js';
+import { columnTreatment, presentValue } from '../data/access.js';
 
 export type CategoryId =
   | 'basemap'
@@ -65,6 +66,19 @@ export type Row = Record<string, unknown> & { rid: number; id: string; geometry:
 export interface PersonalView {
   /** The role whose masking policy applies: the caller's inside its region, `public` outside. */
   role: Role;
+  /** The caller, for layers drawn from a dataset (their columns are masked as the data API masks them). */
+  principal: Principal;
+}
+
+/**
+ * A layer that draws a catalogue dataset: the dataset's access class (开放/共享), region scope and
+ * column masking govern every view of the layer — items, tiles, identify and search — so the map
+ * never shows what the data API refuses.
+ */
+export interface LayerDataset {
+  definition: DatasetDefinition;
+  /** The dataset row a stored feature stands for, by column name (before masking). */
+  row(row: Row): Record<string, unknown>;
 }
 
 export interface LayerDef {
@@ -97,6 +111,8 @@ export interface LayerDef {
   properties(row: Row, view: PersonalView): Record<string, Json>;
   /** Personal fields the layer carries (empty for most). */
   personalFields: { property: string; field: PersonalField }[];
+  /** The dataset the layer draws, if any; its rows are then limited to the caller's region (`village_code`). */
+  dataset?: LayerDataset;
   /** Whether place search looks at this layer's names and codes. */
   searchKind?: 'town' | 'village' | 'park' | 'river' | 'road' | 'service-point';
 }
@@ -113,14 +129,18 @@ const REGION_QUERYABLES: Record<string, Queryable> = {
 const parse = (text: unknown): Record<string, Json> => JSON.parse(String(text)) as Record<string, Json>;
 
 function featureLayer(
-  base: Omit<LayerDef, 'table' | 'where' | 'params' | 'tileProperties' | 'properties' | 'personalFields'> & {
+  base: Omit<LayerDef, 'table' | 'where' | 'params' | 'tileProperties' | 'properties' | 'personalFields' | 'access'> & {
     featureLayerId?: string;
     tileExtras?: string[];
+    access?: Access;
   },
 ): LayerDef {
-  const { featureLayerId, tileExtras = [], ...rest } = base;
+  const { featureLayerId, tileExtras = [], access, ...rest } = base;
+  const dataset = base.dataset;
   return {
     ...rest,
+    // A dataset's layer is public exactly when the dataset is 无条件开放.
+    access: dataset ? (dataset.definition.openType === 'open' ? 'public' : 'internal') : (access ?? 'public'),
     table: 'gis_features',
     where: 'layer_id = ?',
     params: [featureLayerId ?? base.id],
@@ -136,10 +156,21 @@ function featureLayer(
       }
       return out;
     },
-    properties(row) {
-      return parse(row.properties);
+    properties(row, view) {
+      return dataset ? datasetProperties(dataset, row, view.principal) : parse(row.properties);
     },
   };
+}
+
+/** A dataset layer's item properties: the dataset's columns, each as the data API presents it to this caller. */
+function datasetProperties(dataset: LayerDataset, row: Row, principal: Principal): Record<string, Json> {
+  const values = dataset.row(row);
+  const out: Record<string, Json> = {};
+  for (const column of dataset.definition.columns) {
+    const value = presentValue(principal, column, columnTreatment(principal, column), values[column.name] ?? null);
+    out[column.name] = value as Json;
+  }
+  return out;
 }
 
 const ZONE_LEGEND: LayerDef['legend'] = {
@@ -161,18 +192,20 @@ const ZONE_TILE_FIELDS = {
 function zoneLayer(
   base: Pick<LayerDef, 'id' | 'title' | 'titleEn' | 'description' | 'category' | 'keywords' | 'access' | 'attribution' | 'license' | 'updated'> & {
     sourceLayer?: string;
+    /** Source layers left out: those an internal layer serves must not reach the public through this one. */
+    excludedSources?: string[];
     legend?: LayerDef['legend'];
   },
 ): LayerDef {
-  const { sourceLayer, legend, ...rest } = base;
+  const { sourceLayer, excludedSources = [], legend, ...rest } = base;
   return {
     ...rest,
     geometryType: 'Polygon',
     minzoom: 8,
     maxzoom: 16,
     table: 'zones',
-    where: sourceLayer ? 'source_layer = ?' : '1 = 1',
-    params: sourceLayer ? [sourceLayer] : [],
+    where: sourceLayer ? 'source_layer = ?' : excludedSources.length ? `source_layer NOT IN (${excludedSources.map(() => '?').join(', ')})` : '1 = 1',
+    params: sourceLayer ? [sourceLayer] : excludedSources,
     legend: legend ?? ZONE_LEGEND,
     queryables: {
       zoneType: { column: 'zone_type', title: '管控类型', schema: { type: 'string', enum: ['buildable', 'restricted', 'prohibited'] } },
@@ -280,6 +313,8 @@ const parcelLayer: LayerDef = {
 };
 
 const NATRES = '佛山市自然资源局南海分局';
+/** The source of the internal `farmland` layer. */
+const FARMLAND_SOURCE = '永久基本农田保护红线';
 
 /** Every catalogue layer, in display order within its category. */
 export const LAYERS: readonly LayerDef[] = [
@@ -390,6 +425,7 @@ export const LAYERS: readonly LayerDef[] = [
     category: 'planning',
     keywords: ['可建区', '限建区', '禁建区', '村庄规划', 'zoning'],
     access: 'public',
+    excludedSources: [FARMLAND_SOURCE],
     attribution: `${NATRES}${SANDBOX_NOTICE}`,
     license: '政务公开',
     updated: '2025-06-30T00:00:00Z',
@@ -405,7 +441,7 @@ export const LAYERS: readonly LayerDef[] = [
     attribution: `${NATRES}${SANDBOX_NOTICE}`,
     license: '仅限政务内部使用',
     updated: '2022-10-14T00:00:00Z',
-    sourceLayer: '永久基本农田保护红线',
+    sourceLayer: FARMLAND_SOURCE,
     legend: { property: null, items: [{ label: '永久基本农田', labelEn: 'Permanent basic farmland', color: '#94d82d' }] },
   }),
   parcelLayer,
@@ -416,10 +452,16 @@ export const LAYERS: readonly LayerDef[] = [
     description: '村级工业园改造（村改）项目范围、改造模式与推进阶段',
     category: 'industry',
     keywords: ['村改', '村级工业园', '工业园', '产业载体', 'industrial park'],
-    access: 'public',
+    dataset: {
+      definition: findDataset('industrial-park-projects')!,
+      row(row) {
+        const project = parse(row.properties);
+        return { ...project, longitude: Number(row.label_lon), latitude: Number(row.label_lat), geometryRef: row.id, regionCode: row.village_code };
+      },
+    },
     geometryType: 'Polygon',
     attribution: `南海区城市更新局${SANDBOX_NOTICE}`,
-    license: '政务公开',
+    license: '有条件共享：镇街、村居查看本辖区项目，其他部门经区村改办审批',
     updated: '2026-06-30T00:00:00Z',
     minzoom: 8,
     maxzoom: 16,

@@ -11,6 +11,8 @@ import type { LayerDef, Row } from './layers.js';
 export interface ItemQuery {
   filters: { column: string; value: string }[];
   bbox: BBox | null;
+  /** Only rows whose village code starts with this region prefix (layers drawn from a dataset). */
+  regionPrefix: string | null;
   afterRowid: number;
   limit: number;
 }
@@ -70,25 +72,30 @@ export class GisRepository {
   }
 
   /** Every row of a layer (for building its tile index) with the layer's tile columns, in rowid order. */
-  allRows(layer: LayerDef): Row[] {
+  allRows(layer: LayerDef, regionPrefix: string | null): Row[] {
     const columns = layer.tileColumns?.join(', ') ?? '*';
-    return this.prepare(`SELECT rowid AS rid, ${columns} FROM ${layer.table} WHERE ${layer.where} ORDER BY rowid`).all(...layer.params) as Row[];
+    const { sql, params } = this.conditions(layer, { filters: [], bbox: null, regionPrefix });
+    return this.prepare(`SELECT rowid AS rid, ${columns} FROM ${layer.table} WHERE ${sql} ORDER BY rowid`).all(...params) as Row[];
   }
 
-  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox'>, alias: string): { sql: string; params: unknown[] } {
+  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix'>): { sql: string; params: unknown[] } {
     const parts = [`(${layer.where})`];
     const params: unknown[] = [...layer.params];
+    if (query.regionPrefix !== null) {
+      parts.push(`substr(village_code, 1, ?) = ?`);
+      params.push(query.regionPrefix.length, query.regionPrefix);
+    }
     for (const filter of query.filters) {
-      parts.push(`${alias}${filter.column} = ?`);
+      parts.push(`${filter.column} = ?`);
       params.push(filter.value);
     }
     if (query.bbox) {
       const [minLon, minLat, maxLon, maxLat] = query.bbox;
       if (layer.table === 'parcels') {
         // The R*Tree finds the few hundred parcels of a bbox without scanning 100 000 rows.
-        parts.push(`${alias}rowid IN (SELECT id FROM parcels_rtree WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?)`);
+        parts.push(`rowid IN (SELECT id FROM parcels_rtree WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?)`);
       } else {
-        parts.push(`${alias}min_lon <= ? AND ${alias}max_lon >= ? AND ${alias}min_lat <= ? AND ${alias}max_lat >= ?`);
+        parts.push(`min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?`);
       }
       params.push(maxLon, minLon, maxLat, minLat);
     }
@@ -96,7 +103,7 @@ export class GisRepository {
   }
 
   items(layer: LayerDef, query: ItemQuery): Row[] {
-    const { sql, params } = this.conditions(layer, query, '');
+    const { sql, params } = this.conditions(layer, query);
     return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE ${sql} AND rowid > ? ORDER BY rowid LIMIT ?`).all(
       ...params,
       query.afterRowid,
@@ -104,33 +111,38 @@ export class GisRepository {
     ) as Row[];
   }
 
-  countItems(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox'>): number {
-    if (query.filters.length === 0 && !query.bbox) return this.layerStats(layer).count;
-    const { sql, params } = this.conditions(layer, query, '');
+  countItems(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix'>): number {
+    if (query.filters.length === 0 && !query.bbox && query.regionPrefix === null) return this.layerStats(layer).count;
+    const { sql, params } = this.conditions(layer, query);
     return (this.prepare(`SELECT count(*) AS n FROM ${layer.table} WHERE ${sql}`).get(...params) as { n: number }).n;
   }
 
-  item(layer: LayerDef, id: string): Row | undefined {
-    return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE (${layer.where}) AND id = ?`).get(...layer.params, id) as Row | undefined;
+  item(layer: LayerDef, id: string, regionPrefix: string | null): Row | undefined {
+    const { sql, params } = this.conditions(layer, { filters: [], bbox: null, regionPrefix });
+    return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE ${sql} AND id = ?`).get(...params, id) as Row | undefined;
   }
 
   /** Rows whose bbox meets `bbox` (identify candidates), at most `cap`. */
-  near(layer: LayerDef, bbox: BBox, cap: number): Row[] {
-    const { sql, params } = this.conditions(layer, { filters: [], bbox }, '');
+  near(layer: LayerDef, bbox: BBox, regionPrefix: string | null, cap: number): Row[] {
+    const { sql, params } = this.conditions(layer, { filters: [], bbox, regionPrefix });
     return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE ${sql} LIMIT ?`).all(...params, cap) as Row[];
   }
 
-  /** Named features of the searchable feature layers matching `q` by name (substring) or code (prefix). */
-  searchFeatures(layerIds: string[], q: string, cap: number): Row[] {
-    if (layerIds.length === 0) return [];
-    const placeholders = layerIds.map(() => '?').join(', ');
+  /**
+   * Named features of the searchable feature layers matching `q` by name (substring) or code
+   * (prefix); a layer with a region prefix contributes only the rows inside it.
+   */
+  searchFeatures(layers: { layerId: string; regionPrefix: string | null }[], q: string, cap: number): Row[] {
+    if (layers.length === 0) return [];
+    const scoped = layers.map(({ regionPrefix }) => (regionPrefix === null ? '(layer_id = ?)' : '(layer_id = ? AND substr(village_code, 1, ?) = ?)'));
+    const scopeParams = layers.flatMap(({ layerId, regionPrefix }) => (regionPrefix === null ? [layerId] : [layerId, regionPrefix.length, regionPrefix]));
     const pattern = `%${escapeLike(q)}%`;
     const prefix = `${escapeLike(q)}%`;
     return this.prepare(
-      `SELECT rowid AS rid, * FROM gis_features WHERE layer_id IN (${placeholders})
+      `SELECT rowid AS rid, * FROM gis_features WHERE (${scoped.join(' OR ')})
          AND (name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')
        ORDER BY length(name), code LIMIT ?`,
-    ).all(...layerIds, pattern, prefix, cap) as Row[];
+    ).all(...scopeParams, pattern, prefix, cap) as Row[];
   }
 
   /** Parcels whose 宗地号 starts with `prefix` (an index range scan on the UNIQUE parcel_no). */

@@ -142,8 +142,14 @@ export const workOrdersService: SandboxService = {
       }
       const problems = validateWorkOrderInput(input);
       if (problems.length) throw badRequest(problems.map((p) => `${p.name} ${p.reason}`).join('; '), problems);
-      if (input.location && !regionAt(input.location as [number, number]).town) {
-        throw unprocessable('事发位置不在南海区范围内', 'outside-district', [{ name: 'body/location', reason: '点位不在南海区内' }]);
+      if (input.location) {
+        const place = regionAt(input.location as [number, number]);
+        if (!place.town) throw unprocessable('事发位置不在南海区范围内', 'outside-district', [{ name: 'body/location', reason: '点位不在南海区内' }]);
+        // The point must lie inside the outline of the order's own region (which lies inside the caller's).
+        const here = place.village?.code ?? place.town.code;
+        if (!here.startsWith(input.regionCode)) {
+          throw unprocessable(`事发位置不在所选区域 ${input.regionCode} 范围内`, 'outside-region', [{ name: 'body/location', reason: `点位位于 ${here}` }]);
+        }
       }
       const now = ctx.clock.now();
       return createEndpoint(req, reply, ctx, 'workorder', 'workorders.create', () => {
