@@ -255,6 +255,26 @@ describe('cb-provider', () => {
     expect(clientOf(specific)).not.to.equal(provider.client);
   });
 
+  it('warns once that an element’s own token is not used without its own base-url', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+    try {
+      const provider = await fixture<CbProvider>(html`
+        <cb-provider base-url="https://citybrain.test/api/v1">
+          <test-client-consumer token="element-token"></test-client-consumer>
+          <test-client-consumer token="element-token"></test-client-consumer>
+        </cb-provider>
+      `);
+      const consumer = provider.querySelector<TestClientConsumer>('test-client-consumer')!;
+      expect(clientOf(consumer)).to.equal(provider.client, 'the provider’s client, token included');
+      expect(warnings.filter((w) => w.includes('ignores its own token'))).to.have.length(1);
+      expect(warnings.join()).to.contain('no base-url of its own');
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it('gives an element without base-url or provider a configuration error, not an exception', async () => {
     const orphan = await fixture<TestClientConsumer>(html`<test-client-consumer></test-client-consumer>`);
     const result = resolveClient(orphan);
