@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { CbDataTable } from './data-table.js';
 import type { DataRow, DataTableColumn } from './model.js';
+import { captureWarnings } from '../../test-support/warnings.js';
 import './define.js';
 
 /**
@@ -52,45 +53,36 @@ async function expectWindowed(table: CbDataTable): Promise<void> {
   expect(Math.min(...indices)).to.be.within(ROWS / 2 - 1000, ROWS / 2 + 1000);
 }
 
-function captureWarnings(): { messages: string[]; restore: () => void } {
-  const original = console.warn;
-  const messages: string[] = [];
-  console.warn = (...args: unknown[]) => messages.push(args.map(String).join(' '));
-  return { messages, restore: () => (console.warn = original) };
-}
-
 describe('cb-data-table windowing whatever the host layout (100,000 rows)', () => {
-  it('display: block (a common CSS reset)', async () => {
-    const warnings = captureWarnings();
-    try {
-      const table = await mount(html`<cb-data-table style="display: block"></cb-data-table>`);
-      await expectWindowed(table);
-      expect(table.getBoundingClientRect().height).to.be.closeTo(480, 2);
-      expect(warnings.messages, 'a definite height needs no warning').to.deep.equal([]);
-    } finally {
-      warnings.restore();
-    }
-  });
-
-  it('a flex child filling a column of fixed height', async () => {
-    const table = await mount(
+  // Layouts that give the element a height: it keeps it, silently.
+  const sized: [string, ReturnType<typeof html>, number][] = [
+    ['display: block (a common CSS reset)', html`<cb-data-table style="display: block"></cb-data-table>`, 480],
+    [
+      'a flex child filling a column of fixed height',
       html`<div style="display: flex; flex-direction: column; height: 360px">
         <cb-data-table style="display: block; flex: 1 1 0; min-height: 0"></cb-data-table>
       </div>`,
-    );
-    await expectWindowed(table);
-    expect(table.getBoundingClientRect().height).to.be.closeTo(360, 2);
-  });
-
-  it('a grid item stretched to its track', async () => {
-    const table = await mount(
-      html`<div style="display: grid; grid-template-rows: 300px">
-        <cb-data-table style="display: grid; height: auto"></cb-data-table>
-      </div>`,
-    );
-    await expectWindowed(table);
-    expect(table.getBoundingClientRect().height).to.be.closeTo(300, 2);
-  });
+      360,
+    ],
+    [
+      'a grid item stretched to its track',
+      html`<div style="display: grid; grid-template-rows: 300px"><cb-data-table style="display: grid; height: auto"></cb-data-table></div>`,
+      300,
+    ],
+  ];
+  for (const [name, layout, height] of sized) {
+    it(name, async () => {
+      const warnings = captureWarnings();
+      try {
+        const table = await mount(layout);
+        await expectWindowed(table);
+        expect(table.getBoundingClientRect().height).to.be.closeTo(height, 2);
+        expect(warnings.messages, 'a definite height needs no warning').to.deep.equal([]);
+      } finally {
+        warnings.restore();
+      }
+    });
+  }
 
   it('no height at all: takes --cb-data-table-height and warns once', async () => {
     const warnings = captureWarnings();
@@ -105,12 +97,10 @@ describe('cb-data-table windowing whatever the host layout (100,000 rows)', () =
   });
 
   it('display: inline', async () => {
-    const table = await mount(html`<p><cb-data-table style="display: inline"></cb-data-table></p>`);
-    await expectWindowed(table);
+    await expectWindowed(await mount(html`<p><cb-data-table style="display: inline"></cb-data-table></p>`));
   });
 
   it('display: contents', async () => {
-    const table = await mount(html`<div><cb-data-table style="display: contents"></cb-data-table></div>`);
-    await expectWindowed(table);
+    await expectWindowed(await mount(html`<div><cb-data-table style="display: contents"></cb-data-table></div>`));
   });
 });

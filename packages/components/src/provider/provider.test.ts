@@ -7,6 +7,7 @@ import { defineElement } from '../shared/define-element.js';
 import { getLocale, setLocale } from '../shared/localization.js';
 import { ConfigurationError, describeError } from '../shared/status.js';
 import { sandboxToken, sandboxUrl, recordFetch } from '../../test-support/sandbox.js';
+import { captureWarnings } from '../../test-support/warnings.js';
 import { ClientController, resolveClient, type TokenSupplier } from './client-context.js';
 import './define.js';
 import type { CbProvider } from './provider.js';
@@ -32,14 +33,6 @@ class TestShadowWrapper extends LitElement {
   }
 }
 defineElement('test-shadow-wrapper', TestShadowWrapper);
-
-function captureWarnings(): { messages: string[]; restore: () => void } {
-  const original = console.warn;
-  const messages: string[] = [];
-  console.warn = (...args: unknown[]) => messages.push(args.map(String).join(' '));
-  return { messages, restore: () => (console.warn = original) };
-}
-
 
 interface Principal {
   clientId: string | null;
@@ -256,9 +249,7 @@ describe('cb-provider', () => {
   });
 
   it('warns once that an element’s own token is not used without its own base-url', async () => {
-    const warnings: string[] = [];
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
+    const { messages: warnings, restore } = captureWarnings();
     try {
       const provider = await fixture<CbProvider>(html`
         <cb-provider base-url="https://citybrain.test/api/v1">
@@ -271,7 +262,7 @@ describe('cb-provider', () => {
       expect(warnings.filter((w) => w.includes('ignores its own token'))).to.have.length(1);
       expect(warnings.join()).to.contain('no base-url of its own');
     } finally {
-      console.warn = warn;
+      restore();
     }
   });
 
