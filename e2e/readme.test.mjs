@@ -104,12 +104,35 @@ describe('README: embedding a town website with one script tag', () => {
       await waitFor(page, (total) => document.querySelector('cb-data-table').shadowRoot.querySelector('.meta')?.textContent.includes(total), String(counted.total));
       await waitFor(page, () => document.querySelector('cb-approval-status').shadowRoot?.querySelector('#tracking-no'));
       await waitFor(page, () => document.querySelector('cb-map-viewer').shadowRoot?.querySelector('canvas'), undefined, 45_000);
+      // The map engine came through the chunk loader, checked against the hash citybrain.js carries.
+      const engine = chunks.concat(await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)));
+      assert.ok(engine.some((path) => /^\/embed\/0\.1\.0\/citybrain-maplibre-gl-.+\.js$/.test(path)), engine.join(', '));
+      assert.ok(!engine.some((path) => path.endsWith('/maplibre-gl.mjs')), 'no unchecked import() of maplibre-gl.mjs');
       const state = await tableState(page);
       assert.equal(state.meta, `共 ${counted.total.toLocaleString('en')} 条`);
       // page.css sets display: block on the element (a common reset): still a window of rows.
       assert.equal(await page.locator('cb-data-table').evaluate((t) => getComputedStyle(t).display), 'block');
       assert.ok(state.domRows > 0 && state.domRows < 60, `${state.domRows} rows in the DOM`);
       assertClean(opened);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  test('pinning citybrain.js pins the map engine: a tampered engine is refused, no inline import map needed', async () => {
+    const html = snippet('embed/0.1.0/citybrain.js');
+    const opened = await openSite(onSandbox(html), basePolicy, { '/js/page.js': onSandbox(snippet('// /js/page.js')) }, (tab) =>
+      tab.route(/\/embed\/0\.1\.0\/citybrain-maplibre-gl-.+\.js$/, async (route) => {
+        const original = await route.fetch();
+        route.fulfill({ response: original, body: `${await original.text()}\nwindow.tampered = true;` });
+      }),
+    );
+    const { page } = opened;
+    try {
+      // The map shows its error state (with a retry) instead of running an engine nobody reviewed.
+      await waitFor(page, () => document.querySelector('cb-map-viewer').shadowRoot?.querySelector('[part="error-message"]'), undefined, 30_000);
+      assert.equal(await page.evaluate(() => window.tampered), undefined);
+      assert.ok(opened.problems().some((problem) => /integrity/i.test(problem)), opened.problems().join('\n'));
     } finally {
       await opened.close();
     }
