@@ -3,15 +3,16 @@
 //
 // - citybrain.js       classic script for <script src>: registers every element and sets the
 //                      `CityBrain` global (src/script-tag.ts). Built as AMD chunks run by our own
-//                      small loader (classicChunks below): the large elements, the map engine and
-//                      the English strings are citybrain-*.js chunks beside it, loaded on first use.
+//                      small loader (classicChunks below): the large elements, the map engine
+//                      (maplibre-gl itself, citybrain-maplibre-gl-*.js) and the English strings are
+//                      citybrain-*.js chunks beside it, loaded on first use, each checked against the
+//                      integrity hash the entry carries.
 // - citybrain.mjs      ES module for import maps and <script type="module">, with lazy chunks
 //                      citybrain-*.mjs beside it (the English strings, the map engine).
 // - maplibre-gl.mjs    maplibre-gl's own ESM file, copied as is, with maplibre-gl-worker.mjs beside it.
-//                      Both bundles import it lazily, only when a <cb-map-viewer> connects, so pages
-//                      without a map never download it. maplibre builds its worker URL from its own
-//                      import.meta.url, so the worker must sit next to this file: then it runs under
-//                      `worker-src 'self'`.
+//                      The ES-module build imports it lazily, only when a <cb-map-viewer> connects, so
+//                      pages without a map never download it (an import map's integrity entry pins
+//                      it). Both builds run the worker from beside their entry: `worker-src 'self'`.
 // - sri.json           Subresource Integrity hashes of every file above (scripts/sri.mjs prints the
 //                      snippets).
 // - *.map              source maps.
@@ -80,22 +81,39 @@ const typescriptSources = {
   },
 };
 
-// `import('maplibre-gl')` stays a dynamic import of the copied file, `./maplibre-gl.mjs`
-// (output.paths below), from the script-tag chunks and the ESM chunks alike: every file of both bundles
-// sits in one directory, so the relative path holds everywhere, and a classic script's dynamic
-// import() resolves against the script's own URL. One copy serves both bundles, and maplibre
-// (1.1 MB, already minified upstream) is not re-minified.
-const siblingMaplibre = {
+// In the ES-module build, `import('maplibre-gl')` stays a dynamic import of the copied file,
+// `./maplibre-gl.mjs` (output.paths below): every file sits in one directory, so the relative path
+// holds, and an import map can pin it with an integrity entry. The script-tag build instead bundles
+// maplibre into an AMD chunk of its own (`external: false`): the chunk loader fetches it as a
+// <script> with the hash citybrain.js carries, so pinning citybrain.js pins the engine too, with no
+// inline import map. maplibre (1.1 MB) is already minified upstream and is not re-minified.
+const siblingMaplibre = ({ external = true } = {}) => ({
   name: 'citybrain-sibling-maplibre',
   resolveId(source) {
-    if (source === 'maplibre-gl') return { id: 'maplibre-gl', external: true };
-    return null;
+    return source === 'maplibre-gl' && external ? { id: 'maplibre-gl', external: true } : null;
+  },
+  // maplibre finds its worker beside `import.meta.url`; an AMD chunk has none (Rollup would ask the
+  // loader for a `module` it does not offer), and the script tag sets the worker's URL itself.
+  transform(code, id) {
+    return !external && id.includes(join('node_modules', 'maplibre-gl')) ? { code: code.replaceAll('import.meta.url', '""'), map: null } : null;
   },
   writeBundle() {
     for (const file of maplibreFiles) copyFileSync(join(maplibreDist, file), join(browserDir, file));
   },
-};
+});
 const maplibrePath = { 'maplibre-gl': './maplibre-gl.mjs' };
+const isMaplibreChunk = (chunk) => chunk.moduleIds.some((id) => id.includes(`${join('node_modules', 'maplibre-gl')}`));
+
+/** Terser for our own code; maplibre's chunk is minified upstream already (and large). */
+function minify(options) {
+  const plugin = terser(options);
+  return {
+    ...plugin,
+    renderChunk(code, chunk, outputOptions, meta) {
+      return isMaplibreChunk(chunk) ? null : plugin.renderChunk.call(this, code, chunk, outputOptions, meta);
+    },
+  };
+}
 
 /** Empties the output directory once, so files of older builds (stale chunk hashes) never ship. */
 const cleanOutput = {
@@ -120,13 +138,13 @@ const afterAll = {
  * @param {{ module?: boolean }} [options] `module: false` for the classic-script bundle, so terser
  *   does not assume strict-mode module scope.
  */
-export const browserPlugins = ({ module = true } = {}) => [
+export const browserPlugins = ({ module = true, externalMaplibre = true } = {}) => [
   workspaceSources,
-  siblingMaplibre,
+  siblingMaplibre({ external: externalMaplibre }),
   nodeResolve({ browser: true }),
   minifyHtmlLiterals({ include: ['packages/components/src/**/*.ts'], failOnError: true }),
   typescriptSources,
-  terser({ ecma: 2022, module, compress: { passes: 2 } }),
+  minify({ ecma: 2022, module, compress: { passes: 2 } }),
 ];
 
 export const browserEsm = {
@@ -155,10 +173,6 @@ export const browserEsm = {
  */
 const classicChunks = {
   name: 'citybrain-classic-chunks',
-  // maplibre-gl is an ES module: it stays a native import(), not an AMD require.
-  renderDynamicImport({ format, targetModuleId }) {
-    return format === 'amd' && targetModuleId === 'maplibre-gl' ? { left: 'import(', right: ')' } : null;
-  },
   async generateBundle(_options, bundle) {
     const chunks = Object.values(bundle).filter((item) => item.type === 'chunk');
     const integrity = Object.fromEntries(chunks.filter((chunk) => !chunk.isEntry).map((chunk) => [chunk.fileName, integrityOfContent(chunk.code)]));
@@ -185,7 +199,7 @@ const classicChunks = {
 
 export const browserScriptTag = {
   input: { citybrain: fromRoot('./packages/components/src/script-tag.ts') },
-  plugins: [...browserPlugins({ module: false }), classicChunks, afterAll],
+  plugins: [...browserPlugins({ module: false, externalMaplibre: false }), classicChunks, afterAll],
   // The lazy chunks import what they share with the entry from the entry itself.
   preserveEntrySignatures: 'allow-extension',
   output: {
@@ -199,7 +213,6 @@ export const browserScriptTag = {
     // below the size of the smallest chunk split on purpose (tianditu.ts), which would otherwise
     // be merged back into the viewer.
     experimentalMinChunkSize: 1100,
-    paths: maplibrePath,
     sourcemap: true,
   },
 };

@@ -91,9 +91,9 @@ describe('town website (script tag)', () => {
       await waitForMap(page);
       const legend = page.locator('cb-map-viewer [part~="legend"]');
       await legend.getByText('可建区').first().waitFor();
-      // maplibre-gl came from the sibling file, its worker from beside it (worker-src 'self').
+      // maplibre-gl came as a checked chunk from beside citybrain.js, its worker from beside it (worker-src 'self').
       const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname));
-      assert.ok(scripts.includes('/dist/maplibre-gl.mjs'), 'maplibre-gl.mjs is loaded lazily from beside citybrain.js');
+      assert.ok(scripts.some((path) => /^\/dist\/citybrain-maplibre-gl-.+\.js$/.test(path)), 'maplibre-gl is loaded lazily from beside citybrain.js');
       assert.ok(scripts.includes('/dist/maplibre-gl-worker.mjs'), 'its worker is loaded from beside it');
 
       // ---- identify by click: project a public service point of the town to the screen and click it
@@ -404,12 +404,18 @@ describe('script-tag bundle', () => {
     try {
       await page.waitForFunction(() => document.querySelector('cb-map-viewer')?.shadowRoot?.querySelector('.ui--right'), undefined, { timeout: 45_000 });
       // No layer list, legend, search or region asked for, no click yet: none of their chunks.
-      assert.deepEqual(await chunks(), ['/dist/citybrain-maplibre-css', '/dist/citybrain-viewer']);
+      assert.deepEqual(await chunks(), ['/dist/citybrain-maplibre-css', '/dist/citybrain-maplibre-gl', '/dist/citybrain-viewer']);
       await page.locator('cb-map-viewer [part="map"]').click({ position: { x: 120, y: 120 } });
       await page.waitForFunction(() => performance.getEntriesByType('resource').some((entry) => entry.name.includes('/dist/citybrain-click-queries-')));
       await page.evaluate(() => document.querySelector('cb-map-viewer').setAttribute('legend', ''));
       await page.locator('cb-map-viewer [part~="legend"]').waitFor();
-      assert.deepEqual(await chunks(), ['/dist/citybrain-click-queries', '/dist/citybrain-maplibre-css', '/dist/citybrain-panels', '/dist/citybrain-viewer']);
+      assert.deepEqual(await chunks(), [
+        '/dist/citybrain-click-queries',
+        '/dist/citybrain-maplibre-css',
+        '/dist/citybrain-maplibre-gl',
+        '/dist/citybrain-panels',
+        '/dist/citybrain-viewer',
+      ]);
       assert.deepEqual(messages.filter((m) => m.startsWith('error') || m.startsWith('uncaught')), []);
     } finally {
       await context.close();

@@ -40,7 +40,7 @@ export async function startEnvironment() {
  * Opens `path` of the sandbox in a fresh browser context and records everything that went wrong.
  * `problems()` lists them as readable strings; an empty list is a clean page.
  */
-export async function openPage(env, path, { viewport = { width: 1280, height: 900 }, waitUntil = 'load' } = {}) {
+export async function openPage(env, path, { viewport = { width: 1280, height: 900 }, waitUntil = 'load', prepare } = {}) {
   const context = await env.browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   const record = { consoleErrors: [], warnings: [], pageErrors: [], failedRequests: [], violations: [], httpErrors: [] };
@@ -70,6 +70,8 @@ export async function openPage(env, path, { viewport = { width: 1280, height: 90
       });
     });
   });
+  // `prepare(page)`: routes and the like, before the first request.
+  await prepare?.(page);
   const response = await page.goto(`${env.url}${path}`, { waitUntil });
   return {
     page,

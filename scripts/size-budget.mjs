@@ -129,6 +129,7 @@ const CHUNK_ROLES = {
   'approval-status': '<cb-approval-status>, first use',
   en: 'English strings, setLocale("en")',
   'gcoord.esm-bundler': 'GCJ-02 conversion, GCJ-02 data',
+  'maplibre-gl': 'maplibre-gl, the map engine, with the first map',
   'maplibre-css': 'maplibre-gl stylesheet, with it',
   'click-queries': 'map identify, zone check, popups: first click',
   panels: 'map layer list, legend, search: if asked',

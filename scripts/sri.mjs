@@ -62,19 +62,15 @@ export function snippets(hashes, base = '/dist') {
     imports: { '@citybrain/components': url('citybrain.mjs') },
     integrity: Object.fromEntries(moduleFiles.map((file) => [url(file), hashes[file]])),
   };
-  // The script tag's one lazy file: an integrity-only import map pins it too (it must come first).
-  const engineMap = { integrity: { [url('maplibre-gl.mjs')]: hashes['maplibre-gl.mjs'] } };
   return [
-    '<!-- 1. Script tag (no build step) -->',
+    '<!-- 1. Script tag (no build step): pins every chunk it loads too, the map engine included -->',
     `<script src="${url('citybrain.js')}" integrity="${hashes['citybrain.js']}" crossorigin="anonymous" defer></script>`,
-    '<!--    optional, on map pages, above it in <head>: pins the lazily loaded map engine too (Chromium 127+) -->',
-    `<script type="importmap">${JSON.stringify(engineMap)}</script>`,
     '',
     '<!-- 2. ES module with an import map (an inline import map needs its sha256 in script-src) -->',
     `<script type="importmap">${JSON.stringify(importMap, null, 2)}</script>`,
     `<script type="module" src="${url('citybrain.mjs')}" integrity="${hashes['citybrain.mjs']}" crossorigin="anonymous"></script>`,
     '',
-    '<!-- maplibre-gl-worker.mjs must be served from the same directory as maplibre-gl.mjs (workers take no integrity attribute). -->',
+    '<!-- maplibre-gl-worker.mjs must be served from the same directory as the bundles (workers take no integrity attribute). -->',
   ].join('\n');
 }
 

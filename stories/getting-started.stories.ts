@@ -68,7 +68,7 @@ class StoryGettingStarted extends LitElement {
       <h2>1. A town website: one script tag</h2>
       <p>
         Paste the tag and the elements. <code>citybrain.js</code> is a classic script (no build step, no module
-        loader); it loads the map engine, <code>maplibre-gl.mjs</code>, and its worker from beside itself only when
+        loader); it loads the map engine (maplibre-gl, a checked chunk) and its worker from beside itself only when
         a page shows a map. Pin the file with <code>integrity</code>: <code>node scripts/sri.mjs &lt;base-url&gt;</code>
         prints this tag with the hash of the current build.
       </p>

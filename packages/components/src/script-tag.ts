@@ -171,6 +171,10 @@ const existing = globalThis.CityBrain;
 if (existing === undefined) {
   const { api, markRegistered } = createGlobal();
   globalThis.CityBrain = api;
+  // The map engine is a chunk of this bundle, and its worker ships beside it: maplibre cannot find
+  // the worker from inside a chunk by itself. CityBrain.configure({ mapWorkerUrl }) still overrides.
+  const bundleUrl = (document.currentScript as HTMLScriptElement | null)?.src;
+  if (bundleUrl) setMapWorkerUrl(new URL('maplibre-gl-worker.mjs', bundleUrl).href);
   const register = () => {
     defineAtOnce();
     markRegistered(defineOnFirstUse(DEFINED_ON_FIRST_USE));

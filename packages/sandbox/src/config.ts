@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SeedSize } from '@citybrain/fixtures';
 
@@ -45,8 +46,18 @@ function flag(value: string | undefined, fallback: boolean): boolean {
   return ['1', 'true', 'on', 'yes'].includes(value.toLowerCase());
 }
 
+/** The components' version, for the versioned bundle path the README's script tag uses. */
+function bundleVersion(repoRoot: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(resolve(repoRoot, 'packages/components/package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<SandboxConfig> = {}): SandboxConfig {
   const repoRoot = overrides.repoRoot ?? resolve(env.CITYBRAIN_REPO_ROOT ?? process.cwd());
+  const version = bundleVersion(repoRoot);
   const seedSize = (env.CITYBRAIN_SEED_SIZE === 'small' ? 'small' : 'full') as SeedSize;
   const origins = env.CITYBRAIN_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
   const config: SandboxConfig = {
@@ -67,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     staticRoots: {
       '/examples/': resolve(repoRoot, 'examples'),
       '/dist/': resolve(repoRoot, 'packages/components/dist/browser'),
+      // The same files where the README's script tag points: /embed/<version>/citybrain.js.
+      ...(version ? { [`/embed/${version}/`]: resolve(repoRoot, 'packages/components/dist/browser') } : {}),
     },
     repoRoot,
     logLevel: env.CITYBRAIN_LOG_LEVEL ?? 'info',

@@ -13,6 +13,7 @@
  * - **A demo back end for the town website** (`POST /demo-bff/citybrain-token`): the part of a
  *   real town site's server that turns its own staff session into a short-lived City Brain token.
  *   The client secret stays here, on the server; the browser only ever sees a 15-minute token.
+ *   It speaks for 桂城街道, or for the town of `?region=` among the demo clients (狮山镇 440605124).
  *   It is not part of the City Brain API (not under /api/v1, not in openapi/).
  */
 import { createHash } from 'node:crypto';
@@ -121,12 +122,24 @@ export async function registerStaticPages(app: FastifyInstance, config: SandboxC
         detail: '演示令牌只发给本站页面（同源请求，且带 X-Requested-By: town-website）',
       });
     }
+    // `?region=440605124`: the demo client of another town (狮山镇), for a site built for that town.
+    const region = (req.query as { region?: unknown }).region;
+    const town = region === undefined ? client : DEMO_CLIENTS.find((c) => c.role === 'town' && c.regionCode === region);
+    if (!town) {
+      const towns = DEMO_CLIENTS.filter((c) => c.role === 'town').map((c) => `${c.regionCode}（${c.name}）`);
+      return reply.code(404).type('application/problem+json').send({
+        type: 'https://citybrain.nanhai.gov.cn/problems/not-found',
+        title: '没有该镇街的演示账号',
+        status: 404,
+        detail: `region 应为有演示账号的镇街代码：${towns.join('、')}；其他镇街请用自己的后端换取令牌（见 README）`,
+      });
+    }
     // The same client-credentials exchange a BFF would make over HTTPS, answered in process.
     const exchange = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/token',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret }).toString(),
+      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: town.clientId, client_secret: town.secret }).toString(),
     });
     if (exchange.statusCode !== 200) {
       return reply.code(502).type('application/problem+json').send({
@@ -139,6 +152,6 @@ export async function registerStaticPages(app: FastifyInstance, config: SandboxC
     const grant = exchange.json() as { access_token: string; expires_in: number };
     reply.header('cache-control', 'no-store');
     // The shape the client's getToken() accepts: the token and when to stop using it.
-    return { token: grant.access_token, expiresAt: Date.now() + grant.expires_in * 1000, name: client.name, regionCode: client.regionCode };
+    return { token: grant.access_token, expiresAt: Date.now() + grant.expires_in * 1000, name: town.name, regionCode: town.regionCode };
   });
 }

@@ -95,6 +95,20 @@ describe('static pages: policy, redirect, demo back end', () => {
     assert.equal(((await me.json()) as { clientId: string }).clientId, 'demo-town-guicheng');
   });
 
+  it('speaks for another town given its region, and says which towns it can speak for', async () => {
+    const headers = { 'x-requested-by': 'town-website', 'sec-fetch-site': 'same-origin' };
+    const shishan = await fetch(`${sandbox.url}${DEMO_BFF_PATH}?region=440605124`, { method: 'POST', headers });
+    assert.equal(shishan.status, 200);
+    const grant = (await shishan.json()) as { token: string; regionCode: string; name: string };
+    assert.equal(grant.regionCode, '440605124');
+    assert.equal(grant.name, '狮山镇人民政府');
+    const me = await sandbox.api('/auth/me', { token: grant.token });
+    assert.equal(((await me.json()) as { clientId: string }).clientId, 'demo-town-shishan');
+    const unknown = await fetch(`${sandbox.url}${DEMO_BFF_PATH}?region=440605999`, { method: 'POST', headers });
+    assert.equal(unknown.status, 404);
+    assert.match(((await unknown.json()) as { detail: string }).detail, /440605124/);
+  });
+
   it('refuses other sites and requests without the page header', async () => {
     const crossSite = await fetch(`${sandbox.url}${DEMO_BFF_PATH}`, {
       method: 'POST',

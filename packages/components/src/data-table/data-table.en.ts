@@ -16,6 +16,7 @@ export const dataTableTemplates: LocaleModule['templates'] = {
   'data-table.columns-invalid': 'The columns property must be an array of column objects, each with a string name.',
   'data-table.count': str`${0} rows`,
   'data-table.count-estimated': str`About ${0} rows`,
+  'data-table.count-at-least': str`${0}+ rows`,
   'data-table.dataset-invalid': str`Invalid dataset id “${0}”: expected lower-case letters, digits and hyphens.`,
   'data-table.denied': 'You do not have permission to view this data.',
   'data-table.desc': 'descending',

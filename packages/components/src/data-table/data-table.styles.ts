@@ -16,6 +16,23 @@ export const dataTableStyles = css`
     overflow: hidden;
     position: relative;
   }
+  /*
+   * The layout lives on this frame, not on the host: a page's display on the host (a reset's
+   * block, inline, grid…) must not let the grid grow to all its rows. The frame fills a
+   * host of definite height; where the host has none, the element gives the frame one (.bounded).
+   */
+  .frame {
+    display: flex;
+    flex-direction: column;
+    flex: 1 1 auto;
+    block-size: 100%;
+    min-block-size: 0;
+    min-inline-size: 0;
+  }
+  .frame.bounded {
+    block-size: var(--cb-data-table-height, 480px);
+    flex: none;
+  }
   :host([density='compact']) {
     --_rh: calc(var(--cb-data-table-row-height-compact, 32px) * var(--_cb-scale));
   }

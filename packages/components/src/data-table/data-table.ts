@@ -127,7 +127,7 @@ function columnsProblem(columns: unknown): string | undefined {
  * @csspart status - Polite live region of the shared status display.
  * @csspart error - The error state; with `error-message`, `error-detail` and `retry-button`.
  *
- * @cssprop --cb-data-table-height - Height of the element (480px); the rows scroll inside.
+ * @cssprop --cb-data-table-height - Height of the element (480px); the rows scroll inside. A page may size the element itself instead (\`height\`, a flex or grid track); whatever its \`display\`, only the rows in view are rendered, and where its height would grow with its rows (an inline host, \`height: auto\` in a container without a height) it takes this height and warns once.
  * @cssprop --cb-data-table-row-height - Row height in comfortable density (40px, × --cb-scale).
  * @cssprop --cb-data-table-row-height-compact - Row height in compact density (32px, × --cb-scale).
  * @cssprop --cb-data-table-header-background - Header background (--cb-color-surface-muted).
@@ -210,6 +210,8 @@ export class CbDataTable extends CityBrainElement {
   private observer?: ResizeObserver;
   /** The grid the observer watches (null: none rendered; undefined: nothing watched yet). */
   private watched?: HTMLElement | null;
+  /** The page gives the element no height: it takes `--cb-data-table-height` itself. */
+  private bounded = false;
 
   /** The selected rows. */
   get selectedRows(): DataRow[] {
@@ -353,7 +355,7 @@ export class CbDataTable extends CityBrainElement {
     }
     this.applyQuery();
     this.view = localView(rows, this.colMap, this.q);
-    this.loaded(this.view?.length ?? rows.length, true);
+    this.loaded({ total: this.view?.length ?? rows.length, exact: true, atLeast: false });
   }
 
   private startServer(client: CityBrainClient | ConfigurationError): void {
@@ -361,8 +363,10 @@ export class CbDataTable extends CityBrainElement {
     this.schema = undefined;
     this.cache.clear();
     this.sel.clear();
+    // The columns come again with the schema (another caller may see them masked, or not at all).
     this.cols = [];
     this.colMap.clear();
+    this.order = [];
     const id = textOf(this.datasetId)?.trim();
     if (!id) {
       this.load.abort();
@@ -418,17 +422,17 @@ export class CbDataTable extends CityBrainElement {
         if (this.cache.size > 4) this.cache.delete(this.cache.keys().next().value!);
       }
       if (signal.aborted) throw abortError();
-      this.loaded(pages.count, pages.exact);
+      this.loaded(pages.known);
       return pages;
     });
   }
 
-  private loaded(total: number, exact: boolean): void {
+  private loaded({ total, exact, atLeast }: RowPages['known']): void {
     if (this.announce) {
       this.announce = false;
       const [key] = parseSort(this.q.sort);
       const col = key && this.colMap.get(key.name);
-      const n = (exact ? '' : msg('约', { id: 'data-table.about' })) + formatNumber(total);
+      const n = atLeast ? `${formatNumber(total)}+` : (exact ? '' : msg('约', { id: 'data-table.about' })) + formatNumber(total);
       this.said = col
         ? msg(str`共 ${n} 条结果，按${this.colLabel(col)}${key.desc ? msg('降序', { id: 'data-table.desc' }) : msg('升序', { id: 'data-table.asc' })}排列`, {
             id: 'data-table.announce-sorted',
@@ -439,15 +443,21 @@ export class CbDataTable extends CityBrainElement {
     void this.updateComplete.then(() => this.emit('cb-data-load', { total, exact }));
   }
 
-  /** All rows of the current query: how many, and row `i` (undefined while not loaded). */
-  private all(): { count: number; exact: boolean; row: (i: number) => DataRow | undefined } {
+  /**
+   * All rows of the current query: how many to lay out, what may be said of their number (the
+   * server's count or a lower bound), and row `i` (undefined while not loaded).
+   */
+  private all(): { count: number; known: RowPages['known']; row: (i: number) => DataRow | undefined } {
     if (this.plain) {
       const rows = Array.isArray(this.rows) ? this.rows : [];
       const view = this.view;
-      return { count: view?.length ?? rows.length, exact: true, row: view ? (i) => rows[view[i]!] : (i) => rows[i] };
+      const count = view?.length ?? rows.length;
+      return { count, known: { total: count, exact: true, atLeast: false }, row: view ? (i) => rows[view[i]!] : (i) => rows[i] };
     }
     const pages = this.pages;
-    return pages ? { count: pages.count, exact: pages.exact, row: (i) => pages.row(i) } : { count: 0, exact: true, row: () => undefined };
+    return pages
+      ? { count: pages.count, known: pages.known, row: (i) => pages.row(i) }
+      : { count: 0, known: { total: 0, exact: true, atLeast: false }, row: () => undefined };
   }
 
   private keyOf(row: DataRow): unknown {
@@ -886,7 +896,21 @@ export class CbDataTable extends CityBrainElement {
     const probe = this.renderRoot.querySelector<HTMLElement>('.probe');
     if (!grid || !probe) return;
     const rowHeight = probe.offsetHeight || 40;
-    const height = Math.max(rowHeight, grid.clientHeight - (this.renderRoot.querySelector<HTMLElement>('.head')?.offsetHeight ?? 0));
+    const view = grid.clientHeight - (this.renderRoot.querySelector<HTMLElement>('.head')?.offsetHeight ?? 0);
+    // A grid exactly as tall as all its rows, taller than the window, is not bounded by the page
+    // (a host shown inline, or without a height in a container without one): "the rows in view"
+    // would be every row. Give it a height of its own rather than render them all.
+    if (!this.bounded && Math.abs(view - this.win.height) <= 1 && this.win.height > window.innerHeight) {
+      this.bounded = true;
+      this.warnOnce(
+        'unbounded',
+        'gets no height from the page (an inline host, or a height that depends on its content), so it would render every row; ' +
+          'using --cb-data-table-height (480px). Give the element, or the container it fills, a height.',
+      );
+      this.requestUpdate();
+      return;
+    }
+    const height = Math.max(rowHeight, view);
     if (rowHeight !== this.vp.rowHeight || height !== this.vp.height) {
       this.vp.rowHeight = rowHeight;
       this.vp.height = height;
@@ -930,7 +954,7 @@ export class CbDataTable extends CityBrainElement {
     const error = status === 'error' ? this.load.error : undefined;
     const denied = error instanceof AccessDenied || (error as { status?: unknown } | undefined)?.status === 403;
     const loading = status === 'loading';
-    const { count, exact } = this.all();
+    const { count, known } = this.all();
     const shown = loading ? 8 : status === 'error' ? 0 : this.shownCount();
     this.vp.count = shown;
     const win = (this.win = this.vp.window(this.top));
@@ -939,15 +963,17 @@ export class CbDataTable extends CityBrainElement {
     const filterCount = this.q.filter.length;
     const live = loading ? msg('加载中…', { id: 'status.loading' }) : this.said;
     const ready = status === 'ready' || (this.plain && status === 'idle' && count > 0);
-    const n = formatNumber(count);
-    return html`
+    const n = formatNumber(known.total);
+    return html`<div class="frame${this.bounded ? ' bounded' : ''}">
       <div class="bar" part="toolbar">
         <span class="cap" part="caption" id="cap">${caption}</span>
         <span class="meta">
           ${ready
-            ? exact
-              ? msg(str`共 ${n} 条`, { id: 'data-table.count' })
-              : msg(str`约 ${n} 条`, { id: 'data-table.count-estimated' })
+            ? known.atLeast
+              ? msg(str`${n}+ 条`, { id: 'data-table.count-at-least' })
+              : known.exact
+                ? msg(str`共 ${n} 条`, { id: 'data-table.count' })
+                : msg(str`约 ${n} 条`, { id: 'data-table.count-estimated' })
             : nothing}
           ${this.sel.size ? msg(str`，已选 ${formatNumber(this.sel.size)} 条`, { id: 'data-table.selected' }) : nothing}
         </span>
@@ -987,11 +1013,11 @@ export class CbDataTable extends CityBrainElement {
             <button type="button" @click=${() => this.pages?.retry()}>${msg('重试', { id: 'status.retry' })}</button>
           </div>`
         : nothing}
-      ${this.pager && ready ? this.renderPager(count, exact) : nothing}
+      ${this.pager && ready ? this.renderPager(count, known.exact) : nothing}
       <div class="probe" aria-hidden="true"></div>
       <div role="status" aria-live="polite" class="visually-hidden">${live}</div>
       ${this.menu ? this.renderMenu() : nothing}
-    `;
+    </div>`;
   }
 
   private toggle(panel: 'filters' | 'columns'): void {

@@ -112,4 +112,21 @@ describe('RowPages (cursor pages)', () => {
     pages.ensure(150, 160);
     await waitUntil(() => pages.row(150) !== undefined);
   });
+
+  it('reports the server’s count, or the loaded rows as a lower bound, never loaded rows plus a page', async () => {
+    const api = fakeApi(102);
+    const exact = new RowPages(api.fetcher, 40, () => undefined);
+    await exact.first(new AbortController().signal);
+    exact.ensure(0, 60);
+    await waitUntil(() => !exact.busy);
+    expect(exact.count).to.equal(102);
+    expect(exact.known).to.deep.equal({ total: 102, exact: true, atLeast: false });
+
+    const uncounted = new RowPages(async (...args) => ({ ...(await api.fetcher(...args)), total: null, exact: false }), 40, () => undefined);
+    await uncounted.first(new AbortController().signal);
+    expect(uncounted.known).to.deep.equal({ total: 40, exact: false, atLeast: true });
+    uncounted.ensure(0, 500);
+    await waitUntil(() => uncounted.next === null);
+    expect(uncounted.known).to.deep.equal({ total: 102, exact: true, atLeast: false });
+  });
 });

@@ -50,10 +50,23 @@ export class RowPages {
     private readonly changed: () => void,
   ) {}
 
-  /** Rows to lay out: exact at the end, else the server's (maybe estimated) total. */
+  /**
+   * Rows to lay out: the loaded ones at the end, else the server's exact total, else room for one
+   * more page beyond the larger of the estimate and the rows loaded so far.
+   */
   get count(): number {
     if (this.next === null) return this.loaded;
+    if (this.exact && this.total !== null) return Math.max(this.total, this.loaded);
     return Math.max(this.total ?? 0, this.loaded + (this.next === undefined ? 0 : this.limit));
+  }
+
+  /**
+   * What may be said of the number of rows: the server's count (exact or estimated) or, while the
+   * server gave none, the rows loaded so far as a lower bound — never the layout's guess.
+   */
+  get known(): { total: number; exact: boolean; atLeast: boolean } {
+    if (this.next === null || this.total === null) return { total: this.loaded, exact: this.next === null, atLeast: this.next !== null };
+    return { total: this.total, exact: this.exact, atLeast: false };
   }
 
   get busy(): boolean {

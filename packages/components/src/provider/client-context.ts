@@ -4,6 +4,7 @@ import { createClient, type CityBrainClient, type ClientOptions, type TokenSuppl
 import { msg, str } from '@lit/localize';
 import { ConfigurationError } from '../shared/status.js';
 import { textOf } from '../shared/text.js';
+import { warnOnceFor } from '../shared/warn-once.js';
 
 export type { ClientOptions, TokenSupplier };
 
@@ -159,7 +160,21 @@ const standaloneClients = new WeakMap<HTMLElement, CachedClient>();
  */
 export function standaloneClient(element: HTMLElement & ClientSettings): CityBrainClient | ConfigurationError | undefined {
   const { baseUrl, token, region, getToken } = element;
-  if (!textOf(baseUrl)?.trim()) return undefined;
+  if (!textOf(baseUrl)?.trim()) {
+    // The element's own settings make one client together: without its base-url they are not
+    // used, and the provider's or the page's token applies. Say so rather than send a request
+    // the page meant to authenticate as an anonymous one.
+    const own = (['token', 'getToken'] as const).filter((name) => element[name] != null && element[name] !== '');
+    if (own.length) {
+      warnOnceFor(
+        element.constructor,
+        `settings-without-base-url:${own.join()}`,
+        `<${element.localName}> ignores its own ${own.join(', ')} because it has no base-url of its own: ` +
+          'set them on <cb-provider> or with CityBrain.configure(), or give the element a base-url too.',
+      );
+    }
+    return undefined;
+  }
   let cached = standaloneClients.get(element);
   if (
     cached === undefined ||

@@ -7,6 +7,7 @@ import { defineElement } from '../shared/define-element.js';
 import { getLocale, setLocale } from '../shared/localization.js';
 import { ConfigurationError, describeError } from '../shared/status.js';
 import { sandboxToken, sandboxUrl, recordFetch } from '../../test-support/sandbox.js';
+import { captureWarnings } from '../../test-support/warnings.js';
 import { ClientController, resolveClient, type TokenSupplier } from './client-context.js';
 import './define.js';
 import type { CbProvider } from './provider.js';
@@ -32,14 +33,6 @@ class TestShadowWrapper extends LitElement {
   }
 }
 defineElement('test-shadow-wrapper', TestShadowWrapper);
-
-function captureWarnings(): { messages: string[]; restore: () => void } {
-  const original = console.warn;
-  const messages: string[] = [];
-  console.warn = (...args: unknown[]) => messages.push(args.map(String).join(' '));
-  return { messages, restore: () => (console.warn = original) };
-}
-
 
 interface Principal {
   clientId: string | null;
@@ -253,6 +246,24 @@ describe('cb-provider', () => {
     const specific = provider.querySelector<TestClientConsumer>('test-client-consumer')!;
     expect(clientOf(specific).baseUrl).to.equal('https://town.test/api/v1');
     expect(clientOf(specific)).not.to.equal(provider.client);
+  });
+
+  it('warns once that an element’s own token is not used without its own base-url', async () => {
+    const { messages: warnings, restore } = captureWarnings();
+    try {
+      const provider = await fixture<CbProvider>(html`
+        <cb-provider base-url="https://citybrain.test/api/v1">
+          <test-client-consumer token="element-token"></test-client-consumer>
+          <test-client-consumer token="element-token"></test-client-consumer>
+        </cb-provider>
+      `);
+      const consumer = provider.querySelector<TestClientConsumer>('test-client-consumer')!;
+      expect(clientOf(consumer)).to.equal(provider.client, 'the provider’s client, token included');
+      expect(warnings.filter((w) => w.includes('ignores its own token'))).to.have.length(1);
+      expect(warnings.join()).to.contain('no base-url of its own');
+    } finally {
+      restore();
+    }
   });
 
   it('gives an element without base-url or provider a configuration error, not an exception', async () => {
