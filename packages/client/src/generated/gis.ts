@@ -560,8 +560,17 @@ export interface components {
             layers: components["schemas"]["MapLibreStyleLayer"][];
         };
         /**
-         * @description `minLon,minLat,maxLon,maxLat` in CRS84 degrees, comma-separated (OGC API `bbox`, written as one string
-         *     so that every client serialises it the OGC way rather than as repeated keys); min must not exceed max.
+         * @description A coordinate reference system the service converts to and from (OGC API – Features Part 2): CRS84
+         *     (lon/lat), CGCS2000 (EPSG:4490, the storage CRS), WGS 84 (EPSG:4326) and CGCS2000 3-degree
+         *     Gauss-Krüger CM 114°E (EPSG:4547, metres; the zone of Foshan's cadastral and planning data).
+         *     Coordinates are written in the CRS's axis order: latitude (northing) first for the EPSG ones.
+         * @enum {string}
+         */
+        CrsUri: "http://www.opengis.net/def/crs/OGC/1.3/CRS84" | "http://www.opengis.net/def/crs/EPSG/0/4490" | "http://www.opengis.net/def/crs/EPSG/0/4326" | "http://www.opengis.net/def/crs/EPSG/0/4547";
+        /**
+         * @description Four numbers, comma-separated (OGC API `bbox`, written as one string so that every client serialises it
+         *     the OGC way rather than as repeated keys): `minLon,minLat,maxLon,maxLat` in CRS84 degrees, or the lower
+         *     and upper corners in the axis order of `bbox-crs`; min must not exceed max.
          * @example 113.0,23.1,113.05,23.15
          */
         BBoxParam: string;
@@ -856,6 +865,11 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The CRS to answer in (OGC API – Features Part 2); CRS84 when absent. `Content-Crs` says which.
+         * @example http://www.opengis.net/def/crs/EPSG/0/4547
+         */
+        Crs: components["schemas"]["CrsUri"];
         /** @description Layer id from the catalogue */
         LayerId: components["schemas"]["LayerId"];
         /**
@@ -884,6 +898,11 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The CRS of the coordinates in the body, as `<uri>` (OGC API – Features Part 2)
+         * @example <http://www.opengis.net/def/crs/OGC/1.3/CRS84>
+         */
+        "Content-Crs": string;
         /** @description Strong entity tag of the tile (dataset version + tile address) */
         ETag: string;
         /** @description `public, max-age=…` for public layers, `private, max-age=…` for internal ones */
@@ -970,6 +989,7 @@ export interface operations {
                      *       "conformsTo": [
                      *         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
                      *         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+                     *         "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
                      *         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
                      *         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters"
                      *       ]
@@ -1091,7 +1111,10 @@ export interface operations {
                      *           "coordSys": "cgcs2000",
                      *           "storageCrs": "http://www.opengis.net/def/crs/EPSG/0/4490",
                      *           "crs": [
-                     *             "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+                     *             "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+                     *             "http://www.opengis.net/def/crs/EPSG/0/4490",
+                     *             "http://www.opengis.net/def/crs/EPSG/0/4326",
+                     *             "http://www.opengis.net/def/crs/EPSG/0/4547"
                      *           ],
                      *           "reviewNo": null,
                      *           "attribution": "南海区农业农村局（模拟数据）",
@@ -1214,7 +1237,10 @@ export interface operations {
                      *       "coordSys": "cgcs2000",
                      *       "storageCrs": "http://www.opengis.net/def/crs/EPSG/0/4490",
                      *       "crs": [
-                     *         "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+                     *         "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+                     *         "http://www.opengis.net/def/crs/EPSG/0/4490",
+                     *         "http://www.opengis.net/def/crs/EPSG/0/4326",
+                     *         "http://www.opengis.net/def/crs/EPSG/0/4547"
                      *       ],
                      *       "reviewNo": "粤S(2025)000号",
                      *       "attribution": "佛山市自然资源局南海分局（模拟数据）",
@@ -1548,7 +1574,10 @@ export interface operations {
                      *           "description": "307 个村（社区）界线（模拟）",
                      *           "itemType": "feature",
                      *           "crs": [
-                     *             "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+                     *             "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+                     *             "http://www.opengis.net/def/crs/EPSG/0/4490",
+                     *             "http://www.opengis.net/def/crs/EPSG/0/4326",
+                     *             "http://www.opengis.net/def/crs/EPSG/0/4547"
                      *           ],
                      *           "storageCrs": "http://www.opengis.net/def/crs/EPSG/0/4490",
                      *           "extent": {
@@ -1610,7 +1639,10 @@ export interface operations {
                      *       "description": "7 个镇街界线（模拟）",
                      *       "itemType": "feature",
                      *       "crs": [
-                     *         "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+                     *         "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+                     *         "http://www.opengis.net/def/crs/EPSG/0/4490",
+                     *         "http://www.opengis.net/def/crs/EPSG/0/4326",
+                     *         "http://www.opengis.net/def/crs/EPSG/0/4547"
                      *       ],
                      *       "storageCrs": "http://www.opengis.net/def/crs/EPSG/0/4490",
                      *       "extent": {
@@ -1648,10 +1680,22 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description `minLon,minLat,maxLon,maxLat` in CRS84 (lon/lat degrees); features whose bounding box meets it
+                 * @description Features whose bounding box meets it: `minLon,minLat,maxLon,maxLat` in CRS84, or the lower and upper
+                 *     corners in `bbox-crs` in that CRS's axis order (EPSG:4490 and 4326 latitude first; EPSG:4547
+                 *     northing first, in metres)
                  * @example 113.0,23.1,113.05,23.15
                  */
                 bbox?: components["schemas"]["BBoxParam"];
+                /**
+                 * @description The CRS of `bbox` (OGC API – Features Part 2); CRS84 when absent
+                 * @example http://www.opengis.net/def/crs/EPSG/0/4547
+                 */
+                "bbox-crs"?: components["schemas"]["CrsUri"];
+                /**
+                 * @description The CRS to answer in (OGC API – Features Part 2); CRS84 when absent. `Content-Crs` says which.
+                 * @example http://www.opengis.net/def/crs/EPSG/0/4547
+                 */
+                crs?: components["parameters"]["Crs"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
@@ -1704,6 +1748,7 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     Link: components["headers"]["Link"];
+                    "Content-Crs": components["headers"]["Content-Crs"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1800,7 +1845,13 @@ export interface operations {
     };
     getGisFeature: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The CRS to answer in (OGC API – Features Part 2); CRS84 when absent. `Content-Crs` says which.
+                 * @example http://www.opengis.net/def/crs/EPSG/0/4547
+                 */
+                crs?: components["parameters"]["Crs"];
+            };
             header?: {
                 /** @description Narrow the caller's region scope to this code (must lie inside the caller's own region). */
                 "X-Region-Code"?: components["parameters"]["RegionScope"];
@@ -1822,6 +1873,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Content-Crs": components["headers"]["Content-Crs"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -11,6 +11,7 @@ import type { Db } from '../../db.js';
 import { maskedFields, personalFieldPolicy } from '../../masking.js';
 import { accessOf, isListed } from '../data/access.js';
 import { badRequest, forbidden, notFound } from '../../problems.js';
+import { bboxToCrs84, contentCrs, geometryIn, ITEM_CRS_URIS, requestedCrs } from './crs.js';
 import { bboxAround, centreOf, distanceToGeometry, localFrame, type BBox } from './geo.js';
 import {
   CATEGORIES,
@@ -195,7 +196,7 @@ function layerRecord(state: GisState, base: string, layer: LayerDef) {
     sourceLayer: layer.id,
     coordSys: 'cgcs2000',
     storageCrs: CGCS2000,
-    crs: [CRS84],
+    crs: ITEM_CRS_URIS,
     // Internal layers are 内部用图 and carry no 审图号.
     reviewNo: layer.access === 'public' ? SANDBOX_REVIEW_NO : null,
     attribution: layer.attribution,
@@ -217,7 +218,7 @@ function collectionRecord(state: GisState, base: string, layer: LayerDef) {
     title: layer.title,
     description: layer.description,
     itemType: 'feature',
-    crs: [CRS84],
+    crs: ITEM_CRS_URIS,
     storageCrs: CGCS2000,
     extent: { spatial: { bbox: [roundBox(stats.bbox ?? DISTRICT_BBOX)], crs: CRS84 } },
     links: [
@@ -235,21 +236,19 @@ const roundBox = (box: BBox): BBox => box.map(round6) as BBox;
 
 // --- parameters ----------------------------------------------------------------------------------
 
-function parseBbox(text: string | undefined): BBox | null {
+/** `bbox` as a CRS84 box: four numbers in the axis order of `bbox-crs` (CRS84 when absent). */
+function parseBbox(text: string | undefined, bboxCrs?: unknown): BBox | null {
   if (text === undefined) return null;
   const numbers = text.split(',').map((part) => Number(part.trim()));
-  const [minLon, minLat, maxLon, maxLat] = numbers as BBox;
-  const valid =
-    numbers.length === 4 &&
-    numbers.every(Number.isFinite) &&
-    minLon <= maxLon &&
-    minLat <= maxLat &&
-    minLon >= -180 &&
-    maxLon <= 180 &&
-    minLat >= -90 &&
-    maxLat <= 90;
-  if (!valid) throw badRequest(`bbox ${text} 无效`, [{ name: 'query/bbox', reason: '应为 minLon,minLat,maxLon,maxLat，且 min ≤ max' }]);
-  return [minLon, minLat, maxLon, maxLat];
+  const [a, b, c, d] = numbers as BBox;
+  const ordered = numbers.length === 4 && numbers.every(Number.isFinite) && a <= c && b <= d;
+  const box = ordered ? bboxToCrs84([a, b, c, d], requestedCrs(bboxCrs)) : null;
+  const valid = box !== null && box[0] >= -180 && box[2] <= 180 && box[1] >= -90 && box[3] <= 90 && box.every(Number.isFinite);
+  if (!valid) {
+    const order = bboxCrs === undefined ? 'minLon,minLat,maxLon,maxLat' : '下角与上角坐标，按 bbox-crs 的坐标轴顺序';
+    throw badRequest(`bbox ${text} 无效`, [{ name: 'query/bbox', reason: `应为 ${order}，且 min ≤ max` }]);
+  }
+  return box;
 }
 
 const encodeCursor = (rowid: number): string => Buffer.from(`r${rowid}`).toString('base64url');
@@ -461,6 +460,7 @@ export const gisService: SandboxService = {
         conformsTo: [
           'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
           'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+          'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
           'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
           'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
         ],
@@ -584,10 +584,11 @@ export const gisService: SandboxService = {
 
     listGisFeatures(req, reply, ctx) {
       const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
-      const query = req.query as Record<string, unknown> & { bbox?: string; limit: number; cursor?: string };
+      const query = req.query as Record<string, unknown> & { bbox?: string; 'bbox-crs'?: string; crs?: string; limit: number; cursor?: string };
       const scope = scopeRegion(req);
       const filters = itemFilters(layer, query);
-      const bbox = parseBbox(query.bbox);
+      const bbox = parseBbox(query.bbox, query['bbox-crs']);
+      const crs = requestedCrs(query.crs);
       const afterRowid = decodeCursor(query.cursor);
       const limit = query.limit ?? 50;
       const state = stateOf(ctx);
@@ -595,7 +596,10 @@ export const gisService: SandboxService = {
       const rows = state.repo.items(layer, { filters, bbox, regionPrefix, afterRowid, limit: limit + 1 });
       const page = rows.slice(0, limit);
       const tracker = new MaskingTracker(req, scope);
-      const features = page.map((row) => toFeature(layer, row, tracker.viewFor(layer, row)));
+      const features = page.map((row) => {
+        const feature = toFeature(layer, row, tracker.viewFor(layer, row));
+        return { ...feature, geometry: feature.geometry && geometryIn(feature.geometry, crs) };
+      });
       tracker.audit(ctx, layer);
 
       const base = apiBase(req, ctx);
@@ -617,7 +621,7 @@ export const gisService: SandboxService = {
         links,
       };
       if (layer.personalFields.length > 0) body.masking = tracker.summary();
-      reply.type('application/geo+json');
+      reply.type('application/geo+json').header('content-crs', contentCrs(crs));
       return body;
     },
 
@@ -631,9 +635,11 @@ export const gisService: SandboxService = {
       const feature = toFeature(layer, row, tracker.viewFor(layer, row));
       tracker.audit(ctx, layer);
       const base = apiBase(req, ctx);
-      reply.type('application/geo+json');
+      const crs = requestedCrs((req.query as { crs?: string }).crs);
+      reply.type('application/geo+json').header('content-crs', contentCrs(crs));
       return {
         ...feature,
+        geometry: feature.geometry && geometryIn(feature.geometry, crs),
         links: [
           { href: `${base}/gis/collections/${layer.id}/items/${encodeURIComponent(row.id)}`, rel: 'self', type: 'application/geo+json' },
           { href: `${base}/gis/collections/${layer.id}`, rel: 'collection', type: 'application/json', title: layer.title },

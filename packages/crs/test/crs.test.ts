@@ -4,11 +4,12 @@ import {
   crsCode,
   crsUri,
   fromGaussKruger,
+  northFirst,
   toGaussKruger,
   transformBBox,
   transformGeometry,
   transformPosition,
-} from '../src/crs.js';
+} from '../src/index.js';
 
 /**
  * Reference points in and around Nanhai: CGCS2000 geographic coordinates and their EPSG:4547 grid
@@ -43,7 +44,9 @@ describe('EPSG:4547 (CGCS2000 3-degree Gauss-Krüger, CM 114°E)', () => {
 
   it('names CRSs the ways OGC API Features and vendors write them', () => {
     assert.equal(crsCode('http://www.opengis.net/def/crs/EPSG/0/4547'), 'EPSG:4547');
-    assert.equal(crsCode('http://www.opengis.net/def/crs/OGC/1.3/CRS84'), 'EPSG:4326');
+    assert.equal(crsCode('http://www.opengis.net/def/crs/OGC/1.3/CRS84'), 'OGC:CRS84');
+    assert.equal(crsUri('OGC:CRS84'), 'http://www.opengis.net/def/crs/OGC/1.3/CRS84');
+    assert.deepEqual(['OGC:CRS84', 'EPSG:4490', 'EPSG:4326', 'EPSG:4547', 'EPSG:3857'].map((c) => northFirst(c as never)), [false, true, true, true, false]);
     assert.equal(crsCode(4490), 'EPSG:4490');
     assert.equal(crsCode('epsg:3857'), 'EPSG:3857');
     assert.equal(crsCode('EPSG:4548'), null, 'CM 117°E is not the zone of Foshan');

@@ -1,0 +1,42 @@
+/**
+ * OGC API – Features Part 2 for the items of a layer: `crs` converts the answer, `bbox-crs` says what
+ * CRS `bbox` is in. Features are stored in CGCS2000 lon/lat (EPSG:4490), which the platform treats as
+ * CRS84. Every CRS but CRS84 is written in the axis order of the EPSG register (latitude or northing
+ * first), as Part 2 requires and GDAL and QGIS expect.
+ */
+import { crsCode, crsUri, northFirst, transformBBox, transformGeometry, type CrsCode } from '@citybrain/crs';
+import type { Geometry } from 'geojson';
+import type { BBox } from './geo.js';
+
+/** The CRSs an items request may name, CRS84 (the default) first. */
+export const ITEM_CRS: readonly CrsCode[] = ['OGC:CRS84', 'EPSG:4490', 'EPSG:4326', 'EPSG:4547'];
+export const ITEM_CRS_URIS = ITEM_CRS.map(crsUri);
+
+/** The CRS a `crs` / `bbox-crs` value names (the route has already checked it is one of ITEM_CRS); CRS84 when absent. */
+export function requestedCrs(uri: unknown): CrsCode {
+  return (typeof uri === 'string' && crsCode(uri)) || 'OGC:CRS84';
+}
+
+/** `Content-Crs` of an answer in `code`. */
+export const contentCrs = (code: CrsCode): string => `<${crsUri(code)}>`;
+
+/** Four numbers of a `bbox` in `code`'s axis order, as a CRS84 lon/lat box (densified edges for projected CRSs). */
+export function bboxToCrs84(numbers: readonly [number, number, number, number], code: CrsCode): BBox {
+  const [a, b, c, d] = numbers;
+  const eastNorth: BBox = northFirst(code) ? [b, a, d, c] : [a, b, c, d];
+  return code === 'OGC:CRS84' ? eastNorth : transformBBox(eastNorth, code, 'OGC:CRS84');
+}
+
+function swapAxes(coordinates: unknown): unknown {
+  if (!Array.isArray(coordinates)) return coordinates;
+  if (typeof coordinates[0] === 'number') return [coordinates[1], coordinates[0], ...coordinates.slice(2)];
+  return coordinates.map(swapAxes);
+}
+
+/** A stored geometry written in `code`, in that CRS's axis order. */
+export function geometryIn(geometry: Geometry, code: CrsCode): Geometry {
+  if (code === 'OGC:CRS84') return geometry;
+  if (geometry.type === 'GeometryCollection') return { ...geometry, geometries: geometry.geometries.map((inner) => geometryIn(inner, code)) };
+  const converted = transformGeometry(geometry, 'OGC:CRS84', code);
+  return northFirst(code) ? ({ ...converted, coordinates: swapAxes(converted.coordinates) } as Geometry) : converted;
+}
