@@ -66,7 +66,7 @@ after(() => {
 });
 
 test('only intended files ship: no tests, a licence, source maps whose sources are in the package', () => {
-  assert.deepEqual([...packed.keys()].sort(), ['@citybrain/client', '@citybrain/components', '@citybrain/fixtures']);
+  assert.deepEqual([...packed.keys()].sort(), ['@citybrain/client', '@citybrain/components', '@citybrain/crs', '@citybrain/fixtures', '@citybrain/validators']);
   for (const [name, { unpacked }] of packed) {
     const files = filesUnder(unpacked).map((path) => relative(unpacked, path));
     assert.ok(files.includes('LICENSE'), `${name} ships its LICENSE`);
@@ -111,15 +111,21 @@ test('a fresh project installs the tarballs: Node ESM imports, tsc under node16 
     const client = await import('@citybrain/client');
     const node = await import('@citybrain/client/node');
     const fixtures = await import('@citybrain/fixtures');
+    const { validateUscc } = await import('@citybrain/client/validators');
+    const { toGaussKruger } = await import('@citybrain/client/crs');
     console.log(JSON.stringify({
       createClient: typeof client.createClient,
       clientCredentials: typeof node.clientCredentials,
+      uscc: validateUscc('91440605MA4UQ2XK3C').valid,
+      easting: Math.round(toGaussKruger([114, 23])[0]),
       fixtures: Object.keys(fixtures).length,
       components: import.meta.resolve('@citybrain/components'),
     }));`], { cwd: consumer });
   const found = JSON.parse(imported);
   assert.equal(found.createClient, 'function');
   assert.equal(found.clientCredentials, 'function');
+  assert.equal(found.uscc, true, '@citybrain/client/validators');
+  assert.equal(found.easting, 500000, '@citybrain/client/crs');
   assert.ok(found.fixtures > 0);
   assert.match(found.components, /node_modules\/@citybrain\/components\/dist\/esm\/index\.js$/);
 
@@ -128,7 +134,11 @@ test('a fresh project installs the tarballs: Node ESM imports, tsc under node16 
 import { createClient, type CityBrainClient } from '@citybrain/client';
 import { clientCredentials } from '@citybrain/client/node';
 import type { CbApprovalStatus } from '@citybrain/components';
+import { validateIdNumber } from '@citybrain/client/validators';
+import { toGaussKruger, type Position } from '@citybrain/client/crs';
 
+export const grid: Position = toGaussKruger([113.1478, 23.0372]);
+export const idValid: boolean = validateIdNumber('440605199001011236').valid;
 const client: CityBrainClient = createClient({
   baseUrl: 'https://citybrain.example.gov.cn/api/v1',
   auth: clientCredentials({ tokenUrl: 'https://citybrain.example.gov.cn/api/v1/auth/token', clientId: 'id', clientSecret: 'secret' }),
