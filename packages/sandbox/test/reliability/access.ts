@@ -52,10 +52,11 @@ const PERMISSION: Record<string, string | null> = {
   getGisBasemapTile: null, listWorkOrders: 'workorders:read', createWorkOrder: 'workorders:create',
   getWorkOrderStats: 'workorders:read', getWorkOrderProcessDefinition: 'workorders:read', getWorkOrder: 'workorders:read',
   actOnWorkOrder: 'workorders:act', getWorkOrderTimeline: 'workorders:read', streamWorkOrderEvents: 'workorders:read',
+  listCalendarYears: null, getCalendarYear: null, putCalendarYear: 'calendar:admin',
 };
 
 const GRANTS: Record<Role, string[]> = {
-  district: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'workorders:act', 'data:read', 'data:export'],
+  district: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'workorders:act', 'data:read', 'data:export', 'calendar:admin'],
   department: ['gis:read', 'approvals:read', 'approvals:act', 'workorders:read', 'workorders:act', 'data:read', 'data:export'],
   town: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'workorders:act', 'data:read', 'data:export'],
   village: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'data:read'],
@@ -68,7 +69,7 @@ const REFERENCE = new Set([
   'listGisLayers', 'getGisLayer', 'getGisLayerTileJson', 'getGisLayerStyle', 'getGisTile', 'listGisCollections',
   'getGisCollection', 'getGisQueryables', 'searchGisPlaces', 'getGisBasemapStyle', 'getGisBasemapTile', 'checkZone',
   'listDatasets', 'getDataset', 'listDataThemes', 'listDataDepartments', 'listProcessDefinitions', 'getProcessDefinition',
-  'getWorkOrderProcessDefinition', 'lookupApplication',
+  'getWorkOrderProcessDefinition', 'lookupApplication', 'listCalendarYears', 'getCalendarYear', 'putCalendarYear',
   // Features of the one map are shown to every reader, their owners masked outside the reader's region (checked below).
   'listGisFeatures', 'getGisFeature', 'identifyGisFeatures',
 ]);
@@ -367,6 +368,12 @@ export async function runAccessMatrix(baseUrl: string, options: AccessOptions): 
         break;
       case 'issueToken':
         return [];
+      case 'putCalendarYear':
+        // A year far from every seeded deadline: loading it changes nothing the other probes read.
+        add('own', op.path.replace('{year}', '2031'), {
+          body: { source: { issuer: '测试', notice: '访问矩阵测试', title: '2031 年测试日历', published: '2030-11-01' }, holidays: [], workdays: [] },
+        });
+        break;
       case 'listDatasetRows':
       case 'countDatasetRows':
       case 'exportDatasetRows':
@@ -386,6 +393,7 @@ export async function runAccessMatrix(baseUrl: string, options: AccessOptions): 
       default: {
         const path = op.path
           .replace('{key}', 'homestead')
+          .replace('{year}', '2026')
           .replace('{code}', p.region.length > 6 ? p.region : '440605124')
           .replace('{layerId}', 'homestead-parcels')
           .replace('{featureId}', featureId)
