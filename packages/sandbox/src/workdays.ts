@@ -83,7 +83,12 @@ export function calendarYearProblem(year: number, value: unknown): string | null
 
 /** Reads a calendar file; throws with the file and the first problem, so a bad file stops the start. */
 export function readHolidayCalendar(path: string | URL): HolidayCalendarFile {
-  const file = JSON.parse(readFileSync(path, 'utf8')) as HolidayCalendarFile;
+  let file: HolidayCalendarFile;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as HolidayCalendarFile;
+  } catch (error) {
+    throw new Error(`${String(path)}: not a readable JSON holiday calendar (${(error as Error).message})`);
+  }
   if (file?.format !== 1 || !file.years || typeof file.years !== 'object') throw new Error(`${String(path)}: not a holiday calendar (format 1)`);
   for (const [year, doc] of Object.entries(file.years)) {
     const problem = calendarYearProblem(Number(year), doc);

@@ -165,6 +165,12 @@ describe('an operator calendar', () => {
     }
   });
 
+  it('refuses to start on a file that is not JSON, naming the file', async () => {
+    const file = join(dir, 'truncated.json');
+    writeFileSync(file, '{"format": 1, "years": {"2027": ');
+    await assert.rejects(startTestSandbox({ holidayCalendarFile: file }), (error: Error) => error.message.includes(file) && /JSON/.test(error.message));
+  });
+
   it('refuses to start on a file with a broken year, naming the file and the problem', async () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, JSON.stringify({ format: 1, years: { 2027: { ...TEST_2027, holidays: [{ name: '元旦', from: '2027-02-30', to: '2027-03-01' }] } } }));

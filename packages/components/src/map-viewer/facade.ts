@@ -11,6 +11,7 @@ import { msg, str } from '@lit/localize';
 import type { CityBrainClient, Layer } from '@citybrain/client';
 import { ConfigurationError } from '../shared/status.js';
 import { getLocale } from '../shared/localization.js';
+import { isRegionCode } from './config.js';
 import { layerTitle, swatch } from './layer-labels.js';
 
 export type LoadingPolicy = 'eager' | 'lazy' | 'interaction';
@@ -125,7 +126,7 @@ export class MapFacade implements ReactiveController {
   hostUpdate(): void {
     if (this.started) return;
     const client = this.host.clients.client;
-    const key = client instanceof ConfigurationError ? '' : `${client.baseUrl}|${this.host.region ?? ''}|${this.host.layers ?? ''}|${this.host.legend}`;
+    const key = client instanceof ConfigurationError ? '' : `${client.baseUrl}|${this.host.region ?? ''}|${this.host.layers ?? ''}|${this.host.legend}|${this.host.reviewNo ?? ''}`;
     if (key === this.previewKey) return;
     this.previewKey = key;
     this.previewAbort?.abort();
@@ -183,7 +184,7 @@ export class MapFacade implements ReactiveController {
     const region = this.host.region?.trim();
     const ids = (this.host.layers ?? '').split(',').map((id) => id.trim()).filter(Boolean);
     const [detail, catalogue] = await Promise.all([
-      region && /^\d{6}(\d{3}(\d{3})?)?$/.test(region) ? client.regions.get(region, { signal }).catch(() => undefined) : undefined,
+      isRegionCode(region) ? client.regions.get(region, { signal }).catch(() => undefined) : undefined,
       ids.length ? client.gis.layers({}, { signal }).catch(() => undefined) : undefined,
     ]);
     const drawn = (catalogue?.layers ?? []).filter((layer) => ids.includes(layer.id));
