@@ -12,7 +12,7 @@
  * - a 401 is answered by one single-flight token refresh and one replay;
  * - the gateway signer runs after every other hook on every attempt, so each retry is re-signed.
  */
-import ky, { TimeoutError as KyTimeoutError } from 'ky';
+import ky from 'ky';
 import type { TokenManager } from './auth.js';
 import {
   AbortError,
@@ -30,6 +30,7 @@ import { emit, redactHeaders, redactUrl, type Logger } from './logging.js';
 import { decideRetry, isReplayable, parseRetryAfter, resolveRetryPolicy, type RetryPolicy, type RetrySetting } from './retry.js';
 import { randomId } from './ids.js';
 import { checkNonNegative } from './check.js';
+import { abortableSleep, LinkedAbort, MAX_TIMER_MS } from './signals.js';
 
 /** How a successful body is handed back. `stream` leaves it unread for the caller. */
 export type ParseAs = 'json' | 'text' | 'blob' | 'arrayBuffer' | 'stream';
@@ -97,24 +98,33 @@ export interface TransportResult {
 }
 
 const ALL_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace', 'post', 'patch'];
-const MAX_TIMER_MS = 2_147_483_647;
 
-/** The total budget of one call, combined with the caller's signal. */
+/**
+ * The total budget of one call, linked to the caller's signal. Every call releases it when it
+ * settles (a stream: when the stream ends), so a long-lived caller signal keeps nothing of it.
+ */
 class CallClock {
-  readonly signal: AbortSignal;
   readonly #startedAt = Date.now();
-  readonly #budget = new AbortController();
-  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #link: LinkedAbort;
+  #budgetSpent = false;
 
   constructor(
     readonly totalMs: number,
     readonly callerSignal: AbortSignal | undefined,
     totalTimeoutError: () => CityBrainError,
   ) {
-    if (totalMs > 0) this.#timer = setTimeout(() => this.#budget.abort(totalTimeoutError()), Math.min(totalMs, MAX_TIMER_MS));
-    this.signal = callerSignal ? AbortSignal.any([callerSignal, this.#budget.signal]) : this.#budget.signal;
+    this.#link = new LinkedAbort([callerSignal]);
+    if (totalMs > 0) {
+      this.#link.abortAfter(totalMs, () => {
+        this.#budgetSpent = true;
+        return totalTimeoutError();
+      });
+    }
   }
 
+  get signal(): AbortSignal {
+    return this.#link.signal;
+  }
   get remainingMs(): number {
     return this.totalMs > 0 ? this.totalMs - (Date.now() - this.#startedAt) : Number.POSITIVE_INFINITY;
   }
@@ -122,11 +132,15 @@ class CallClock {
     return this.callerSignal?.aborted === true;
   }
   get budgetSpent(): boolean {
-    return this.#budget.signal.aborted;
+    return this.#budgetSpent;
   }
-  /** Ends the budget: the call is settled, or a stream's headers have arrived and only idle limits apply. */
-  stop(): void {
-    clearTimeout(this.#timer);
+  /** A stream's headers have arrived: only idle limits apply from here, but the caller can still abort. */
+  stopBudget(): void {
+    this.#link.stopTimer();
+  }
+  /** The call is settled: detach from the caller's signal. */
+  release(): void {
+    this.#link.release();
   }
 }
 
@@ -162,7 +176,7 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
 
   const clock = new CallClock(totalTimeout, call.signal, () => new TimeoutError({ ...where, phase: 'total', timeoutMs: totalTimeout }));
   if (clock.callerAborted) {
-    clock.stop();
+    clock.release();
     throw new AbortError({ ...where, cause: call.signal?.reason, attempts: 0 });
   }
 
@@ -179,38 +193,58 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
     if (clock.callerAborted) return new AbortError({ ...where, cause: call.signal?.reason });
     if (error instanceof CityBrainError) return error;
     if (clock.budgetSpent) return new TimeoutError({ ...where, phase: 'total', timeoutMs: totalTimeout, cause: error });
-    if (error instanceof KyTimeoutError) return new TimeoutError({ ...where, phase: 'attempt', timeoutMs: timeout, cause: error });
     return undefined;
   };
 
-  /** One attempt: fetch, then read and check the body while the attempt's timeout still runs. */
+  /**
+   * One attempt: fetch, then read and check the body while the attempt's timeout still runs. The
+   * attempt's own signal (call signal + its timer) replaces ky's, whose timeout would reject without
+   * aborting the fetch where `AbortSignal.any` is missing, leaving a stalled connection open.
+   */
   const attemptFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     // ky always hands over the Request it built; the other forms are accepted to match fetch's type.
-    const request = input instanceof Request ? input : new Request(input, init);
     const attempt = attempts;
+    const attemptAbort = new LinkedAbort([clock.signal]);
+    let timedOut = false;
+    const attemptTimeout = () => new TimeoutError({ ...where, phase: 'attempt', timeoutMs: timeout, attempts: attempt });
+    if (timeout > 0) {
+      attemptAbort.abortAfter(timeout, () => {
+        timedOut = true;
+        return attemptTimeout();
+      });
+    }
+    const request = new Request(input instanceof Request ? input : new Request(input, init), { signal: attemptAbort.signal });
     const startedAt = Date.now();
-    // Everything fetch and the body stream throw is the network's doing (or an abort); when ky's
-    // attempt timer fired, ky has already rejected with its own TimeoutError and this is moot.
-    const asNetworkFailure = (error: unknown) => toCallError(error) ?? new NetworkError({ ...where, attempts: attempt, cause: error });
-    let response: Response;
+    // Everything fetch and the body stream throw is the network's doing, or one of our aborts.
+    const asNetworkFailure = (error: unknown) =>
+      toCallError(error) ?? (timedOut ? attemptTimeout() : new NetworkError({ ...where, attempts: attempt, cause: error }));
+    let streamHandedOver = false;
     try {
-      response = await config.fetch(request, init);
-    } catch (error) {
-      throw asNetworkFailure(error);
-    }
-    const durationMs = Date.now() - startedAt;
-    const responseId = response.headers.get('x-request-id') ?? requestId;
-    emit(config.logger, 'debug', 'citybrain response', { ...where, requestId: responseId, attempt, status: response.status, durationMs });
-    await config.hooks.afterResponse?.(response, { request, attempt, durationMs });
+      let response: Response;
+      try {
+        response = await config.fetch(request, input instanceof Request ? init : undefined);
+      } catch (error) {
+        throw asNetworkFailure(error);
+      }
+      const durationMs = Date.now() - startedAt;
+      const responseId = response.headers.get('x-request-id') ?? requestId;
+      emit(config.logger, 'debug', 'citybrain response', { ...where, requestId: responseId, attempt, status: response.status, durationMs });
+      await config.hooks.afterResponse?.(response, { request, attempt, durationMs });
 
-    const at = { ...where, status: response.status, requestId: responseId, attempts: attempt };
-    try {
-      if (!response.ok) throw await errorFromResponse(response, at);
-      result = { data: await readBody(response, call.parseAs, at, config.gatewayEnvelopes), response };
-    } catch (error) {
-      throw asNetworkFailure(error);
+      const at = { ...where, status: response.status, requestId: responseId, attempts: attempt };
+      try {
+        if (!response.ok) throw await errorFromResponse(response, at);
+        result = { data: await readBody(response, call.parseAs, at, config.gatewayEnvelopes), response };
+      } catch (error) {
+        throw asNetworkFailure(error);
+      }
+      streamHandedOver = call.parseAs === 'stream';
+      return response;
+    } finally {
+      // A handed-over stream stays abortable by the call until it ends (released with the clock).
+      if (streamHandedOver) attemptAbort.stopTimer();
+      else attemptAbort.release();
     }
-    return response;
   };
 
   const runAttempts = (attemptBase: number) =>
@@ -219,7 +253,8 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
       headers,
       body: call.body ?? undefined,
       signal: clock.signal,
-      timeout: timeout > 0 ? Math.min(timeout, MAX_TIMER_MS) : false,
+      // Per-attempt timeouts are attemptFetch's; ky's own would not abort the fetch everywhere.
+      timeout: false,
       throwHttpErrors: true,
       fetch: attemptFetch,
       retry: {
@@ -238,7 +273,9 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
           emit(config.logger, 'warn', 'citybrain retrying', { ...where, attempt: attempts, status: failure.status, error: failure.name, delayMs: nextDelayMs });
           return true;
         },
-        delay: () => nextDelayMs,
+        // The wait itself happens in beforeRetry, on the call's signal: ky 1 only makes its own
+        // wait abortable where AbortSignal.any exists.
+        delay: () => 0,
         backoffLimit: Number.POSITIVE_INFINITY,
       },
       hooks: {
@@ -256,6 +293,7 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
         ],
         beforeRetry: [
           async ({ request, error }) => {
+            await abortableSleep(nextDelayMs, clock.signal, () => clock.signal.reason);
             const failure = toCallError(error);
             if (failure) await config.hooks.beforeRetry?.({ request, error: failure, attempt: attempts + 1, delayMs: nextDelayMs });
           },
@@ -274,7 +312,7 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
       await runAttempts(attempts);
     }
   } catch (error) {
-    clock.stop();
+    clock.release();
     const failure = toCallError(error);
     if (!failure) throw error;
     failure.attempts = Math.max(attempts, failure.attempts);
@@ -293,15 +331,15 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
   const responseId = response.headers.get('x-request-id') ?? requestId;
   if (call.parseAs === 'stream' && response.body) {
     // The budget covered getting the stream; from here only silence between chunks is limited.
-    clock.stop();
+    clock.stopBudget();
     const idleMs = call.idleTimeout ?? timeout;
     data = guardStream(response.body, idleMs, (error) => {
       if (clock.callerAborted) return new AbortError({ ...where, requestId: responseId, cause: call.signal?.reason });
       if (error instanceof CityBrainError) return error;
       return new NetworkError({ ...where, requestId: responseId, status: response.status, cause: error });
-    }, () => new TimeoutError({ ...where, requestId: responseId, status: response.status, phase: 'idle', timeoutMs: idleMs }));
+    }, () => new TimeoutError({ ...where, requestId: responseId, status: response.status, phase: 'idle', timeoutMs: idleMs }), () => clock.release());
   } else {
-    clock.stop();
+    clock.release();
   }
   return { data, response, requestId: responseId, attempts };
 }
@@ -397,6 +435,7 @@ export function guardStream(
   idleMs: number,
   toError: (error: unknown) => CityBrainError,
   idleError: () => CityBrainError,
+  onSettled: () => void = () => undefined,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   return new ReadableStream<Uint8Array>(
@@ -407,11 +446,14 @@ export function guardStream(
           const read = reader.read();
           const chunk =
             idleMs > 0
-              ? await Promise.race([read, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(idleError()), idleMs)))])
+              ? await Promise.race([read, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(idleError()), Math.min(idleMs, MAX_TIMER_MS))))])
               : await read;
-          if (chunk.done) controller.close();
-          else controller.enqueue(chunk.value);
+          if (chunk.done) {
+            onSettled();
+            controller.close();
+          } else controller.enqueue(chunk.value);
         } catch (error) {
+          onSettled();
           const failure = toError(error);
           reader.cancel(failure).catch(() => undefined);
           controller.error(failure);
@@ -420,6 +462,7 @@ export function guardStream(
         }
       },
       cancel(reason) {
+        onSettled();
         return reader.cancel(reason);
       },
     },

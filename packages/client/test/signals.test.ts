@@ -1,0 +1,121 @@
+/**
+ * No abort plumbing outlives a call: a caller signal shared by many calls (a page's or a worker's
+ * lifetime signal) ends up with no listeners and no dependent signals, whatever way the calls
+ * ended, and 100,000 calls sharing it leave the heap where it was. Node 20's `AbortSignal.any`
+ * kept every derived signal of such a source alive (~1.2 KB a call).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { AbortError, createClient, ServerError, TimeoutError } from '../src/index.js';
+import { LinkedAbort } from '../src/signals.js';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Signals Node keeps on behalf of `signal` for `AbortSignal.any` (an internal set; absent elsewhere). */
+function dependentsOf(signal: AbortSignal): number {
+  const key = Object.getOwnPropertySymbols(signal).find((symbol) => symbol.description === 'kDependantSignals');
+  return key ? ((signal as unknown as Record<symbol, Set<unknown>>)[key]?.size ?? 0) : 0;
+}
+
+function retainedBy(signal: AbortSignal): { listeners: number; dependents: number } {
+  return { listeners: getEventListeners(signal, 'abort').length, dependents: dependentsOf(signal) };
+}
+
+describe('abort plumbing lets go when a call settles', () => {
+  let server: Server;
+  let baseUrl: string;
+  let failures = 0;
+  before(async () => {
+    server = createServer((req, res) => {
+      const path = req.url ?? '';
+      if (path.endsWith('/flaky') && failures++ % 2 === 0) {
+        res.writeHead(503, { 'content-type': 'application/problem+json' });
+        res.end(JSON.stringify({ type: 'about:blank', title: 'busy', status: 503 }));
+      } else if (path.endsWith('/stall')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"items":[');
+      } else if (path.endsWith('/stream')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('line 1\nline 2\n');
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"ok":true}');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('a LinkedAbort detaches from its sources when released or aborted', () => {
+    const source = new AbortController();
+    const links = Array.from({ length: 3 }, () => new LinkedAbort([source.signal]).abortAfter(60_000, () => 'late'));
+    assert.equal(getEventListeners(source.signal, 'abort').length, 3);
+    links[0]!.release();
+    links[1]!.abort('done');
+    assert.equal(getEventListeners(source.signal, 'abort').length, 1);
+    source.abort('caller');
+    assert.equal(links[2]!.signal.aborted, true);
+    assert.equal(links[2]!.signal.reason, 'caller');
+    assert.equal(getEventListeners(source.signal, 'abort').length, 0);
+  });
+
+  it('successes, retries, attempt timeouts, aborts and streams leave nothing on the caller signal', async () => {
+    const client = createClient({ baseUrl, timeout: 100, retry: { maxAttempts: 2, baseDelay: 1, maxDelay: 5 } });
+    const lifetime = new AbortController().signal;
+    for (let round = 0; round < 20; round += 1) {
+      await client.raw('GET', '/ok', { signal: lifetime });
+      failures = 0;
+      await client.raw('GET', '/flaky', { signal: lifetime });
+      failures = 0;
+      await assert.rejects(client.raw('GET', '/flaky', { signal: lifetime, retry: false }), ServerError);
+      await assert.rejects(client.raw('GET', '/stall', { signal: lifetime, retry: false }), TimeoutError);
+      const perCall = new AbortController();
+      const stalled = client.raw('GET', '/stall', { signal: perCall.signal, timeout: 0 });
+      setTimeout(() => perCall.abort(), 5);
+      await assert.rejects(stalled, AbortError);
+      const read = await client.raw<ReadableStream<Uint8Array>>('GET', '/stream', { signal: lifetime, parseAs: 'stream' });
+      assert.equal(await new Response(read.data).text(), 'line 1\nline 2\n');
+      const dropped = await client.raw<ReadableStream<Uint8Array>>('GET', '/stream', { signal: lifetime, parseAs: 'stream' });
+      await dropped.data.cancel();
+    }
+    assert.deepEqual(retainedBy(lifetime), { listeners: 0, dependents: 0 });
+  });
+
+  it('100,000 calls sharing one long-lived signal leave the heap within 16 MB of where it started', async () => {
+    const client = createClient({ baseUrl });
+    const lifetime = new AbortController().signal;
+    const settle = async () => {
+      for (let round = 0; round < 4; round += 1) {
+        collectGarbage();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return process.memoryUsage().heapUsed;
+    };
+    // Warm up first, so the client's and undici's one-time allocations are not counted.
+    await Promise.all(Array.from({ length: 200 }, () => client.raw('GET', '/ok', { signal: lifetime })));
+    const before = await settle();
+    const concurrency = 64;
+    let remaining = 100_000;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (remaining > 0) {
+          remaining -= 1;
+          await client.raw('GET', '/ok', { signal: lifetime });
+        }
+      }),
+    );
+    const grownMb = ((await settle()) - before) / 1e6;
+    assert.deepEqual(retainedBy(lifetime), { listeners: 0, dependents: 0 });
+    assert.ok(grownMb < 16, `the heap grew ${grownMb.toFixed(1)} MB over 100,000 calls`);
+  });
+});
