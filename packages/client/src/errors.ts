@@ -219,6 +219,20 @@ export class AbortError extends CityBrainError {
   }
 }
 
+/**
+ * A live event stream (`watch()`) reconnected `maxReconnects` times in a row without receiving an
+ * event. `cause` is the last failure (the server ended or dropped the stream, or it went silent).
+ */
+export class ReconnectLimitError extends CityBrainError {
+  /** The reconnections made before giving up. */
+  readonly reconnects: number;
+  constructor(init: CityBrainErrorInit & { reconnects: number }) {
+    super({ ...init, message: init.message ?? `${init.method} ${init.url}: gave up after ${init.reconnects} reconnections without an event` });
+    this.name = 'ReconnectLimitError';
+    this.reconnects = init.reconnects;
+  }
+}
+
 /** Why a successful-looking response could not be used. */
 export type ResponseFormatReason = 'html-page' | 'content-type' | 'invalid-json';
 

@@ -21,6 +21,7 @@ export {
   NetworkError,
   TimeoutError,
   AbortError,
+  ReconnectLimitError,
   ResponseFormatError,
   GatewayError,
   isCityBrainError,

@@ -13,7 +13,11 @@ export interface RetryOptions {
   baseDelay?: number;
   /** Cap of one backoff wait in ms, before jitter. Default 10 000. */
   maxDelay?: number;
-  /** Cap of a server's Retry-After in ms; longer requests are shortened to this. Default 60 000. */
+  /**
+   * Cap of a server's Retry-After in ms; longer requests are shortened to this. Default 60 000.
+   * A Retry-After beyond what is left of the call's total budget is not shortened: the call gives
+   * up at once with the error that carried it.
+   */
   maxRetryAfter?: number;
   /** HTTP statuses that are retried. Default 408, 429, 500, 502, 503, 504. */
   statusCodes?: readonly number[];
@@ -139,6 +143,8 @@ export function decideRetry(q: RetryQuestion): RetryAnswer {
     return { retry: false, reason: error.name };
   }
 
+  // A server asking for more time than the call has left would only be answered by a timeout later.
+  if (retryAfterMs !== undefined && retryAfterMs >= q.remainingMs) return { retry: false, reason: 'Retry-After exceeds the total budget' };
   // The server's Retry-After is obeyed as sent (up to the cap); jitter only applies to our own schedule.
   const delayMs =
     retryAfterMs !== undefined ? Math.min(retryAfterMs, policy.maxRetryAfter) : backoffDelay(q.retryNumber, policy, q.random);

@@ -4,10 +4,11 @@
  * (EventSource cannot), and resumes after a dropped connection with `Last-Event-ID`.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { AbortError, CityBrainError, ResponseFormatError } from './errors.js';
+import { AbortError, CityBrainError, ReconnectLimitError, ResponseFormatError } from './errors.js';
 import { backoffDelay } from './retry.js';
 import { snippet } from './format.js';
 import { checkNonNegative } from './check.js';
+import { abortableSleep } from './signals.js';
 
 /** One event of a live stream. */
 export interface ServerEvent<Type extends string = string, Data = unknown> {
@@ -24,9 +25,12 @@ export interface WatchOptions {
   signal?: AbortSignal;
   /** Resume after this event id (events since then are replayed by the server). */
   lastEventId?: string;
-  /** Reconnections allowed in a row without receiving an event. Default: unlimited. */
+  /**
+   * Reconnections allowed in a row without receiving an event; then the iteration rejects with
+   * {@link ReconnectLimitError}. Default 10 (`Infinity` never gives up).
+   */
   maxReconnects?: number;
-  /** Backoff cap between reconnections in ms. Default 30 000. */
+  /** Backoff cap between reconnections in ms, whatever the server's `retry:` asks. Default 30 000. */
   maxReconnectDelay?: number;
   /** Silence in ms after which the connection counts as dropped (the server sends a comment every 15 s). Default 45 000. */
   idleTimeout?: number;
@@ -38,6 +42,17 @@ export interface StreamOpener {
 }
 
 const DEFAULT_RECONNECT_MS = 1000;
+/**
+ * The shortest wait before reconnecting, whatever the server's `retry:` says: `retry: 0` from a
+ * broken or hostile server would otherwise reconnect hundreds of times a second.
+ */
+export const MIN_RECONNECT_MS = 250;
+const DEFAULT_MAX_RECONNECTS = 10;
+
+/** `ms` within [MIN_RECONNECT_MS, max]; the minimum wins over a smaller max. */
+function clampReconnect(ms: number, max: number): number {
+  return Math.max(MIN_RECONNECT_MS, Math.min(ms, max));
+}
 
 /**
  * Failures after which reconnecting cannot help: the server refused us (4xx other than 408/429),
@@ -48,46 +63,34 @@ function isFinal(error: unknown): boolean {
   return !(error instanceof CityBrainError) || !error.retryable || error instanceof ResponseFormatError;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined, onAbort: () => unknown): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(onAbort());
-    const abort = () => {
-      clearTimeout(timer);
-      reject(onAbort());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', abort, { once: true });
-  });
-}
-
 /**
  * Yields the events of a stream, reconnecting after drops and idle silences with `Last-Event-ID`
  * and exponential backoff from the server's `retry:` interval (jittered, but never below half of
- * that interval, which the server asked for), until the signal aborts or a reconnection fails for
- * good (see {@link isFinal}).
+ * that interval, which the server asked for), always within [{@link MIN_RECONNECT_MS},
+ * `maxReconnectDelay`], until the signal aborts, a reconnection fails for good (see
+ * {@link isFinal}) or `maxReconnects` reconnections in a row brought no event.
  */
 export async function* watchEvents<Event extends ServerEvent>(
   open: StreamOpener,
   describe: { method: string; url: string },
   options: WatchOptions = {},
 ): AsyncGenerator<Event, void, undefined> {
-  const { signal, maxReconnects = Number.POSITIVE_INFINITY, maxReconnectDelay = 30_000 } = options;
+  const { signal, maxReconnects = DEFAULT_MAX_RECONNECTS, maxReconnectDelay = 30_000 } = options;
   // A NaN delay would reconnect in a tight loop; a NaN count would never give up.
   checkNonNegative('maxReconnects', maxReconnects);
   checkNonNegative('maxReconnectDelay', maxReconnectDelay);
   let lastEventId = options.lastEventId;
   let reconnectBase = DEFAULT_RECONNECT_MS;
   let failuresInARow = 0;
+  let lastFailure: unknown;
   const aborted = () => new AbortError({ ...describe, cause: signal?.reason });
 
   for (;;) {
+    lastFailure = undefined;
     const pending: EventSourceMessage[] = [];
     const parser = createParser({
       onEvent: (message) => pending.push(message),
-      onRetry: (ms) => (reconnectBase = ms),
+      onRetry: (ms) => (reconnectBase = clampReconnect(ms, maxReconnectDelay)),
     });
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     try {
@@ -123,17 +126,15 @@ export async function* watchEvents<Event extends ServerEvent>(
     } catch (error) {
       if (signal?.aborted) throw aborted();
       if (isFinal(error)) throw error;
+      lastFailure = error;
     } finally {
       reader?.cancel().catch(() => undefined);
     }
     failuresInARow += 1;
     if (failuresInARow > maxReconnects) {
-      throw new CityBrainError({ ...describe, message: `${describe.method} ${describe.url}: gave up after ${maxReconnects} reconnections` });
+      throw new ReconnectLimitError({ ...describe, reconnects: maxReconnects, cause: lastFailure });
     }
-    await sleep(
-      Math.max(reconnectBase / 2, backoffDelay(failuresInARow, { baseDelay: reconnectBase, maxDelay: maxReconnectDelay })),
-      signal,
-      aborted,
-    );
+    const backoff = backoffDelay(failuresInARow, { baseDelay: reconnectBase, maxDelay: maxReconnectDelay });
+    await abortableSleep(clampReconnect(Math.max(reconnectBase / 2, backoff), maxReconnectDelay), signal, aborted);
   }
 }

@@ -114,7 +114,15 @@ describe('retry policy', () => {
   it('waits a jittered backoff, or exactly the Retry-After capped at maxRetryAfter', () => {
     assert.deepEqual(ask(new ServerError({ ...at, status: 503 })), { retry: true, delayMs: 250 });
     assert.deepEqual(ask(new RateLimitedError({ ...at, status: 429, retryAfter: 2000 })), { retry: true, delayMs: 2000 });
-    assert.deepEqual(ask(new RateLimitedError({ ...at, status: 429, retryAfter: 3_600_000 }), { remainingMs: 120_000 }), { retry: true, delayMs: 60_000 });
+    // Without a total budget a day-long Retry-After is cut to the cap.
+    assert.deepEqual(ask(new RateLimitedError({ ...at, status: 429, retryAfter: 86_400_000 }), { remainingMs: Number.POSITIVE_INFINITY }), { retry: true, delayMs: 60_000 });
+  });
+
+  it('gives up at once when Retry-After is longer than the budget left, rather than cutting it to the cap', () => {
+    const hourLong = new RateLimitedError({ ...at, status: 429, retryAfter: 3_600_000 });
+    assert.deepEqual(ask(hourLong, { remainingMs: 120_000 }), { retry: false, reason: 'Retry-After exceeds the total budget' });
+    const capped = { ...DEFAULT_RETRY, maxRetryAfter: 100 };
+    assert.equal(ask(new ServerError({ ...at, status: 503, retryAfter: 30_000 }), { remainingMs: 2_000, policy: capped }).retry, false);
   });
 
   it('gives up when the wait would not fit the remaining budget, or attempts are used up', () => {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AbortError, createClient, NotFoundError, type ApplicationEvent } from '../src/index.js';
+import { AbortError, createClient, NotFoundError, ReconnectLimitError, type ApplicationEvent } from '../src/index.js';
 import { applicationForm } from './forms.js';
 import { startClientSandbox, type ClientTestSandbox } from './sandbox.js';
 
@@ -102,6 +102,50 @@ describe('event stream reader', () => {
     assert.ok(error instanceof NotFoundError, String(error));
     assert.deepEqual(seen, ['1']);
     assert.equal(connections.length, 2);
+  });
+
+  describe('server-controlled timing is clamped', () => {
+    /** Connections made while watching for `ms` a server that sends `retry: <retry>` and hangs up. */
+    async function connectionsWithin(retry: string, ms: number, options: { maxReconnectDelay?: number } = {}): Promise<number> {
+      connections = [];
+      script = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`retry: ${retry}\n\n`);
+      };
+      const client = createClient({ baseUrl });
+      const error = await (async () => {
+        for await (const _event of client.approvals.watch('A-1', { ...options, maxReconnects: Infinity, signal: AbortSignal.timeout(ms) })) {
+          assert.fail('no event was sent');
+        }
+      })().catch((e) => e);
+      assert.ok(error instanceof AbortError, String(error));
+      return connections.length;
+    }
+
+    it('waits at least the minimum after `retry: 0`', async () => {
+      // Unclamped, this loop reconnected 358 times in 500 ms.
+      assert.ok((await connectionsWithin('0', 600)) <= 4);
+    });
+
+    it('does not let `retry: 2^32` overflow the timer into a reconnect loop, nor exceed maxReconnectDelay', async () => {
+      const count = await connectionsWithin('4294967296', 1_000, { maxReconnectDelay: 300 });
+      assert.ok(count >= 2 && count <= 5, `${count} connections in 1 s with waits of 250–300 ms`);
+    });
+
+    it('gives up after 10 reconnections without an event by default, with a typed error', async () => {
+      connections = [];
+      script = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end('retry: 0\n\n');
+      };
+      const client = createClient({ baseUrl });
+      const error = await (async () => {
+        for await (const _event of client.approvals.watch('A-1', { maxReconnectDelay: 250 })) assert.fail('no event was sent');
+      })().catch((e) => e);
+      assert.ok(error instanceof ReconnectLimitError, String(error));
+      assert.equal(error.reconnects, 10);
+      assert.equal(connections.length, 11);
+    });
   });
 
   it('ends promptly on abort while waiting for events', async () => {

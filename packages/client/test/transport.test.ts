@@ -76,6 +76,16 @@ describe('transport against the sandbox', () => {
       assert.ok(Date.now() - started < 2000);
     });
 
+    it('gives up at once, with the typed error, when Retry-After is longer than the budget left', async () => {
+      const { client, sent } = clientWith({ retry: { ...FAST_RETRY, maxRetryAfter: 100 }, totalTimeout: 5_000 });
+      const started = Date.now();
+      const error = await client.regions.list({}, fault(`key=${faultKey('429long')};times=1;status=429;retry-after=30`)).catch((e) => e);
+      assert.ok(error instanceof RateLimitedError, String(error));
+      assert.equal(error.retryAfter, 30_000);
+      assert.equal(sent.length, 1, 'not cut to maxRetryAfter and retried');
+      assert.ok(Date.now() - started < 2_000);
+    });
+
     it('retries a dropped connection (NetworkError) and reports one when drops persist', async () => {
       const { client, sent } = clientWith();
       await client.regions.list({}, fault(`key=${faultKey('drop1')};times=1;drop`));
