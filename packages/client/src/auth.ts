@@ -72,6 +72,9 @@ export class TokenManager {
   async refresh(staleToken: string): Promise<string> {
     if (this.#grant && this.#grant.token !== staleToken) return this.#grant.token;
     if (this.#pending) return (await this.#pending).token;
+    // Forget the rejected token: if this refresh fails, the next call asks the supplier again
+    // instead of sending a token the server already refused.
+    if (this.#supplier) this.#grant = undefined;
     return (await this.#fetch({ forceRefresh: true, staleToken })).token;
   }
 
@@ -79,19 +82,22 @@ export class TokenManager {
     if (this.#pending) return this.#pending;
     const supplier = this.#supplier;
     if (!supplier) return Promise.resolve(this.#grant as TokenGrant);
-    const pending = (async () => {
-      try {
-        const answer = await supplier(context);
+    // The supplier runs a microtask later, so even one that throws synchronously settles after
+    // `#pending` is set and the `finally` below can clear it: a failure is shared by the calls
+    // waiting on it, never cached for the calls after them.
+    const pending: Promise<TokenGrant> = Promise.resolve()
+      .then(() => supplier(context))
+      .then((answer) => {
         const grant = typeof answer === 'string' ? { token: answer } : answer;
         if (!grant || typeof grant.token !== 'string' || grant.token === '') {
           throw new TypeError('The auth token supplier returned no token');
         }
         this.#grant = grant;
         return grant;
-      } finally {
-        this.#pending = undefined;
-      }
-    })();
+      })
+      .finally(() => {
+        if (this.#pending === pending) this.#pending = undefined;
+      });
     this.#pending = pending;
     return pending;
   }

@@ -43,6 +43,48 @@ describe('auth against the sandbox', () => {
     }
   });
 
+  it('asks a supplier that threw synchronously again on the next call instead of caching its failure', async () => {
+    let asked = 0;
+    const client = createClient({
+      baseUrl: sandbox.baseUrl,
+      auth: () => {
+        asked += 1;
+        if (asked === 1) throw new Error('token service unreachable');
+        return sandbox.token('demo-town-shishan');
+      },
+    });
+    const error = await client.auth.me().catch((e) => e);
+    assert.equal(error.message, 'token service unreachable');
+    assert.equal((await client.auth.me()).clientId, 'demo-town-shishan');
+    assert.equal(asked, 2);
+  });
+
+  it('fails the calls waiting on a failed refresh, and the next call asks the supplier again', async () => {
+    const asked: boolean[] = [];
+    const recorder = recordingFetch();
+    const client = createClient({
+      baseUrl: sandbox.baseUrl,
+      fetch: recorder.fetch,
+      auth: async ({ forceRefresh }) => {
+        asked.push(forceRefresh);
+        if (asked.length === 1) return 'revoked-token';
+        if (forceRefresh) {
+          // Slow enough that every call's 401 arrives while the refresh is under way.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          throw new Error('refresh refused');
+        }
+        return sandbox.token('demo-town-shishan');
+      },
+    });
+    const failures = await Promise.all(Array.from({ length: 5 }, () => client.auth.me().catch((e) => e)));
+    assert.ok(failures.every((e) => e instanceof Error && e.message === 'refresh refused'), String(failures));
+    assert.deepEqual(asked, [false, true], 'the waiting calls shared one refresh');
+    recorder.sent.length = 0;
+    assert.equal((await client.auth.me()).clientId, 'demo-town-shishan');
+    assert.deepEqual(asked, [false, true, false], 'asked again, not handed the refused token');
+    assert.equal(recorder.sent.length, 1);
+  });
+
   it('replays only once: a token rejected twice is an UnauthorizedError', async () => {
     let asked = 0;
     const recorder = recordingFetch();
