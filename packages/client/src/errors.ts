@@ -233,6 +233,25 @@ export class ReconnectLimitError extends CityBrainError {
   }
 }
 
+/** Why a paged iteration stopped before the server said it was done. */
+export type PaginationStopReason = 'repeated-cursor' | 'empty-pages' | 'max-pages';
+
+/**
+ * A paged iteration (`list`, `rows`, `items`…) stopped before its last page: the server repeated a
+ * next token, kept naming next pages while sending none of the items, or `maxPages` was reached.
+ */
+export class PaginationError extends CityBrainError {
+  readonly reason: PaginationStopReason;
+  /** Pages loaded before stopping. */
+  readonly pages: number;
+  constructor(init: CityBrainErrorInit & { reason: PaginationStopReason; pages: number }) {
+    super(init);
+    this.name = 'PaginationError';
+    this.reason = init.reason;
+    this.pages = init.pages;
+  }
+}
+
 /** Why a successful-looking response could not be used. */
 export type ResponseFormatReason = 'html-page' | 'content-type' | 'invalid-json';
 

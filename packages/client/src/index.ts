@@ -22,11 +22,12 @@ export {
   TimeoutError,
   AbortError,
   ReconnectLimitError,
+  PaginationError,
   ResponseFormatError,
   GatewayError,
   isCityBrainError,
 } from './errors.js';
-export type { Problem, FieldError, CityBrainErrorInit, TimeoutPhase, ResponseFormatReason } from './errors.js';
+export type { Problem, FieldError, CityBrainErrorInit, TimeoutPhase, ResponseFormatReason, PaginationStopReason } from './errors.js';
 
 export type { AuthOption, TokenSupplier, TokenGrant, TokenRequestContext } from './auth.js';
 export { DEFAULT_RETRY, parseRetryAfter, backoffDelay } from './retry.js';
@@ -35,13 +36,13 @@ export type { Hooks, AttemptInfo, RequestSigner, ParseAs } from './transport.js'
 export { redactHeaders, redactUrl, REDACTED } from './logging.js';
 export type { Logger, LogFields, LogLevel } from './logging.js';
 export { paginate, paginateCursor } from './pagination.js';
-export type { Paginated, CursorPage, OgcLink } from './pagination.js';
+export type { Paginated, CursorPage, OgcLink, PageLimitOptions } from './pagination.js';
 export type { ServerEvent, WatchOptions } from './sse.js';
 
 export type { Paths } from './paths.js';
 export type { ApiResponse, CallOptions, CallInit, PathsWithMethod, ResponseData, QueryOf, JsonBodyOf, HttpMethod } from './types.js';
 
-export type { AuthResource, RegionsResource, ClientCredentials, HelperOptions, Principal, TokenResponse, Region, RegionDetail } from './resources/common.js';
+export type { AuthResource, RegionsResource, ClientCredentials, HelperOptions, ListOptions, Principal, TokenResponse, Region, RegionDetail } from './resources/common.js';
 export type { GisResource, Layer, LayerCatalogue, TileJson, Feature, FeatureCollection, IdentifyResult, SearchResult, LayerQuery, FeatureQuery, IdentifyQuery, PlaceQuery } from './resources/gis.js';
 export type {
   ApprovalsResource,

@@ -4,6 +4,23 @@
  * differs in how a page names the next one.
  */
 import { checkNonNegative } from './check.js';
+import { PaginationError } from './errors.js';
+
+/** Options of a paged helper (`list`, `rows`, `items`…) besides the usual call options. */
+export interface PageLimitOptions {
+  /**
+   * Pages fetched at most by one iteration; one more page available fails the iteration with a
+   * {@link PaginationError} (`reason: 'max-pages'`) rather than silently stopping short. Default: no limit.
+   */
+  maxPages?: number;
+}
+
+/**
+ * Empty pages in a row that still name a next page before the iteration gives up: a server
+ * handing out fresh cursors with no rows would otherwise be followed forever.
+ */
+export const MAX_EMPTY_PAGES_IN_A_ROW = 3;
+
 
 /**
  * A paged result: iterate it for items (`for await (const row of client.data.rows(id))`), or call
@@ -22,23 +39,34 @@ export interface Paginated<Item, Page> extends AsyncIterable<Item> {
 /**
  * Builds a {@link Paginated} from how to load a page given the previous page's "next" token (a
  * cursor or a URL; undefined for the first page), how to read its items and how to find the next
- * token (null or undefined on the last page).
+ * token (null or undefined on the last page). `where` names the listing in errors.
+ *
+ * The iteration ends for sure: a repeated next token, {@link MAX_EMPTY_PAGES_IN_A_ROW} empty pages
+ * that still name a next one, or more than `maxPages` pages fail it with a {@link PaginationError}.
  */
 export function paginate<Item, Page, Next>(
   loadPage: (next: Next | undefined) => Promise<Page>,
   itemsOf: (page: Page) => readonly Item[],
   nextOf: (page: Page) => Next | null | undefined,
+  { maxPages = Number.POSITIVE_INFINITY, where = { method: 'GET', url: '(paged listing)' } }: PageLimitOptions & { where?: { method: string; url: string } } = {},
 ): Paginated<Item, Page> {
+  checkNonNegative('maxPages', maxPages);
   async function* pages(): AsyncIterableIterator<Page> {
     let next: Next | undefined;
     const seen = new Set<Next>();
+    let loaded = 0;
+    let emptyInARow = 0;
+    const stop = (reason: PaginationError['reason'], detail: string) => new PaginationError({ ...where, reason, pages: loaded, message: `${where.method} ${where.url}: ${detail} after ${loaded} pages; stopping` });
     for (;;) {
       const page = await loadPage(next);
+      loaded += 1;
       yield page;
       const following = nextOf(page);
       if (following === null || following === undefined) return;
-      // A server that hands back a token it already gave would make this loop forever.
-      if (seen.has(following)) throw new Error(`Pagination repeated its next token ${String(following)}; stopping`);
+      if (seen.has(following)) throw stop('repeated-cursor', `the server repeated the next token ${String(following)}`);
+      emptyInARow = itemsOf(page).length === 0 ? emptyInARow + 1 : 0;
+      if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) throw stop('empty-pages', `${emptyInARow} empty pages in a row still named a next page`);
+      if (loaded >= maxPages) throw stop('max-pages', `more pages remain than maxPages (${maxPages})`);
       seen.add(following);
       next = following;
     }
@@ -77,8 +105,9 @@ export interface CursorPage<Item> {
 /** Iterates a cursor-paged endpoint: `load(cursor)` is called with undefined first, then each `nextCursor`. */
 export function paginateCursor<Page extends CursorPage<unknown>>(
   load: (cursor: string | undefined) => Promise<Page>,
+  options?: Parameters<typeof paginate>[3],
 ): Paginated<Page['items'][number], Page> {
-  return paginate(load, (page) => page.items, (page) => page.page.nextCursor);
+  return paginate(load, (page) => page.items, (page) => page.page.nextCursor, options);
 }
 
 /** A link object of OGC API responses. */

@@ -4,7 +4,7 @@ import type { components, operations } from '../generated/approvals.js';
 import { paginateCursor, type Paginated } from '../pagination.js';
 import type { ServerEvent } from '../sse.js';
 import type { JsonBodyOf, QueryOf, ResponseData } from '../types.js';
-import type { HelperOptions } from './common.js';
+import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 import { watchPath, type WatchCallOptions } from './events.js';
 
 type Schemas = components['schemas'];
@@ -31,7 +31,7 @@ export interface ApprovalsResource {
    * Applications in the caller's region, newest submission first, across all pages:
    * `for await (const a of client.approvals.list({ overdue: true }))`; `.pages()` for pages with totals.
    */
-  list(query?: ApplicationQuery, options?: HelperOptions): Paginated<ApplicationSummary, ApplicationPage>;
+  list(query?: ApplicationQuery, options?: ListOptions): Paginated<ApplicationSummary, ApplicationPage>;
   /** One application with its form (masked by role), approval record, branches and `allowedActions`. */
   get(id: string, options?: HelperOptions): Promise<HomesteadApplication>;
   /**
@@ -62,7 +62,8 @@ export interface ApprovalsResource {
 export function createApprovalsResource(client: CoreClient): ApprovalsResource {
   return {
     list(query = {}, options) {
-      return paginateCursor(async (cursor) => (await client.GET('/approvals/applications', { ...options, params: { query: { ...query, cursor } } })).data);
+      const { limits, call } = pagingOf(client, '/approvals/applications', options);
+      return paginateCursor(async (cursor) => (await client.GET('/approvals/applications', { ...call, params: { query: { ...query, cursor } } })).data, limits);
     },
     async get(id, options) {
       return (await client.GET('/approvals/applications/{id}', { ...options, params: { path: { id } } })).data;

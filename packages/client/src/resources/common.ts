@@ -3,6 +3,7 @@ import type { CoreClient } from '../client.js';
 import type { components } from '../generated/common.js';
 import type { CallOptions } from '../types.js';
 import { headersWith } from '../headers.js';
+import type { paginate, PageLimitOptions } from '../pagination.js';
 
 export type Principal = components['schemas']['Principal'];
 export type TokenResponse = components['schemas']['TokenResponse'];
@@ -12,6 +13,15 @@ export type RegionDetail = components['schemas']['RegionDetail'];
 
 /** Options of a helper call: everything a call accepts except what the helper decides itself. */
 export type HelperOptions = Omit<CallOptions, 'parseAs'>;
+/** Options of a paged helper: the call options of every page plus `maxPages`. */
+export type ListOptions = HelperOptions & PageLimitOptions;
+
+/** Splits a paged helper's options into the paging limits and the options of each page's call. */
+export function pagingOf(client: CoreClient, path: string, options: ListOptions = {}): { limits: PagingLimits; call: HelperOptions } {
+  const { maxPages, ...call } = options;
+  return { limits: { maxPages, where: { method: 'GET', url: `${client.baseUrl}${path}` } }, call };
+}
+type PagingLimits = Parameters<typeof paginate>[3];
 
 export interface ClientCredentials {
   clientId: string;

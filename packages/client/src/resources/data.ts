@@ -4,7 +4,7 @@ import type { components, operations } from '../generated/data.js';
 import { paginateCursor, type Paginated } from '../pagination.js';
 import type { QueryOf } from '../types.js';
 import { headersWith } from '../headers.js';
-import type { HelperOptions } from './common.js';
+import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 
 type Schemas = components['schemas'];
 export type DatasetSummary = Schemas['DatasetSummary'];
@@ -36,7 +36,7 @@ export interface CsvExport {
 
 export interface DataResource {
   /** The dataset catalogue visible to the caller, across all pages. */
-  datasets(query?: DatasetQuery, options?: HelperOptions): Paginated<DatasetSummary, DatasetCataloguePage>;
+  datasets(query?: DatasetQuery, options?: ListOptions): Paginated<DatasetSummary, DatasetCataloguePage>;
   /** One dataset with its column schema (types, zh/en labels, sensitivity, filter operators). */
   dataset(datasetId: string, options?: HelperOptions): Promise<Dataset>;
   /**
@@ -44,7 +44,7 @@ export interface DataResource {
    * `for await (const row of client.data.rows('market-enterprises', { filter: ['status:eq:1'] }))`.
    * `.pages()` yields whole pages with `page.total` and the masking report.
    */
-  rows(datasetId: string, query?: RowsQuery, options?: HelperOptions): Paginated<DatasetRow, DatasetRowsPage>;
+  rows(datasetId: string, query?: RowsQuery, options?: ListOptions): Paginated<DatasetRow, DatasetRowsPage>;
   /** The number of rows matching the filters (exact, or estimated with `mode: 'estimated'`). */
   count(datasetId: string, query?: CountQuery, options?: HelperOptions): Promise<DatasetCount>;
   /**
@@ -72,15 +72,18 @@ export function filenameFromDisposition(header: string | null): string | undefin
 export function createDataResource(client: CoreClient): DataResource {
   return {
     datasets(query = {}, options) {
-      return paginateCursor(async (cursor) => (await client.GET('/data/datasets', { ...options, params: { query: { ...query, cursor } } })).data);
+      const { limits, call } = pagingOf(client, '/data/datasets', options);
+      return paginateCursor(async (cursor) => (await client.GET('/data/datasets', { ...call, params: { query: { ...query, cursor } } })).data, limits);
     },
     async dataset(datasetId, options) {
       return (await client.GET('/data/datasets/{datasetId}', { ...options, params: { path: { datasetId } } })).data;
     },
     rows(datasetId, query = {}, options) {
+      const { limits, call } = pagingOf(client, `/data/datasets/${encodeURIComponent(datasetId)}/rows`, options);
       return paginateCursor(
         async (cursor) =>
-          (await client.GET('/data/datasets/{datasetId}/rows', { ...options, params: { path: { datasetId }, query: { ...query, cursor } } })).data,
+          (await client.GET('/data/datasets/{datasetId}/rows', { ...call, params: { path: { datasetId }, query: { ...query, cursor } } })).data,
+        limits,
       );
     },
     async count(datasetId, query = {}, options) {

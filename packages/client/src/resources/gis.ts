@@ -2,7 +2,7 @@
 import type { CoreClient } from '../client.js';
 import type { components, operations } from '../generated/gis.js';
 import { nextOgcLink, paginate, type Paginated } from '../pagination.js';
-import type { HelperOptions } from './common.js';
+import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 
 type Schemas = components['schemas'];
 export type Layer = Schemas['Layer'];
@@ -32,7 +32,7 @@ export interface GisResource {
    * `for await (const feature of client.gis.items('homestead-parcels', { villageCode }))`, or
    * `.pages()` for whole FeatureCollections (with `numberMatched`).
    */
-  items(layerId: string, query?: FeatureQuery, options?: HelperOptions): Paginated<Feature, FeatureCollection>;
+  items(layerId: string, query?: FeatureQuery, options?: ListOptions): Paginated<Feature, FeatureCollection>;
   /** Features at a point across layers, nearest first per layer. */
   identify(query: IdentifyQuery, options?: HelperOptions): Promise<IdentifyResult>;
   /** Place search: towns, villages, 宗地号, parks, rivers, roads, service points. */
@@ -53,16 +53,18 @@ export function createGisResource(client: CoreClient): GisResource {
     items(layerId, query = {}, options) {
       // Each page's next link, read when the page arrives (body links first, else the Link header).
       const nextLinks = new WeakMap<FeatureCollection, string | undefined>();
+      const { limits, call } = pagingOf(client, `/gis/collections/${encodeURIComponent(layerId)}/items`, options);
       return paginate<Feature, FeatureCollection, string>(
         async (nextLink) => {
           const { data, response } = nextLink
-            ? await client.raw<FeatureCollection>('GET', nextLink, options)
-            : await client.GET('/gis/collections/{layerId}/items', { ...options, params: { path: { layerId }, query } });
+            ? await client.raw<FeatureCollection>('GET', nextLink, call)
+            : await client.GET('/gis/collections/{layerId}/items', { ...call, params: { path: { layerId }, query } });
           nextLinks.set(data, nextOgcLink(data, response));
           return data;
         },
         (page) => page.features,
         (page) => nextLinks.get(page),
+        limits,
       );
     },
     async identify(query, options) {

@@ -4,7 +4,7 @@ import type { components, operations } from '../generated/workorders.js';
 import { paginateCursor, type Paginated } from '../pagination.js';
 import type { ServerEvent } from '../sse.js';
 import type { JsonBodyOf, QueryOf, ResponseData } from '../types.js';
-import type { HelperOptions } from './common.js';
+import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 import { watchPath, type WatchCallOptions } from './events.js';
 
 type Schemas = components['schemas'];
@@ -26,7 +26,7 @@ export type WorkOrderEvent = ServerEvent<'status', WorkOrderTimeline['events'][n
 
 export interface WorkOrdersResource {
   /** Work orders in the caller's region across all pages; `.pages()` for pages with totals. */
-  list(query?: WorkOrderQuery, options?: HelperOptions): Paginated<WorkOrderSummary, WorkOrderPage>;
+  list(query?: WorkOrderQuery, options?: ListOptions): Paginated<WorkOrderSummary, WorkOrderPage>;
   /** One work order with result, callback, return and extension details and `allowedActions`. */
   get(id: string, options?: HelperOptions): Promise<WorkOrder>;
   /** Registers a work order. An Idempotency-Key is generated unless you pass one, so a retry never files it twice. */
@@ -44,7 +44,8 @@ export interface WorkOrdersResource {
 export function createWorkOrdersResource(client: CoreClient): WorkOrdersResource {
   return {
     list(query = {}, options) {
-      return paginateCursor(async (cursor) => (await client.GET('/workorders', { ...options, params: { query: { ...query, cursor } } })).data);
+      const { limits, call } = pagingOf(client, '/workorders', options);
+      return paginateCursor(async (cursor) => (await client.GET('/workorders', { ...call, params: { query: { ...query, cursor } } })).data, limits);
     },
     async get(id, options) {
       return (await client.GET('/workorders/{id}', { ...options, params: { path: { id } } })).data;
