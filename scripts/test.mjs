@@ -114,6 +114,12 @@ const stages = [
     parse: parseNodeTest,
   },
   {
+    // The bundles e2e just built fit the stated browser baseline (README "Browser support").
+    name: 'browser baseline',
+    command: 'node',
+    args: ['scripts/check-baseline.mjs'],
+  },
+  {
     name: 'storybook build',
     command: 'npm',
     args: ['run', '--silent', 'build-storybook'],

@@ -55,7 +55,8 @@ export function convertGeoJson<T extends object>(geojson: T, from: CoordSys | Ba
   const a = datumOf(from);
   const b = datumOf(to);
   if (a === b) return geojson;
-  const copy = structuredClone(geojson);
+  // GeoJSON is plain JSON: a JSON round trip copies it where structuredClone (Chrome 98) is missing.
+  const copy = typeof structuredClone === 'function' ? structuredClone(geojson) : (JSON.parse(JSON.stringify(geojson)) as T);
   return converter().transform(copy as Parameters<Gcoord['transform']>[0], GCOORD[a] as GcoordCrs, GCOORD[b] as GcoordCrs) as unknown as T;
 }
 
