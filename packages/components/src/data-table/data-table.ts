@@ -21,6 +21,7 @@ import {
   parseFilter,
   parseQuerySearch,
   parseSort,
+  primaryKeyOf,
   querySearch,
   sortItems,
   splitList,
@@ -463,7 +464,7 @@ export class CbDataTable extends CityBrainElement {
   private keyOf(row: DataRow): unknown {
     if (this.plain) return this.rowKey ? this.rowKey(row) : row;
     const pk = this.cols.filter((c) => c.pk);
-    return pk.length ? pk.map((c) => String(row[c.name])).join('\u0000') : row;
+    return pk.length ? primaryKeyOf(row, pk.map((c) => c.name)) : row;
   }
 
   // ---------------------------------------------------------------- query changes

@@ -112,6 +112,16 @@ export function textOf(value: unknown): string | undefined {
   }
 }
 
+/**
+ * A row's identity from its primary-key columns, for selection. Never throws and never runs the
+ * row's code, whatever a server sent: `{ toString: 'x' }` (which `String()` throws on), objects
+ * (which `String()` would all make "[object Object]"), symbols. Each part is tagged with its type,
+ * so 1 and "1" stay two rows.
+ */
+export function primaryKeyOf(row: Record<string, unknown>, columns: readonly string[]): string {
+  return columns.map((name) => `${typeof row[name]}:${textOf(row[name]) ?? ''}`).join('\u0000');
+}
+
 /** A value that `<` and `>` can compare without running anything: objects, symbols and functions as their text. */
 function comparable(value: unknown): unknown {
   const type = typeof value;
