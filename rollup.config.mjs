@@ -211,7 +211,8 @@ const classicChunks = {
     const integrity = Object.fromEntries(chunks.filter((chunk) => !chunk.isEntry).map((chunk) => [chunk.fileName, integrityOfContent(chunk.code)]));
     const { outputFiles } = await build({
       stdin: {
-        contents: `import { installChunkLoader } from './chunk-loader.ts';\ninstallChunkLoader().trust(document.currentScript.src, ${JSON.stringify(integrity)});`,
+        // runningScript(), not document.currentScript: page markup can clobber the latter.
+        contents: `import { installChunkLoader, runningScript } from './chunk-loader.ts';\ninstallChunkLoader().trust(runningScript()?.src || document.baseURI, ${JSON.stringify(integrity)});`,
         resolveDir: fromRoot('./packages/components/src/script-tag'),
         loader: 'ts',
       },

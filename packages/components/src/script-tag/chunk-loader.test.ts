@@ -63,6 +63,23 @@ describe('chunk loader (citybrain.js)', () => {
     expect(String(missing)).to.contain('could not load');
   });
 
+  it('is not redirected by an <img name="currentScript"> clobbering document.currentScript', async () => {
+    const exports = await entry();
+    const clobber = document.createElement('img');
+    clobber.setAttribute('name', 'currentScript');
+    clobber.src = new URL('/clobbered/citybrain.js', location.href).href;
+    document.body.append(clobber);
+    try {
+      expect((document as unknown as { currentScript: unknown }).currentScript).to.equal(clobber);
+      const chunk = await exports.loadChunk('./chunk-c.js');
+      expect(chunk.answer).to.equal(42);
+      const redirected = performance.getEntriesByType('resource').filter((entry) => /\/clobbered\/(chunk-c|entry)\.js$/.test(entry.name));
+      expect(redirected).to.deep.equal([]);
+    } finally {
+      clobber.remove();
+    }
+  });
+
   it('fetches a failed chunk again on the next request instead of keeping the failure', async () => {
     const exports = await entry();
     await exports.loadChunk('./missing-twice.js').catch(() => undefined);

@@ -39,6 +39,16 @@ interface LoaderScope {
   trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
 }
 
+/**
+ * The classic script now running, read through `Document.prototype`'s own getter and checked to be
+ * a `<script>`: `document.currentScript` itself can be clobbered by page content such as
+ * `<img name="currentScript" src="https://elsewhere/">`, which would redirect chunk loading.
+ */
+export function runningScript(): HTMLScriptElement | null {
+  const candidate = Object.getOwnPropertyDescriptor(Document.prototype, 'currentScript')?.get?.call(document);
+  return candidate instanceof HTMLScriptElement ? candidate : null;
+}
+
 /** A module's identity: its URL without query or fragment (`citybrain.js?v=2` is `citybrain.js`). */
 function moduleKey(url: string | URL): string {
   const parsed = new URL(url);
@@ -58,6 +68,8 @@ export function installChunkLoader(scope: LoaderScope = globalThis as LoaderScop
   const definedBy = new Set<string>();
   const requested = new Set<string>();
   const integrity = new Map<string, string>();
+  /** The entry's URL as the build recorded it (`trust`): where chunks are when no script is running. */
+  let entryUrl: string | undefined;
   let policy: { createScriptURL(url: string): unknown } | undefined;
 
   function fail(key: string, error: unknown): void {
@@ -113,8 +125,8 @@ export function installChunkLoader(scope: LoaderScope = globalThis as LoaderScop
   }
 
   const define = ((dependencies: string[], factory: Factory) => {
-    const script = document.currentScript as HTMLScriptElement | null;
-    const url = script?.src || document.baseURI;
+    const script = runningScript();
+    const url = script?.src || entryUrl || document.baseURI;
     const key = moduleKey(url);
     // The same file run twice (the script tag pasted twice): its first run already did everything.
     if (definedBy.has(key) || modules.has(key)) return;
@@ -155,6 +167,7 @@ export function installChunkLoader(scope: LoaderScope = globalThis as LoaderScop
   }) as ChunkDefine;
 
   define.trust = (baseUrl, integrityByFile) => {
+    entryUrl ??= baseUrl;
     for (const [file, hash] of Object.entries(integrityByFile)) integrity.set(moduleKey(new URL(file, baseUrl)), hash);
   };
   scope[DEFINE_NAME] = define;
