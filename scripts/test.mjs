@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { findChromium, INSTALL_HINT } from './chromium.mjs';
+import { findFirefox, FIREFOX_INSTALL_HINT } from './firefox.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
@@ -95,6 +96,25 @@ const stages = [
     parse: parseWebTestRunner,
   },
   {
+    // The second engine (issue 16): the elements' core suites, the map shell and the hostile-data
+    // corpus in Debian's Firefox ESR over WebDriver BiDi (web-test-runner.firefox.config.mjs).
+    name: 'firefox',
+    command: 'npx',
+    args: ['wtr', '--config', 'web-test-runner.firefox.config.mjs'],
+    requiresFirefox: true,
+    parse: parseWebTestRunner,
+  },
+  {
+    // The core suites again, with AbortSignal.any/timeout, findLast and the other APIs newer
+    // than the browser baseline deleted from the page: the fallbacks are what runs.
+    name: 'firefox baseline APIs',
+    command: 'npx',
+    args: ['wtr', '--config', 'web-test-runner.firefox.config.mjs'],
+    env: { CITYBRAIN_BASELINE_APIS: '1' },
+    requiresFirefox: true,
+    parse: parseWebTestRunner,
+  },
+  {
     // Builds the shipped bundles and examples, then checks sizes, integrity and every example in
     // Chromium over a real sandbox under the strict CSP (e2e/). One file at a time: 2 cores.
     name: 'e2e',
@@ -137,6 +157,9 @@ for (const stage of stages) {
   let result;
   if (stage.requiresChromium && !findChromium()) {
     console.error(INSTALL_HINT);
+    result = { passed: 0, failed: 1 };
+  } else if (stage.requiresFirefox && !findFirefox()) {
+    console.error(FIREFOX_INSTALL_HINT);
     result = { passed: 0, failed: 1 };
   } else {
     const { code, output } = await run(stage.command, stage.args, stage.env);
