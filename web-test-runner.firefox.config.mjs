@@ -86,6 +86,6 @@ export default {
     : base.testRunnerHtml,
   coverageConfig: undefined,
   // The corpus runs long (as in web-test-runner.reliability.config.mjs); its map click needs WebGL.
-  testFramework: { config: { timeout: 300000, grep: 'real popup after a click on the map', invert: true } },
+  testFramework: { config: { timeout: 300000, grep: 'keeps a real popup inert after a click on the map', invert: true } },
   testsFinishTimeout: 900000,
 };
