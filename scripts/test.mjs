@@ -96,8 +96,8 @@ const stages = [
     parse: parseWebTestRunner,
   },
   {
-    // The second engine (issue 16): the elements' core suites, the map shell and the hostile-data
-    // corpus in Debian's Firefox ESR over WebDriver BiDi (web-test-runner.firefox.config.mjs).
+    // The second engine (issue 16): the elements' core suites and the map shell in Debian's
+    // Firefox ESR over WebDriver BiDi (web-test-runner.firefox.config.mjs).
     name: 'firefox',
     command: 'npx',
     args: ['wtr', '--config', 'web-test-runner.firefox.config.mjs'],
