@@ -75,7 +75,7 @@ export type {
   WorkOrderQuery,
   WorkOrderEvent,
 } from './resources/workorders.js';
-export type { DataResource, Dataset, DatasetColumn, DatasetSummary, DatasetCataloguePage, DatasetRow, DatasetRowsPage, DatasetCount, DatasetQuery, RowsQuery, CountQuery, ExportQuery, CsvExport } from './resources/data.js';
+export type { DataResource, Dataset, DatasetColumn, DatasetSummary, DatasetCataloguePage, DatasetRow, DatasetRowsPage, DatasetCount, DatasetQuery, RowsQuery, RowsOptions, CountQuery, ExportQuery, CsvExport } from './resources/data.js';
 export type { WatchCallOptions } from './resources/events.js';
 
 export type { components as CommonComponents } from './generated/common.js';

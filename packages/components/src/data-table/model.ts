@@ -95,6 +95,37 @@ export function isRow(value: unknown): value is DataRow {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Why plain-mode `columns` cannot be used, or undefined: absent (inferred) or an array of column objects. */
+export function columnsProblem(columns: unknown): string | undefined {
+  if (columns === undefined) return undefined;
+  if (!Array.isArray(columns)) return 'columns must be an array';
+  const bad = columns.findIndex((c: unknown) => !isRow(c) || typeof c.name !== 'string');
+  return bad < 0 ? undefined : `columns[${bad}] is not a column object with a string name`;
+}
+
+/** What may be said of the number of rows: the total, whether it is exact, or only a lower bound. */
+export interface KnownCount {
+  total: number;
+  exact: boolean;
+  atLeast: boolean;
+}
+
+/** All rows of a query (plain rows, or the server's pages): how many to lay out, what may be said of their number, row `i`. */
+export interface TableRows {
+  readonly count: number;
+  readonly known: KnownCount;
+  /** Row `index`, undefined while it is not loaded. */
+  row(index: number): DataRow | undefined;
+}
+
+export const NO_ROWS: TableRows = { count: 0, known: { total: 0, exact: true, atLeast: false }, row: () => undefined };
+
+/** Plain rows in the order of {@link localView} (undefined: as given). */
+export function plainRows(rows: readonly DataRow[], order: Uint32Array | undefined): TableRows {
+  const count = order?.length ?? rows.length;
+  return { count, known: { total: count, exact: true, atLeast: false }, row: order ? (i) => rows[order[i]!] : (i) => rows[i] };
+}
+
 /**
  * A value as text without running anything of its own: primitives as `String()` gives them, objects
  * as JSON (never through their `toString`, `valueOf` or `Symbol.toPrimitive`, which may be missing,
@@ -213,6 +244,26 @@ export function sortItems(keys: readonly SortKey[]): string[] {
   return keys.map((k) => (k.desc ? '-' : '') + k.name);
 }
 
+/** At most this many sort keys, as the data API allows. */
+const MAX_SORT_KEYS = 5;
+
+/**
+ * The sort after a header or menu action on column `name`: without a `direction` a click cycles it
+ * ascending → descending → unsorted; `add` keeps the other keys (Shift+click), else it sorts alone.
+ */
+export function nextSort(sort: readonly string[], name: string, add: boolean, direction?: 'asc' | 'desc' | 'none'): string[] {
+  let keys = parseSort(sort);
+  const i = keys.findIndex((k) => k.name === name);
+  const current = keys[i];
+  const desc = direction ? direction === 'desc' : current ? !current.desc : false;
+  const next = direction === 'none' || (!direction && current?.desc) ? [] : [{ name, desc }];
+  if (add) {
+    if (i >= 0) keys.splice(i, 1, ...next);
+    else keys.push(...next);
+  } else keys = next;
+  return sortItems(keys.slice(0, MAX_SORT_KEYS));
+}
+
 /** `column:operator:value`; only the first two colons separate the parts. */
 export function parseFilter(item: string): Filter | undefined {
   const a = item.indexOf(':');
@@ -275,7 +326,7 @@ export function validateQuery(query: DataTableQuery, columns: ReadonlyMap<string
     if (!ok) rejected.push(`filter ${String(item)}`);
     return ok;
   });
-  return { query: { sort: sortItems(sort.slice(0, 5)), filter: filter.slice(0, 20) }, rejected };
+  return { query: { sort: sortItems(sort.slice(0, MAX_SORT_KEYS)), filter: filter.slice(0, 20) }, rejected };
 }
 
 // ---------------------------------------------------------------- plain mode: local filter and sort
