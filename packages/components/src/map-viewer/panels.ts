@@ -14,8 +14,7 @@ import { isRegionCode, toBBox, toLngLat } from './config.js';
 import type { MapEngine } from './engine.js';
 import { hostState } from './host-state.js';
 import { layerTitle, swatch } from './layer-labels.js';
-import type { CbMapViewer } from './map-viewer.js';
-import type { CatalogueLayer } from './types.js';
+import type { CatalogueLayer, MapViewerHost } from './types.js';
 
 export { panelStyles } from './panels.styles.js';
 
@@ -28,7 +27,7 @@ const SEARCH_DELAY_MS = 250;
 
 /** What the panels read from the viewer and ask it to do. */
 export interface PanelContext {
-  readonly host: CbMapViewer;
+  readonly host: MapViewerHost;
   /** Prefix of the ids the panels give their elements (unique per map on the page). */
   readonly uid: string;
   zoom(): number;
@@ -58,7 +57,7 @@ export class MapPanels {
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** What the `@hostState` fields re-render. */
-  readonly host: CbMapViewer;
+  readonly host: MapViewerHost;
 
   constructor(private readonly context: PanelContext) {
     this.host = context.host;
