@@ -7,11 +7,12 @@ import { msg } from '@lit/localize';
 import { render, type TemplateResult } from 'lit';
 import type { CityBrainClient, IdentifyResult } from '@citybrain/client';
 import { describeError } from '../shared/status.js';
-import { MAX_IDENTIFY_LAYERS, isRegionCode, safeColor } from './config.js';
+import { MAX_IDENTIFY_LAYERS, safeColor } from './config.js';
 import type { MapEngine } from './engine.js';
 import { identifyPopup, identifySummary, messagePopup, zoneCheckPopup, zoneCheckSummary, type IdentifyPopupContext } from './popup.js';
 import { metresPerPixel } from './scale.js';
 import type { CatalogueLayer, IdentifiedFeature, LngLatTuple, MapViewerHost } from './types.js';
+import { isRegionCode } from '../shared/region-code.js';
 
 export { popupStyles } from './popup.styles.js';
 

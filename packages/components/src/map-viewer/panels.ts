@@ -10,11 +10,12 @@ import { msg, str } from '@lit/localize';
 import type { CityBrainClient, GisComponents, LayerCatalogue, SearchResult } from '@citybrain/client';
 import { describeError } from '../shared/status.js';
 import { getLocale } from '../shared/localization.js';
-import { isRegionCode, toBBox, toLngLat } from './config.js';
+import { toBBox, toLngLat } from './config.js';
 import type { MapEngine } from './engine.js';
 import { hostState } from './host-state.js';
 import { layerTitle, swatch } from './layer-labels.js';
 import type { CatalogueLayer, MapViewerHost } from './types.js';
+import { isRegionCode } from '../shared/region-code.js';
 
 export { panelStyles } from './panels.styles.js';
 

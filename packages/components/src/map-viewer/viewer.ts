@@ -19,7 +19,6 @@ import { standaloneClient, type ClientSettings } from '../provider/client-contex
 import { attributionText, blankBasemap, offlineBasemap, urlBasemap, type Basemap } from './basemaps.js';
 import {
   MAX_ZOOM,
-  isRegionCode,
   isTiandituKey,
   parseBasemap,
   parseBasemapCrs,
@@ -41,6 +40,7 @@ import type { ClickContext } from './click-queries.js';
 import type { LayerStatus, MapPanels, PanelContext } from './panels.js';
 import { scaleBar } from './scale.js';
 import type { BasemapCrs, BBoxTuple, CatalogueLayer, LngLatTuple, MapMode, MapView, MapViewerHost } from './types.js';
+import { isRegionCode } from '../shared/region-code.js';
 
 type Category = GisComponents['schemas']['Category'];
 type ClickQueries = typeof import('./click-queries.js');
