@@ -6,7 +6,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
-import { filterItem, joinList, kindOf, labelText, parseFilter, splitList, type Column, type Filter } from './model.js';
+import { joinFilterList, splitFilterList } from '@citybrain/client';
+import { filterItem, kindOf, labelText, parseFilter, type Column, type Filter } from './model.js';
 import type { RegionOption } from './format-cell.js';
 
 /** The towns of the dataset's region scope and the villages of each town, loaded as the picker needs them. */
@@ -91,7 +92,7 @@ function renderFilter(view: FilterPanelView, column: Column, current: Map<string
           ]
         : [...column.options].map(([code, optionLabel]) => [code, labelText(optionLabel, view.english)]);
     if (has('in')) {
-      const chosen = new Set(splitList(value('in')));
+      const chosen = new Set(splitFilterList(value('in')));
       return html`<fieldset>
         <legend>${label}</legend>
         ${options.map(
@@ -159,7 +160,7 @@ export function readFilterForm(form: HTMLFormElement, columns: ReadonlyMap<strin
     const [name, op] = key.split(':') as [string, Filter['op']];
     // A village chosen in the region picker is more precise than its town.
     if (op === 'prefix' && values.has(`${name}:eq`) && columns.get(name)?.type === 'region-code') continue;
-    filter.push(filterItem({ name, op, value: op === 'in' || op === 'nin' ? joinList(list) : list[0]! }));
+    filter.push(filterItem({ name, op, value: op === 'in' || op === 'nin' ? joinFilterList(list) : list[0]! }));
   }
   return filter;
 }

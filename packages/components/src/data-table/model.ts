@@ -3,7 +3,7 @@
  * `.columns`, the query (sort + filters in the API's own syntax, so a page can deep-link it), and
  * the local sort and filter of plain mode. No DOM here.
  */
-import type { DatasetColumn } from '@citybrain/client';
+import { formatFilterExpression, parseFilterExpression, splitFilterList, type DatasetColumn } from '@citybrain/client';
 
 export type ColumnType = DatasetColumn['type'];
 export type FilterOperator = DatasetColumn['filterOperators'][number];
@@ -264,33 +264,13 @@ export function nextSort(sort: readonly string[], name: string, add: boolean, di
   return sortItems(keys.slice(0, MAX_SORT_KEYS));
 }
 
-/** `column:operator:value`; only the first two colons separate the parts. */
+/** `column:operator:value`, in the client's filter syntax. */
 export function parseFilter(item: string): Filter | undefined {
-  const a = item.indexOf(':');
-  const b = item.indexOf(':', a + 1);
-  if (a < 1 || b < 0) return undefined;
-  return { name: item.slice(0, a), op: item.slice(a + 1, b) as FilterOperator, value: item.slice(b + 1) };
+  const expression = parseFilterExpression(item);
+  return expression && { name: expression.column, op: expression.operator as FilterOperator, value: expression.value };
 }
 
-export const filterItem = (f: Filter): string => `${f.name}:${f.op}:${f.value}`;
-
-/** `in`/`nin` lists: comma-separated, `\,` a literal comma, `\\` a backslash. */
-export function splitList(text: string): string[] {
-  const values: string[] = [];
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && (text[i + 1] === ',' || text[i + 1] === '\\')) current += text[++i];
-    else if (c === ',') {
-      values.push(current);
-      current = '';
-    } else current += c;
-  }
-  values.push(current);
-  return values;
-}
-
-export const joinList = (values: readonly string[]): string => values.map((v) => v.replace(/[\\,]/g, '\\$&')).join(',');
+export const filterItem = (f: Filter): string => formatFilterExpression({ column: f.name, operator: f.op, value: f.value });
 
 /** A query as URL search parameters (`sort=-a,b&filter=c:eq:1`), for deep links. */
 export function querySearch(query: DataTableQuery): string {
@@ -355,7 +335,7 @@ function predicate(column: Column, { op, value }: Filter): Predicate {
   const num = kindOf(column.type) === 'num';
   const typed = (v: string): string | number | boolean => (num ? Number(v) : column.type === 'boolean' ? v === 'true' : v);
   const target = typed(value);
-  const list = new Set(splitList(value).map(String));
+  const list = new Set(splitFilterList(value));
   const cmp = (raw: unknown) => {
     const v = comparable(raw);
     return v === null || v === undefined ? NaN : (v as typeof target) < target ? -1 : (v as typeof target) > target ? 1 : 0;
