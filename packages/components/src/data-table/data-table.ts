@@ -1,43 +1,36 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { msg, str } from '@lit/localize';
-import type { CityBrainClient, Dataset } from '@citybrain/client';
+import { msg } from '@lit/localize';
 import { CityBrainElement } from '../shared/city-brain-element.js';
-import { ConfigurationError, LoadController, loadStatusStyles, renderLoadStatus } from '../shared/status.js';
-import { textOf } from '../shared/text.js';
+import { loadStatusStyles, renderLoadStatus } from '../shared/status.js';
 import { getLocale } from '../shared/localization.js';
 import { ClientController, type TokenSupplier } from '../provider/client-context.js';
 import { dataTableStyles } from './data-table.styles.js';
 import { cellFormatter, regionName } from './format-cell.js';
 import {
-  columnsProblem,
   isRow,
   labelText,
-  localView,
   nextSort,
-  NO_ROWS,
   parseQuerySearch,
   parseSort,
-  plainRows,
   primaryKeyOf,
   querySearch,
-  validateQuery,
   type ColumnState,
   type DataRow,
   type DataTableColumn,
   type DataTableQuery,
   type KnownCount,
-  type TableRows,
 } from './model.js';
 import type { RowPages } from './row-pages.js';
-import { AccessDenied, DatasetRowSource } from './row-source.js';
+import { AccessDenied } from './row-source.js';
+import { TableData } from './table-data.js';
 import { ActiveCellController } from './active-cell.js';
 import { ColumnMenu } from './column-menu.js';
 import { WindowingController } from './windowing.js';
 import { RowSelection } from './selection.js';
 import { ColumnLayout, dragColumnWidth } from './column-layout.js';
 import { CsvExportRun, downloadBlob } from './csv-export.js';
-import { readFilterForm, RegionChoices, renderFilterPanel } from './filters.js';
+import { readFilterForm, renderFilterPanel } from './filters.js';
 import {
   renderColumnsPanel,
   renderDenied,
@@ -51,13 +44,10 @@ import {
 } from './templates.js';
 import './events.js';
 
-const DATASET_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const SELECTION = ['none', 'single', 'multiple'] as const;
 const DENSITY = ['comfortable', 'compact'] as const;
 const PAGING = ['scroll', 'pager'] as const;
 const FILTER_DELAY = 350;
-
-const abortError = () => new DOMException('superseded', 'AbortError');
 
 
 /**
@@ -168,10 +158,6 @@ export class CbDataTable extends CityBrainElement {
   @property({ attribute: false }) rowKey?: (row: DataRow) => unknown;
 
   private readonly clients = new ClientController(this);
-  private readonly load = new LoadController<RowPages | undefined>(this, {
-    isEmpty: (pages) => !pages || pages.count === 0,
-    onError: (error, message) => this.emit('cb-error', { error, message }),
-  });
   private readonly activeCell = new ActiveCellController(this, {
     shownCount: () => this.shownCount(),
     columnCount: () => this.columnLayout.visible().length,
@@ -188,6 +174,16 @@ export class CbDataTable extends CityBrainElement {
     revealRow: (row) => this.windowing.revealRow(row),
   });
   private readonly columnLayout = new ColumnLayout();
+  private readonly data = new TableData(this, this.columnLayout, () => this.limit, {
+    failed: (error, message) => this.emit('cb-error', { error, message }),
+    queryChanged: () => {
+      this.activeCell.set(-1);
+      this.page = 0;
+      this.windowing.scrollToTop();
+    },
+    datasetChanged: () => this.rowSelection.clear(),
+    loaded: (count) => this.loaded(count),
+  });
   private readonly windowing = new WindowingController(this, () => {
     if (this.columnMenu.isOpen) this.columnMenu.close(false);
   });
@@ -200,15 +196,6 @@ export class CbDataTable extends CityBrainElement {
     grid: () => this.grid,
   });
   private readonly rowSelection = new RowSelection((row) => this.keyOf(row));
-  /** The client the rows came from: a new one (another caller, or a fixed configuration) reloads everything. */
-  private client?: CityBrainClient | ConfigurationError;
-  private source?: DatasetRowSource;
-  private regions?: RegionChoices;
-  private schema?: Dataset;
-  /** `query` as applied: validated against the columns. */
-  private appliedQuery: Required<DataTableQuery> = { sort: [], filter: [] };
-  /** Plain mode: the sorted and filtered row order (undefined: the rows as given). */
-  private plainOrder?: Uint32Array;
   private page = 0;
   private panel?: 'filters' | 'columns';
   private csvExport?: CsvExportRun;
@@ -230,7 +217,7 @@ export class CbDataTable extends CityBrainElement {
   }
 
   private get plain(): boolean {
-    return this.rows !== undefined;
+    return this.data.plain;
   }
 
   private get limit(): number {
@@ -247,7 +234,7 @@ export class CbDataTable extends CityBrainElement {
   }
 
   private get pages(): RowPages | undefined {
-    return this.load.status === 'ready' ? this.load.value : undefined;
+    return this.data.pages;
   }
 
   override disconnectedCallback(): void {
@@ -270,134 +257,18 @@ export class CbDataTable extends CityBrainElement {
       const raw = this.getAttribute('page-size') ?? this.pageSize;
       this.warnOnce(`page-size:${raw}`, `page-size="${raw}" is not a number from 1 to 1000; using 100.`);
     }
-    if (changed.has('columnState') && this.columnState) this.columnLayout.restore(this.columnState);
-    if (this.plain) {
-      if (changed.has('rows') || changed.has('columns') || changed.has('query')) this.syncPlain(changed.has('columns') || changed.has('rows'));
-      return;
-    }
-    const client = this.clients.client;
-    if (client !== this.client || changed.has('datasetId') || changed.has('rows')) {
-      this.client = client;
-      this.startServer(client);
-    } else if ((changed.has('query') || changed.has('pageSize')) && this.schema && (this.applyQuery() || changed.has('pageSize'))) {
-      this.fetchFirst();
-    }
-  }
-
-  private fail(error: Error): void {
-    this.warnOnce(`config:${error.message}`, error.message);
-    void this.load.run(() => Promise.reject(error));
-  }
-
-  private setColumns(raw: readonly (DataTableColumn | Dataset['columns'][number])[], plain: boolean): void {
-    this.columnLayout.set(raw, plain, (key, message) => this.warnOnce(key, message));
-    if (this.columnState) this.columnLayout.restore(this.columnState);
-  }
-
-  /** Re-validates `query` against the columns; returns whether the effective query changed. */
-  private applyQuery(): boolean {
-    const { query, rejected } = validateQuery(this.query && typeof this.query === 'object' ? this.query : {}, this.columnLayout.byName);
-    if (rejected.length) this.warnOnce(`query:${rejected.join()}`, `ignores query parts it cannot apply: ${rejected.join(', ')}.`);
-    const changed = JSON.stringify(query) !== JSON.stringify(this.appliedQuery);
-    this.appliedQuery = query;
-    if (changed) {
-      this.activeCell.set(-1);
-      this.page = 0;
-      this.windowing.scrollToTop();
-    }
-    return changed;
-  }
-
-  private syncPlain(structure: boolean): void {
-    const rows = this.rows;
-    if (!Array.isArray(rows)) {
-      return this.fail(new ConfigurationError('rows must be an array', () => msg('rows 属性应为数组。', { id: 'data-table.rows-invalid' })));
-    }
-    this.load.abort();
-    this.load.status = 'idle';
-    if (structure) {
-      const bad = rows.findIndex((row) => !isRow(row));
-      if (bad >= 0) this.warnOnce('rows-entries', `skips entries of rows that are not row objects (the first is rows[${bad}]).`);
-    }
-    if (structure || !this.columnLayout.all.length) {
-      const raw = this.columns ?? undefined;
-      const problem = columnsProblem(raw);
-      if (problem !== undefined) {
-        this.setColumns([], true);
-        return this.fail(
-          new ConfigurationError(problem, () =>
-            msg('columns 属性应为列对象的数组，每一列都要有字符串 name。', { id: 'data-table.columns-invalid' }),
-          ),
-        );
-      }
-      const first = rows.find(isRow);
-      this.setColumns(raw ?? Object.keys(first ?? {}).map((name) => ({ name, label: name })), true);
-    }
-    this.applyQuery();
-    this.plainOrder = localView(rows, this.columnLayout.byName, this.appliedQuery);
-    this.loaded({ total: this.plainOrder?.length ?? rows.length, exact: true, atLeast: false });
-  }
-
-  private startServer(client: CityBrainClient | ConfigurationError): void {
-    this.pages?.abort();
-    this.schema = undefined;
-    this.source = this.regions = undefined;
-    this.rowSelection.clear();
-    // The columns come again with the schema (another caller may see them masked, or not at all).
-    this.columnLayout.clear();
-    const id = textOf(this.datasetId)?.trim();
-    if (!id) {
-      this.load.abort();
-      this.load.status = 'idle';
-      return;
-    }
-    if (!DATASET_ID.test(id)) {
-      return this.fail(
-        new ConfigurationError(`invalid dataset "${id}": expected lower-case words joined by hyphens`, () =>
-          msg(str`数据集编号无效：“${id}”，应为小写字母、数字和连字符。`, { id: 'data-table.dataset-invalid' }),
-        ),
-      );
-    }
-    if (client instanceof Error) return this.fail(client);
-    const source = (this.source = new DatasetRowSource(client, id));
-    this.regions = new RegionChoices((parent) => source.regions(parent), () => this.requestUpdate());
-    this.fetchFirst();
-  }
-
-  private fetchFirst(): void {
-    this.pages?.abort();
-    const source = this.source!;
-    void this.load.run(async (signal) => {
-      if (!this.schema) {
-        const schema = await source.schema(signal);
-        if (signal.aborted) throw abortError();
-        this.schema = schema;
-        this.setColumns(Array.isArray(schema.columns) ? schema.columns : [], false);
-        this.applyQuery();
-      }
-      if (!this.schema.access?.read) throw new AccessDenied(this.schema.access?.reason ?? '');
-      const pages = await source.rows(this.appliedQuery, this.limit, () => this.requestUpdate(), signal);
-      if (signal.aborted) throw abortError();
-      this.loaded(pages.known);
-      return pages;
-    });
+    this.data.update(changed, this.clients.client);
   }
 
   private loaded({ total, exact, atLeast }: KnownCount): void {
     if (this.announceNextLoad) {
       this.announceNextLoad = false;
-      const [key] = parseSort(this.appliedQuery.sort);
+      const [key] = parseSort(this.data.query.sort);
       const column = key && this.columnLayout.byName.get(key.name);
       this.announcement = resultsText({ total, exact, atLeast }, column ? { label: this.columnLayout.label(column), desc: key.desc } : undefined);
     }
     // Dispatched after this update, so listeners see the rendered rows.
     void this.updateComplete.then(() => this.emit('cb-data-load', { total, exact }));
-  }
-
-  /** All rows of the current query: the plain rows in their order, or the server's pages. */
-  private all(): TableRows {
-    if (this.plain) return plainRows(Array.isArray(this.rows) ? this.rows : [], this.plainOrder);
-    return this.pages ?? NO_ROWS;
   }
 
   private keyOf(row: DataRow): unknown {
@@ -416,7 +287,7 @@ export class CbDataTable extends CityBrainElement {
 
   private sortBy(name: string, add: boolean, direction?: 'asc' | 'desc' | 'none'): void {
     if (!this.columnLayout.byName.get(name)?.sortable) return;
-    this.setQuery({ sort: nextSort(this.appliedQuery.sort, name, add, direction), filter: this.appliedQuery.filter });
+    this.setQuery({ sort: nextSort(this.data.query.sort, name, add, direction), filter: this.data.query.filter });
   }
 
   private onFilterInput = (): void => {
@@ -425,20 +296,20 @@ export class CbDataTable extends CityBrainElement {
       const form = this.renderRoot.querySelector('form');
       if (!form) return;
       const filter = readFilterForm(form, this.columnLayout.byName);
-      if (JSON.stringify(filter) !== JSON.stringify(this.appliedQuery.filter)) this.setQuery({ sort: this.appliedQuery.sort, filter });
+      if (JSON.stringify(filter) !== JSON.stringify(this.data.query.filter)) this.setQuery({ sort: this.data.query.sort, filter });
     }, FILTER_DELAY);
   };
 
   private clearFilters = (): void => {
     this.renderRoot.querySelector('form')?.reset();
-    this.setQuery({ sort: this.appliedQuery.sort, filter: [] });
+    this.setQuery({ sort: this.data.query.sort, filter: [] });
   };
 
   private togglePanel(panel: 'filters' | 'columns'): void {
     this.panel = this.panel === panel ? undefined : panel;
-    const scope = this.schema?.regionScope;
+    const scope = this.data.schema?.regionScope;
     if (this.panel === 'filters' && scope && this.columnLayout.all.some((c) => c.type === 'region-code' && c.ops.length)) {
-      void this.regions?.loadTowns(scope);
+      void this.data.regions?.loadTowns(scope);
     }
     this.requestUpdate();
   }
@@ -490,7 +361,7 @@ export class CbDataTable extends CityBrainElement {
   }
 
   private rowAt(i: number): DataRow | undefined {
-    return this.all().row(this.offset + i);
+    return this.data.all().row(this.offset + i);
   }
 
   private activateRow(i: number): void {
@@ -499,7 +370,7 @@ export class CbDataTable extends CityBrainElement {
   }
 
   private shownCount(): number {
-    const { count } = this.all();
+    const { count } = this.data.all();
     return this.pager ? Math.max(0, Math.min(this.limit, count - this.offset)) : count;
   }
 
@@ -534,12 +405,12 @@ export class CbDataTable extends CityBrainElement {
   // ---------------------------------------------------------------- export
 
   private async exportCsv(): Promise<void> {
-    const source = this.source!;
+    const source = this.data.source!;
     const run = (this.csvExport = new CsvExportRun(() => this.requestUpdate()));
     const columns = this.columnLayout.visible().map((c) => c.name);
     this.requestUpdate();
     try {
-      const { blob, filename } = await run.read((signal) => source.export(this.appliedQuery, columns, this.exportPurpose, signal), `${this.datasetId}.csv`);
+      const { blob, filename } = await run.read((signal) => source.export(this.data.query, columns, this.exportPurpose, signal), `${this.datasetId}.csv`);
       if (this.emit('cb-export', { blob, filename, rows: run.rows }, { cancelable: true })) downloadBlob(blob, filename);
     } catch (error) {
       if (run.state === 'error') this.emit('cb-error', { error, message: msg('导出失败，请重试。', { id: 'data-table.export-failed' }) });
@@ -568,19 +439,19 @@ export class CbDataTable extends CityBrainElement {
     const english = getLocale() === 'en';
     const layout = this.columnLayout;
     const visible = layout.visible();
-    const status = this.load.status;
-    const error = status === 'error' ? this.load.error : undefined;
+    const status = this.data.load.status;
+    const error = status === 'error' ? this.data.load.error : undefined;
     const denied = error instanceof AccessDenied || (error as { status?: unknown } | undefined)?.status === 403;
     const loading = status === 'loading';
-    const rows = this.all();
+    const rows = this.data.all();
     const { count, known } = rows;
     const shown = loading ? 8 : status === 'error' ? 0 : this.shownCount();
     const window = this.windowing.layout(shown);
-    const caption = this.label || (this.schema ? labelText(this.schema.name, english) : '') || msg('数据表', { id: 'data-table.caption' });
-    const filterCount = this.appliedQuery.filter.length;
+    const caption = this.label || (this.data.schema ? labelText(this.data.schema.name, english) : '') || msg('数据表', { id: 'data-table.caption' });
+    const filterCount = this.data.query.filter.length;
     const live = loading ? msg('加载中…', { id: 'status.loading' }) : this.announcement;
     const ready = status === 'ready' || (this.plain && status === 'idle' && count > 0);
-    const client = this.source?.client;
+    const client = this.data.source?.client;
     const region = (code: string) => regionName(client, code, () => this.requestUpdate());
     return html`<div class="frame${this.windowing.unbounded ? ' bounded' : ''}">
       ${renderToolbar({
@@ -591,7 +462,7 @@ export class CbDataTable extends CityBrainElement {
         filterable: layout.all.some((c) => c.ops.length),
         filterCount,
         hasColumns: layout.all.length > 0,
-        exportable: !this.plain && this.schema?.access?.export === true && status === 'ready',
+        exportable: !this.plain && this.data.schema?.access?.export === true && status === 'ready',
         exporting: this.csvExport?.state === 'running',
         onToggle: (panel) => this.togglePanel(panel),
         onExport: () => void this.exportCsv(),
@@ -599,9 +470,9 @@ export class CbDataTable extends CityBrainElement {
       ${this.panel === 'filters'
         ? renderFilterPanel({
             columns: layout.ordered().filter((c) => c.ops.length),
-            filter: this.appliedQuery.filter,
+            filter: this.data.query.filter,
             english,
-            regions: this.regions,
+            regions: this.data.regions,
             label: (c) => layout.label(c),
             onInput: this.onFilterInput,
             onClear: this.clearFilters,
@@ -620,7 +491,7 @@ export class CbDataTable extends CityBrainElement {
             columns: visible,
             layout,
             formatters: visible.map((c) => cellFormatter(c, region)),
-            sort: this.appliedQuery.sort,
+            sort: this.data.query.sort,
             english,
             window,
             shown,
@@ -647,7 +518,7 @@ export class CbDataTable extends CityBrainElement {
       ${!visible.length && loading
         ? html`<div class="state" aria-hidden="true">${[0, 1, 2, 3].map(() => html`<p><span class="sk"></span></p>`)}</div>`
         : nothing}
-      ${denied ? renderDenied(error) : status === 'error' ? renderLoadStatus(this.load) : nothing}
+      ${denied ? renderDenied(error) : status === 'error' ? renderLoadStatus(this.data.load) : nothing}
       ${(status === 'empty' || (this.plain && status === 'idle' && count === 0)) && !denied ? renderEmpty(filterCount, this.clearFilters) : nothing}
       ${this.pages?.error !== undefined ? renderMoreFailed(() => this.pages?.retry()) : nothing}
       ${this.pager && ready ? renderPager(this.page, Math.max(1, Math.ceil(count / this.limit)), known.exact, this.goToPage) : nothing}
