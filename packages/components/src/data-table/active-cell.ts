@@ -3,8 +3,9 @@
  * `aria-activedescendant` while focus stays on the grid. Arrows move it, Home/End go to the
  * first/last column (Ctrl+Home/End: first/last row), PageUp/PageDown by a screen; Enter sorts on a
  * header (Shift+Enter adds to the sort) and activates a row, Space selects, Ctrl+A selects all,
- * Alt+ArrowDown, ContextMenu and Shift+F10 open a header's column menu. After a move the active
- * cell is brought into view, vertically by the host's scrolling and horizontally here.
+ * Alt+ArrowDown, ContextMenu and Shift+F10 open a header's column menu. A click moves it too. After
+ * a key moves it, the active cell is brought into view, vertically by the host's scrolling and
+ * horizontally here.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -23,6 +24,8 @@ export interface ActiveCellGrid {
   activateRow(row: number): void;
   /** Selects or toggles row `row` (a range from the last one with `range`). */
   selectRow(row: number, range: boolean): void;
+  /** Row `row` was clicked (with Shift: `range`). */
+  clickRow(row: number, range: boolean): void;
   /** Selects every loaded row; false when the selection mode does not allow it. */
   selectAll(): boolean;
   /** Scrolls row `row` into view. */
@@ -60,6 +63,22 @@ export class ActiveCellController implements ReactiveController {
     if (this.row < 0) return `h${this.column}`;
     return this.row >= start && this.row < end ? `c${this.row}-${this.column}` : undefined;
   }
+
+  /** A click on a header sorts by it (Shift adds it to the sort); one on a row makes its cell active. */
+  onClick = (e: MouseEvent): void => {
+    const path = e.composedPath() as HTMLElement[];
+    const target = path.find((el) => el.dataset?.i !== undefined || el.dataset?.c !== undefined);
+    if (!target) return;
+    if (target.dataset.c !== undefined) {
+      this.set(-1, Number(target.dataset.j));
+      this.grid.sortColumn(this.column, e.shiftKey);
+      return;
+    }
+    const row = Number(target.dataset.i);
+    const cell = path.find((el) => el.dataset?.j !== undefined);
+    this.set(row, cell ? Number(cell.dataset.j) : undefined);
+    this.grid.clickRow(row, e.shiftKey);
+  };
 
   onKeyDown = (e: KeyboardEvent): void => {
     const grid = this.grid;

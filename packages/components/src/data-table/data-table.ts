@@ -170,6 +170,15 @@ export class CbDataTable extends CityBrainElement {
       const row = this.rowAt(index);
       if (row) this.select(index, row, range);
     },
+    clickRow: (index, range) => {
+      const row = this.rowAt(index);
+      if (!row) return;
+      if (this.selectionMode === 'single') {
+        if (!this.rowSelection.has(row)) this.select(index, row);
+      } else this.select(index, row, range);
+      this.requestUpdate();
+      this.activateRow(index);
+    },
     selectAll: () => this.selectAllLoaded(),
     revealRow: (row) => this.windowing.revealRow(row),
   });
@@ -374,27 +383,6 @@ export class CbDataTable extends CityBrainElement {
     return this.pager ? Math.max(0, Math.min(this.limit, count - this.offset)) : count;
   }
 
-  private onClick = (e: MouseEvent): void => {
-    const path = e.composedPath() as HTMLElement[];
-    const target = path.find((el) => el.dataset?.i !== undefined || el.dataset?.c !== undefined);
-    if (!target) return;
-    if (target.dataset.c !== undefined) {
-      this.activeCell.set(-1, Number(target.dataset.j));
-      this.sortBy(target.dataset.c, e.shiftKey);
-      return;
-    }
-    const i = Number(target.dataset.i);
-    const cell = path.find((el) => el.dataset?.j !== undefined);
-    this.activeCell.set(i, cell ? Number(cell.dataset.j) : undefined);
-    const row = this.rowAt(i);
-    if (!row) return;
-    if (this.selectionMode === 'single') {
-      if (!this.rowSelection.has(row)) this.select(i, row);
-    } else this.select(i, row, e.shiftKey);
-    this.requestUpdate();
-    this.activateRow(i);
-  };
-
   private goToPage = (page: number): void => {
     this.page = page;
     this.activeCell.set(Math.min(this.activeCell.row, 0));
@@ -508,7 +496,7 @@ export class CbDataTable extends CityBrainElement {
             drag: this.drag,
             onScroll: this.windowing.onScroll,
             onKeyDown: this.activeCell.onKeyDown,
-            onClick: this.onClick,
+            onClick: this.activeCell.onClick,
             onDropColumn: (dragged, target) => this.moveColumn(dragged, 0, target),
             onMenuButton: (name, e) => this.columnMenu.show(name, e),
             onResizeStart: (e, column) =>
