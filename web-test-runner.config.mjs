@@ -46,6 +46,8 @@ const workspaceSources = {
   name: 'citybrain-workspace-sources',
   resolveImport({ source }) {
     if (source === '@citybrain/client') return '/packages/client/src/index.ts';
+    if (source === '@citybrain/client/validators') return '/packages/client/src/validators.ts';
+    if (source === '@citybrain/validators') return '/packages/validators/src/index.ts';
     return undefined;
   },
 };

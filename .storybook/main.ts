@@ -20,7 +20,9 @@ const config: StorybookConfig = {
       optimizeDeps: { include: ['lit', 'lit/directive-helpers.js'] },
       resolve: {
         // Stories run on the workspace sources, so no package build is needed first.
+        // (the subpath first: an alias also matches the imports below its name)
         alias: {
+          '@citybrain/client/validators': fromRoot('packages/client/src/validators.ts'),
           '@citybrain/client': fromRoot('packages/client/src/index.ts'),
           '@citybrain/components': fromRoot('packages/components/src/index.ts'),
           '@citybrain/fixtures': fromRoot('packages/fixtures/src/index.ts'),

@@ -77,8 +77,13 @@ export type {
   WorkOrderQuery,
   WorkOrderEvent,
 } from './resources/workorders.js';
-export type { DataResource, Dataset, DatasetColumn, DatasetSummary, DatasetCataloguePage, DatasetRow, DatasetRowsPage, DatasetCount, DatasetQuery, RowsQuery, CountQuery, ExportQuery, CsvExport } from './resources/data.js';
+export type { DataResource, Dataset, DatasetColumn, DatasetSummary, DatasetCataloguePage, DatasetRow, DatasetRowsPage, DatasetCount, DatasetQuery, RowsQuery, RowsOptions, CountQuery, ExportQuery, CsvExport } from './resources/data.js';
 export type { WatchCallOptions } from './resources/events.js';
+/**
+ * The data platform's filter syntax (`column:operator:value`; `in`/`nin` lists with `\,` escapes), to
+ * build and read the `filter` parameters of `data.rows()`, `count()` and `export()` as the server reads them.
+ */
+export { formatFilterExpression, joinFilterList, parseFilterExpression, splitFilterList, type FilterExpression } from '@citybrain/validators';
 
 export type { components as CommonComponents } from './generated/common.js';
 export type { components as GisComponents } from './generated/gis.js';

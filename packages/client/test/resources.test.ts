@@ -134,6 +134,26 @@ describe('resource helpers against the sandbox', () => {
       assert.equal(new Set(keys).size, keys.length, 'no row twice');
     });
 
+    it('resumes the rows of a query at a cursor an earlier page gave', async () => {
+      const dataset = await readableDataset();
+      const query = { regionCode: '440605124201', limit: 5 };
+      const [first, second] = await collect(
+        (async function* () {
+          let pages = 0;
+          for await (const page of district.data.rows(dataset.id, query).pages()) {
+            yield page;
+            if (++pages === 2) return;
+          }
+        })(),
+      );
+      assert.ok(first?.page.nextCursor, 'the query has a second page');
+      const again = await district.data.rows(dataset.id, query, { resumeAt: first.page.nextCursor }).first();
+      assert.deepEqual(again.items, second!.items);
+      const resumed = await collect(district.data.rows(dataset.id, query, { resumeAt: first.page.nextCursor }));
+      const all = await collect(district.data.rows(dataset.id, query));
+      assert.deepEqual(resumed, all.slice(first.items.length), 'the iteration goes on from there to the end');
+    });
+
     it('streams a CSV export with its file name', async () => {
       const dataset = await readableDataset();
       const { count } = await district.data.count(dataset.id, { regionCode: '440605124201', mode: 'exact' });

@@ -20,3 +20,4 @@ export {
   type DivisionKind,
   type DivisionLevel,
 } from './division-codes.js';
+export { formatFilterExpression, joinFilterList, parseFilterExpression, splitFilterList, type FilterExpression } from './filter-syntax.js';

@@ -21,6 +21,14 @@ export type DatasetQuery = Omit<QueryOf<operations['listDatasets']>, 'cursor'>;
 export type RowsQuery = Omit<QueryOf<operations['listDatasetRows']>, 'cursor'>;
 export type CountQuery = QueryOf<operations['countDatasetRows']>;
 export type ExportQuery = QueryOf<operations['exportDatasetRows']>;
+/** Options of `rows()`: those of every paged helper, and where to begin. */
+export interface RowsOptions extends ListOptions {
+  /**
+   * Begin at the page this cursor names (the `page.nextCursor` of an earlier page) rather than at the
+   * first: to fetch one page again, or resume an iteration. The iterator still owns every later cursor.
+   */
+  resumeAt?: string;
+}
 
 /** A streamed CSV export. */
 export interface CsvExport {
@@ -44,7 +52,7 @@ export interface DataResource {
    * `for await (const row of client.data.rows('market-enterprises', { filter: ['status:eq:1'] }))`.
    * `.pages()` yields whole pages with `page.total` and the masking report.
    */
-  rows(datasetId: string, query?: RowsQuery, options?: ListOptions): Paginated<DatasetRow, DatasetRowsPage>;
+  rows(datasetId: string, query?: RowsQuery, options?: RowsOptions): Paginated<DatasetRow, DatasetRowsPage>;
   /** The number of rows matching the filters (exact, or estimated with `mode: 'estimated'`). */
   count(datasetId: string, query?: CountQuery, options?: HelperOptions): Promise<DatasetCount>;
   /**
@@ -78,10 +86,10 @@ export function createDataResource(client: CoreClient): DataResource {
     async dataset(datasetId, options) {
       return (await client.GET('/data/datasets/{datasetId}', { ...options, params: { path: { datasetId } } })).data;
     },
-    rows(datasetId, query = {}, options) {
+    rows(datasetId, query = {}, { resumeAt, ...options } = {}) {
       const { limits, call } = pagingOf(client, `/data/datasets/${encodeURIComponent(datasetId)}/rows`, options);
       return paginateCursor(
-        async (cursor) =>
+        async (cursor = resumeAt) =>
           (await client.GET('/data/datasets/{datasetId}/rows', { ...call, params: { path: { datasetId }, query: { ...query, cursor } } })).data,
         limits,
       );

@@ -503,12 +503,6 @@ export const approvalStatusStyles = [
       align-self: flex-start;
       min-block-size: var(--_cb-target-size);
       padding: 0 var(--_cb-space-s);
-      border: 0;
-      background: none;
-      color: var(--_cb-color-primary);
-      font: inherit;
-      text-decoration: underline;
-      cursor: pointer;
     }
 
     /* Compact badge row. */
@@ -588,20 +582,7 @@ export const approvalStatusStyles = [
       min-block-size: calc(var(--_cb-target-size) + 4px);
       min-inline-size: 6em;
       margin-block-start: calc(var(--_cb-font-size-m) * var(--_cb-line-height) + var(--_cb-space-xs));
-      padding: 0 var(--_cb-space-l);
-      border: 1px solid var(--_cb-color-primary);
-      border-radius: var(--_cb-radius);
-      background: var(--_cb-color-primary);
-      color: var(--_cb-color-on-primary);
-      font: inherit;
       font-weight: 600;
-      cursor: pointer;
-    }
-    .primary-button:disabled {
-      border-color: var(--_cb-color-border);
-      background: var(--_cb-color-surface-muted);
-      color: var(--_cb-color-text-muted);
-      cursor: not-allowed;
     }
     .primary-button[aria-disabled='true'] {
       cursor: progress;

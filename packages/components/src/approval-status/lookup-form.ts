@@ -104,7 +104,7 @@ export function renderLookupForm(ctx: LookupFormContext): TemplateResult {
           : nothing}
       </div>
       <button
-        class="primary-button"
+        class="button-primary primary-button"
         part="lookup-button"
         type="submit"
         ?disabled=${locked}

@@ -480,7 +480,7 @@ export function renderEvents(timeline: Timeline, ctx: ViewContext): TemplateResu
     ${collapsible
       ? html`<button
           type="button"
-          class="link-button"
+          class="button-link link-button"
           part="timeline-toggle"
           aria-expanded=${ctx.showAllEvents ? 'true' : 'false'}
           aria-controls="events"

@@ -11,6 +11,12 @@ import { kindOf, labelText, textOf, type Column } from './model.js';
 
 export type CellFormatter = (value: unknown) => string;
 
+/** A division offered by the region filter: its code and name. */
+export interface RegionOption {
+  code: string;
+  name: string;
+}
+
 /** Region names per client, loaded once per parent region and shared by every table on the page. */
 const regionCache = new WeakMap<object, { names: Map<string, string>; parents: Set<string> }>();
 
@@ -24,7 +30,7 @@ function regionStore(client: object) {
  * Loads the names of the regions directly under `parent` (towns of the district, villages of a
  * town); resolves when they are known, or failed (names then stay codes).
  */
-export async function loadRegions(client: CityBrainClient, parent: string): Promise<{ code: string; name: string }[]> {
+export async function loadRegions(client: CityBrainClient, parent: string): Promise<RegionOption[]> {
   const store = regionStore(client);
   store.parents.add(parent);
   try {

@@ -3,7 +3,7 @@
  * `.columns`, the query (sort + filters in the API's own syntax, so a page can deep-link it), and
  * the local sort and filter of plain mode. No DOM here.
  */
-import type { DatasetColumn } from '@citybrain/client';
+import { formatFilterExpression, parseFilterExpression, splitFilterList, type DatasetColumn } from '@citybrain/client';
 
 export type ColumnType = DatasetColumn['type'];
 export type FilterOperator = DatasetColumn['filterOperators'][number];
@@ -93,6 +93,37 @@ const COLUMN_NAME = /^[A-Za-z_$][\w$-]*$/;
 /** Whether an entry of `rows` is a row: an object, not null and not an array. */
 export function isRow(value: unknown): value is DataRow {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Why plain-mode `columns` cannot be used, or undefined: absent (inferred) or an array of column objects. */
+export function columnsProblem(columns: unknown): string | undefined {
+  if (columns === undefined) return undefined;
+  if (!Array.isArray(columns)) return 'columns must be an array';
+  const bad = columns.findIndex((c: unknown) => !isRow(c) || typeof c.name !== 'string');
+  return bad < 0 ? undefined : `columns[${bad}] is not a column object with a string name`;
+}
+
+/** What may be said of the number of rows: the total, whether it is exact, or only a lower bound. */
+export interface KnownCount {
+  total: number;
+  exact: boolean;
+  atLeast: boolean;
+}
+
+/** All rows of a query (plain rows, or the server's pages): how many to lay out, what may be said of their number, row `i`. */
+export interface TableRows {
+  readonly count: number;
+  readonly known: KnownCount;
+  /** Row `index`, undefined while it is not loaded. */
+  row(index: number): DataRow | undefined;
+}
+
+export const NO_ROWS: TableRows = { count: 0, known: { total: 0, exact: true, atLeast: false }, row: () => undefined };
+
+/** Plain rows in the order of {@link localView} (undefined: as given). */
+export function plainRows(rows: readonly DataRow[], order: Uint32Array | undefined): TableRows {
+  const count = order?.length ?? rows.length;
+  return { count, known: { total: count, exact: true, atLeast: false }, row: order ? (i) => rows[order[i]!] : (i) => rows[i] };
 }
 
 /**
@@ -213,33 +244,33 @@ export function sortItems(keys: readonly SortKey[]): string[] {
   return keys.map((k) => (k.desc ? '-' : '') + k.name);
 }
 
-/** `column:operator:value`; only the first two colons separate the parts. */
+/** At most this many sort keys, as the data API allows. */
+const MAX_SORT_KEYS = 5;
+
+/**
+ * The sort after a header or menu action on column `name`: without a `direction` a click cycles it
+ * ascending → descending → unsorted; `add` keeps the other keys (Shift+click), else it sorts alone.
+ */
+export function nextSort(sort: readonly string[], name: string, add: boolean, direction?: 'asc' | 'desc' | 'none'): string[] {
+  let keys = parseSort(sort);
+  const i = keys.findIndex((k) => k.name === name);
+  const current = keys[i];
+  const desc = direction ? direction === 'desc' : current ? !current.desc : false;
+  const next = direction === 'none' || (!direction && current?.desc) ? [] : [{ name, desc }];
+  if (add) {
+    if (i >= 0) keys.splice(i, 1, ...next);
+    else keys.push(...next);
+  } else keys = next;
+  return sortItems(keys.slice(0, MAX_SORT_KEYS));
+}
+
+/** `column:operator:value`, in the client's filter syntax. */
 export function parseFilter(item: string): Filter | undefined {
-  const a = item.indexOf(':');
-  const b = item.indexOf(':', a + 1);
-  if (a < 1 || b < 0) return undefined;
-  return { name: item.slice(0, a), op: item.slice(a + 1, b) as FilterOperator, value: item.slice(b + 1) };
+  const expression = parseFilterExpression(item);
+  return expression && { name: expression.column, op: expression.operator as FilterOperator, value: expression.value };
 }
 
-export const filterItem = (f: Filter): string => `${f.name}:${f.op}:${f.value}`;
-
-/** `in`/`nin` lists: comma-separated, `\,` a literal comma, `\\` a backslash. */
-export function splitList(text: string): string[] {
-  const values: string[] = [];
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && (text[i + 1] === ',' || text[i + 1] === '\\')) current += text[++i];
-    else if (c === ',') {
-      values.push(current);
-      current = '';
-    } else current += c;
-  }
-  values.push(current);
-  return values;
-}
-
-export const joinList = (values: readonly string[]): string => values.map((v) => v.replace(/[\\,]/g, '\\$&')).join(',');
+export const filterItem = (f: Filter): string => formatFilterExpression({ column: f.name, operator: f.op, value: f.value });
 
 /** A query as URL search parameters (`sort=-a,b&filter=c:eq:1`), for deep links. */
 export function querySearch(query: DataTableQuery): string {
@@ -275,7 +306,7 @@ export function validateQuery(query: DataTableQuery, columns: ReadonlyMap<string
     if (!ok) rejected.push(`filter ${String(item)}`);
     return ok;
   });
-  return { query: { sort: sortItems(sort.slice(0, 5)), filter: filter.slice(0, 20) }, rejected };
+  return { query: { sort: sortItems(sort.slice(0, MAX_SORT_KEYS)), filter: filter.slice(0, 20) }, rejected };
 }
 
 // ---------------------------------------------------------------- plain mode: local filter and sort
@@ -304,7 +335,7 @@ function predicate(column: Column, { op, value }: Filter): Predicate {
   const num = kindOf(column.type) === 'num';
   const typed = (v: string): string | number | boolean => (num ? Number(v) : column.type === 'boolean' ? v === 'true' : v);
   const target = typed(value);
-  const list = new Set(splitList(value).map(String));
+  const list = new Set(splitFilterList(value));
   const cmp = (raw: unknown) => {
     const v = comparable(raw);
     return v === null || v === undefined ? NaN : (v as typeof target) < target ? -1 : (v as typeof target) > target ? 1 : 0;

@@ -7,7 +7,7 @@
  * can be fetched again on its own when it scrolls back into view. One frontier request and one
  * re-fetch run at a time; a re-fetch of a page that left the view is aborted as superseded.
  */
-import type { DataRow } from './model.js';
+import type { DataRow, KnownCount, TableRows } from './model.js';
 
 export interface FetchedPage {
   items: DataRow[];
@@ -30,7 +30,7 @@ export const MAX_PAGE = 1000;
 /** Rows kept around the view; pages farther away drop their rows (their cursors stay). */
 const KEEP_ROWS = 5000;
 
-export class RowPages {
+export class RowPages implements TableRows {
   private readonly pages: Page[] = [];
   /** Rows covered by fetched pages: the frontier. */
   loaded = 0;
@@ -64,7 +64,7 @@ export class RowPages {
    * What may be said of the number of rows: the server's count (exact or estimated) or, while the
    * server gave none, the rows loaded so far as a lower bound — never the layout's guess.
    */
-  get known(): { total: number; exact: boolean; atLeast: boolean } {
+  get known(): KnownCount {
     if (this.next === null || this.total === null) return { total: this.loaded, exact: this.next === null, atLeast: this.next !== null };
     return { total: this.total, exact: this.exact, atLeast: false };
   }

@@ -7,12 +7,12 @@ import { msg } from '@lit/localize';
 import { render, type TemplateResult } from 'lit';
 import type { CityBrainClient, IdentifyResult } from '@citybrain/client';
 import { describeError } from '../shared/status.js';
-import { MAX_IDENTIFY_LAYERS, isRegionCode, safeColor } from './config.js';
+import { MAX_IDENTIFY_LAYERS, safeColor } from './config.js';
 import type { MapEngine } from './engine.js';
-import type { CbMapViewer } from './map-viewer.js';
 import { identifyPopup, identifySummary, messagePopup, zoneCheckPopup, zoneCheckSummary, type IdentifyPopupContext } from './popup.js';
 import { metresPerPixel } from './scale.js';
-import type { CatalogueLayer, IdentifiedFeature, LngLatTuple } from './types.js';
+import type { CatalogueLayer, IdentifiedFeature, LngLatTuple, MapViewerHost } from './types.js';
+import { isRegionCode } from '../shared/region-code.js';
 
 export { popupStyles } from './popup.styles.js';
 
@@ -20,7 +20,7 @@ const ZONE_COLORS: Record<string, string> = { buildable: '#40c057', restricted: 
 
 /** One click, as the viewer hands it over. */
 export interface ClickContext {
-  readonly host: CbMapViewer;
+  readonly host: MapViewerHost;
   /** Prefix of element ids, unique per map on the page. */
   readonly uid: string;
   readonly engine: MapEngine;

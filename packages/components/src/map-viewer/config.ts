@@ -7,7 +7,6 @@ import type { BBoxTuple, BasemapCrs, LngLatTuple, MapMode } from './types.js';
 export type Parsed<T> = { ok: true; value: T } | { ok: false; value: string };
 
 const LAYER_ID = /^[a-z][a-z0-9-]{1,63}$/;
-const REGION_CODE = /^\d{6}(\d{3}(\d{3})?)?$/;
 
 /** At most this many layers are identified at once (the identify operation's limit). */
 export const MAX_IDENTIFY_LAYERS = 20;
@@ -28,10 +27,6 @@ export function parseLayerIds(value: string | null | undefined): Parsed<string[]
 
 export function isLayerId(value: string): boolean {
   return LAYER_ID.test(value);
-}
-
-export function isRegionCode(value: string | null | undefined): value is string {
-  return typeof value === 'string' && REGION_CODE.test(value);
 }
 
 function isLon(value: number): boolean {

@@ -11,8 +11,8 @@ import { msg, str } from '@lit/localize';
 import type { CityBrainClient, Layer } from '@citybrain/client';
 import { ConfigurationError } from '../shared/status.js';
 import { getLocale } from '../shared/localization.js';
-import { isRegionCode } from './config.js';
 import { layerTitle, swatch } from './layer-labels.js';
+import { isRegionCode } from '../shared/region-code.js';
 
 export type LoadingPolicy = 'eager' | 'lazy' | 'interaction';
 const POLICIES: readonly LoadingPolicy[] = ['eager', 'lazy', 'interaction'];

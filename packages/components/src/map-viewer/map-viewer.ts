@@ -9,7 +9,7 @@ import { LoadController, loadStatusStyles, renderLoadStatus } from '../shared/st
 import { ClientController } from '../provider/client-context.js';
 import { MapFacade } from './facade.js';
 import { facadeStyles, shellStyles } from './map-viewer.styles.js';
-import type { BBoxTuple, LngLatTuple } from './types.js';
+import type { BBoxTuple, LngLatTuple, MapViewerSettings } from './types.js';
 import type { MapViewerController } from './viewer.js';
 
 /**
@@ -62,7 +62,7 @@ import type { MapViewerController } from './viewer.js';
  * @cssprop --cb-map-preview-fill - Fill of the region in the preview (the theme's primary colour, faint).
  * @cssprop --cb-map-panel-width - Width of the layer list and legend panels (240px).
  */
-export class CbMapViewer extends CityBrainElement {
+export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
   static override styles = [baseStyles, loadStatusStyles, shellStyles, facadeStyles];
 
   /**

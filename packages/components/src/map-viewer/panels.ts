@@ -10,12 +10,12 @@ import { msg, str } from '@lit/localize';
 import type { CityBrainClient, GisComponents, LayerCatalogue, SearchResult } from '@citybrain/client';
 import { describeError } from '../shared/status.js';
 import { getLocale } from '../shared/localization.js';
-import { isRegionCode, toBBox, toLngLat } from './config.js';
+import { toBBox, toLngLat } from './config.js';
 import type { MapEngine } from './engine.js';
 import { hostState } from './host-state.js';
 import { layerTitle, swatch } from './layer-labels.js';
-import type { CbMapViewer } from './map-viewer.js';
-import type { CatalogueLayer } from './types.js';
+import type { CatalogueLayer, MapViewerHost } from './types.js';
+import { isRegionCode } from '../shared/region-code.js';
 
 export { panelStyles } from './panels.styles.js';
 
@@ -28,7 +28,7 @@ const SEARCH_DELAY_MS = 250;
 
 /** What the panels read from the viewer and ask it to do. */
 export interface PanelContext {
-  readonly host: CbMapViewer;
+  readonly host: MapViewerHost;
   /** Prefix of the ids the panels give their elements (unique per map on the page). */
   readonly uid: string;
   zoom(): number;
@@ -58,7 +58,7 @@ export class MapPanels {
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** What the `@hostState` fields re-render. */
-  readonly host: CbMapViewer;
+  readonly host: MapViewerHost;
 
   constructor(private readonly context: PanelContext) {
     this.host = context.host;

@@ -22,15 +22,6 @@ export const regionStyles = css`
     padding-inline: var(--_cb-space-xs);
     color: var(--_cb-color-text-muted);
   }
-  .link {
-    padding: 0;
-    border: 0;
-    background: none;
-    color: var(--_cb-color-primary);
-    font: inherit;
-    text-decoration: underline;
-    cursor: pointer;
-  }
 `;
 
 /** Outlines the region and, unless the page set its own camera, fits the map to it. */
@@ -47,7 +38,7 @@ export function breadcrumb(detail: RegionDetail, pick: (code: string) => void): 
     <ol>
       ${path.map((region, index) =>
         index < path.length - 1
-          ? html`<li><button type="button" class="link" @click=${() => pick(region.code)}>${region.name}</button></li>`
+          ? html`<li><button type="button" class="button-link" @click=${() => pick(region.code)}>${region.name}</button></li>`
           : html`<li><span aria-current="location">${region.name}</span></li>`,
       )}
     </ol>

@@ -5,7 +5,9 @@
  * CGCS2000 ≈ WGS84 degrees, the platform's own system, whatever the basemap is drawn in:
  * on a GCJ-02 basemap the element converts on the way in and out.
  */
-import type { GisComponents, IdentifyResult, Layer, ZoneCheckResult } from '@citybrain/client';
+import type { CityBrainClient, GisComponents, IdentifyResult, Layer, TokenSupplier, ZoneCheckResult } from '@citybrain/client';
+import type { CityBrainElement } from '../shared/city-brain-element.js';
+import type { ClientController } from '../provider/client-context.js';
 
 /** `[longitude, latitude]` in CGCS2000 / WGS84 degrees. */
 export type LngLatTuple = [lon: number, lat: number];
@@ -92,3 +94,35 @@ declare global {
     'cb-zone-check': MapZoneCheckDetail;
   }
 }
+
+/** The attributes and properties of `<cb-map-viewer>` that its parts read (documented on the element). */
+export interface MapViewerSettings {
+  baseUrl?: string;
+  token?: string;
+  getToken?: TokenSupplier;
+  client?: CityBrainClient;
+  layers?: string;
+  center?: string;
+  zoom?: number;
+  region?: string;
+  basemap?: string;
+  basemapCrs?: string;
+  tiandituKey?: string;
+  tiandituUrl?: string;
+  reviewNo?: string;
+  legend: boolean;
+  layerList: boolean;
+  search: boolean;
+  mode?: string;
+  cooperativeGestures: boolean;
+  preserveDrawingBuffer: boolean;
+  label?: string;
+  internalNotice?: string;
+}
+
+/**
+ * What the map's parts (the viewer controller, the panels, the click queries) need of the
+ * element: its settings, its client, and the base element's events and warnings. They depend on
+ * this rather than on the element's class, which imports them (lazily): no import cycle.
+ */
+export type MapViewerHost = CityBrainElement & MapViewerSettings & { readonly clients: ClientController };

@@ -19,7 +19,6 @@ import { standaloneClient, type ClientSettings } from '../provider/client-contex
 import { attributionText, blankBasemap, offlineBasemap, urlBasemap, type Basemap } from './basemaps.js';
 import {
   MAX_ZOOM,
-  isRegionCode,
   isTiandituKey,
   parseBasemap,
   parseBasemapCrs,
@@ -34,14 +33,14 @@ import {
   type BasemapChoice,
 } from './config.js';
 import { MapEngine, loadDatumConverter, loadMaplibre, maplibreStyleSheet, needsConversion } from './engine.js';
-import type { CbMapViewer } from './map-viewer.js';
 import { hostState } from './host-state.js';
 import { mapViewerStyles } from './viewer.styles.js';
 import { layerTitle } from './layer-labels.js';
 import type { ClickContext } from './click-queries.js';
 import type { LayerStatus, MapPanels, PanelContext } from './panels.js';
 import { scaleBar } from './scale.js';
-import type { BBoxTuple, BasemapCrs, CatalogueLayer, LngLatTuple, MapMode, MapView } from './types.js';
+import type { BasemapCrs, BBoxTuple, CatalogueLayer, LngLatTuple, MapMode, MapView, MapViewerHost } from './types.js';
+import { isRegionCode } from '../shared/region-code.js';
 
 type Category = GisComponents['schemas']['Category'];
 type ClickQueries = typeof import('./click-queries.js');
@@ -91,7 +90,7 @@ export const viewerStyles: CSSResult = mapViewerStyles;
 
 /** Everything `<cb-map-viewer>` does, for one element. */
 export class MapViewerController implements ReactiveController {
-  constructor(private readonly host: CbMapViewer) {
+  constructor(private readonly host: MapViewerHost) {
     this.adopt(viewerStyles);
     host.addController(this);
   }
@@ -237,16 +236,16 @@ export class MapViewerController implements ReactiveController {
     this.needsSetup = true;
   }
 
-  willUpdate(changed: PropertyValues<CbMapViewer>): void {
+  willUpdate(changed: PropertyValues<MapViewerHost>): void {
     if (changed.has('search') || changed.has('layerList') || changed.has('legend')) void this.loadPanels();
     const configChanged = ['layers', 'center', 'zoom', 'basemap', 'basemapCrs', 'mode', 'region', 'tiandituKey', 'tiandituUrl'].some((key) =>
-      changed.has(key as keyof CbMapViewer),
+      changed.has(key as keyof MapViewerHost),
     );
     const client = this.resolveClient();
     const reload =
       this.needsSetup ||
       !sameClient(client, this.setupClient) ||
-      RELOADING_PROPERTIES.some((key) => changed.has(key as keyof CbMapViewer)) ||
+      RELOADING_PROPERTIES.some((key) => changed.has(key as keyof MapViewerHost)) ||
       (configChanged && this.setup.status === 'error');
     if (!reload && !configChanged && !changed.has('cooperativeGestures')) return;
 

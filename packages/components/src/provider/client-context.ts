@@ -4,6 +4,7 @@ import { createClient, type CityBrainClient, type ClientOptions, type TokenSuppl
 import { msg, str } from '@lit/localize';
 import { ConfigurationError } from '../shared/status.js';
 import { textOf } from '../shared/text.js';
+import { isRegionCode } from '../shared/region-code.js';
 import { warnOnceFor } from '../shared/warn-once.js';
 
 export type { ClientOptions, TokenSupplier };
@@ -48,8 +49,6 @@ export type ClientSettingsResult =
   | { ok: true; options: ClientOptions }
   | { ok: false; error: ConfigurationError };
 
-const REGION_CODE = /^\d{6}(\d{3}(\d{3})?)?$/;
-
 /**
  * One shared instance: elements reload when their client changes identity, so "no
  * client" must be the same value every time it is asked for.
@@ -86,7 +85,7 @@ export function clientOptionsFrom(settings: ClientSettings): ClientSettingsResul
     };
   }
   const region = textOf(settings.region)?.trim();
-  if (region && !REGION_CODE.test(region)) {
+  if (region && !isRegionCode(region)) {
     return {
       ok: false,
       error: new ConfigurationError(`invalid region "${region}": expected a 6, 9 or 12-digit code`, () =>

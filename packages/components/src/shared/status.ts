@@ -212,7 +212,7 @@ export function renderLoadStatus<T>(controller: LoadController<T>, texts: LoadSt
             : nothing}
           ${controller.error instanceof ConfigurationError
             ? nothing /* the same settings would fail again; changing them reloads */
-            : html`<button part="retry-button" class="retry" type="button" @click=${controller.retry}>
+            : html`<button part="retry-button" class="button-primary" type="button" @click=${controller.retry}>
                 ${msg('重试', { id: 'status.retry' })}
               </button>`}
         </div>`
@@ -267,21 +267,5 @@ export const loadStatusStyles = css`
     margin: 0;
     font-size: var(--_cb-font-size-s);
     overflow-wrap: anywhere;
-  }
-  .retry {
-    min-block-size: var(--_cb-target-size);
-    min-inline-size: var(--_cb-target-size);
-    padding: 0 var(--_cb-space-l);
-    border: 1px solid var(--_cb-color-primary);
-    border-radius: var(--_cb-radius);
-    background: var(--_cb-color-primary);
-    color: var(--_cb-color-on-primary);
-    font: inherit;
-    cursor: pointer;
-    transition: background-color var(--_cb-transition-duration);
-  }
-  .retry:hover {
-    background: var(--_cb-color-text);
-    border-color: var(--_cb-color-text);
   }
 `;

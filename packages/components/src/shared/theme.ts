@@ -1,4 +1,5 @@
 import { css, unsafeCSS, type CSSResult } from 'lit';
+import { buttonStyles } from './button.styles.js';
 
 /**
  * Theme tokens.
@@ -209,6 +210,7 @@ export const baseStyles = css`
     box-sizing: inherit;
   }
   ${focusRingStyles}
+  ${buttonStyles}
   .visually-hidden {
     position: absolute !important;
     width: 1px;

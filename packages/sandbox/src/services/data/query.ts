@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { DatasetColumnDef, FilterOperator } from '@citybrain/fixtures';
 import type { Statement } from 'better-sqlite3';
-import { validateDivisionCode, validateIdNumber, validateUscc } from '@citybrain/validators';
+import { parseFilterExpression, splitFilterList, validateDivisionCode, validateIdNumber, validateUscc } from '@citybrain/validators';
 import type { Db } from '../../db.js';
 import { badRequest } from '../../problems.js';
 import { EXACT_COUNT_LIMIT, type DatasetTable, type TableColumn } from './tables.js';
@@ -109,25 +109,6 @@ export function parseColumns(table: DatasetTable, raw: string | undefined): Tabl
 
 const OPERATORS = new Set<FilterOperator>(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'like', 'prefix', 'null']);
 
-/** `a,b\,c` → ['a', 'b,c']; `\\` is a backslash. */
-function splitList(text: string): string[] {
-  const values: string[] = [];
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (char === '\\' && (text[i + 1] === ',' || text[i + 1] === '\\')) {
-      current += text[++i];
-    } else if (char === ',') {
-      values.push(current);
-      current = '';
-    } else {
-      current += char;
-    }
-  }
-  values.push(current);
-  return values;
-}
-
 const NUMERIC_TYPES = new Set(['number', 'money', 'percent', 'area-sqm', 'area-mu', 'length-km', 'longitude', 'latitude']);
 
 function isCalendarDate(text: string): boolean {
@@ -211,7 +192,7 @@ function filterCondition(column: TableColumn, operator: FilterOperator, rawValue
       return { sql: `${c} <= ?`, params: [one()] };
     case 'in':
     case 'nin': {
-      const raws = splitList(rawValue);
+      const raws = splitFilterList(rawValue);
       if (raws.length > MAX_IN_VALUES) fail(name, `最多 ${MAX_IN_VALUES} 个值`);
       const values = raws.map((raw) => {
         const value = typedValue(column.def, raw, operator);
@@ -248,12 +229,10 @@ export function parseFilters(table: DatasetTable, raw: unknown, usable: ColumnGu
   expressions.forEach((expression, index) => {
     const name = `query/filter/${index}`;
     if (typeof expression !== 'string') fail(name, '应为 列:运算符:值 形式的字符串');
-    const first = expression.indexOf(':');
-    const second = first < 0 ? -1 : expression.indexOf(':', first + 1);
-    if (first <= 0 || second < 0) fail(name, `“${expression}”应为 列:运算符:值`);
-    const columnName = expression.slice(0, first);
-    const operator = expression.slice(first + 1, second) as FilterOperator;
-    const value = expression.slice(second + 1);
+    const parsed = parseFilterExpression(expression);
+    if (!parsed) fail(name, `“${expression}”应为 列:运算符:值`);
+    const { column: columnName, value } = parsed;
+    const operator = parsed.operator as FilterOperator;
     const column = table.byName.get(columnName);
     if (!column) fail(name, `未知列 ${columnName}`);
     if (!OPERATORS.has(operator)) fail(name, `未知运算符 ${operator}`);
