@@ -3,16 +3,14 @@
 // web-test-runner.config.mjs (the sandbox, the workspace sources) and swaps browser and files.
 //
 //   npx wtr --config web-test-runner.firefox.config.mjs
-//   CITYBRAIN_BASELINE_APIS=1 npx wtr --config web-test-runner.firefox.config.mjs
 //
-// The second form deletes what the baseline browsers (README "Browser support") lack from every test
-// page before any module runs, so the fallbacks are what runs.
+// Every test page first loses what the baseline browsers (README "Browser support") lack, before any
+// module runs, so the fallbacks are what runs: Firefox ESR 115, the oldest supported, has neither
+// AbortSignal.any nor Intl.Segmenter, and Chromium's stages already run the native paths.
 import puppeteer from 'puppeteer-core';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import base from './web-test-runner.config.mjs';
 import { FIREFOX_INSTALL_HINT, findFirefox } from './scripts/firefox.mjs';
-
-const baselineOnly = process.env.CITYBRAIN_BASELINE_APIS === '1';
 
 
 /**
@@ -25,20 +23,20 @@ const coreSuites = [
   'packages/components/src/provider/*.test.ts',
   'packages/components/src/script-tag/*.test.ts',
   'packages/components/src/shared/*.test.ts',
-  // Forced colours need CDP's media emulation, which WebDriver BiDi does not offer.
-  '!packages/components/src/shared/theme.test.ts',
 ];
 
 /**
- * As is: the core suites, the map without WebGL and the hostile-data corpus. With the
- * post-baseline APIs deleted: the core suites. Left to Chromium: WebGL rendering of the map
- * (headless Firefox here has no software WebGL) and CDP-only emulation.
+ * The core suites, the map without WebGL and the hostile-data corpus. Left to Chromium: WebGL
+ * rendering of the map (headless Firefox here has no software WebGL; the corpus skips its map click)
+ * and CDP-only emulation.
  */
-export const firefoxSuites = baselineOnly
-  ? coreSuites
-  : // The hostile-data corpus (reliability/browser) is left out until its map-click test, which needs
-    // WebGL, can be skipped here: Mocha's grep/invert through WTR did not exclude it.
-    [...coreSuites, 'packages/components/src/map-viewer/map-viewer.plain.test.ts'];
+export const firefoxSuites = [
+  ...coreSuites,
+  'packages/components/src/map-viewer/map-viewer.plain.test.ts',
+  'reliability/browser/**/*.test.ts',
+  // Forced colours need CDP's media emulation, which WebDriver BiDi does not offer.
+  '!packages/components/src/shared/theme.test.ts',
+];
 
 /**
  * APIs newer than the baseline (Chrome 94, Firefox 115, Safari 15.4), with the version that brought
@@ -83,10 +81,8 @@ export default {
       launchOptions: { browser: 'firefox', executablePath: findFirefox() ?? failWith(FIREFOX_INSTALL_HINT), headless: true },
     }),
   ],
-  testRunnerHtml: baselineOnly
-    ? (testFramework) => base.testRunnerHtml(testFramework).replace('<head>', `<head>${deletePostBaselineApis}`)
-    : base.testRunnerHtml,
+  testRunnerHtml: (testFramework) => base.testRunnerHtml(testFramework).replace('<head>', `<head>${deletePostBaselineApis}`),
   coverageConfig: undefined,
-  testFramework: { config: { timeout: 120000 } },
+  testFramework: { config: { timeout: 300000 } },
   testsFinishTimeout: 900000,
 };

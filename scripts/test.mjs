@@ -99,21 +99,12 @@ const stages = [
     parse: parseWebTestRunner,
   },
   {
-    // The second engine (issue 16): the elements' core suites and the map shell in Debian's
-    // Firefox ESR over WebDriver BiDi (web-test-runner.firefox.config.mjs).
+    // The second engine (issue 16): the elements' core suites, the map's shell and the hostile-data
+    // corpus in Debian's Firefox ESR over WebDriver BiDi, with the APIs newer than the browser
+    // baseline deleted from the page (web-test-runner.firefox.config.mjs).
     name: 'firefox',
     command: 'npx',
     args: ['wtr', '--config', 'web-test-runner.firefox.config.mjs'],
-    requiresFirefox: true,
-    parse: parseWebTestRunner,
-  },
-  {
-    // The core suites again, with AbortSignal.any/timeout, findLast and the other APIs newer
-    // than the browser baseline deleted from the page: the fallbacks are what runs.
-    name: 'firefox baseline APIs',
-    command: 'npx',
-    args: ['wtr', '--config', 'web-test-runner.firefox.config.mjs'],
-    env: { CITYBRAIN_BASELINE_APIS: '1' },
     requiresFirefox: true,
     parse: parseWebTestRunner,
   },

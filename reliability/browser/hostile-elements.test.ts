@@ -325,7 +325,9 @@ describe('reliability: hostile data through cb-map-viewer popups', () => {
     }
   });
 
-  it('keeps a real popup inert after a click on the map answered with hostile features', async () => {
+  it('keeps a real popup inert after a click on the map answered with hostile features', async function (this: { skip(): void }) {
+    // Headless Firefox here has no software WebGL: the map's click is Chromium's part of the corpus.
+    if (!document.createElement('canvas').getContext('webgl2')) this.skip();
     const point: [number, number] = [113.0757, 23.1902];
     const batch = HOSTILE_PAYLOADS.slice(0, 48);
     const features = [0, 1, 2, 3].map((f) => ({

@@ -233,8 +233,8 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
 
       const at = { ...where, status: response.status, requestId: responseId, attempts: attempt };
       try {
-        if (!response.ok) throw await errorFromResponse(response, at);
-        result = { data: await readBody(response, call.parseAs, at, config.gatewayEnvelopes), response };
+        if (!response.ok) throw await errorFromResponse(response, at, attemptAbort.signal);
+        result = { data: await readBody(response, call.parseAs, at, config.gatewayEnvelopes, attemptAbort.signal), response };
       } catch (error) {
         throw asNetworkFailure(error);
       }
@@ -337,7 +337,7 @@ async function sendCall(config: TransportConfig, call: TransportRequest): Promis
       if (clock.callerAborted) return new AbortError({ ...where, requestId: responseId, cause: call.signal?.reason });
       if (error instanceof CityBrainError) return error;
       return new NetworkError({ ...where, requestId: responseId, status: response.status, cause: error });
-    }, () => new TimeoutError({ ...where, requestId: responseId, status: response.status, phase: 'idle', timeoutMs: idleMs }), () => clock.release());
+    }, () => new TimeoutError({ ...where, requestId: responseId, status: response.status, phase: 'idle', timeoutMs: idleMs }), () => clock.release(), clock.signal);
   } else {
     clock.release();
   }
@@ -375,8 +375,8 @@ interface ResponseContext {
 }
 
 /** The typed error for a non-2xx response, with its problem details parsed when there are any. */
-async function errorFromResponse(response: Response, at: ResponseContext): Promise<CityBrainError> {
-  const text = await response.text();
+async function errorFromResponse(response: Response, at: ResponseContext, signal: AbortSignal): Promise<CityBrainError> {
+  const text = decodeText(await readWholeBody(response, signal));
   const mediaType = mediaTypeOf(response.headers);
   let problem: Problem | undefined;
   if (isJsonMediaType(mediaType)) {
@@ -392,31 +392,71 @@ async function errorFromResponse(response: Response, at: ResponseContext): Promi
   return apiErrorFor({ ...at, problem, retryAfter: parseRetryAfter(response.headers.get('retry-after')) });
 }
 
-/** Reads a 2xx body as asked, rejecting HTML pages, wrong content types, broken JSON and gateway errors. */
-async function readBody(response: Response, parseAs: ParseAs, at: ResponseContext, gatewayEnvelopes: boolean): Promise<unknown> {
-  const mediaType = mediaTypeOf(response.headers);
-  const formatError = async (reason: 'html-page' | 'content-type' | 'invalid-json', text?: string) =>
-    new ResponseFormatError({ ...at, reason, contentType: mediaType, bodySnippet: snippet(text ?? (await response.text())) });
-
-  if (isHtmlMediaType(mediaType)) throw await formatError('html-page');
-  switch (parseAs) {
-    case 'stream':
-      return response.body;
-    case 'text':
-      return response.text();
-    case 'blob':
-      return response.blob();
-    case 'arrayBuffer':
-      return response.arrayBuffer();
+/**
+ * Reads the whole body, failing as soon as `signal` aborts. fetch's own wiring cannot be trusted for
+ * that on Node: undici links the body to the signal through the Request object fetch made inside,
+ * which the garbage collector may take once the headers have arrived, and then a stalled body outlives
+ * the attempt's timeout (seen under load in the fault campaign). Cancelling our reader also closes
+ * the connection.
+ */
+async function readWholeBody(response: Response, signal: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
+  const body = response.body;
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const cancel = () => void reader.cancel().catch(() => undefined);
+  signal.addEventListener('abort', cancel, { once: true });
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    if (signal.aborted) cancel();
+    for (;;) {
+      const { done, value } = await reader.read();
+      // A cancelled reader ends its pending read as if the body were complete.
+      if (signal.aborted) throw signal.reason ?? new DOMException('The body was aborted', 'AbortError');
+      if (done) break;
+      chunks.push(value);
+      length += value.byteLength;
+    }
+  } finally {
+    signal.removeEventListener('abort', cancel);
   }
-  const text = await response.text();
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** UTF-8 with the BOM dropped and broken sequences replaced, as `Response.text()` decodes. */
+const decodeText = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** Reads a 2xx body as asked, rejecting HTML pages, wrong content types, broken JSON and gateway errors. */
+async function readBody(response: Response, parseAs: ParseAs, at: ResponseContext, gatewayEnvelopes: boolean, signal: AbortSignal): Promise<unknown> {
+  const mediaType = mediaTypeOf(response.headers);
+  const formatError = (reason: 'html-page' | 'content-type' | 'invalid-json', text: string) =>
+    new ResponseFormatError({ ...at, reason, contentType: mediaType, bodySnippet: snippet(text) });
+
+  if (parseAs === 'stream' && !isHtmlMediaType(mediaType)) return response.body;
+  const bytes = await readWholeBody(response, signal);
+  if (isHtmlMediaType(mediaType)) throw formatError('html-page', decodeText(bytes));
+  switch (parseAs) {
+    case 'text':
+      return decodeText(bytes);
+    case 'blob':
+      return new Blob([bytes], { type: response.headers.get('content-type') ?? '' });
+    case 'arrayBuffer':
+      return bytes.buffer;
+  }
+  const text = decodeText(bytes);
   if (response.status === 204 || text === '') return undefined;
-  if (!isJsonMediaType(mediaType)) throw await formatError('content-type', text);
+  if (!isJsonMediaType(mediaType)) throw formatError('content-type', text);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw await formatError('invalid-json', text);
+    throw formatError('invalid-json', text);
   }
   if (!gatewayEnvelopes) return value;
   const verdict = readGatewayEnvelope(value);
@@ -436,10 +476,33 @@ export function guardStream(
   toError: (error: unknown) => CityBrainError,
   idleError: () => CityBrainError,
   onSettled: () => void = () => undefined,
+  signal?: AbortSignal,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
+  let output!: ReadableStreamDefaultController<Uint8Array>;
+  let settled = false;
+  const settle = () => {
+    if (settled) return false;
+    settled = true;
+    signal?.removeEventListener('abort', onAbort);
+    onSettled();
+    return true;
+  };
+  const fail = (error: unknown) => {
+    if (!settle()) return;
+    const failure = toError(error);
+    reader.cancel(failure).catch(() => undefined);
+    output.error(failure);
+  };
+  // The call's signal is watched here rather than trusted to reach the body through fetch (see readWholeBody).
+  const onAbort = () => fail(signal!.reason);
   return new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        output = controller;
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener('abort', onAbort, { once: true });
+      },
       async pull(controller) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         try {
@@ -448,21 +511,19 @@ export function guardStream(
             idleMs > 0
               ? await Promise.race([read, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(idleError()), Math.min(idleMs, MAX_TIMER_MS))))])
               : await read;
+          if (settled) return;
           if (chunk.done) {
-            onSettled();
+            settle();
             controller.close();
           } else controller.enqueue(chunk.value);
         } catch (error) {
-          onSettled();
-          const failure = toError(error);
-          reader.cancel(failure).catch(() => undefined);
-          controller.error(failure);
+          fail(error);
         } finally {
           clearTimeout(timer);
         }
       },
       cancel(reason) {
-        onSettled();
+        settle();
         return reader.cancel(reason);
       },
     },

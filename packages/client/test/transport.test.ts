@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   AbortError,
   BadRequestError,
@@ -106,6 +108,24 @@ describe('transport against the sandbox', () => {
       const error = await client.regions.list({}, { ...fault('stall=5000'), retry: false }).catch((e) => e);
       assert.ok(error instanceof TimeoutError, String(error));
       assert.equal(error.phase, 'attempt');
+    });
+
+    it('times out a stalled body even when the garbage collector runs meanwhile', async () => {
+      // undici ties a body to its signal through a Request that fetch makes inside and nobody keeps:
+      // once collected, an abort no longer reaches the body. The fault campaign met this under load.
+      v8.setFlagsFromString('--expose-gc');
+      const collectGarbage = runInNewContext('gc') as () => void;
+      const { client } = clientWith({ timeout: 300 });
+      const collector = setInterval(collectGarbage, 25);
+      try {
+        const started = Date.now();
+        const error = await client.regions.list({}, { ...fault('stall=5000'), retry: false }).catch((e) => e);
+        assert.ok(error instanceof TimeoutError, String(error));
+        assert.equal(error.phase, 'attempt');
+        assert.ok(Date.now() - started < 3000, 'the stalled body was abandoned at the attempt timeout');
+      } finally {
+        clearInterval(collector);
+      }
     });
 
     it('retries a truncated JSON body for a GET, but not an HTML gateway page', async () => {

@@ -68,8 +68,14 @@ interface Scenario {
 }
 
 const MAX_ATTEMPTS = 3;
-/** The per-attempt timeout of the calls whose answer stalls or comes late on purpose. */
-const ATTEMPT_TIMEOUT = 300;
+/**
+ * The per-attempt timeout of the calls whose answer stalls or comes late on purpose, and the stall
+ * and latency that overshoot it threefold: wide enough that a healthy retry on a busy 2-core machine
+ * (sandbox, client and browsers sharing it) still answers within the timeout.
+ */
+const ATTEMPT_TIMEOUT = 800;
+const STALL = `stall=${ATTEMPT_TIMEOUT * 3}`;
+const LATE = `latency=${ATTEMPT_TIMEOUT * 2}`;
 const RETRY = { maxAttempts: MAX_ATTEMPTS, baseDelay: 10, maxDelay: 60, maxRetryAfter: 2_000 };
 
 /** The read faults and their one right outcome (README "Errors" and "Retries"). */
@@ -89,7 +95,7 @@ function readScenarios(rng: Rng): Scenario[] {
     ...transient('504', 'status=504', 1),
     ...transient('drop', 'drop'),
     ...transient('badjson', 'badjson'),
-    ...transient('stall beyond the attempt timeout', 'stall=900', 2).map((s) => ({ ...s, timeout: ATTEMPT_TIMEOUT })),
+    ...transient('stall beyond the attempt timeout', STALL, 2).map((s) => ({ ...s, timeout: ATTEMPT_TIMEOUT })),
     { name: 'stall within the timeout', weight: 3, directives: 'stall=30', times: 99, expect: { ok: true, attempts: 1 } },
     { name: 'latency+503', weight: 2, directives: 'latency=15;status=503', times: 1, expect: { ok: true, attempts: 2 } },
     { name: '429 retry-after=1 then ok', weight: 1, directives: 'status=429;retry-after=1', times: 1, expect: { ok: true, attempts: 2 } },
@@ -97,7 +103,7 @@ function readScenarios(rng: Rng): Scenario[] {
     { name: 'persistent 503', weight: 2, directives: 'status=503', times: 99, expect: { error: ServerError, attempts: MAX_ATTEMPTS, status: 503 } },
     { name: 'persistent 503 retry-after=0', weight: 1, directives: 'status=503;retry-after=0', times: 99, expect: { error: ServerError, attempts: MAX_ATTEMPTS, status: 503, retryAfterMs: 0 } },
     { name: 'persistent drop', weight: 2, directives: 'drop', times: 99, expect: { error: NetworkError, attempts: MAX_ATTEMPTS } },
-    { name: 'persistent stall', weight: 1, directives: 'stall=900', times: 99, timeout: ATTEMPT_TIMEOUT, expect: { error: TimeoutError, attempts: MAX_ATTEMPTS, phase: 'attempt' } },
+    { name: 'persistent stall', weight: 1, directives: STALL, times: 99, timeout: ATTEMPT_TIMEOUT, expect: { error: TimeoutError, attempts: MAX_ATTEMPTS, phase: 'attempt' } },
     { name: 'persistent badjson', weight: 2, directives: 'badjson', times: 99, expect: { error: ResponseFormatError, attempts: MAX_ATTEMPTS, reason: 'invalid-json' } },
     { name: 'html gateway page', weight: 3, directives: 'html', times: 99, expect: { error: ResponseFormatError, attempts: 1, reason: 'html-page' } },
     { name: 'html once (not retried)', weight: 1, directives: 'html', times: 1, expect: { error: ResponseFormatError, attempts: 1, reason: 'html-page' } },
@@ -120,11 +126,11 @@ function writeScenarios(): Scenario[] {
     { name: 'write drop ×1', weight: 3, directives: 'drop', times: 1, expect: { ok: true, attempts: 2 }, effect: 'one' },
     { name: 'write badjson ×1', weight: 2, directives: 'badjson', times: 1, expect: { ok: true, attempts: 2 }, effect: 'one' },
     // The write commits, its answer stalls past the attempt timeout: the retry is answered from the key.
-    { name: 'write stalled answer ×1', weight: 4, directives: 'stall=900', times: 1, timeout: ATTEMPT_TIMEOUT, expect: { ok: true, attempts: 2 }, effect: 'one' },
+    { name: 'write stalled answer ×1', weight: 4, directives: STALL, times: 1, timeout: ATTEMPT_TIMEOUT, expect: { ok: true, attempts: 2 }, effect: 'one' },
     // The attempt times out while the server is still waiting: the retry may overtake the original.
-    { name: 'write latency beyond timeout ×1', weight: 3, directives: 'latency=500', times: 1, timeout: ATTEMPT_TIMEOUT, expect: { ok: true, attempts: 2 }, effect: 'one' },
+    { name: 'write latency beyond timeout ×1', weight: 3, directives: LATE, times: 1, timeout: ATTEMPT_TIMEOUT, expect: { ok: true, attempts: 2 }, effect: 'one' },
     { name: 'write persistent 503', weight: 2, directives: 'status=503', times: 99, expect: { error: ServerError, attempts: MAX_ATTEMPTS, status: 503 }, effect: 'none' },
-    { name: 'write persistent stall', weight: 1, directives: 'stall=900', times: 99, timeout: ATTEMPT_TIMEOUT, expect: { error: TimeoutError, attempts: MAX_ATTEMPTS, phase: 'attempt' }, effect: 'one' },
+    { name: 'write persistent stall', weight: 1, directives: STALL, times: 99, timeout: ATTEMPT_TIMEOUT, expect: { error: TimeoutError, attempts: MAX_ATTEMPTS, phase: 'attempt' }, effect: 'one' },
     { name: 'write html', weight: 1, directives: 'html', times: 99, expect: { error: ResponseFormatError, attempts: 1, reason: 'html-page' }, effect: 'none' },
   ];
 }

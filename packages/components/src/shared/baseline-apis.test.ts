@@ -1,12 +1,12 @@
 import { expect } from '@open-wc/testing';
 
 /**
- * The `firefox baseline APIs` stage of npm test deletes the APIs newer than the browser baseline
- * from the page (web-test-runner.firefox.config.mjs) and runs the core suites: this checks that the
- * deletion took, so those suites really ran on the fallbacks. Elsewhere it has nothing to check.
+ * The `firefox` stage of npm test deletes the APIs newer than the browser baseline from the page
+ * (web-test-runner.firefox.config.mjs) before its suites run: this checks that the deletion took, so
+ * those suites really ran on the fallbacks. Elsewhere it has nothing to check.
  */
 describe('APIs newer than the browser baseline', () => {
-  it('are gone from the page in the baseline run', function (this: { skip(): void }) {
+  it('are gone from the page in the Firefox run', function (this: { skip(): void }) {
     const deleted = (window as { CITYBRAIN_DELETED_APIS?: string[] }).CITYBRAIN_DELETED_APIS;
     if (!deleted) {
       this.skip();
