@@ -38,6 +38,8 @@ export type { Logger, LogFields, LogLevel } from './logging.js';
 export { paginate, paginateCursor } from './pagination.js';
 export type { Paginated, CursorPage, OgcLink, PageLimitOptions } from './pagination.js';
 export type { ServerEvent, WatchOptions } from './sse.js';
+export { createOgcFeaturesClient } from './ogc-features.js';
+export type { OgcFeaturesClient, OgcFeaturesOptions, OgcFeature, OgcFeatureCollection, OgcGeometry, OgcCollection, OgcLandingPage, OgcItemsQuery, OgcItemsPage } from './ogc-features.js';
 
 export type { Paths } from './paths.js';
 export type { ApiResponse, CallOptions, CallInit, PathsWithMethod, ResponseData, QueryOf, JsonBodyOf, HttpMethod } from './types.js';

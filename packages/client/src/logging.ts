@@ -41,8 +41,8 @@ const SECRET_HEADERS = new Set([
   'x-tif-signature',
 ]);
 
-/** Query or form field names that carry secrets (`client_secret`, `access_token`, `sign`…). */
-const SECRET_FIELD = /secret|token|password|passwd|signature|^sign$|^key$|api[-_]?key|credential/i;
+/** Query or form field names that carry secrets (`client_secret`, `access_token`, `sign`, Tianditu's `tk`, Baidu's `ak`…). */
+const SECRET_FIELD = /secret|token|password|passwd|signature|^sign$|^key$|^tk$|^ak$|api[-_]?key|credential/i;
 
 export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(name.toLowerCase());
