@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startSandboxProcess } from './scripts/sandbox-process.mjs';
+import { startMapServer } from './scripts/gis-servers/mapserver.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -86,13 +87,16 @@ const resizeObserverFilter = `<script>
 // Elements talk to a real sandbox (small seed, in-memory database) on loopback, not to mocks; the
 // page learns its URL from window.CITYBRAIN_SANDBOX_URL (packages/components/test-support/sandbox.ts).
 let sandbox;
+let mapServer;
+// The sandbox, and the district GIS server the external-layer tests read (Debian's MapServer: a
+// missing one fails the run with the install command, never a silent skip).
 const sandboxServer = {
   name: 'citybrain-sandbox',
   async serverStart() {
-    sandbox = await startSandboxProcess();
+    [sandbox, mapServer] = await Promise.all([startSandboxProcess(), startMapServer()]);
   },
   async serverStop() {
-    await sandbox?.stop();
+    await Promise.all([sandbox?.stop(), mapServer?.stop()]);
   },
 };
 
@@ -111,7 +115,7 @@ export default {
   browsers: [chromeLauncher({ launchOptions: { executablePath: findChromium(), headless: true, args: chromiumArgs } })],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="zh-CN">
-  <head>${resizeObserverFilter}<script>window.CITYBRAIN_SANDBOX_URL = ${JSON.stringify(sandbox?.url ?? '')};</script></head>
+  <head>${resizeObserverFilter}<script>window.CITYBRAIN_SANDBOX_URL = ${JSON.stringify(sandbox?.url ?? '')}; window.CITYBRAIN_MAPSERVER_URL = ${JSON.stringify(mapServer?.url ?? '')};</script></head>
   <body>
     <script type="module" src="${testFramework}"></script>
   </body>

@@ -38,6 +38,8 @@ export type { Logger, LogFields, LogLevel } from './logging.js';
 export { paginate, paginateCursor } from './pagination.js';
 export type { Paginated, CursorPage, OgcLink, PageLimitOptions } from './pagination.js';
 export type { ServerEvent, WatchOptions } from './sse.js';
+export { createExternalService } from './external-service.js';
+export type { ExternalService, ExternalServiceOptions, ExternalGetOptions } from './external-service.js';
 export { createOgcFeaturesClient } from './ogc-features.js';
 export type { OgcFeaturesClient, OgcFeaturesOptions, OgcFeature, OgcFeatureCollection, OgcGeometry, OgcCollection, OgcLandingPage, OgcItemsQuery, OgcItemsPage } from './ogc-features.js';
 

@@ -7,26 +7,11 @@
  *   const bureau = createOgcFeaturesClient({ url: 'https://gis.example.gov.cn/ogcapi' });
  *   for await (const feature of bureau.items('zones', { bbox: [113.0, 23.1, 113.1, 23.2], limit: 500 })) …
  */
-import { DEFAULT_RETRY, resolveRetryPolicy, type RetrySetting } from './retry.js';
-import { createTransport, type Hooks } from './transport.js';
+import { createExternalService, type ExternalServiceOptions } from './external-service.js';
 import { nextOgcLink, paginate, type OgcLink, type PageLimitOptions, type Paginated } from './pagination.js';
 import { checkNonNegative } from './check.js';
 
-export interface OgcFeaturesOptions {
-  /** The landing page of the service, e.g. `https://gis.example.gov.cn/nanhai/ogcapi`. */
-  url: string;
-  fetch?: typeof globalThis.fetch;
-  /** Extra headers on every request, e.g. an `Authorization` the page got from its own sign-in. */
-  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
-  /** Query parameters on every request, e.g. a Tianditu-style key `{ tk: '…' }` (a public, referer-bound key). */
-  query?: Record<string, string>;
-  /** Cookies: `same-origin` (default) sends the page's own cookies only to its own origin. */
-  credentials?: RequestCredentials;
-  timeout?: number;
-  totalTimeout?: number;
-  retry?: RetrySetting;
-  hooks?: Hooks;
-}
+export type OgcFeaturesOptions = ExternalServiceOptions;
 
 export interface OgcGeometry {
   type: string;
@@ -101,35 +86,10 @@ export interface OgcFeaturesClient {
 const GEOJSON_ACCEPT = 'application/geo+json, application/json;q=0.9, application/problem+json;q=0.5';
 
 export function createOgcFeaturesClient(options: OgcFeaturesOptions): OgcFeaturesClient {
-  const landingUrl = options.url.replace(/\/+$/, '');
-  checkNonNegative('timeout', options.timeout);
-  const baseFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  const credentials = options.credentials ?? 'same-origin';
-  const transport = createTransport({
-    fetch: (input, init) => baseFetch(new Request(input, { ...init, credentials })),
-    timeout: options.timeout ?? 30_000,
-    totalTimeout: options.totalTimeout ?? 120_000,
-    retry: resolveRetryPolicy(options.retry, DEFAULT_RETRY),
-    hooks: options.hooks ?? {},
-    gatewayEnvelopes: false,
-  });
-
-  const withQuery = (url: string, params: Record<string, string | undefined> = {}) => {
-    const target = new URL(url, `${landingUrl}/`);
-    for (const [name, value] of Object.entries({ ...params, ...options.query })) {
-      if (value !== undefined && !target.searchParams.has(name)) target.searchParams.set(name, value);
-    }
-    return target.toString();
-  };
-
-  const get = async <T>(url: string, signal?: AbortSignal) => {
-    const extra = typeof options.headers === 'function' ? await options.headers() : options.headers;
-    const headers = new Headers(extra);
-    headers.set('accept', GEOJSON_ACCEPT);
-    const result = await transport.send({ method: 'GET', url, headers, parseAs: 'json', signal });
-    return { data: result.data as T, response: result.response };
-  };
-
+  const service = createExternalService(options);
+  const landingUrl = service.url;
+  const withQuery = service.resolve;
+  const get = <T>(url: string, signal?: AbortSignal) => service.get<T>(url, { accept: GEOJSON_ACCEPT, signal });
   const path = (...segments: (string | number)[]) => `${landingUrl}/${segments.map((s) => encodeURIComponent(String(s))).join('/')}`;
 
   return {

@@ -74,6 +74,11 @@ export interface TransportConfig {
   logger?: Logger;
   /** Read `{code,msg,data}` / `{errcode,errmsg}` gateway envelopes on 2xx JSON. */
   gatewayEnvelopes: boolean;
+  /**
+   * Send the call's id as `X-Request-Id` (default). Off for foreign servers: a custom header makes a
+   * cross-origin GET need a CORS preflight that a bureau's MapServer does not answer.
+   */
+  sendRequestId?: boolean;
 }
 
 export interface TransportRequest {
@@ -156,9 +161,9 @@ export function createTransport(config: TransportConfig): Transport {
 async function sendCall(config: TransportConfig, call: TransportRequest): Promise<TransportResult> {
   const method = call.method.toUpperCase();
   const headers = new Headers(call.headers);
-  if (!headers.has('x-request-id')) headers.set('x-request-id', randomId());
+  const requestId = headers.get('x-request-id') ?? randomId();
+  if (config.sendRequestId !== false) headers.set('x-request-id', requestId);
   if (!headers.has('accept')) headers.set('accept', call.parseAs === 'json' ? 'application/json, application/problem+json' : '*/*');
-  const requestId = headers.get('x-request-id')!;
   const url = call.url;
   const where = { method, url: redactUrl(url), requestId };
 

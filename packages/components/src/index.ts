@@ -6,6 +6,7 @@ import './provider/define.js';
 import './approval-status/define.js';
 import './data-table/define.js';
 import './map-viewer/define.js';
+import './map-layer/define.js';
 
 export { CbProvider } from './provider/provider.js';
 export { CbDataTable } from './data-table/data-table.js';
@@ -29,6 +30,8 @@ export {
 } from './provider/client-context.js';
 
 export { CbMapViewer } from './map-viewer/map-viewer.js';
+export { CbMapLayer } from './map-layer/map-layer.js';
+export type { ExternalLayerSpec, ExternalLayerType } from './map-layer/spec.js';
 export { setMapWorkerUrl } from './map-viewer/worker-url.js';
 export type { LngLatTuple, BBoxTuple, BasemapCrs, CoordSys, MapMode, MapView, IdentifiedFeature, MapReadyDetail, MapViewChangeDetail, MapFeatureClickDetail, MapZoneCheckDetail } from './map-viewer/types.js';
 export { CityBrainElement, type EmitOptions } from './shared/city-brain-element.js';

@@ -27,6 +27,7 @@ import type { CityBrainClient } from '@citybrain/client';
 import { clientContext, clientFrom, type ProvidedClient, type TokenSupplier } from './provider/client-context.js';
 import { CbProvider } from './provider/provider.js';
 import { CbMapViewer } from './map-viewer/map-viewer.js';
+import { CbMapLayer } from './map-layer/map-layer.js';
 import { defineOnFirstUse, type ElementLoader, type FirstUseRegistry } from './script-tag/define-on-first-use.js';
 import { setMapWorkerUrl } from './map-viewer/worker-url.js';
 import { defineElement } from './shared/define-element.js';
@@ -46,6 +47,7 @@ const VERSION = '0.1.0';
 const DEFINED_AT_ONCE: ReadonlyArray<readonly [string, CustomElementConstructor]> = [
   ['cb-provider', CbProvider],
   ['cb-map-viewer', CbMapViewer],
+  ['cb-map-layer', CbMapLayer],
 ];
 const DEFINED_ON_FIRST_USE: Record<string, ElementLoader> = {
   'cb-approval-status': () => import('./approval-status/approval-status.js').then((module) => module.CbApprovalStatus),

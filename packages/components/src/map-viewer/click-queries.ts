@@ -39,21 +39,33 @@ export interface ClickContext {
   fieldDescriptions(layerId: string): Record<string, string> | undefined;
   /** Says `text` in the map's polite live region. */
   announce(text: string): void;
+  /** Whether a layer comes from a district GIS server rather than the platform's catalogue. */
+  isExternal(layerId: string): boolean;
+  /** What the click finds in the visible external layers (GetFeatureInfo, loaded features). */
+  identifyExternal(lngLat: LngLatTuple, visibleIds: string[]): Promise<IdentifiedFeature[]>;
 }
 
 /** Identifies the features under a click and shows them in a popup (unless a listener cancels `cb-feature-click`). */
 export async function identifyAt(context: ClickContext, lngLat: LngLatTuple): Promise<void> {
-const { engine, client, layersById, host } = context;
-const ids = identifyLayerIds(engine, layersById);
-if (ids.length === 0) return;
-context.announce(msg('正在查询…', { id: 'map.identify.loading' }));
+  const { engine, client, layersById, host } = context;
+  const drawn = engine.visibleOverlayIds().reverse();
+  const externalIds = drawn.filter((id) => context.isExternal(id));
+  const ids = identifyLayerIds(drawn.filter((id) => !context.isExternal(id)), layersById, externalIds.length > 0);
+  if (ids.length === 0 && externalIds.length === 0) return;
+  context.announce(msg('正在查询…', { id: 'map.identify.loading' }));
   try {
-    const result = await client.gis.identify(
-      { lon: round6(lngLat[0]), lat: round6(lngLat[1]), layers: ids.join(','), tolerance: identifyTolerance(engine) },
-      { signal: context.signal },
-    );
+    // The district's own servers are asked beside the platform; their features come first (they draw on top).
+    const [external, result] = await Promise.all([
+      context.identifyExternal(lngLat, externalIds),
+      ids.length > 0
+        ? client.gis.identify(
+            { lon: round6(lngLat[0]), lat: round6(lngLat[1]), layers: ids.join(','), tolerance: identifyTolerance(engine) },
+            { signal: context.signal },
+          )
+        : nothingIdentified(lngLat),
+    ]);
     if (!context.current()) return;
-    const features = orderIdentified(result, ids);
+    const features = [...external, ...orderIdentified(result, ids)];
     const popupContext: IdentifyPopupContext = {
       features,
       masking: result.masking,
@@ -112,10 +124,15 @@ context.announce(msg('正在查询管控分区…', { id: 'map.zone.loading' }))
   }
 }
 
-/** Layers to identify: the drawn ones, topmost first; the boundaries when none is drawn. */
-function identifyLayerIds(engine: MapEngine, layersById: ReadonlyMap<string, CatalogueLayer>): string[] {
-  const drawn = engine.visibleOverlayIds().reverse();
+/** The platform's answer when only external layers are drawn: nothing found, nothing masked. */
+function nothingIdentified(lngLat: LngLatTuple): IdentifyResult {
+  return { location: lngLat, tolerance: 0, results: [], masking: { masked: false, fields: [] } };
+}
+
+/** Catalogue layers to identify: the drawn ones, topmost first; the boundaries when nothing at all is drawn. */
+function identifyLayerIds(drawn: string[], layersById: ReadonlyMap<string, CatalogueLayer>, externalDrawn: boolean): string[] {
   if (drawn.length > 0) return drawn.slice(0, MAX_IDENTIFY_LAYERS);
+  if (externalDrawn) return [];
   return [...layersById.values()].filter((layer) => layer.category === 'boundaries').map((layer) => layer.id).reverse();
 }
 

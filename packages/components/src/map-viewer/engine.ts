@@ -100,6 +100,8 @@ export interface EngineOptions {
   fontFamily: string;
   /** Resolves the client that tiles of internal layers are fetched with. */
   client: () => CityBrainClient | undefined;
+  /** Headers, cookie policy or a rewritten URL for requests maplibre makes itself (external layers' tiles). */
+  transformRequest?: (url: string) => { url: string; headers?: Record<string, string>; credentials?: 'same-origin' | 'include' } | undefined;
   callbacks: EngineCallbacks;
 }
 
@@ -162,6 +164,7 @@ export class MapEngine {
       localIdeographFontFamily: options.fontFamily,
       cooperativeGestures: options.cooperativeGestures,
       locale: options.locale,
+      ...(options.transformRequest ? { transformRequest: (url: string) => options.transformRequest!(url) ?? { url } } : {}),
       // A district map reads north-up: no rotation or pitch gestures.
       dragRotate: false,
       pitchWithRotate: false,
@@ -391,6 +394,19 @@ export class MapEngine {
     this.hovered = target;
     if (target) this.setState(target, { hover: true });
     this.map.getCanvas().style.cursor = target ? 'pointer' : '';
+  }
+
+  /** The features drawn in `layerIds` within a few pixels of a WGS84 point, topmost first. */
+  renderedFeaturesAt(lngLat: LngLatTuple, layerIds: string[], radiusPx = 4): GeoJSON.Feature[] {
+    const layers = layerIds.filter((id) => this.map.getLayer(id));
+    if (!this.styleLoaded || layers.length === 0) return [];
+    const { x, y } = this.map.project(convertPoint(lngLat, 'wgs84', this.basemap.crs));
+    return this.map.queryRenderedFeatures([[x - radiusPx, y - radiusPx], [x + radiusPx, y + radiusPx]], { layers }).map((feature) => ({
+      type: 'Feature',
+      id: feature.id,
+      geometry: feature.geometry,
+      properties: feature.properties,
+    }));
   }
 
   /** Marks the identified features as selected (clearing the previous selection). */

@@ -69,6 +69,8 @@ export const mapViewerTemplates: LocaleModule['templates'] = {
   'map.layers.failed': 'Failed to load',
   'map.layers.loading': 'Loading',
   'map.layers.other': 'Other',
+  'map.layers.external': 'External layers',
+  'map.legend.image-alt': str`Legend of ${0}`,
   'map.layers.title': 'Layers',
   'map.layers.zoom-in': 'Zoom in to see',
   'map.legend.empty': 'No thematic layers shown',

@@ -9,12 +9,12 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { createClient, type CityBrainClient } from '@citybrain/client';
 import { sandboxToken, sandboxUrl } from '../../test-support/sandbox.js';
+import { inside, interiorPoint, type Position } from '../../test-support/geometry.js';
 import { setLocale } from '../shared/localization.js';
 import './define.js';
 import type { CbMapViewer } from './map-viewer.js';
 import type { MapFeatureClickDetail, MapReadyDetail, MapZoneCheckDetail } from './types.js';
 
-type Position = [number, number];
 interface ZoneFeature {
   id: string;
   properties: { zoneType: string; villageCode: string };
@@ -31,37 +31,6 @@ async function getJson<T>(path: string, token?: string): Promise<T> {
   const response = await fetch(`${sandboxUrl()}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
   return (await response.json()) as T;
-}
-
-function inside([x, y]: Position, ring: Position[]): boolean {
-  let result = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) result = !result;
-  }
-  return result;
-}
-
-/** A point well inside a polygon: of a grid over its bbox, the inside point farthest from the outline. */
-function interiorPoint(ring: Position[]): Position {
-  const xs = ring.map((p) => p[0]);
-  const ys = ring.map((p) => p[1]);
-  const [w, e, s, n] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  let best: Position = [(w + e) / 2, (s + n) / 2];
-  let bestDistance = -1;
-  for (let i = 1; i < 24; i++) {
-    for (let j = 1; j < 24; j++) {
-      const point: Position = [w + ((e - w) * i) / 24, s + ((n - s) * j) / 24];
-      if (!inside(point, ring)) continue;
-      const distance = Math.min(...ring.map(([x, y]) => Math.hypot(x - point[0], y - point[1])));
-      if (distance > bestDistance) {
-        best = point;
-        bestDistance = distance;
-      }
-    }
-  }
-  return best;
 }
 
 let zone: ZoneFeature;

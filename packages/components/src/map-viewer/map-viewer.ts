@@ -11,6 +11,7 @@ import { MapFacade } from './facade.js';
 import { facadeStyles, shellStyles } from './map-viewer.styles.js';
 import type { BBoxTuple, LngLatTuple, MapViewerSettings } from './types.js';
 import type { MapViewerController } from './viewer.js';
+import type { ExternalLayerSpec } from '../map-layer/spec.js';
 
 /**
  * The district "one map" (一张图): the GIS catalogue's layers on the platform's offline
@@ -37,6 +38,11 @@ import type { MapViewerController } from './viewer.js';
  * @fires cb-zone-check - In `zone-check` mode, a click was checked; `detail`: `lngLat`, `result` (buildable / restricted / prohibited), `check`.
  * @fires cb-error - Loading the catalogue, basemap or a layer failed, or an attribute is invalid; `detail.message` explains it.
  *
+ * Layers from the district's own GIS servers go beside the catalogue's as `<cb-map-layer>` children
+ * (WMS 1.3.0, OGC API - Features) or the `externalLayers` property; they get a group of their own in
+ * the layer list, a legend entry and identify results, and never receive the platform's token.
+ *
+ * @slot - `<cb-map-layer>` elements: layers from the district's own GIS servers (nothing else is shown).
  * @csspart frame - The box holding the map and its controls (and, before it, the preview).
  * @csspart facade - The preview shown until the map engine loads (with `frame`).
  * @csspart preview - The preview's SVG picture of the region; `preview-outline` its outline.
@@ -147,6 +153,13 @@ export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
 
   /** The notice shown while internal layers are drawn (default 内部用图，注意保密). */
   @property({ attribute: 'internal-notice' }) internalNotice?: string;
+
+  /**
+   * Layers from the district's own GIS servers, for frameworks (pages write `<cb-map-layer>`
+   * children): `{ type: 'wms' | 'ogc-features', url, layers?, collection?, title?, opacity?, color?,
+   * limit?, credentials?, keyParam?, key?, headers?, visible? }`. Drawn above the catalogue's layers.
+   */
+  @property({ attribute: false }) externalLayers?: ExternalLayerSpec[];
 
   /** @internal the provider's client (subscribed), for the implementation. */
   readonly clients = new ClientController(this);

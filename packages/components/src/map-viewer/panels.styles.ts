@@ -76,6 +76,11 @@ export const panelStyles = css`
     padding: 0;
     list-style: none;
   }
+  .legend__image {
+    display: block;
+    max-inline-size: 100%;
+    margin: 0 0 var(--_cb-space-s);
+  }
   .layer {
     display: flex;
     flex-wrap: wrap;

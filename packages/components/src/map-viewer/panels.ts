@@ -37,6 +37,10 @@ export interface PanelContext {
   setup(): { catalogue: LayerCatalogue; categories: Category[] } | undefined;
   drawnLayers(): CatalogueLayer[];
   setLayerVisible(layerId: string, visible: boolean): void;
+  /** Layers from the district's own GIS servers (their own group). */
+  externalLayers(): CatalogueLayer[];
+  /** The legend image a WMS layer's server offers. */
+  legendImage(layerId: string): string | undefined;
   /** The client searches go through; undefined until the map is set up. */
   searchClient(): CityBrainClient | undefined;
   /** Says `text` in the map's polite live region. */
@@ -179,7 +183,7 @@ export class MapPanels {
   }
 
   /** The ten categories in order with their layers (categories from the API, else from the layers). */
-  private categoryGroups(): { id: CategoryId; title: string; layers: CatalogueLayer[] }[] {
+  private categoryGroups(): { id: CategoryId | 'external'; title: string; layers: CatalogueLayer[] }[] {
     const setup = this.context.setup();
     if (!setup) return [];
     const layers = setup.catalogue.layers;
@@ -188,7 +192,7 @@ export class MapPanels {
         ? [...setup.categories].sort((a, b) => a.order - b.order)
         : (setup.catalogue.groups ?? []).map((group) => group.category);
     const known = new Set(categories.map((category) => category.id));
-    const groups = categories.map((category) => ({
+    const groups: { id: CategoryId | 'external'; title: string; layers: CatalogueLayer[] }[] = categories.map((category) => ({
       id: category.id,
       title: this.categoryTitle(category),
       layers: layers.filter((layer) => layer.category === category.id),
@@ -197,6 +201,8 @@ export class MapPanels {
     if (orphans.length > 0) {
       groups.push({ id: 'basemap', title: msg('其他', { id: 'map.layers.other' }), layers: orphans });
     }
+    const external = this.context.externalLayers();
+    if (external.length > 0) groups.push({ id: 'external', title: msg('外部图层', { id: 'map.layers.external' }), layers: external });
     return groups;
   }
 
@@ -263,7 +269,9 @@ export class MapPanels {
                         ${item ? swatch(item.color) : nothing}
                         <span class="layer__title">${layerTitle(layer, layer.id)}</span>
                       </label>
-                      <span class="badge badge--${layer.access}">${layer.access === 'internal' ? msg('内部', { id: 'map.access.internal' }) : msg('公开', { id: 'map.access.public' })}</span>
+                      ${(layer.category as string) === 'external'
+                        ? nothing
+                        : html`<span class="badge badge--${layer.access}">${layer.access === 'internal' ? msg('内部', { id: 'map.access.internal' }) : msg('公开', { id: 'map.access.public' })}</span>`}
                       ${status === 'loading' ? html`<span class="layer__state">${msg('加载中', { id: 'map.layers.loading' })}</span>` : nothing}
                       ${status === 'error' ? html`<span class="layer__state layer__state--error">${msg('加载失败', { id: 'map.layers.failed' })}</span>` : nothing}
                       ${checked && status !== 'error' && zoom < layer.minzoom
@@ -287,9 +295,11 @@ export class MapPanels {
         ${drawn.map(
           (layer) => html`<div class="legend__layer">
             <h3 class="legend__title">${layerTitle(layer, layer.id)}</h3>
-            <ul class="legend__items">
-              ${layer.legend.items.map((item) => html`<li>${swatch(item.color)}<span>${en && item.labelEn ? item.labelEn : item.label}</span></li>`)}
-            </ul>
+            ${this.context.legendImage(layer.id)
+              ? html`<img class="legend__image" src=${this.context.legendImage(layer.id)!} alt=${msg(str`${layerTitle(layer, layer.id)}的图例`, { id: 'map.legend.image-alt' })} />`
+              : html`<ul class="legend__items">
+                  ${layer.legend.items.map((item) => html`<li>${swatch(item.color)}<span>${en && item.labelEn ? item.labelEn : item.label}</span></li>`)}
+                </ul>`}
           </div>`,
       )}`,
     );

@@ -8,6 +8,7 @@
 import type { CityBrainClient, GisComponents, IdentifyResult, Layer, TokenSupplier, ZoneCheckResult } from '@citybrain/client';
 import type { CityBrainElement } from '../shared/city-brain-element.js';
 import type { ClientController } from '../provider/client-context.js';
+import type { ExternalLayerSpec } from '../map-layer/spec.js';
 
 /** `[longitude, latitude]` in CGCS2000 / WGS84 degrees. */
 export type LngLatTuple = [lon: number, lat: number];
@@ -118,6 +119,7 @@ export interface MapViewerSettings {
   preserveDrawingBuffer: boolean;
   label?: string;
   internalNotice?: string;
+  externalLayers?: ExternalLayerSpec[];
 }
 
 /**

@@ -37,8 +37,10 @@ import { hostState } from './host-state.js';
 import { mapViewerStyles } from './viewer.styles.js';
 import { layerTitle } from './layer-labels.js';
 import type { ClickContext } from './click-queries.js';
+import type { ExternalLayers } from './external-layers.js';
+import { specFromElement, type ExternalLayerSpec } from '../map-layer/spec.js';
 import type { LayerStatus, MapPanels, PanelContext } from './panels.js';
-import { scaleBar } from './scale.js';
+import { metresPerPixel, scaleBar } from './scale.js';
 import type { BasemapCrs, BBoxTuple, CatalogueLayer, LngLatTuple, MapMode, MapView, MapViewerHost } from './types.js';
 import { isRegionCode } from '../shared/region-code.js';
 
@@ -81,7 +83,9 @@ interface Setup {
 
 
 /** Attributes that need a new map (basemap, client) when they change. */
-const RELOADING_PROPERTIES = ['basemap', 'basemapCrs', 'tiandituKey', 'tiandituUrl', 'reviewNo', 'baseUrl', 'token', 'getToken', 'client'] as const;
+const RELOADING_PROPERTIES = ['basemap', 'basemapCrs', 'tiandituKey', 'tiandituUrl', 'reviewNo', 'baseUrl', 'token', 'getToken', 'client', 'externalLayers'] as const;
+/** External layers stack above the platform's own (their order among themselves is the page's). */
+const EXTERNAL_ORDER = 2000;
 
 let instanceCounter = 0;
 
@@ -135,6 +139,16 @@ export class MapViewerController implements ReactiveController {
   private focusedRegion: string | undefined;
   /** The layer list, legend and search, once their module has loaded (only when asked for). */
   private panels: MapPanels | undefined;
+  /** Layers from the district's own GIS servers, once their module has loaded (only maps that have them). */
+  private external: ExternalLayers | undefined;
+  /** `<cb-map-layer>` children come and go, or change: the map is set up again with them. */
+  private readonly childLayers = new MutationObserver((records) => {
+    const touched = (node: Node) => node instanceof Element && node.localName === 'cb-map-layer';
+    if (records.some((record) => touched(record.target) || [...record.addedNodes, ...record.removedNodes].some(touched))) {
+      this.needsSetup = true;
+      this.host.requestUpdate();
+    }
+  });
   private panelsLoad: Promise<void> | undefined;
 
   /** What `standaloneClient` reads: this element's own settings, but never its `region` (the map's focus, not a data scope). */
@@ -216,12 +230,14 @@ export class MapViewerController implements ReactiveController {
 
   hostConnected(): void {
     document.addEventListener('fullscreenchange', this.onFullscreenChange);
+    this.childLayers.observe(this.host, { childList: true, subtree: true, attributes: true });
     this.needsSetup = true;
     this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
     document.removeEventListener('fullscreenchange', this.onFullscreenChange);
+    this.childLayers.disconnect();
     this.teardown();
   }
 
@@ -232,6 +248,7 @@ export class MapViewerController implements ReactiveController {
     this.panels?.teardown();
     this.engine?.destroy();
     this.engine = undefined;
+    this.external = undefined;
     this.overlayLoads.clear();
     this.needsSetup = true;
   }
@@ -346,6 +363,8 @@ export class MapViewerController implements ReactiveController {
       drawnLayers: () => this.drawnLayers(),
       setLayerVisible: (layerId, visible) => this.setLayerVisible(layerId, visible),
       searchClient: () => this.ready()?.client,
+      externalLayers: () => this.external?.layers() ?? [],
+      legendImage: (layerId) => this.external?.legendImage(layerId),
       announce: (text) => (this.announcement = text),
       engine: () => this.engine,
       fitRegion: (code) => void this.fitRegion(code),
@@ -515,6 +534,7 @@ export class MapViewerController implements ReactiveController {
     const previousView = this.engine?.view();
     this.engine?.destroy();
     this.engine = undefined;
+    this.external = undefined;
     this.overlayLoads.clear();
     const style = typeof basemap.style === 'object' ? basemap.style : undefined;
     const styleCenter = toLngLat(style?.center);
@@ -530,11 +550,13 @@ export class MapViewerController implements ReactiveController {
         locale: this.maplibreLocale(),
         fontFamily: FONT_FAMILY,
         client: () => (this.setup.value?.engine === engine ? this.setup.value.client : client),
+        transformRequest: (url) => this.external?.transformRequest(url),
         callbacks: {
           click: (lngLat) => this.onMapClick(lngLat),
           viewChange: (view) => this.onViewChange(view),
           error: (error, key) => this.onEngineError(error, key),
-          loadFeatures: (layer, bbox, featureSignal) => this.loadConvertedFeatures(client, layer, bbox, featureSignal),
+          loadFeatures: (layer, bbox, featureSignal) =>
+            this.external?.owns(layer.id) ? this.external.features(layer.id, bbox, featureSignal) : this.loadConvertedFeatures(client, layer, bbox, featureSignal),
         },
       });
     } catch (error) {
@@ -569,7 +591,7 @@ export class MapViewerController implements ReactiveController {
     this.view = setup.engine.view();
     this.warnUnknownLayers();
     const config = this.config;
-    const jobs: Promise<unknown>[] = [this.syncOverlays()];
+    const jobs: Promise<unknown>[] = [this.syncOverlays(), this.loadExternalLayers(setup)];
     if (this.focusedRegion) jobs.push(this.applyRegion(this.focusedRegion, false, config?.center !== undefined || config?.zoom !== undefined));
     await Promise.all(jobs);
     if (this.engine !== setup.engine) return;
@@ -578,9 +600,52 @@ export class MapViewerController implements ReactiveController {
     this.host.emit('cb-ready', { ...setup.engine.view(), layers: setup.engine.visibleOverlayIds() });
   }
 
+  /** The page's external layers: the `externalLayers` property, then the `<cb-map-layer>` children. */
+  private externalSpecs(): ExternalLayerSpec[] {
+    const children = [...this.host.querySelectorAll('cb-map-layer')].flatMap((element) => {
+      const spec = specFromElement(element);
+      if (!spec) this.host.warnOnce(`map-layer:${element.outerHTML.slice(0, 120)}`, `<cb-map-layer> needs a type (wms, ogc-features) and a url; it is not drawn.`);
+      return spec ? [spec] : [];
+    });
+    return [...(this.host.externalLayers ?? []), ...children];
+  }
+
+  private async loadExternalLayers(setup: Setup): Promise<void> {
+    const specs = this.externalSpecs();
+    const signal = this.overlayAbort?.signal;
+    if (specs.length === 0 || !signal) return;
+    const { ExternalLayers } = await import('./external-layers.js');
+    if (this.engine !== setup.engine) return;
+    const external = new ExternalLayers({
+      warnOnce: (key, message) => this.host.warnOnce(key, message),
+      metresPerPixel: () => (this.view ? metresPerPixel(this.view.center[1], this.view.zoom) : 10),
+    });
+    this.external = external;
+    let ids: string[];
+    try {
+      ids = await external.load(specs, signal, (layer, error) => {
+        this.layersById.set(layer.id, layer);
+        this.setLayerStatus(layer.id, 'error');
+        this.reportLayerError(layer, error);
+      });
+    } catch {
+      return;
+    }
+    if (this.engine !== setup.engine) return;
+    const visible = new Set(this.visibleIds);
+    for (const [index, id] of ids.entries()) {
+      const entry = external.entry(id)!;
+      this.layersById.set(id, entry.layer);
+      if (entry.visible) visible.add(id);
+      setup.engine.addOverlay(entry.layer, entry.build, EXTERNAL_ORDER + index, entry.visible);
+      this.setLayerStatus(id, 'ready');
+    }
+    this.visibleIds = visible;
+  }
+
   private warnUnknownLayers(): void {
     if (this.layersById.size === 0) return;
-    const unknown = [...this.visibleIds].filter((id) => !this.layersById.has(id));
+    const unknown = [...this.visibleIds].filter((id) => !this.layersById.has(id) && !this.external?.owns(id));
     if (unknown.length === 0) {
       this.notices = [];
       return;
@@ -598,6 +663,8 @@ export class MapViewerController implements ReactiveController {
 
   /** Order of a layer in the stack: catalogue order (basemap and boundaries first, so below). */
   private orderOf(layerId: string): number {
+    const external = this.external?.layers().findIndex((layer) => layer.id === layerId) ?? -1;
+    if (external >= 0) return EXTERNAL_ORDER + external;
     const index = this.setup.value?.catalogue.layers.findIndex((layer) => layer.id === layerId) ?? -1;
     // Boundaries are drawn above thematic layers so that outlines stay visible.
     const layer = this.layersById.get(layerId);
@@ -612,6 +679,8 @@ export class MapViewerController implements ReactiveController {
     for (const id of this.visibleIds) {
       const layer = this.layersById.get(id);
       if (!layer) continue;
+      // External layers are added once their server answered (loadExternalLayers).
+      if (this.external?.owns(id) && !engine.hasOverlay(id)) continue;
       if (engine.hasOverlay(id)) engine.setOverlayVisible(id, true);
       else jobs.push(this.loadOverlay(setup, layer));
     }
@@ -795,6 +864,9 @@ export class MapViewerController implements ReactiveController {
       current: () => !abort.signal.aborted && this.engine === engine,
       fieldDescriptions: (layerId) => this.fieldDescriptions.get(layerId),
       announce: (text) => (this.announcement = text),
+      isExternal: (layerId) => this.external?.owns(layerId) ?? false,
+      identifyExternal: (at, visibleIds) =>
+        this.external?.identify(at, visibleIds, (layerIds) => engine.renderedFeaturesAt(at, layerIds), abort.signal) ?? Promise.resolve([]),
     };
     void this.clickQueries().then(
       (queries) => (mode === 'zone-check' ? queries.zoneCheckAt(context, lngLat) : queries.identifyAt(context, lngLat)),

@@ -1,0 +1,73 @@
+import { css, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import { CityBrainElement } from '../shared/city-brain-element.js';
+import { EXTERNAL_LAYER_TYPES, specFromElement, type ExternalLayerSpec } from './spec.js';
+
+export { EXTERNAL_LAYER_TYPES, type ExternalLayerSpec, type ExternalLayerType } from './spec.js';
+
+/**
+ * One layer from the district's own GIS server, drawn by the `<cb-map-viewer>` it sits in: a WMS
+ * 1.3.0 layer (legend from GetLegendGraphic, identify through GetFeatureInfo) or an OGC API -
+ * Features collection (GeoJSON per view, identify from the loaded features). It renders nothing
+ * itself; the map lists it in its own group, in the legend and in identify results.
+ *
+ * ```html
+ * <cb-map-viewer base-url="/api/v1" layer-list legend>
+ *   <cb-map-layer type="wms" url="https://gis.example.gov.cn/wms" layers="zones"></cb-map-layer>
+ *   <cb-map-layer type="ogc-features" url="https://gis.example.gov.cn/ogcapi" collection="villages" color="#1c7ed6"></cb-map-layer>
+ * </cb-map-viewer>
+ * ```
+ *
+ * @summary A WMS or OGC API - Features layer for the map it sits in.
+ * @tagname cb-map-layer
+ */
+export class CbMapLayer extends CityBrainElement {
+  static override styles = css`
+    :host {
+      display: none;
+    }
+  `;
+
+  /** `wms` or `ogc-features`. */
+  @property({ reflect: true }) type?: string;
+  /** WMS: the service endpoint; OGC API - Features: the landing page. */
+  @property() url?: string;
+  /** WMS: layer names, comma-separated. */
+  @property() layers?: string;
+  /** OGC API - Features: the collection id. */
+  @property() collection?: string;
+  /** The title in the layer list and legend (default: the server's). */
+  @property() override title = '';
+  /** 0–1. */
+  @property({ type: Number }) opacity?: number;
+  /** OGC API - Features: the colour features are drawn in. */
+  @property() color?: string;
+  /** OGC API - Features: the most features drawn per view (default 2000). */
+  @property({ type: Number }) limit?: number;
+  /** Cookies to the server: `same-origin` (default), `include`, `omit`. */
+  @property() credentials?: string;
+  /** Name of a key parameter sent with every request (e.g. `tk`). */
+  @property({ attribute: 'key-param' }) keyParam?: string;
+  /** Value of that key parameter (a public, referer-bound key). */
+  @property() key?: string;
+  /** Headers on every request (a property only: never in markup). */
+  @property({ attribute: false }) headers?: Record<string, string>;
+  /** Not drawn at start (the layer list can switch it on). */
+  @property({ type: Boolean, attribute: 'start-hidden' }) startHidden = false;
+
+  /** What the map reads; undefined (with a warning) when the element is not usable. */
+  toSpec(): ExternalLayerSpec | undefined {
+    const spec = specFromElement(this);
+    if (!spec) {
+      this.warnOnce(
+        'spec',
+        `type="${String(this.type)}" url="${String(this.url)}": a type (${EXTERNAL_LAYER_TYPES.join(', ')}) and a url are needed; the layer is not drawn.`,
+      );
+    }
+    return spec;
+  }
+
+  protected override render() {
+    return nothing;
+  }
+}

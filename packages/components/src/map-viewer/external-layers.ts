@@ -1,0 +1,299 @@
+/**
+ * Layers from the district's own GIS servers (`<cb-map-layer>` children and the `externalLayers`
+ * property): WMS 1.3.0 drawn as raster tiles, OGC API - Features collections drawn as GeoJSON per
+ * view. Each becomes a catalogue-shaped record (category `external`) so that the layer list, the
+ * legend, the stacking order and the region mask treat it like the platform's own layers, and a
+ * click identifies in it (GetFeatureInfo; the features already loaded). Loaded from a chunk of its
+ * own, only by maps that have such layers. Requests go through the client's external services,
+ * never with the platform's token.
+ */
+import type { FillLayerSpecification, LayerSpecification, LineLayerSpecification, CircleLayerSpecification } from 'maplibre-gl';
+import { createExternalService, createOgcFeaturesClient, type ExternalService, type OgcFeaturesClient } from '@citybrain/client';
+import { safeColor } from './config.js';
+import type { OverlayBuild } from './overlays.js';
+import type { CatalogueLayer, IdentifiedFeature, LngLatTuple, BBoxTuple } from './types.js';
+import { getFeatureInfoUrl, getMapTemplate, infoFormatOf, parseFeatureInfo, parseWmsCapabilities, rewriteTileUrl, type WmsCapabilities, type WmsLayerInfo } from './wms.js';
+import type { ExternalLayerSpec } from '../map-layer/map-layer.js';
+
+/** The category external layers are listed under (not one of the platform's ten). */
+export const EXTERNAL_CATEGORY = 'external';
+const DEFAULT_FEATURE_LIMIT = 2000;
+const DEFAULT_FEATURE_COLOR = '#7048e8';
+const FEATURE_PAGE = 500;
+
+interface WmsState {
+  kind: 'wms';
+  service: ExternalService;
+  capabilities: WmsCapabilities;
+  layers: WmsLayerInfo[];
+}
+
+interface FeaturesState {
+  kind: 'ogc-features';
+  client: OgcFeaturesClient;
+  collection: string;
+  limit: number;
+  /** The features of the last view, for identify. */
+  loaded: GeoJSON.Feature[];
+}
+
+interface ExternalEntry {
+  spec: ExternalLayerSpec;
+  layer: CatalogueLayer;
+  build: OverlayBuild;
+  legendImage: string | undefined;
+  state: WmsState | FeaturesState;
+}
+
+/** What the external layers need of the map. */
+export interface ExternalLayersContext {
+  warnOnce(key: string, message: string): void;
+  /** Metres per pixel at the map's centre, for GetFeatureInfo's search window. */
+  metresPerPixel(): number;
+}
+
+/** A stable id from what the layer is (not its position among the children). */
+function idOf(spec: ExternalLayerSpec): string {
+  const text = [spec.type, spec.url, spec.layers ?? '', spec.collection ?? ''].join('|');
+  let hash = 2166136261;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  return `ext-${(hash >>> 0).toString(36)}`;
+}
+
+function catalogueRecord(id: string, title: string, geometryType: CatalogueLayer['geometryType'], legend: CatalogueLayer['legend'], coordSys: CatalogueLayer['coordSys']): CatalogueLayer {
+  return {
+    id,
+    title,
+    titleEn: title,
+    category: EXTERNAL_CATEGORY as CatalogueLayer['category'],
+    access: 'public',
+    geometryType,
+    sourceLayer: '',
+    coordSys,
+    storageCrs: '',
+    crs: [],
+    reviewNo: null,
+    attribution: '',
+    updated: '',
+    minzoom: 0,
+    maxzoom: 24,
+    bbox: [-180, -90, 180, 90],
+    featureCount: 0,
+    legend,
+    links: [],
+  } as CatalogueLayer;
+}
+
+export class ExternalLayers {
+  private readonly entries = new Map<string, ExternalEntry>();
+  /** Layers whose server failed: still listed (as failed), never drawn. */
+  private readonly failed = new Map<string, CatalogueLayer>();
+  /** Every layer's id, in the page's order. */
+  private order: string[] = [];
+  /** URL prefixes of the servers, with how tiles to them are requested. */
+  private readonly tileRequests: { prefix: string; headers?: Record<string, string>; credentials: RequestCredentials }[] = [];
+
+  constructor(private readonly context: ExternalLayersContext) {}
+
+  owns(layerId: string): boolean {
+    return this.entries.has(layerId) || this.failed.has(layerId);
+  }
+
+  /** Every external layer, loaded or failed, in the page's order. */
+  layers(): CatalogueLayer[] {
+    return this.order.flatMap((id) => this.entries.get(id)?.layer ?? this.failed.get(id) ?? []);
+  }
+
+  legendImage(layerId: string): string | undefined {
+    return this.entries.get(layerId)?.legendImage;
+  }
+
+  entry(layerId: string): { layer: CatalogueLayer; build: OverlayBuild; visible: boolean } | undefined {
+    const entry = this.entries.get(layerId);
+    return entry && { layer: entry.layer, build: entry.build, visible: entry.spec.visible !== false };
+  }
+
+  /**
+   * Reads every layer's server (capabilities, collection) and builds its overlay. Resolves with the
+   * ids of the layers to draw, in order; a layer that fails is kept as failed and reported through `onError`.
+   */
+  async load(specs: readonly ExternalLayerSpec[], signal: AbortSignal, onError: (layer: CatalogueLayer, error: unknown) => void): Promise<string[]> {
+    const ids: string[] = [];
+    await Promise.all(
+      specs.map(async (spec) => {
+        const id = idOf(spec);
+        if (ids.includes(id)) return;
+        ids.push(id);
+        try {
+          const entry = spec.type === 'wms' ? await this.loadWms(id, spec, signal) : await this.loadFeatures(id, spec, signal);
+          this.entries.set(id, entry);
+        } catch (error) {
+          if ((error as { name?: string }).name === 'AbortError') throw error;
+          const layer = catalogueRecord(id, spec.title ?? spec.url, 'Mixed', { property: null, items: [] }, 'wgs84');
+          this.failed.set(id, layer);
+          onError(layer, error);
+        }
+      }),
+    );
+    this.order = ids;
+    return ids.filter((id) => this.entries.has(id));
+  }
+
+  private serviceOptions(spec: ExternalLayerSpec) {
+    const credentials = (['same-origin', 'include', 'omit'] as const).find((value) => value === spec.credentials) ?? 'same-origin';
+    if (spec.credentials !== undefined && spec.credentials !== credentials) {
+      this.context.warnOnce(`credentials:${spec.url}`, `credentials="${spec.credentials}" is not same-origin, include or omit; using same-origin.`);
+    }
+    const query = spec.keyParam && spec.key ? { [spec.keyParam]: spec.key } : undefined;
+    return { url: spec.url, credentials, query, headers: spec.headers, retry: { maxAttempts: 2 } };
+  }
+
+  private rememberTileRequests(url: string, options: ReturnType<ExternalLayers['serviceOptions']>): void {
+    const prefix = new URL(url, globalThis.location?.href).origin + '/';
+    if (!this.tileRequests.some((entry) => entry.prefix === prefix)) this.tileRequests.push({ prefix, headers: options.headers, credentials: options.credentials });
+  }
+
+  private async loadWms(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
+    const options = this.serviceOptions(spec);
+    const service = createExternalService(options);
+    const { data: xml } = await service.get<string>(service.resolve(spec.url, { SERVICE: 'WMS', VERSION: '1.3.0', REQUEST: 'GetCapabilities' }), {
+      parseAs: 'text',
+      accept: 'application/xml, text/xml',
+      signal,
+    });
+    const capabilities = parseWmsCapabilities(xml);
+    const wanted = (spec.layers ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+    const layers = wanted.length > 0 ? wanted.map((name) => capabilities.layers.find((layer) => layer.name === name)) : capabilities.layers;
+    const missing = wanted.filter((_, index) => !layers[index]);
+    if (missing.length > 0 || layers.length === 0) {
+      throw new Error(`the WMS has no layer ${missing.map((name) => `"${name}"`).join(', ') || '(none named)'}`);
+    }
+    const found = layers as WmsLayerInfo[];
+    const title = spec.title ?? found.map((layer) => layer.title).join('、');
+    // The key parameter rides in the tile URL itself: maplibre's worker fetches tiles.
+    const tiles = getMapTemplate(capabilities, found, options.query);
+    this.rememberTileRequests(capabilities.getMapUrl, options);
+    const opacity = Math.min(1, Math.max(0, spec.opacity ?? 1));
+    const sourceId = `cb-src-${id}`;
+    const build: OverlayBuild = {
+      layerId: id,
+      sourceId,
+      source: { type: 'raster', tiles: [tiles], tileSize: 256, attribution: capabilities.title },
+      layers: [{ id: `cb-${id}-raster`, type: 'raster', source: sourceId, paint: { 'raster-opacity': opacity } } as LayerSpecification],
+      drawnLayerIds: [],
+      sourceLayer: undefined,
+      hasFeatureIds: false,
+    };
+    const legendUrl = found.length === 1 ? found[0]!.legendUrl : undefined;
+    return {
+      spec,
+      layer: catalogueRecord(id, title, 'Mixed', { property: null, items: [] }, 'cgcs2000'),
+      build,
+      legendImage: legendUrl ? service.resolve(legendUrl) : undefined,
+      state: { kind: 'wms', service, capabilities, layers: found },
+    };
+  }
+
+  private async loadFeatures(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
+    if (!spec.collection) throw new Error('an OGC API - Features layer needs a collection');
+    const options = this.serviceOptions(spec);
+    const client = createOgcFeaturesClient(options);
+    const collection = await client.collection(spec.collection, signal);
+    const title = spec.title ?? collection.title ?? spec.collection;
+    const color = safeColor(spec.color ?? DEFAULT_FEATURE_COLOR, DEFAULT_FEATURE_COLOR);
+    const opacity = Math.min(1, Math.max(0, spec.opacity ?? 0.35));
+    const sourceId = `cb-src-${id}`;
+    const base = { source: sourceId };
+    const layers: LayerSpecification[] = [
+      { ...base, id: `cb-${id}-fill`, type: 'fill', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': color, 'fill-opacity': opacity } } as FillLayerSpecification,
+      { ...base, id: `cb-${id}-line`, type: 'line', filter: ['!=', ['geometry-type'], 'Point'], paint: { 'line-color': color, 'line-width': 1.5 } } as LineLayerSpecification,
+      { ...base, id: `cb-${id}-circle`, type: 'circle', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': color, 'circle-radius': 5, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } } as CircleLayerSpecification,
+    ];
+    const build: OverlayBuild = {
+      layerId: id,
+      sourceId,
+      source: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+      layers,
+      drawnLayerIds: layers.map((layer) => layer.id),
+      sourceLayer: undefined,
+      hasFeatureIds: false,
+    };
+    return {
+      spec,
+      layer: catalogueRecord(id, title, 'Mixed', { property: null, items: [{ label: title, color }] }, 'wgs84'),
+      build,
+      legendImage: undefined,
+      state: { kind: 'ogc-features', client, collection: spec.collection, limit: spec.limit ?? DEFAULT_FEATURE_LIMIT, loaded: [] },
+    };
+  }
+
+  /** The features of a collection in the view (CRS84), at most the layer's limit, with a warning past it. */
+  async features(layerId: string, bbox: BBoxTuple, signal: AbortSignal): Promise<GeoJSON.FeatureCollection> {
+    const entry = this.entries.get(layerId);
+    if (!entry || entry.state.kind !== 'ogc-features') return { type: 'FeatureCollection', features: [] };
+    const state = entry.state;
+    const features: GeoJSON.Feature[] = [];
+    const limit = Math.max(1, state.limit);
+    for await (const page of state.client.items(state.collection, { bbox, limit: Math.min(FEATURE_PAGE, limit), signal }).pages()) {
+      features.push(...(page.features as unknown as GeoJSON.Feature[]));
+      if (features.length >= limit) {
+        const more = features.length > limit || page.links?.some((link) => link.rel === 'next');
+        if (more) {
+          this.context.warnOnce(`feature-cap:${layerId}`, `layer "${entry.layer.title}": more than ${limit} features in view; only the first ${limit} are drawn. Zoom in, or raise its limit.`);
+        }
+        break;
+      }
+    }
+    state.loaded = features.slice(0, limit);
+    return { type: 'FeatureCollection', features: state.loaded };
+  }
+
+  /** What a click finds in the visible external layers: GetFeatureInfo for WMS, the loaded features for the others. */
+  async identify(lngLat: LngLatTuple, visibleIds: readonly string[], renderedAt: (layerIds: string[]) => GeoJSON.Feature[], signal: AbortSignal): Promise<IdentifiedFeature[]> {
+    const found = await Promise.all(
+      visibleIds
+        .map((id) => this.entries.get(id))
+        .filter((entry): entry is ExternalEntry => entry !== undefined)
+        .map(async (entry): Promise<IdentifiedFeature[]> => {
+          const { layer, state } = entry;
+          if (state.kind === 'ogc-features') {
+            return renderedAt(entry.build.drawnLayerIds).map((feature) => ({
+              layerId: layer.id,
+              layerTitle: layer.title,
+              featureId: feature.id ?? (feature.properties?.id as string | undefined),
+              properties: { ...(feature.properties ?? {}) },
+              distanceM: 0,
+            }));
+          }
+          const queryable = state.layers.filter((info) => info.queryable);
+          const url = queryable.length > 0 ? getFeatureInfoUrl(state.capabilities, queryable, lngLat, this.context.metresPerPixel()) : undefined;
+          const format = infoFormatOf(state.capabilities);
+          if (!url || !format) return [];
+          try {
+            const { data } = await state.service.get<string>(url, { parseAs: 'text', accept: format, signal });
+            return parseFeatureInfo(data, format).map((feature) => ({
+              layerId: layer.id,
+              layerTitle: layer.title,
+              featureId: feature.featureId,
+              properties: feature.properties,
+              distanceM: 0,
+            }));
+          } catch (error) {
+            if ((error as { name?: string }).name === 'AbortError') throw error;
+            this.context.warnOnce(`info:${layer.id}`, `layer "${layer.title}": GetFeatureInfo failed (${String(error)})`);
+            return [];
+          }
+        }),
+    );
+    return found.flat();
+  }
+
+  /** maplibre's `transformRequest` for tiles of these servers: their headers and cookie policy; a geographic bbox where needed. */
+  transformRequest(url: string): { url: string; headers?: Record<string, string>; credentials?: 'same-origin' | 'include' } | undefined {
+    const match = this.tileRequests.find((entry) => url.startsWith(entry.prefix));
+    if (!match) return undefined;
+    // maplibre knows no `omit`; `same-origin` sends nothing to another origin anyway.
+    const credentials = match.credentials === 'include' ? 'include' : 'same-origin';
+    return { url: rewriteTileUrl(url), ...(match.headers ? { headers: match.headers } : {}), credentials };
+  }
+}
