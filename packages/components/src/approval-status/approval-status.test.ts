@@ -814,6 +814,8 @@ describe('cb-approval-status: loading over the client', () => {
       const last = intercepted.requests.filter((r) => r.url.endsWith('/timeline')).pop()!;
       expect(last.headers.get('authorization')).to.equal('Bearer t2');
       release();
+      // The released reload finishes after the test: its live stream must not reach the next test's fetch.
+      el.remove();
     } finally {
       intercepted.restore();
     }
