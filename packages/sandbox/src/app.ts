@@ -16,6 +16,7 @@ import { EffectCounter, type SandboxService, type ServiceContext } from './conte
 import { getMeta, openDatabase, setMeta, type Db } from './db.js';
 import { EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
+import { prepareReplayStore } from './idempotency.js';
 import { loadSpecs, requestSchemas, toFastifyPath, withoutAnnotations, type Operation, type Specs } from './openapi.js';
 import { ProblemError, badRequest, notFound, type FieldError } from './problems.js';
 import { MALFORMED_PARAMETERS, parseQueryString, type ParsedQuery } from './querystring.js';
@@ -258,6 +259,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   if (!secret) setMeta(db, 'token_secret', (secret = randomBytes(32).toString('hex')));
   const tokens = new TokenService(secret, config.tokenTtlSeconds, () => clock.now());
   const nonces = new NonceLedger(db);
+  prepareReplayStore(db);
 
   const ctx: ServiceContext = {
     db,

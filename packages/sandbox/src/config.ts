@@ -13,6 +13,8 @@ export interface SandboxConfig {
   simulate: boolean;
   simulationIntervalMs: number;
   tokenTtlSeconds: number;
+  /** How long an Idempotency-Key and its stored answer live; after that the same key is a new request. */
+  idempotencyKeyTtlSeconds: number;
   corsOrigins: (string | RegExp)[];
   /** Require gateway HMAC signatures on /api/v1 (X-Ca-* headers). */
   gatewaySignature: boolean;
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     simulate: flag(env.CITYBRAIN_SIMULATE, false),
     simulationIntervalMs: Number(env.CITYBRAIN_SIMULATION_INTERVAL_MS ?? 15000),
     tokenTtlSeconds: Number(env.CITYBRAIN_TOKEN_TTL ?? 900),
+    idempotencyKeyTtlSeconds: Number(env.CITYBRAIN_IDEMPOTENCY_TTL ?? 86_400),
     corsOrigins: origins?.length ? origins : [LOCAL_ORIGIN],
     gatewaySignature: flag(env.CITYBRAIN_GATEWAY_SIGNATURE, false),
     faults: env.CITYBRAIN_FAULTS || null,

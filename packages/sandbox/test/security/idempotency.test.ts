@@ -1,12 +1,18 @@
 /**
  * Idempotency that holds: an Idempotency-Key compares bodies canonically, so a retry that
  * serialises the same body with another key order or whitespace is a replay, not a 422, and a
- * replay answers with the original Location.
+ * replay answers with the original Location. Keys expire after their window, and the replay store
+ * keeps no plaintext secret: the verification code of a new application is sealed there.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { workOrderBody } from '../reliability/support.js';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applicationBody, PINNED_NOW, workOrderBody } from '../reliability/support.js';
 import { startTestSandbox, type TestSandbox } from '../harness.js';
+
+const HOUR_MS = 3_600_000;
 
 describe('idempotency', () => {
   let sandbox: TestSandbox;
@@ -31,5 +37,71 @@ describe('idempotency', () => {
     assert.equal(((await again.json()) as { id: string }).id, ((await first.json()) as { id: string }).id);
     const other = await create(JSON.stringify({ ...body, title: '另一件事的标题' }), 'canonical-1');
     assert.equal(other.status, 422, 'another body under the same key is still refused');
+  });
+
+  it('forgets a key after its window: the same key with another body is then a new request', async () => {
+    const create = async (body: object) =>
+      sandbox.api('/workorders', {
+        method: 'POST',
+        token: await sandbox.token('demo-town-guicheng'),
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'expiring-1' },
+        body: JSON.stringify(body),
+      });
+    assert.equal(sandbox.ctx.config.idempotencyKeyTtlSeconds, 86_400, 'the documented default window is 24 hours');
+    const first = await create(workOrderBody());
+    assert.equal(first.status, 201);
+    await sandbox.hook('clock', { advanceMs: 23 * HOUR_MS });
+    const within = await create({ ...workOrderBody(), title: '窗口内换了内容的请求' });
+    assert.equal(within.status, 422, 'inside the window the key still stands for the first request');
+    await sandbox.hook('clock', { advanceMs: 2 * HOUR_MS });
+    const later = await create({ ...workOrderBody(), title: '窗口过后的新请求' });
+    assert.equal(later.status, 201, await later.clone().text());
+    assert.equal(later.headers.get('idempotent-replayed'), null);
+    assert.notEqual(((await later.json()) as { id: string }).id, ((await first.json()) as { id: string }).id);
+    await sandbox.hook('clock', { now: null });
+  });
+});
+
+describe('idempotency: the replay store keeps no plaintext secret', () => {
+  let sandbox: TestSandbox;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'citybrain-replay-'));
+    sandbox = await startTestSandbox({ dbPath: join(dir, 'sandbox.db') });
+    await sandbox.hook('clock', { now: PINNED_NOW });
+  });
+  after(async () => {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('seals the verification code of a new application, and a replay still returns it', async () => {
+    const village = await sandbox.token('demo-village-tangbian');
+    const create = () =>
+      sandbox.api('/approvals/applications', {
+        method: 'POST',
+        token: village,
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'sealed-1' },
+        body: JSON.stringify(applicationBody()),
+      });
+    const first = await create();
+    assert.equal(first.status, 201, await first.clone().text());
+    const { verificationCode } = (await first.json()) as { verificationCode: string };
+    assert.match(verificationCode, /^\d{6}$/);
+
+    const rows = sandbox.ctx.db.prepare('SELECT * FROM idempotency_keys').all() as Record<string, unknown>[];
+    assert.equal(rows.length, 1);
+    const stored = Object.values(rows[0]!).map(String).join('\n');
+    assert.ok(!stored.includes(verificationCode), 'the code is not in the replay store in plaintext');
+    assert.ok(!stored.includes('sealed-1'), 'nor the client\'s key');
+
+    sandbox.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    const file = [join(dir, 'sandbox.db'), join(dir, 'sandbox.db-wal')].filter(existsSync).map((path) => readFileSync(path, 'latin1')).join('');
+    assert.ok(!file.includes(`"verificationCode":"${verificationCode}"`), 'nor anywhere in the database file');
+
+    const replay = await create();
+    assert.equal(replay.status, 201);
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.equal(((await replay.json()) as { verificationCode: string }).verificationCode, verificationCode);
   });
 });
