@@ -11,8 +11,9 @@ function frame(event: BusEvent): string {
 
 /**
  * Serves a Server-Sent Events stream for one topic: replays what the client missed since its
- * `Last-Event-ID` (from the service's durable store), then forwards live events until the client
- * goes away. Comments keep idle proxies from closing the connection.
+ * `Last-Event-ID` (from the service's durable store), then forwards live events, each as `present`
+ * shows it to this listener (masked by role), until the client goes away. Comments keep idle proxies
+ * from closing the connection.
  */
 export function openEventStream(
   req: FastifyRequest,
@@ -20,6 +21,7 @@ export function openEventStream(
   ctx: ServiceContext,
   topic: string,
   missedSince: (lastEventId: string | null) => BusEvent[],
+  present: (event: BusEvent) => BusEvent,
 ): FastifyReply {
   const lastHeader = req.headers['last-event-id'];
   const lastEventId = (Array.isArray(lastHeader) ? lastHeader[0] : lastHeader) ?? null;
@@ -34,8 +36,8 @@ export function openEventStream(
     ...corsHeaders(reply),
   });
   res.write('retry: 2000\n\n');
-  for (const event of missedSince(lastEventId)) res.write(frame(event));
-  const unsubscribe = ctx.events.subscribe(topic, (event) => res.write(frame(event)));
+  for (const event of missedSince(lastEventId)) res.write(frame(present(event)));
+  const unsubscribe = ctx.events.subscribe(topic, (event) => res.write(frame(present(event))));
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   const close = () => {
     clearInterval(heartbeat);
