@@ -21,7 +21,8 @@ const USCC = `91440605MA4W8K2Q1${usccCheckChar('91440605MA4W8K2Q1')}`;
 /** 18 digits that fail the GB 11643 checksum: an order number, not a person. */
 const ORDER_NO = '440605198203151313';
 
-const carries = (text: string) => `联系人手机${PHONE}，身份证号${ID_NUMBER}，单位代码${USCC}，关联单号${ORDER_NO}`;
+/** `prefix` followed by all four values, as someone might type them into a remark. */
+const carries = (prefix: string) => `${prefix}联系人手机${PHONE}，身份证号${ID_NUMBER}，单位代码${USCC}，关联单号${ORDER_NO}`;
 
 function assertMasked(text: string, where: string): void {
   assert.ok(!text.includes(PHONE), `${where}: no full mobile number`);
