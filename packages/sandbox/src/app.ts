@@ -344,6 +344,10 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     if (refused) throw new ProblemError(400, 'bad-request', '请求目标无效', `Request-target refused: ${refused}.`);
     const malformed = (req.query as ParsedQuery | undefined)?.[MALFORMED_PARAMETERS];
     if (malformed) throw encodingProblem('query', malformed);
+    // OPTIONS is only a CORS preflight here; @fastify/cors would refuse an incomplete one in plain text.
+    if (req.method === 'OPTIONS' && (!req.headers.origin || !req.headers['access-control-request-method'])) {
+      throw new ProblemError(400, 'bad-request', '预检请求无效', 'An OPTIONS request is a CORS preflight: Origin and Access-Control-Request-Method are required.');
+    }
   });
 
   app.addHook('onSend', async (req, reply, payload) => {

@@ -1,8 +1,9 @@
 /**
  * Problem types match their statuses: errors Fastify and its plugins raise themselves (static files
  * refused or out of range, a method the path does not have, an unsupported media type, a body too
- * large or unparsable, an unknown route) carry a `type` that names the status — a 403 is never
- * `bad-request`. Raw requests where an HTTP client would tidy the request up.
+ * large or unparsable, an unknown route, an OPTIONS request that is no preflight) are problems
+ * whose `type` names the status — a 403 is never `bad-request`. Raw requests where an HTTP client
+ * would tidy the request up.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +54,7 @@ const CASES: Case[] = [
   },
   { name: 'malformed JSON', status: 400, type: 'bad-request', send: viaSocket('POST /api/v1/approvals/lookup HTTP/1.1\r\nContent-Type: application/json', '{"trackingNo":') },
   { name: 'an unknown API route', status: 404, type: 'not-found', send: viaFetch('/api/v1/no-such-thing') },
+  { name: 'an OPTIONS request that is no CORS preflight', status: 400, type: 'bad-request', send: viaFetch('/api/v1/regions', { method: 'OPTIONS' }) },
   { name: 'a path with broken percent-encoding', status: 400, type: 'bad-request', send: viaSocket('GET /%zz HTTP/1.1') },
 ];
 
