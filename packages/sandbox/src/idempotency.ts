@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from './context.js';
 import { getMeta, setMeta, type Db } from './db.js';
@@ -33,7 +33,9 @@ export function prepareReplayStore(db: Db): Buffer {
 /**
  * Where a key's answer is filed: an HMAC of `client:scope:key` under the server secret, so the store
  * does not list the clients' keys, and the answer is sealed under a key derived from the secret and
- * the Idempotency-Key itself: reading it back takes both the server and the client's key.
+ * the Idempotency-Key itself: reading it back takes both the server and the client's key. The
+ * request's fingerprint is an HMAC too: a plain hash of a body full of personal data could be
+ * confirmed by hashing a guess.
  */
 function replayCrypto(db: Db, clientKey: string) {
   const secret = prepareReplayStore(db);
@@ -41,6 +43,7 @@ function replayCrypto(db: Db, clientKey: string) {
   const key = Buffer.from(hkdfSync('sha256', secret, Buffer.from(clientKey), 'citybrain idempotency replay', 32));
   return {
     id,
+    fingerprint: (request: string) => createHmac('sha256', secret).update(request).digest('hex'),
     seal(plain: string): string {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(id));
@@ -103,10 +106,8 @@ export function withIdempotency(
     return reply.code(result.status).send(result.body);
   }
   const clientKey = `${req.principal.clientId ?? 'public'}:${scope}:${key}`;
-  const requestHash = createHash('sha256')
-    .update(`${req.method} ${req.url.split('?')[0]}\n${canonicalJson(req.body ?? null)}`)
-    .digest('hex');
   const replay = replayCrypto(ctx.db, clientKey);
+  const requestHash = replay.fingerprint(`${req.method} ${req.url.split('?')[0]}\n${canonicalJson(req.body ?? null)}`);
   const now = ctx.clock.now();
   const expiredBefore = new Date(now.getTime() - ctx.config.idempotencyKeyTtlSeconds * 1000).toISOString();
   const run = ctx.db.transaction(() => {

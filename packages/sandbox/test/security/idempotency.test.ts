@@ -2,7 +2,8 @@
  * Idempotency that holds: an Idempotency-Key compares bodies canonically, so a retry that
  * serialises the same body with another key order or whitespace is a replay, not a 422, and a
  * replay answers with the original Location. Keys expire after their window, and the replay store
- * keeps no plaintext secret: the verification code of a new application is sealed there.
+ * keeps no plaintext secret: the verification code of a new application is sealed there, and
+ * request bodies are fingerprinted under the server's secret.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,32 +59,34 @@ describe('idempotency', () => {
     assert.equal(later.status, 201, await later.clone().text());
     assert.equal(later.headers.get('idempotent-replayed'), null);
     assert.notEqual(((await later.json()) as { id: string }).id, ((await first.json()) as { id: string }).id);
-    await sandbox.hook('clock', { now: null });
+    await sandbox.hook('clock', { advanceMs: -25 * HOUR_MS });
   });
 });
 
 describe('idempotency: the replay store keeps no plaintext secret', () => {
   let sandbox: TestSandbox;
+  let another: TestSandbox;
   let dir: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'citybrain-replay-'));
-    sandbox = await startTestSandbox({ dbPath: join(dir, 'sandbox.db') });
-    await sandbox.hook('clock', { now: PINNED_NOW });
+    [sandbox, another] = await Promise.all([startTestSandbox({ dbPath: join(dir, 'sandbox.db') }), startTestSandbox()]);
+    await Promise.all([sandbox.hook('clock', { now: PINNED_NOW }), another.hook('clock', { now: PINNED_NOW })]);
   });
   after(async () => {
-    await sandbox.close();
+    await Promise.all([sandbox.close(), another.close()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const createApplication = async (on: TestSandbox) =>
+    on.api('/approvals/applications', {
+      method: 'POST',
+      token: await on.token('demo-village-tangbian'),
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'sealed-1' },
+      body: JSON.stringify(applicationBody()),
+    });
+
   it('seals the verification code of a new application, and a replay still returns it', async () => {
-    const village = await sandbox.token('demo-village-tangbian');
-    const create = () =>
-      sandbox.api('/approvals/applications', {
-        method: 'POST',
-        token: village,
-        headers: { 'content-type': 'application/json', 'idempotency-key': 'sealed-1' },
-        body: JSON.stringify(applicationBody()),
-      });
+    const create = () => createApplication(sandbox);
     const first = await create();
     assert.equal(first.status, 201, await first.clone().text());
     const { verificationCode } = (await first.json()) as { verificationCode: string };
@@ -103,5 +106,13 @@ describe('idempotency: the replay store keeps no plaintext secret', () => {
     assert.equal(replay.status, 201);
     assert.equal(replay.headers.get('idempotent-replayed'), 'true');
     assert.equal(((await replay.json()) as { verificationCode: string }).verificationCode, verificationCode);
+  });
+
+  it('fingerprints requests under the server\'s secret, so a guessed body cannot be confirmed', async () => {
+    const [mine, theirs] = await Promise.all([createApplication(sandbox), createApplication(another)]);
+    assert.deepEqual([mine.status, theirs.status], [201, 201]);
+    const fingerprint = (on: TestSandbox) =>
+      (on.ctx.db.prepare("SELECT request_hash FROM idempotency_keys WHERE scope = 'approvals.create'").get() as { request_hash: string }).request_hash;
+    assert.notEqual(fingerprint(sandbox), fingerprint(another), 'the same request on two servers leaves two unrelated fingerprints');
   });
 });
