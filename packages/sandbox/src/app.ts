@@ -16,6 +16,7 @@ import { EffectCounter, type SandboxService, type ServiceContext } from './conte
 import { getMeta, openDatabase, setMeta, type Db } from './db.js';
 import { EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
+import { prepareReplayStore } from './idempotency.js';
 import { loadSpecs, requestSchemas, toFastifyPath, withoutAnnotations, type Operation, type Specs } from './openapi.js';
 import { ProblemError, badRequest, notFound, type FieldError } from './problems.js';
 import { MALFORMED_PARAMETERS, parseQueryString, type ParsedQuery } from './querystring.js';
@@ -90,11 +91,45 @@ function encodingProblem(location: 'query' | 'body', names: string[]): ProblemEr
   );
 }
 
-/** A 4xx raised by Fastify itself (unparsable body, wrong media type, bad URL…) as one of our problems. */
+/**
+ * The problem type and title of each status Fastify or its plugins raise themselves (unparsable body,
+ * wrong media type, a static file refused or out of range…): the type names the status, so a client
+ * that dispatches on `type` never reads a 403 as a malformed request.
+ */
+const FRAMEWORK_PROBLEMS: Record<number, [kind: string, title: string]> = {
+  400: ['bad-request', '请求无法解析'],
+  403: ['forbidden', '无权访问'],
+  404: ['not-found', '资源不存在'],
+  405: ['method-not-allowed', '不支持该请求方法'],
+  406: ['not-acceptable', '无法提供所要求的媒体类型'],
+  412: ['precondition-failed', '前提条件不满足'],
+  413: ['payload-too-large', '请求体过大'],
+  415: ['unsupported-media-type', '不支持的请求体媒体类型'],
+  416: ['range-not-satisfiable', '请求的范围无法满足'],
+};
+
+/** A 4xx raised by Fastify itself as one of our problems; a status not in the table gets its HTTP reason as the type. */
 function frameworkProblem(error: FastifyError, status: number): ProblemError {
-  const code = error.code ?? '';
-  const kind = code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload-too-large' : code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported-media-type' : 'bad-request';
-  return new ProblemError(status, kind, '请求无法解析', error.message);
+  const reason = STATUS_CODES[status] ?? 'Client Error';
+  const [kind, title] = FRAMEWORK_PROBLEMS[status] ?? [reason.toLowerCase().replace(/[^a-z0-9]+/g, '-'), '请求无法处理'];
+  return new ProblemError(status, kind, title, error.message);
+}
+
+/**
+ * For a path the contracts define under other methods, those methods (with HEAD beside GET, as
+ * Fastify serves it): the `Allow` of a 405. Empty for a path no operation has.
+ */
+function methodsByPath(operations: readonly Operation[]): (path: string) => string[] {
+  const escape = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  const patterns = operations.map((op) => ({
+    method: op.method.toUpperCase(),
+    pattern: new RegExp(`^${escape(API_PREFIX)}${op.path.split(/\{[^}]+\}/).map(escape).join('[^/]+')}/?$`),
+  }));
+  return (path) => {
+    const methods = new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  };
 }
 
 /**
@@ -224,6 +259,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   if (!secret) setMeta(db, 'token_secret', (secret = randomBytes(32).toString('hex')));
   const tokens = new TokenService(secret, config.tokenTtlSeconds, () => clock.now());
   const nonces = new NonceLedger(db);
+  prepareReplayStore(db);
 
   const ctx: ServiceContext = {
     db,
@@ -293,13 +329,25 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     req.log.error({ err: error }, 'unhandled error');
     return sendProblem(req, reply, new ProblemError(500, 'internal', '服务器内部错误', '服务器内部错误，请携带 requestId 联系管理员'));
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, notFound(`${req.method} ${req.url.split('?')[0]} 不存在`)));
+  const allowedMethodsAt = methodsByPath(specs.operations);
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    const allowed = allowedMethodsAt(path);
+    if (!allowed.length) return sendProblem(req, reply, notFound(`${req.method} ${path} 不存在`));
+    return sendProblem(req, reply, new ProblemError(405, 'method-not-allowed', '不支持该请求方法', `${path} 不支持 ${req.method}，可用：${allowed.join(', ')}`, {
+      headers: { allow: allowed.join(', ') },
+    }));
+  });
 
   app.addHook('onRequest', async (req) => {
     const refused = refusedTargets.get(req.raw);
     if (refused) throw new ProblemError(400, 'bad-request', '请求目标无效', `Request-target refused: ${refused}.`);
     const malformed = (req.query as ParsedQuery | undefined)?.[MALFORMED_PARAMETERS];
     if (malformed) throw encodingProblem('query', malformed);
+    // OPTIONS is only a CORS preflight here; @fastify/cors would refuse an incomplete one in plain text.
+    if (req.method === 'OPTIONS' && (!req.headers.origin || !req.headers['access-control-request-method'])) {
+      throw new ProblemError(400, 'bad-request', '预检请求无效', 'An OPTIONS request is a CORS preflight: Origin and Access-Control-Request-Method are required.');
+    }
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -389,7 +437,8 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   await registerApiReference(app, config);
   for (const [prefix, root] of Object.entries(config.staticRoots)) {
     if (!existsSync(root)) continue;
-    await app.register(fastifyStatic, { root, prefix, decorateReply: false, index: ['index.html'], redirect: true });
+    // Dotfiles (.env, .git) are never part of a published folder: refused (403), not served.
+    await app.register(fastifyStatic, { root, prefix, decorateReply: false, index: ['index.html'], redirect: true, dotfiles: 'deny' });
   }
 
   const stops = config.simulate ? services.flatMap((s) => (s.start ? [s.start(ctx)] : [])) : [];

@@ -13,6 +13,12 @@ export interface SandboxConfig {
   simulate: boolean;
   simulationIntervalMs: number;
   tokenTtlSeconds: number;
+  /** How long an Idempotency-Key and its stored answer live; after that the same key is a new request. */
+  idempotencyKeyTtlSeconds: number;
+  /** Event streams one client (token subject) may hold open at once; one more is 429. */
+  streamsPerClient: number;
+  /** Longest life of one event stream; then it ends with a `reconnect` event and the client resumes. */
+  streamLifetimeSeconds: number;
   corsOrigins: (string | RegExp)[];
   /** Require gateway HMAC signatures on /api/v1 (X-Ca-* headers). */
   gatewaySignature: boolean;
@@ -69,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     simulate: flag(env.CITYBRAIN_SIMULATE, false),
     simulationIntervalMs: Number(env.CITYBRAIN_SIMULATION_INTERVAL_MS ?? 15000),
     tokenTtlSeconds: Number(env.CITYBRAIN_TOKEN_TTL ?? 900),
+    idempotencyKeyTtlSeconds: Number(env.CITYBRAIN_IDEMPOTENCY_TTL ?? 86_400),
+    streamsPerClient: Number(env.CITYBRAIN_STREAMS_PER_CLIENT ?? 16),
+    streamLifetimeSeconds: Number(env.CITYBRAIN_STREAM_LIFETIME ?? 3_600),
     corsOrigins: origins?.length ? origins : [LOCAL_ORIGIN],
     gatewaySignature: flag(env.CITYBRAIN_GATEWAY_SIGNATURE, false),
     faults: env.CITYBRAIN_FAULTS || null,

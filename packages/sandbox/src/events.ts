@@ -10,6 +10,25 @@ type Listener = (event: BusEvent) => void;
 /** In-process publish/subscribe for live streams; durable replay is the publishing service's job. */
 export class EventBus {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly streamsByClient = new Map<string, number>();
+
+  /** Counts one more open stream for `client` unless it already holds `max`; false when it does. */
+  claimStream(client: string, max: number): boolean {
+    const open = this.streamsByClient.get(client) ?? 0;
+    if (open >= max) return false;
+    this.streamsByClient.set(client, open + 1);
+    return true;
+  }
+
+  releaseStream(client: string): void {
+    const open = (this.streamsByClient.get(client) ?? 1) - 1;
+    if (open > 0) this.streamsByClient.set(client, open);
+    else this.streamsByClient.delete(client);
+  }
+
+  openStreams(client: string): number {
+    return this.streamsByClient.get(client) ?? 0;
+  }
 
   subscribe(topic: string, listener: Listener): () => void {
     let set = this.listeners.get(topic);

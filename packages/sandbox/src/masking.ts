@@ -1,3 +1,4 @@
+import { validateIdNumber, validateUscc } from '@citybrain/validators';
 import type { Role } from './auth.js';
 
 /** Masking formats follow the Hutool DesensitizedUtil conventions used by Chinese government systems. */
@@ -89,4 +90,49 @@ export function maskPersonalValue(role: Role, field: PersonalField, value: strin
 export function maskedFields(role: Role, fields: readonly PersonalField[]): PersonalField[] {
   const policy = personalFieldPolicy(role);
   return fields.filter((f) => policy[f] !== 'full');
+}
+
+/** A mainland mobile number standing alone in text (not part of a longer run of digits), after an optional +86. */
+const MOBILE_IN_TEXT = /(?<![0-9])(\+?86[ -]?)?(1[3-9]\d{9})(?![0-9])/g;
+/** Any 18-character token: a candidate ID number or unified social credit code, kept unless its checksum holds. */
+const IDENTIFIER_IN_TEXT = /(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])/g;
+
+/** A value found in text, as the role's policy shows it; hidden ones become asterisks, as text cannot drop them. */
+function maskedInText(role: Role, field: 'idNumber' | 'phone', value: string): string {
+  return maskPersonalValue(role, field, value) ?? '*'.repeat(value.length);
+}
+
+/**
+ * Masks personal identifiers a person typed into free text (a remark, a complaint's content, a
+ * title) for roles that see them masked in structured fields: every mobile number, and every ID
+ * number or unified social credit code whose checksum holds — an order or file number that merely
+ * has 18 characters stays as written.
+ */
+export function maskFreeText(role: Role, text: string): string {
+  const policy = personalFieldPolicy(role);
+  let masked = text;
+  if (policy.idNumber !== 'full') {
+    masked = masked.replace(IDENTIFIER_IN_TEXT, (token) =>
+      validateIdNumber(token).valid || validateUscc(token).valid ? maskedInText(role, 'idNumber', token) : token);
+  }
+  if (policy.phone !== 'full') {
+    masked = masked.replace(MOBILE_IN_TEXT, (_match, prefix: string | undefined, mobile: string) => (prefix ?? '') + maskedInText(role, 'phone', mobile));
+  }
+  return masked;
+}
+
+/**
+ * `value` (a response body, an event) with `maskFreeText` applied to every string inside it. Values
+ * already masked in their structured form pass unchanged: a mask leaves no pattern to find.
+ */
+export function maskFreeTextIn<T>(role: Role, value: T): T {
+  const policy = personalFieldPolicy(role);
+  if (policy.idNumber === 'full' && policy.phone === 'full') return value;
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return maskFreeText(role, node);
+    if (Array.isArray(node)) return node.map(walk);
+    if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([key, inner]) => [key, walk(inner)]));
+    return node;
+  };
+  return walk(value) as T;
 }

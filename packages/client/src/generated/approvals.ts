@@ -174,6 +174,18 @@ export interface paths {
          *     events after `Last-Event-ID` (header, sent by `EventSource` on reconnect) or the `lastEventId` query
          *     parameter (for the first connection), then streams new ones. Without either, only new events are sent.
          *     A comment line (`: keep-alive`) keeps idle connections open every 15 seconds.
+         *
+         *     **The stream ends itself** with one last message, which has no `id:` (resuming with `Last-Event-ID` skips
+         *     no event):
+         *     - `event: auth-expired` when the token that opened the stream expires; `data:` is a 401 problem
+         *       (`application/problem+json` body, type `…/problems/unauthorized`). Get a new token, then reconnect with
+         *       `Last-Event-ID`.
+         *     - `event: reconnect` when the stream reaches its maximum lifetime (sandbox default one hour,
+         *       `CITYBRAIN_STREAM_LIFETIME` seconds); `data:` is `{"reason":"max-lifetime","maxLifetimeSeconds":3600}`.
+         *       Reconnect with `Last-Event-ID` (an `EventSource` does so by itself).
+         *     One client (the token's subject) holds at most a set number of open streams (sandbox default 16,
+         *     `CITYBRAIN_STREAMS_PER_CLIENT`); one more is 429 `too-many-streams`. Free text in events (remarks) is masked
+         *     by role like the structured fields.
          */
         get: operations["streamApplicationEvents"];
         put?: never;
@@ -1431,6 +1443,29 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The client (the token's subject) already holds as many open event streams as the server allows at once
+         *     (sandbox default 16, `CITYBRAIN_STREAMS_PER_CLIENT`). Close a stream it no longer reads, then connect again.
+         */
+        TooManyStreams: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/too-many-streams",
+                 *       "title": "事件流过多",
+                 *       "status": 429,
+                 *       "detail": "每个客户端最多同时打开 16 个事件流，请先关闭不再使用的事件流",
+                 *       "code": "too-many-streams",
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Rate limited; retry after the given time. */
         TooManyRequests: {
             headers: {
@@ -2505,6 +2540,9 @@ export interface operations {
                      *     id: 48213
                      *     event: status
                      *     data: {"id":"48213","at":"2026-11-20T15:02:11+08:00","actor":{"role":"department","deptCode":"NATRES","deptName":"佛山市自然资源局南海分局","name":"佛山市自然资源局南海分局"},"action":"joint-review","actionLabel":{"zh":"联审意见","en":"Joint-review decision"},"fromStatus":"JOINT_REVIEW","toStatus":"TOWN_DECISION","stage":"JOINT_REVIEW","branch":"NATRES","remark":"符合国土空间规划"}
+                     *
+                     *     event: auth-expired
+                     *     data: {"type":"https://citybrain.nanhai.gov.cn/problems/unauthorized","title":"未认证或令牌已过期","status":401,"instance":"/api/v1/approvals/applications/ZJD-440605124-2026-000123/events","requestId":"4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c","detail":"令牌已过期，请换新令牌后重新连接"}
                      */
                     "text/event-stream": string;
                 };
@@ -2513,6 +2551,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyStreams"];
         };
     };
     lookupApplication: {

@@ -457,6 +457,29 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The client (the token's subject) already holds as many open event streams as the server allows at once
+         *     (sandbox default 16, `CITYBRAIN_STREAMS_PER_CLIENT`). Close a stream it no longer reads, then connect again.
+         */
+        TooManyStreams: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/too-many-streams",
+                 *       "title": "事件流过多",
+                 *       "status": 429,
+                 *       "detail": "每个客户端最多同时打开 16 个事件流，请先关闭不再使用的事件流",
+                 *       "code": "too-many-streams",
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Temporarily unavailable; retry after the given time. */
         ServiceUnavailable: {
             headers: {

@@ -159,6 +159,18 @@ export interface paths {
          * @description Server-Sent Events (`text/event-stream`), the same format as the homestead stream: `id:` (monotonically
          *     increasing), `event: status`, `data:` one `TimelineEvent` as JSON. Replays the events after `Last-Event-ID`
          *     (header) or `lastEventId` (query) before streaming new ones; `: keep-alive` comments every 15 seconds.
+         *
+         *     **The stream ends itself** with one last message, which has no `id:` (resuming with `Last-Event-ID` skips
+         *     no event):
+         *     - `event: auth-expired` when the token that opened the stream expires; `data:` is a 401 problem
+         *       (`application/problem+json` body, type `…/problems/unauthorized`). Get a new token, then reconnect with
+         *       `Last-Event-ID`.
+         *     - `event: reconnect` when the stream reaches its maximum lifetime (sandbox default one hour,
+         *       `CITYBRAIN_STREAM_LIFETIME` seconds); `data:` is `{"reason":"max-lifetime","maxLifetimeSeconds":3600}`.
+         *       Reconnect with `Last-Event-ID` (an `EventSource` does so by itself).
+         *     One client (the token's subject) holds at most a set number of open streams (sandbox default 16,
+         *     `CITYBRAIN_STREAMS_PER_CLIENT`); one more is 429 `too-many-streams`. Free text in events (remarks) is masked
+         *     by role like the structured fields.
          */
         get: operations["streamWorkOrderEvents"];
         put?: never;
@@ -1147,6 +1159,29 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The client (the token's subject) already holds as many open event streams as the server allows at once
+         *     (sandbox default 16, `CITYBRAIN_STREAMS_PER_CLIENT`). Close a stream it no longer reads, then connect again.
+         */
+        TooManyStreams: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/too-many-streams",
+                 *       "title": "事件流过多",
+                 *       "status": 429,
+                 *       "detail": "每个客户端最多同时打开 16 个事件流，请先关闭不再使用的事件流",
+                 *       "code": "too-many-streams",
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -2109,6 +2144,9 @@ export interface operations {
                      *     id: 90211
                      *     event: status
                      *     data: {"id":"90211","at":"2026-11-19T10:02:00+08:00","actor":{"role":"department","deptCode":"CITYMGMT","deptName":"南海区城市管理和综合执法局","name":"南海区城市管理和综合执法局"},"action":"process","actionLabel":{"zh":"处置","en":"Handle"},"fromStatus":"SIGNED","toStatus":"PROCESSING","stage":"HANDLE","branch":null,"remark":"已安排执法队员夜间巡查"}
+                     *
+                     *     event: reconnect
+                     *     data: {"reason":"max-lifetime","maxLifetimeSeconds":3600}
                      */
                     "text/event-stream": string;
                 };
@@ -2117,6 +2155,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyStreams"];
         };
     };
 }

@@ -21,7 +21,7 @@ import type { OperationHandler, ServiceContext } from '../context.js';
 import type { Db } from '../db.js';
 import type { BusEvent } from '../events.js';
 import { requirePermission, scopeRegion, type Permission, type Principal, type Role } from '../auth.js';
-import { personalFieldPolicy } from '../masking.js';
+import { maskFreeTextIn, personalFieldPolicy } from '../masking.js';
 import { badRequest, conflict, forbidden, notFound, ProblemError, unprocessable } from '../problems.js';
 import { openEventStream } from '../sse.js';
 import { withIdempotency } from '../idempotency.js';
@@ -107,7 +107,8 @@ export function publishEvents(ctx: ServiceContext, kind: ProcessKind, recordId: 
 
 /**
  * The record's SSE stream: replays what came after `Last-Event-ID` (or `?lastEventId=` for a first
- * connection, which browsers cannot give a header), then live events.
+ * connection, which browsers cannot give a header), then live events, free text masked for the
+ * listener's role.
  */
 export function streamEvents(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, kind: ProcessKind, recordId: string): FastifyReply {
   const fromQuery = (req.query as { lastEventId?: string }).lastEventId ?? null;
@@ -115,7 +116,7 @@ export function streamEvents(req: FastifyRequest, reply: FastifyReply, ctx: Serv
     const last = fromHeader ?? fromQuery;
     if (last === null || !/^\d+$/.test(last)) return [];
     return eventsOf(ctx.db, kind, recordId, Number(last)).map((event): BusEvent => ({ id: event.id, type: 'status', data: event }));
-  });
+  }, (event) => ({ ...event, data: maskFreeTextIn(req.principal.role, event.data) }));
 }
 
 // ----------------------------------------------------------------------------------- actors, errors
@@ -258,7 +259,7 @@ export function actionEndpoint<R extends ProcessRecord<S>, S extends string>(
   const response = withIdempotency(req, reply, ctx, `${store.kind}.act.${options.id}`, () => {
     const result = applyAction(ctx, store, options.id, options.scope, req.body as ActionBody, actorOf(req.principal), options.onMissing);
     published = result;
-    return { status: 200, body: { item: options.present(result.record), event: result.event } };
+    return { status: 200, body: { item: options.present(result.record), event: maskFreeTextIn(req.principal.role, result.event) } };
   });
   const done = published as ActionResult<R> | null;
   if (done) publishEvents(ctx, store.kind, options.id, [done.event]);

@@ -1,6 +1,7 @@
 /**
  * Homestead records as the API shows them to one caller: personal fields masked by role
- * (docs/sandbox-conventions.md), the parallel branches and the approval documents spelled out,
+ * (docs/sandbox-conventions.md), also where they were typed into free text (reasons, opinions,
+ * remarks), the parallel branches and the approval documents spelled out,
  * and the timeline of the shared ProcessTimeline shape.
  */
 import type { FastifyRequest } from 'fastify';
@@ -13,7 +14,7 @@ import {
   latestStep,
   type HomesteadRecord,
 } from '@citybrain/fixtures';
-import { maskName, maskPersonalValue } from '../../masking.js';
+import { maskFreeTextIn, maskName, maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';
 import { actorOf, buildTimeline, maskingInfo, readsUnmasked, statusLabelOf } from '../process-runtime.js';
@@ -39,7 +40,7 @@ export function applicationSummary(record: HomesteadRecord, role: Role, now: Dat
   const due = dueColumns(record.process);
   const status = record.process.status;
   const overdue = overdueNow(record, now);
-  return {
+  return maskFreeTextIn(role, {
     id: record.id,
     trackingNo: record.trackingNo,
     status,
@@ -67,7 +68,7 @@ export function applicationSummary(record: HomesteadRecord, role: Role, now: Dat
       overdue,
       returnCount: record.data.returnCount,
     },
-  };
+  });
 }
 
 /** The parallel branches of the joint review and of the completion acceptance, as they stand. */
@@ -91,7 +92,7 @@ export function applicationDetail(record: HomesteadRecord, req: FastifyRequest, 
   const now = ctx.clock.now();
   const form = record.form;
   const mask = (kind: 'name' | 'idNumber' | 'phone' | 'address', value: string) => maskPersonalValue(role, kind, value) ?? '';
-  return {
+  return maskFreeTextIn(role, {
     ...applicationSummary(record, role, now),
     groupName: record.groupName,
     location: record.location,
@@ -115,7 +116,7 @@ export function applicationDetail(record: HomesteadRecord, req: FastifyRequest, 
     sideState: record.process.sideState,
     allowedActions: allowedActions(homesteadProcess, record, actorOf(req.principal), now, ctx.workdays),
     masking: maskingInfo(role, [...PERSONAL_FIELDS]),
-  };
+  });
 }
 
 /** Reads of unmasked ID numbers are audited (the district sees them in full). */
@@ -157,7 +158,7 @@ export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: Se
     phone: maskPersonalValue(role, 'phone', record.form.jcxx.lxdh),
     masked: role !== 'district',
   };
-  return buildTimeline(ctx, applicationStore, record, {
+  return maskFreeTextIn(role, buildTimeline(ctx, applicationStore, record, {
     referenceNo: record.trackingNo,
     title: { zh: `${name} 宅基地和建房（规划许可）申请`, en: `Homestead application of ${name}` },
     region: timelineRegion(record),
@@ -167,13 +168,13 @@ export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: Se
       { field: 'applicant.idNumber', kind: 'idNumber' },
       { field: 'applicant.phone', kind: 'phone' },
     ]),
-  });
+  }));
 }
 
 /** The timeline of the public lookup: nothing personal, no officials' names, whatever the caller. */
 export function publicTimeline(record: HomesteadRecord, ctx: ServiceContext) {
   const name = maskName(record.form.jcxx.xm) ?? '';
-  return buildTimeline(ctx, applicationStore, record, {
+  return maskFreeTextIn('public', buildTimeline(ctx, applicationStore, record, {
     referenceNo: record.trackingNo,
     title: { zh: `${name} 宅基地和建房（规划许可）申请`, en: `Homestead application of ${name}` },
     region: timelineRegion(record),
@@ -181,5 +182,5 @@ export function publicTimeline(record: HomesteadRecord, ctx: ServiceContext) {
     completion: completionOf(record),
     masking: { masked: true, fields: ['applicant.name', 'applicant.idNumber', 'applicant.phone', 'events.actor.name'], reason: 'public-lookup' },
     anonymiseActors: true,
-  });
+  }));
 }

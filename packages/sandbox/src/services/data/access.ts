@@ -4,7 +4,7 @@
  */
 import type { DatasetColumnDef, DatasetDefinition, MaskRule } from '@citybrain/fixtures';
 import type { Principal } from '../../auth.js';
-import { maskPersonalValue, personalFieldPolicy, type PersonalField } from '../../masking.js';
+import { maskFreeText, maskPersonalValue, personalFieldPolicy, type PersonalField } from '../../masking.js';
 
 export interface DatasetAccess {
   read: boolean;
@@ -62,8 +62,12 @@ export function columnTreatment(principal: Principal, column: DatasetColumnDef):
   return personalFieldPolicy(principal.role)[PERSONAL_FIELD[column.maskRule]!];
 }
 
+/** Columns of free text, where a phone or ID number someone typed is masked like a personal column. */
+const FREE_TEXT_TYPES: ReadonlySet<DatasetColumnDef['type']> = new Set(['string', 'text']);
+
 /** A value as this caller may see it. */
 export function presentValue(principal: Principal, column: DatasetColumnDef, treatment: ColumnTreatment, value: unknown): unknown {
+  if (treatment === 'full' && typeof value === 'string' && FREE_TEXT_TYPES.has(column.type)) return maskFreeText(principal.role, value);
   if (treatment === 'full' || value === null || value === undefined) return value ?? null;
   if (treatment === 'hidden') return null;
   return maskPersonalValue(principal.role, PERSONAL_FIELD[column.maskRule]!, String(value));

@@ -1,6 +1,7 @@
 /**
- * Work orders as the API shows them to one caller: the reporter masked by role, flags and deadlines
- * computed on the holiday calendar, and the shared ProcessTimeline.
+ * Work orders as the API shows them to one caller: the reporter masked by role, phone and ID numbers
+ * typed into the title, content or remarks masked alike, flags and deadlines computed on the holiday
+ * calendar, and the shared ProcessTimeline.
  */
 import type { FastifyRequest } from 'fastify';
 import {
@@ -12,7 +13,7 @@ import {
   workOrderFlags,
   type WorkOrderRecord,
 } from '@citybrain/fixtures';
-import { maskPersonalValue } from '../../masking.js';
+import { maskFreeTextIn, maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';
 import { actorOf, buildTimeline, maskingInfo, readsUnmasked, statusLabelOf } from '../process-runtime.js';
@@ -40,7 +41,7 @@ function reporterOf(record: WorkOrderRecord, role: Role) {
 export function workOrderSummary(record: WorkOrderRecord, role: Role, ctx: ServiceContext) {
   const data = record.data;
   const reporter = reporterOf(record, role);
-  return {
+  return maskFreeTextIn(role, {
     id: record.id,
     orderNo: record.orderNo,
     channel: record.channel,
@@ -68,13 +69,13 @@ export function workOrderSummary(record: WorkOrderRecord, role: Role, ctx: Servi
     flags: workOrderFlags(record, ctx.clock.now(), ctx.workdays),
     counts: data.counts,
     satisfaction: data.callback?.satisfaction ?? null,
-  };
+  });
 }
 
 export function workOrderDetail(record: WorkOrderRecord, req: FastifyRequest, ctx: ServiceContext) {
   const data = record.data;
   const role = req.principal.role;
-  return {
+  return maskFreeTextIn(role, {
     ...workOrderSummary(record, role, ctx),
     externalNo: record.externalNo,
     content: record.content,
@@ -97,7 +98,7 @@ export function workOrderDetail(record: WorkOrderRecord, req: FastifyRequest, ct
     version: record.process.version,
     allowedActions: allowedActions(workOrderProcess, record, actorOf(req.principal), ctx.clock.now(), ctx.workdays),
     masking: maskingInfo(role, [...PERSONAL_FIELDS]),
-  };
+  });
 }
 
 /** Reads of reporters' phone numbers in full are audited. */
@@ -110,7 +111,7 @@ export function workOrderTimeline(record: WorkOrderRecord, role: Role, ctx: Serv
   const data = record.data;
   const place = findRegion(record.regionCode);
   const typeLabel = WORK_ORDER_TYPE_LABELS[record.type];
-  return buildTimeline(ctx, workOrderStore, record, {
+  return maskFreeTextIn(role, buildTimeline(ctx, workOrderStore, record, {
     referenceNo: record.orderNo,
     title: { zh: record.title, en: `${typeLabel.en} ${record.orderNo}` },
     region: { code: record.regionCode, name: place?.name ?? record.regionCode, townCode: record.townCode, townName: findTown(record.townCode)?.name ?? null },
@@ -129,5 +130,5 @@ export function workOrderTimeline(record: WorkOrderRecord, role: Role, ctx: Serv
       { field: 'applicant.name', kind: 'name' },
       { field: 'applicant.phone', kind: 'phone' },
     ]),
-  });
+  }));
 }
