@@ -7,13 +7,15 @@ export { EXTERNAL_LAYER_TYPES, type ExternalLayerSpec, type ExternalLayerType } 
 
 /**
  * One layer from the district's own GIS server, drawn by the `<cb-map-viewer>` it sits in: a WMS
- * 1.3.0 layer (legend from GetLegendGraphic, identify through GetFeatureInfo) or an OGC API -
- * Features collection (GeoJSON per view, identify from the loaded features). It renders nothing
+ * 1.3.0 layer (legend from GetLegendGraphic, identify through GetFeatureInfo), a WMTS 1.0 layer in a
+ * Web Mercator tile matrix set (REST or KVP), or an OGC API - Features collection (GeoJSON per view,
+ * identify from the loaded features). It renders nothing
  * itself; the map lists it in its own group, in the legend and in identify results.
  *
  * ```html
  * <cb-map-viewer base-url="/api/v1" layer-list legend>
  *   <cb-map-layer type="wms" url="https://gis.example.gov.cn/wms" layers="zones"></cb-map-layer>
+ *   <cb-map-layer type="wmts" url="https://t0.tianditu.gov.cn/img_w/wmts" layers="img" key-param="tk" key="…"></cb-map-layer>
  *   <cb-map-layer type="ogc-features" url="https://gis.example.gov.cn/ogcapi" collection="villages" color="#1c7ed6"></cb-map-layer>
  * </cb-map-viewer>
  * ```
@@ -28,12 +30,16 @@ export class CbMapLayer extends CityBrainElement {
     }
   `;
 
-  /** `wms` or `ogc-features`. */
+  /** `wms`, `wmts` or `ogc-features`. */
   @property({ reflect: true }) type?: string;
-  /** WMS: the service endpoint; OGC API - Features: the landing page. */
+  /** WMS and WMTS: the service endpoint; OGC API - Features: the landing page. */
   @property() url?: string;
-  /** WMS: layer names, comma-separated. */
+  /** WMS: layer names, comma-separated; WMTS: the layer's identifier. */
   @property() layers?: string;
+  /** WMTS: the tile matrix set (default: the layer's first Web Mercator set). */
+  @property({ attribute: 'tile-matrix-set' }) tileMatrixSet?: string;
+  /** WMTS: `rest` or `kvp` (default: REST when offered). */
+  @property() encoding?: string;
   /** OGC API - Features: the collection id. */
   @property() collection?: string;
   /** The title in the layer list and legend (default: the server's). */

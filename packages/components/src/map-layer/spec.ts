@@ -4,9 +4,9 @@
  */
 
 /** The standards `<cb-map-layer>` reads. */
-export type ExternalLayerType = 'wms' | 'ogc-features';
+export type ExternalLayerType = 'wms' | 'wmts' | 'ogc-features';
 
-export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'ogc-features'];
+export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'wmts', 'ogc-features'];
 
 /**
  * A layer from a GIS server the district already runs, as `<cb-map-viewer>`'s `externalLayers`
@@ -14,10 +14,14 @@ export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'ogc-f
  */
 export interface ExternalLayerSpec {
   type: ExternalLayerType;
-  /** WMS: the service endpoint (`…/wms?`); OGC API - Features: the landing page. */
+  /** WMS and WMTS: the service endpoint (`…/wms?`, `…/wmts?`, or the capabilities document's URL); OGC API - Features: the landing page. */
   url: string;
-  /** WMS: layer names, comma-separated (all named layers when empty). */
+  /** WMS: layer names, comma-separated (all named layers when empty); WMTS: the layer's identifier (the first layer when empty). */
   layers?: string;
+  /** WMTS: the tile matrix set (default: the layer's first Web Mercator set). */
+  tileMatrixSet?: string;
+  /** WMTS: `rest` (default when the server offers it) or `kvp`. */
+  encoding?: 'rest' | 'kvp';
   /** OGC API - Features: the collection id. */
   collection?: string;
   /** The title in the layer list and legend; the server's title when empty. */
@@ -62,6 +66,8 @@ export function specFromElement(element: Element): ExternalLayerSpec | undefined
     type,
     url,
     layers: read('layers', 'layers'),
+    tileMatrixSet: read('tileMatrixSet', 'tile-matrix-set'),
+    encoding: (['rest', 'kvp'] as const).find((value) => value === read('encoding', 'encoding')),
     collection: read('collection', 'collection'),
     title: read('title', 'title') || undefined,
     opacity: number(read('opacity', 'opacity') ?? null),

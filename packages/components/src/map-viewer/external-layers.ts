@@ -13,6 +13,7 @@ import { safeColor } from './config.js';
 import type { OverlayBuild } from './overlays.js';
 import type { CatalogueLayer, IdentifiedFeature, LngLatTuple, BBoxTuple } from './types.js';
 import { getFeatureInfoUrl, getMapTemplate, infoFormatOf, parseFeatureInfo, parseWmsCapabilities, rewriteTileUrl, type WmsCapabilities, type WmsLayerInfo } from './wms.js';
+import { parseWmtsCapabilities, wmtsTiles } from './wmts.js';
 import type { ExternalLayerSpec } from '../map-layer/map-layer.js';
 
 /** The category external layers are listed under (not one of the platform's ten). */
@@ -26,6 +27,10 @@ interface WmsState {
   service: ExternalService;
   capabilities: WmsCapabilities;
   layers: WmsLayerInfo[];
+}
+
+interface TilesState {
+  kind: 'wmts';
 }
 
 interface FeaturesState {
@@ -42,8 +47,10 @@ interface ExternalEntry {
   layer: CatalogueLayer;
   build: OverlayBuild;
   legendImage: string | undefined;
-  state: WmsState | FeaturesState;
+  state: WmsState | TilesState | FeaturesState;
 }
+
+const XML_ACCEPT = 'application/xml, text/xml';
 
 /** What the external layers need of the map. */
 export interface ExternalLayersContext {
@@ -125,7 +132,8 @@ export class ExternalLayers {
         if (ids.includes(id)) return;
         ids.push(id);
         try {
-          const entry = spec.type === 'wms' ? await this.loadWms(id, spec, signal) : await this.loadFeatures(id, spec, signal);
+          const load = { wms: this.loadWms, wmts: this.loadWmts, 'ogc-features': this.loadFeatures }[spec.type];
+          const entry = await load.call(this, id, spec, signal);
           this.entries.set(id, entry);
         } catch (error) {
           if ((error as { name?: string }).name === 'AbortError') throw error;
@@ -153,12 +161,26 @@ export class ExternalLayers {
     if (!this.tileRequests.some((entry) => entry.prefix === prefix)) this.tileRequests.push({ prefix, headers: options.headers, credentials: options.credentials });
   }
 
+  /** A raster overlay of 256-px (or the set's) tiles from `template`. */
+  private rasterBuild(id: string, spec: ExternalLayerSpec, template: string, attribution: string, tiles: { tileSize?: number; minzoom?: number; maxzoom?: number } = {}): OverlayBuild {
+    const sourceId = `cb-src-${id}`;
+    return {
+      layerId: id,
+      sourceId,
+      source: { type: 'raster', tiles: [template], tileSize: tiles.tileSize ?? 256, minzoom: tiles.minzoom ?? 0, maxzoom: tiles.maxzoom ?? 22, attribution },
+      layers: [{ id: `cb-${id}-raster`, type: 'raster', source: sourceId, paint: { 'raster-opacity': Math.min(1, Math.max(0, spec.opacity ?? 1)) } } as LayerSpecification],
+      drawnLayerIds: [],
+      sourceLayer: undefined,
+      hasFeatureIds: false,
+    };
+  }
+
   private async loadWms(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
     const options = this.serviceOptions(spec);
     const service = createExternalService(options);
     const { data: xml } = await service.get<string>(service.resolve(spec.url, { SERVICE: 'WMS', VERSION: '1.3.0', REQUEST: 'GetCapabilities' }), {
       parseAs: 'text',
-      accept: 'application/xml, text/xml',
+      accept: XML_ACCEPT,
       signal,
     });
     const capabilities = parseWmsCapabilities(xml);
@@ -173,17 +195,7 @@ export class ExternalLayers {
     // The key parameter rides in the tile URL itself: maplibre's worker fetches tiles.
     const tiles = getMapTemplate(capabilities, found, options.query);
     this.rememberTileRequests(capabilities.getMapUrl, options);
-    const opacity = Math.min(1, Math.max(0, spec.opacity ?? 1));
-    const sourceId = `cb-src-${id}`;
-    const build: OverlayBuild = {
-      layerId: id,
-      sourceId,
-      source: { type: 'raster', tiles: [tiles], tileSize: 256, attribution: capabilities.title },
-      layers: [{ id: `cb-${id}-raster`, type: 'raster', source: sourceId, paint: { 'raster-opacity': opacity } } as LayerSpecification],
-      drawnLayerIds: [],
-      sourceLayer: undefined,
-      hasFeatureIds: false,
-    };
+    const build = this.rasterBuild(id, spec, tiles, capabilities.title);
     const legendUrl = found.length === 1 ? found[0]!.legendUrl : undefined;
     return {
       spec,
@@ -191,6 +203,27 @@ export class ExternalLayers {
       build,
       legendImage: legendUrl ? service.resolve(legendUrl) : undefined,
       state: { kind: 'wms', service, capabilities, layers: found },
+    };
+  }
+
+  private async loadWmts(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
+    const options = this.serviceOptions(spec);
+    const service = createExternalService(options);
+    // A URL that is the capabilities document itself (…/WMTSCapabilities.xml) is read as it is.
+    const capabilitiesUrl = /\.xml($|\?)/i.test(spec.url) ? spec.url : service.resolve(spec.url, { SERVICE: 'WMTS', VERSION: '1.0.0', REQUEST: 'GetCapabilities' });
+    const { data: xml } = await service.get<string>(capabilitiesUrl, { parseAs: 'text', accept: XML_ACCEPT, signal });
+    const capabilities = parseWmtsCapabilities(xml);
+    const wanted = spec.layers?.trim();
+    const layer = wanted ? capabilities.layers.find((candidate) => candidate.identifier === wanted) : capabilities.layers[0];
+    if (!layer) throw new Error(`the WMTS has no layer ${wanted ? `"${wanted}"` : '(none listed)'}`);
+    const tiles = wmtsTiles(capabilities, layer, { tileMatrixSet: spec.tileMatrixSet, encoding: spec.encoding, extra: options.query });
+    this.rememberTileRequests(tiles.template, options);
+    return {
+      spec,
+      layer: catalogueRecord(id, spec.title ?? layer.title, 'Mixed', { property: null, items: [] }, 'cgcs2000'),
+      build: this.rasterBuild(id, spec, tiles.template, capabilities.title, tiles),
+      legendImage: layer.legendUrl ? service.resolve(layer.legendUrl) : undefined,
+      state: { kind: 'wmts' },
     };
   }
 
@@ -265,6 +298,8 @@ export class ExternalLayers {
               distanceM: 0,
             }));
           }
+          // WMTS tiles are pictures: their servers rarely answer GetFeatureInfo, so nothing is asked.
+          if (state.kind === 'wmts') return [];
           const queryable = state.layers.filter((info) => info.queryable);
           const url = queryable.length > 0 ? getFeatureInfoUrl(state.capabilities, queryable, lngLat, this.context.metresPerPixel()) : undefined;
           const format = infoFormatOf(state.capabilities);

@@ -72,6 +72,19 @@ describe('<cb-map-viewer> with layers from a district GIS server', () => {
     expect(legend.alt).to.contain('建设管控分区');
   });
 
+  for (const encoding of ['rest', 'kvp']) {
+    it(`draws a WMTS layer from its ${encoding.toUpperCase()} tiles in the Web Mercator set`, async () => {
+      const element = await readyMap(html`<cb-map-viewer base-url=${sandboxUrl()} basemap="none" loading="eager" center=${zonePoint.join(',')} zoom="13" layer-list>
+        <cb-map-layer type="wmts" url="${mapServerUrl()}/mapcache/wmts" layers="zones" encoding=${encoding}></cb-map-layer>
+      </cb-map-viewer>`);
+      const map = element.getMap()!;
+      const sourceId = Object.keys(map.getStyle().sources).find((id) => id.startsWith('cb-src-ext-'))!;
+      expect((map.getStyle().sources[sourceId] as { tiles: string[] }).tiles[0]).to.contain(encoding === 'rest' ? '/GoogleMapsCompatible/{z}/' : 'REQUEST=GetTile');
+      expect(map.isSourceLoaded(sourceId)).to.equal(true);
+      expect(text(externalGroup(element))).to.contain('建设管控分区（瓦片）');
+    });
+  }
+
   it('identifies in a WMS layer through GetFeatureInfo, shown as text in the popup and in cb-feature-click', async () => {
     const element = await readyMap(html`<cb-map-viewer base-url=${sandboxUrl()} basemap="none" loading="eager" center=${zonePoint.join(',')} zoom="16">
       <cb-map-layer type="wms" url="${mapServerUrl()}/wms" layers="zones" title="自然资源局管控分区"></cb-map-layer>
