@@ -4,9 +4,9 @@
  */
 
 /** The standards `<cb-map-layer>` reads. */
-export type ExternalLayerType = 'wms' | 'wmts' | 'ogc-features';
+export type ExternalLayerType = 'wms' | 'wmts' | 'tilejson' | 'ogc-features';
 
-export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'wmts', 'ogc-features'];
+export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'wmts', 'tilejson', 'ogc-features'];
 
 /**
  * A layer from a GIS server the district already runs, as `<cb-map-viewer>`'s `externalLayers`
@@ -14,7 +14,7 @@ export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'wmts'
  */
 export interface ExternalLayerSpec {
   type: ExternalLayerType;
-  /** WMS and WMTS: the service endpoint (`…/wms?`, `…/wmts?`, or the capabilities document's URL); OGC API - Features: the landing page. */
+  /** WMS and WMTS: the service endpoint (`…/wms?`, `…/wmts?`, or the capabilities document's URL); TileJSON: the TileJSON document (Martin, pg_tileserv, `ST_AsMVT` behind any server); OGC API - Features: the landing page. */
   url: string;
   /** WMS: layer names, comma-separated (all named layers when empty); WMTS: the layer's identifier (the first layer when empty). */
   layers?: string;
@@ -28,8 +28,16 @@ export interface ExternalLayerSpec {
   title?: string;
   /** 0–1 (default 1 for WMS, 0.35 for the fill of features). */
   opacity?: number;
-  /** OGC API - Features: the colour features are drawn in (CSS hex, default #7048e8). */
+  /** OGC API - Features and vector TileJSON: the colour features are drawn in (CSS hex, default #7048e8). */
   color?: string;
+  /** Vector TileJSON: the layer inside the tiles (default: the first of `vector_layers`). */
+  sourceLayer?: string;
+  /** Vector TileJSON and OGC API - Features: colours by a property — the property… */
+  styleProperty?: string;
+  /** …and its classes, `value:#colour:label` separated by commas (the legend shows them). */
+  styleClasses?: string;
+  /** Vector TileJSON: a MapLibre style whose layers draw the tiles (their `source` is replaced). */
+  styleUrl?: string;
   /** OGC API - Features: the most features drawn per view (default 2000; a warning says when more exist). */
   limit?: number;
   /** Cookies to the server: `same-origin` (default), `include` (a bureau's single sign-on), `omit`. */
@@ -67,6 +75,10 @@ export function specFromElement(element: Element): ExternalLayerSpec | undefined
     url,
     layers: read('layers', 'layers'),
     tileMatrixSet: read('tileMatrixSet', 'tile-matrix-set'),
+    sourceLayer: read('sourceLayer', 'source-layer'),
+    styleProperty: read('styleProperty', 'style-property'),
+    styleClasses: read('styleClasses', 'style-classes'),
+    styleUrl: read('styleUrl', 'style-url'),
     encoding: (['rest', 'kvp'] as const).find((value) => value === read('encoding', 'encoding')),
     collection: read('collection', 'collection'),
     title: read('title', 'title') || undefined,
