@@ -6,6 +6,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startSandboxProcess } from './scripts/sandbox-process.mjs';
 import { startMapServer } from './scripts/gis-servers/mapserver.mjs';
+import { startPostgis } from './scripts/gis-servers/postgis.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -88,15 +89,17 @@ const resizeObserverFilter = `<script>
 // page learns its URL from window.CITYBRAIN_SANDBOX_URL (packages/components/test-support/sandbox.ts).
 let sandbox;
 let mapServer;
-// The sandbox, and the district GIS server the external-layer tests read (Debian's MapServer: a
-// missing one fails the run with the install command, never a silent skip).
+let postgis;
+// The sandbox, and the district GIS servers the external-layer tests read (Debian's MapServer with
+// MapCache, and PostGIS serving ST_AsMVT tiles): a missing one fails the run with the install
+// command, never a silent skip.
 const sandboxServer = {
   name: 'citybrain-sandbox',
   async serverStart() {
-    [sandbox, mapServer] = await Promise.all([startSandboxProcess(), startMapServer()]);
+    [sandbox, mapServer, postgis] = await Promise.all([startSandboxProcess(), startMapServer(), startPostgis()]);
   },
   async serverStop() {
-    await Promise.all([sandbox?.stop(), mapServer?.stop()]);
+    await Promise.all([sandbox?.stop(), mapServer?.stop(), postgis?.stop()]);
   },
 };
 
@@ -115,7 +118,7 @@ export default {
   browsers: [chromeLauncher({ launchOptions: { executablePath: findChromium(), headless: true, args: chromiumArgs } })],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="zh-CN">
-  <head>${resizeObserverFilter}<script>window.CITYBRAIN_SANDBOX_URL = ${JSON.stringify(sandbox?.url ?? '')}; window.CITYBRAIN_MAPSERVER_URL = ${JSON.stringify(mapServer?.url ?? '')};</script></head>
+  <head>${resizeObserverFilter}<script>window.CITYBRAIN_SANDBOX_URL = ${JSON.stringify(sandbox?.url ?? '')}; window.CITYBRAIN_MAPSERVER_URL = ${JSON.stringify(mapServer?.url ?? '')}; window.CITYBRAIN_TILESERVER_URL = ${JSON.stringify(postgis?.url ?? '')};</script></head>
   <body>
     <script type="module" src="${testFramework}"></script>
   </body>

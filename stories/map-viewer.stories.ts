@@ -5,6 +5,7 @@ import { expect, waitFor } from 'storybook/test';
 import type { CbMapViewer, MapFeatureClickDetail } from '@citybrain/components';
 import './support/map-viewer-worker.js';
 import { catalogueUnavailableHandlers, mapViewerHandlers, sampleParcelPoint } from './support/map-viewer-gis.js';
+import { BUREAU, bureauHandlers } from './support/bureau-gis.js';
 
 interface Args {
   layers?: string;
@@ -209,4 +210,45 @@ export const CatalogueUnreachable: Story = {
 /** A bad `layers` value: a console warning once, and an error state that names the problem. */
 export const InvalidLayers: Story = {
   args: { layers: 'zones;村界' },
+};
+
+/** The map with a layer from the bureau's own WMS beside the catalogue's: its group 外部图层, its legend image, identify by GetFeatureInfo. */
+export const WmsLayer: Story = {
+  parameters: { msw: [...bureauHandlers(), ...mapViewerHandlers()] },
+  render: () => html`<cb-map-viewer base-url="/api/v1" layers="villages" center="113.06,23.03" zoom="13" layer-list legend>
+    <cb-map-layer type="wms" url="${BUREAU}/wms" layers="zones" opacity="0.8"></cb-map-layer>
+  </cb-map-viewer>`,
+  play: async ({ canvasElement }) => {
+    const element = await mapReady(canvasElement);
+    await waitFor(() => expect(element.shadowRoot!.querySelector('.legend__image')).not.toBeNull(), { timeout: 20000 });
+  },
+};
+
+/** A provincial WMTS (Web Mercator set `w`, REST tiles) as the picture under the catalogue's village boundaries. */
+export const WmtsBasemap: Story = {
+  parameters: { msw: [...bureauHandlers(), ...mapViewerHandlers()] },
+  render: () => html`<cb-map-viewer base-url="/api/v1" basemap="none" layers="villages" center="113.06,23.03" zoom="12" layer-list>
+    <cb-map-layer type="wmts" url="${BUREAU}/wmts" layers="zones"></cb-map-layer>
+  </cb-map-viewer>`,
+};
+
+/** The bureau's village boundaries from OGC API - Features, drawn per view, at most 50 features (a console warning says when more exist). */
+export const OgcFeaturesOverlay: Story = {
+  parameters: { msw: [...bureauHandlers(), ...mapViewerHandlers()] },
+  render: () => html`<cb-map-viewer base-url="/api/v1" layers="zones" center="113.06,23.03" zoom="12" layer-list legend>
+    <cb-map-layer type="ogc-features" url="${BUREAU}/ogcapi" collection="villages" color="#1c7ed6" limit="50"></cb-map-layer>
+  </cb-map-viewer>`,
+};
+
+/** The bureau's server is down and a layer names a server that is no WMS: both are listed as failed and fire cb-error; the map stays. */
+export const ExternalLayerErrors: Story = {
+  parameters: { msw: [...bureauHandlers({ broken: true }), ...mapViewerHandlers()] },
+  render: () => html`<cb-map-viewer base-url="/api/v1" layers="villages" center="113.06,23.03" zoom="12" layer-list>
+    <cb-map-layer type="wms" url="${BUREAU}/wms" layers="zones" title="自然资源局管控分区（服务停止）"></cb-map-layer>
+    <cb-map-layer type="wms" url="/api/v1/gis/layers" title="不是 WMS 的地址"></cb-map-layer>
+  </cb-map-viewer>`,
+  play: async ({ canvasElement }) => {
+    const element = await mapReady(canvasElement);
+    await waitFor(() => expect(element.shadowRoot!.querySelectorAll('.layer__state--error').length).toBe(2), { timeout: 20000 });
+  },
 };

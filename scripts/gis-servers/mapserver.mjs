@@ -1,12 +1,13 @@
 /**
  * A real MapServer 8 (Debian's `mapserver-bin`) publishing the seed's zones and villages the way a
  * natural-resources bureau does: WMS 1.3.0 (GetCapabilities, GetMap, GetFeatureInfo, GetLegendGraphic),
- * OGC API - Features, and XYZ map tiles. The data are written by GDAL's ogr2ogr as shapefiles in
+ * OGC API - Features, XYZ map tiles, and WMTS 1.0 through MapServer's tile cache MapCache (Debian's
+ * `mapcache-cgi`, KVP and REST, a Web Mercator and a CGCS2000 tile matrix set) in front of that WMS. The data are written by GDAL's ogr2ogr as shapefiles in
  * CGCS2000 (EPSG:4490) — MapServer 8.0 pages OGC API items over shapefiles but ignores `offset` over
  * OGR GeoPackages; `mapserv` runs as CGI behind a small loopback HTTP bridge that adds CORS, as a
  * bureau's web server would for a town's pages.
  *
- *   const server = await startMapServer();   // { url, wmsUrl, ogcApiUrl, tileUrl, stop }
+ *   const server = await startMapServer();   // { url, wmsUrl, ogcApiUrl, wmtsUrl, tileUrl, stop }
  *
  * Used by the browser tests (web-test-runner.config.mjs) and the client's node tests. A missing
  * `mapserv` or `ogr2ogr` is an error with the install command, never a silent skip.
@@ -23,11 +24,16 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
 export const MAPSERVER_INSTALL_HINT =
-  'MapServer or GDAL not found, which the OGC layer tests need: install them (Debian/Ubuntu: sudo apt-get install -y mapserver-bin gdal-bin) or set MAPSERV_PATH.';
+  'MapServer, MapCache or GDAL not found, which the OGC layer tests need: install them (Debian/Ubuntu: sudo apt-get install -y mapserver-bin mapcache-cgi gdal-bin) or set MAPSERV_PATH and MAPCACHE_PATH.';
 
 /** The `mapserv` CGI binary, or null. */
 export function findMapserv() {
   return [process.env.MAPSERV_PATH, '/usr/bin/mapserv', '/usr/lib/cgi-bin/mapserv'].find((path) => path && existsSync(path)) ?? null;
+}
+
+/** The `mapcache` CGI binary (WMTS), or null. */
+export function findMapcache() {
+  return [process.env.MAPCACHE_PATH, '/usr/lib/cgi-bin/mapcache'].find((path) => path && existsSync(path)) ?? null;
 }
 
 function findOgr2ogr() {
@@ -124,6 +130,39 @@ const mapfile = ({ dir, url }) => `MAP
 END
 `;
 
+/** Tianditu-style CGCS2000 geographic tiles (two 256-px tiles span the world at level 0). */
+const CGCS2000_RESOLUTIONS = Array.from({ length: 18 }, (_, level) => 0.703125 / 2 ** level).join(' ');
+
+const mapcacheConfig = ({ dir, url }) => `<?xml version="1.0" encoding="UTF-8"?>
+<mapcache>
+  <metadata><title>南海区自然资源局 瓦片服务</title></metadata>
+  <grid name="CGCS2000Quad">
+    <metadata><title>CGCS2000 经纬度</title></metadata>
+    <srs>EPSG:4490</srs>
+    <size>256 256</size>
+    <extent>-180 -90 180 90</extent>
+    <units>dd</units>
+    <resolutions>${CGCS2000_RESOLUTIONS}</resolutions>
+  </grid>
+  <source name="zones" type="wms">
+    <getmap><params><FORMAT>image/png</FORMAT><LAYERS>zones</LAYERS><TRANSPARENT>true</TRANSPARENT></params></getmap>
+    <http><url>${url}/wms?</url></http>
+  </source>
+  <cache name="disk" type="disk"><base>${dir}/tiles</base></cache>
+  <tileset name="zones">
+    <metadata><title>建设管控分区（瓦片）</title></metadata>
+    <source>zones</source>
+    <cache>disk</cache>
+    <grid>GoogleMapsCompatible</grid>
+    <grid>CGCS2000Quad</grid>
+    <format>PNG</format>
+  </tileset>
+  <service type="wmts" enabled="true"/>
+  <service type="wms" enabled="false"/>
+  <log_level>warn</log_level>
+</mapcache>
+`;
+
 const config = ({ dir }) => `CONFIG
   ENV
     MS_MAP_PATTERN "^${dir}"
@@ -168,12 +207,13 @@ function runMapserv({ mapserv, env }) {
 }
 
 /**
- * @returns {Promise<{ url: string, wmsUrl: string, ogcApiUrl: string, tileUrl: string, requests: () => string[], stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, wmsUrl: string, ogcApiUrl: string, wmtsUrl: string, tileUrl: string, requests: () => string[], stop: () => Promise<void> }>}
  */
 export async function startMapServer() {
   const mapserv = findMapserv();
+  const mapcache = findMapcache();
   const ogr2ogr = findOgr2ogr();
-  if (!mapserv || !ogr2ogr) throw new Error(MAPSERVER_INSTALL_HINT);
+  if (!mapserv || !mapcache || !ogr2ogr) throw new Error(MAPSERVER_INSTALL_HINT);
   const dir = mkdtempSync(join(tmpdir(), 'citybrain-mapserver-'));
 
   await run(process.execPath, ['--conditions=citybrain-source', '--import', 'tsx', 'scripts/gis-servers/fixture-layers.ts', dir], { cwd: root });
@@ -188,18 +228,24 @@ export async function startMapServer() {
     const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization', 'access-control-expose-headers': 'content-type' };
     if (req.method === 'OPTIONS') return res.writeHead(204, cors).end();
     const ogcApi = target.pathname.startsWith(`/${MAP_ALIAS}/ogcapi`);
-    if (!ogcApi && target.pathname !== '/wms') return res.writeHead(404, { ...cors, 'content-type': 'text/plain' }).end('not found');
-    const output = await runMapserv({
-      mapserv,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        MAPSERVER_CONFIG_FILE: join(dir, 'mapserver.conf'),
-        REQUEST_METHOD: 'GET',
-        QUERY_STRING: target.search.slice(1),
-        SERVER_NAME: '127.0.0.1',
-        ...(ogcApi ? { PATH_INFO: target.pathname, SCRIPT_NAME: '' } : {}),
-      },
-    });
+    const wmts = target.pathname.startsWith('/mapcache/');
+    if (!ogcApi && !wmts && target.pathname !== '/wms') return res.writeHead(404, { ...cors, 'content-type': 'text/plain' }).end('not found');
+    const cgi = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      REQUEST_METHOD: 'GET',
+      QUERY_STRING: target.search.slice(1),
+      SERVER_NAME: '127.0.0.1',
+      SERVER_PORT: String(server.address().port),
+    };
+    const output = wmts
+      ? await runMapserv({
+          mapserv: mapcache,
+          env: { ...cgi, MAPCACHE_CONFIG_FILE: join(dir, 'mapcache.xml'), SCRIPT_NAME: '/mapcache', PATH_INFO: target.pathname.slice('/mapcache'.length) },
+        })
+      : await runMapserv({
+          mapserv,
+          env: { ...cgi, MAPSERVER_CONFIG_FILE: join(dir, 'mapserver.conf'), ...(ogcApi ? { PATH_INFO: target.pathname, SCRIPT_NAME: '' } : {}) },
+        });
     const answer = parseCgi(output);
     res.writeHead(answer.status, { ...answer.headers, ...cors }).end(answer.body);
   });
@@ -207,11 +253,13 @@ export async function startMapServer() {
   const url = `http://127.0.0.1:${server.address().port}`;
   writeFileSync(join(dir, 'nanhai.map'), mapfile({ dir, url }));
   writeFileSync(join(dir, 'mapserver.conf'), config({ dir }));
+  writeFileSync(join(dir, 'mapcache.xml'), mapcacheConfig({ dir, url }));
 
   return {
     url,
     wmsUrl: `${url}/wms`,
     ogcApiUrl: `${url}/${MAP_ALIAS}/ogcapi`,
+    wmtsUrl: `${url}/mapcache/wmts`,
     tileUrl: `${url}/wms?mode=tile&tilemode=gmap&tile={x}+{y}+{z}&layers=zones`,
     requests: () => [...seen],
     stop: () =>

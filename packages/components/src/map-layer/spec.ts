@@ -4,9 +4,9 @@
  */
 
 /** The standards `<cb-map-layer>` reads. */
-export type ExternalLayerType = 'wms' | 'ogc-features';
+export type ExternalLayerType = 'wms' | 'wmts' | 'tilejson' | 'ogc-features';
 
-export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'ogc-features'];
+export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'wmts', 'tilejson', 'ogc-features'];
 
 /**
  * A layer from a GIS server the district already runs, as `<cb-map-viewer>`'s `externalLayers`
@@ -14,18 +14,30 @@ export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'ogc-f
  */
 export interface ExternalLayerSpec {
   type: ExternalLayerType;
-  /** WMS: the service endpoint (`…/wms?`); OGC API - Features: the landing page. */
+  /** WMS and WMTS: the service endpoint (`…/wms?`, `…/wmts?`, or the capabilities document's URL); TileJSON: the TileJSON document (Martin, pg_tileserv, `ST_AsMVT` behind any server); OGC API - Features: the landing page. */
   url: string;
-  /** WMS: layer names, comma-separated (all named layers when empty). */
+  /** WMS: layer names, comma-separated (all named layers when empty); WMTS: the layer's identifier (the first layer when empty). */
   layers?: string;
+  /** WMTS: the tile matrix set (default: the layer's first Web Mercator set). */
+  tileMatrixSet?: string;
+  /** WMTS: `rest` (default when the server offers it) or `kvp`. */
+  encoding?: 'rest' | 'kvp';
   /** OGC API - Features: the collection id. */
   collection?: string;
   /** The title in the layer list and legend; the server's title when empty. */
   title?: string;
   /** 0–1 (default 1 for WMS, 0.35 for the fill of features). */
   opacity?: number;
-  /** OGC API - Features: the colour features are drawn in (CSS hex, default #7048e8). */
+  /** OGC API - Features and vector TileJSON: the colour features are drawn in (CSS hex, default #7048e8). */
   color?: string;
+  /** Vector TileJSON: the layer inside the tiles (default: the first of `vector_layers`). */
+  sourceLayer?: string;
+  /** Vector TileJSON and OGC API - Features: colours by a property — the property… */
+  styleProperty?: string;
+  /** …and its classes, `value:#colour:label` separated by commas (the legend shows them). */
+  styleClasses?: string;
+  /** Vector TileJSON: a MapLibre style whose layers draw the tiles (their `source` is replaced). */
+  styleUrl?: string;
   /** OGC API - Features: the most features drawn per view (default 2000; a warning says when more exist). */
   limit?: number;
   /** Cookies to the server: `same-origin` (default), `include` (a bureau's single sign-on), `omit`. */
@@ -62,6 +74,12 @@ export function specFromElement(element: Element): ExternalLayerSpec | undefined
     type,
     url,
     layers: read('layers', 'layers'),
+    tileMatrixSet: read('tileMatrixSet', 'tile-matrix-set'),
+    sourceLayer: read('sourceLayer', 'source-layer'),
+    styleProperty: read('styleProperty', 'style-property'),
+    styleClasses: read('styleClasses', 'style-classes'),
+    styleUrl: read('styleUrl', 'style-url'),
+    encoding: (['rest', 'kvp'] as const).find((value) => value === read('encoding', 'encoding')),
     collection: read('collection', 'collection'),
     title: read('title', 'title') || undefined,
     opacity: number(read('opacity', 'opacity') ?? null),

@@ -7,12 +7,14 @@
  * own, only by maps that have such layers. Requests go through the client's external services,
  * never with the platform's token.
  */
-import type { FillLayerSpecification, LayerSpecification, LineLayerSpecification, CircleLayerSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, FillLayerSpecification, LayerSpecification, LineLayerSpecification, CircleLayerSpecification } from 'maplibre-gl';
 import { createExternalService, createOgcFeaturesClient, type ExternalService, type OgcFeaturesClient } from '@citybrain/client';
 import { safeColor } from './config.js';
 import type { OverlayBuild } from './overlays.js';
 import type { CatalogueLayer, IdentifiedFeature, LngLatTuple, BBoxTuple } from './types.js';
 import { getFeatureInfoUrl, getMapTemplate, infoFormatOf, parseFeatureInfo, parseWmsCapabilities, rewriteTileUrl, type WmsCapabilities, type WmsLayerInfo } from './wms.js';
+import { parseWmtsCapabilities, wmtsTiles } from './wmts.js';
+import { CapabilitiesError } from './wms.js';
 import type { ExternalLayerSpec } from '../map-layer/map-layer.js';
 
 /** The category external layers are listed under (not one of the platform's ten). */
@@ -26,6 +28,27 @@ interface WmsState {
   service: ExternalService;
   capabilities: WmsCapabilities;
   layers: WmsLayerInfo[];
+}
+
+interface TilesState {
+  kind: 'wmts' | 'raster-tilejson';
+}
+
+/** Vector tiles: identify reads the drawn features, as for OGC API - Features. */
+interface VectorTilesState {
+  kind: 'vector-tilejson';
+}
+
+interface TileJsonDocument {
+  tilejson?: string;
+  tiles?: unknown;
+  minzoom?: number;
+  maxzoom?: number;
+  bounds?: number[];
+  attribution?: string;
+  name?: string;
+  description?: string;
+  vector_layers?: { id: string; fields?: Record<string, string> }[];
 }
 
 interface FeaturesState {
@@ -42,8 +65,10 @@ interface ExternalEntry {
   layer: CatalogueLayer;
   build: OverlayBuild;
   legendImage: string | undefined;
-  state: WmsState | FeaturesState;
+  state: WmsState | TilesState | VectorTilesState | FeaturesState;
 }
+
+const XML_ACCEPT = 'application/xml, text/xml';
 
 /** What the external layers need of the map. */
 export interface ExternalLayersContext {
@@ -125,7 +150,8 @@ export class ExternalLayers {
         if (ids.includes(id)) return;
         ids.push(id);
         try {
-          const entry = spec.type === 'wms' ? await this.loadWms(id, spec, signal) : await this.loadFeatures(id, spec, signal);
+          const load = { wms: this.loadWms, wmts: this.loadWmts, tilejson: this.loadTileJson, 'ogc-features': this.loadFeatures }[spec.type];
+          const entry = await load.call(this, id, spec, signal);
           this.entries.set(id, entry);
         } catch (error) {
           if ((error as { name?: string }).name === 'AbortError') throw error;
@@ -153,12 +179,26 @@ export class ExternalLayers {
     if (!this.tileRequests.some((entry) => entry.prefix === prefix)) this.tileRequests.push({ prefix, headers: options.headers, credentials: options.credentials });
   }
 
+  /** A raster overlay of 256-px (or the set's) tiles from `template`. */
+  private rasterBuild(id: string, spec: ExternalLayerSpec, template: string, attribution: string, tiles: { tileSize?: number; minzoom?: number; maxzoom?: number } = {}): OverlayBuild {
+    const sourceId = `cb-src-${id}`;
+    return {
+      layerId: id,
+      sourceId,
+      source: { type: 'raster', tiles: [template], tileSize: tiles.tileSize ?? 256, minzoom: tiles.minzoom ?? 0, maxzoom: tiles.maxzoom ?? 22, attribution },
+      layers: [{ id: `cb-${id}-raster`, type: 'raster', source: sourceId, paint: { 'raster-opacity': Math.min(1, Math.max(0, spec.opacity ?? 1)) } } as LayerSpecification],
+      drawnLayerIds: [],
+      sourceLayer: undefined,
+      hasFeatureIds: false,
+    };
+  }
+
   private async loadWms(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
     const options = this.serviceOptions(spec);
     const service = createExternalService(options);
     const { data: xml } = await service.get<string>(service.resolve(spec.url, { SERVICE: 'WMS', VERSION: '1.3.0', REQUEST: 'GetCapabilities' }), {
       parseAs: 'text',
-      accept: 'application/xml, text/xml',
+      accept: XML_ACCEPT,
       signal,
     });
     const capabilities = parseWmsCapabilities(xml);
@@ -173,17 +213,7 @@ export class ExternalLayers {
     // The key parameter rides in the tile URL itself: maplibre's worker fetches tiles.
     const tiles = getMapTemplate(capabilities, found, options.query);
     this.rememberTileRequests(capabilities.getMapUrl, options);
-    const opacity = Math.min(1, Math.max(0, spec.opacity ?? 1));
-    const sourceId = `cb-src-${id}`;
-    const build: OverlayBuild = {
-      layerId: id,
-      sourceId,
-      source: { type: 'raster', tiles: [tiles], tileSize: 256, attribution: capabilities.title },
-      layers: [{ id: `cb-${id}-raster`, type: 'raster', source: sourceId, paint: { 'raster-opacity': opacity } } as LayerSpecification],
-      drawnLayerIds: [],
-      sourceLayer: undefined,
-      hasFeatureIds: false,
-    };
+    const build = this.rasterBuild(id, spec, tiles, capabilities.title);
     const legendUrl = found.length === 1 ? found[0]!.legendUrl : undefined;
     return {
       spec,
@@ -194,21 +224,112 @@ export class ExternalLayers {
     };
   }
 
+  private async loadWmts(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
+    const options = this.serviceOptions(spec);
+    const service = createExternalService(options);
+    // A URL that is the capabilities document itself (…/WMTSCapabilities.xml) is read as it is.
+    const capabilitiesUrl = /\.xml($|\?)/i.test(spec.url) ? spec.url : service.resolve(spec.url, { SERVICE: 'WMTS', VERSION: '1.0.0', REQUEST: 'GetCapabilities' });
+    const { data: xml } = await service.get<string>(capabilitiesUrl, { parseAs: 'text', accept: XML_ACCEPT, signal });
+    const capabilities = parseWmtsCapabilities(xml);
+    const wanted = spec.layers?.trim();
+    const layer = wanted ? capabilities.layers.find((candidate) => candidate.identifier === wanted) : capabilities.layers[0];
+    if (!layer) throw new Error(`the WMTS has no layer ${wanted ? `"${wanted}"` : '(none listed)'}`);
+    const tiles = wmtsTiles(capabilities, layer, { tileMatrixSet: spec.tileMatrixSet, encoding: spec.encoding, extra: options.query });
+    this.rememberTileRequests(tiles.template, options);
+    return {
+      spec,
+      layer: catalogueRecord(id, spec.title ?? layer.title, 'Mixed', { property: null, items: [] }, 'cgcs2000'),
+      build: this.rasterBuild(id, spec, tiles.template, capabilities.title, tiles),
+      legendImage: layer.legendUrl ? service.resolve(layer.legendUrl) : undefined,
+      state: { kind: 'wmts' },
+    };
+  }
+
+  /**
+   * Fill, line and circle layers for features of any geometry, coloured by the spec: one colour, or
+   * `styleClasses` of `styleProperty` (the legend lists them). `source-layer` for vector tiles.
+   */
+  private vectorStyle(id: string, spec: ExternalLayerSpec, title: string, sourceLayer?: string): { layers: LayerSpecification[]; legend: CatalogueLayer['legend'] } {
+    const color = safeColor(spec.color ?? DEFAULT_FEATURE_COLOR, DEFAULT_FEATURE_COLOR);
+    const classes = (spec.styleClasses ?? '')
+      .split(',')
+      .map((entry) => entry.trim().split(':'))
+      .filter((parts) => parts.length >= 2 && parts[0] !== '')
+      .map(([value, classColor, ...label]) => ({ value: value!, color: safeColor(classColor!, color), label: label.join(':') || value! }));
+    if (spec.styleClasses && classes.length === 0) this.context.warnOnce(`style-classes:${id}`, `style-classes="${spec.styleClasses}" has no value:#colour:label entries; drawing one colour.`);
+    const byClass = spec.styleProperty && classes.length > 0;
+    const paint: string | ExpressionSpecification = byClass
+      ? (['match', ['to-string', ['get', spec.styleProperty!]], ...classes.flatMap((entry) => [entry.value, entry.color]), color] as ExpressionSpecification)
+      : color;
+    const opacity = Math.min(1, Math.max(0, spec.opacity ?? 0.35));
+    const base = { source: `cb-src-${id}`, ...(sourceLayer ? { 'source-layer': sourceLayer } : {}) };
+    const polygon: ExpressionSpecification = ['==', ['geometry-type'], 'Polygon'];
+    const point: ExpressionSpecification = ['==', ['geometry-type'], 'Point'];
+    return {
+      layers: [
+        { ...base, id: `cb-${id}-fill`, type: 'fill', filter: polygon, paint: { 'fill-color': paint, 'fill-opacity': opacity } } as FillLayerSpecification,
+        { ...base, id: `cb-${id}-line`, type: 'line', filter: ['!', point], paint: { 'line-color': paint, 'line-width': 1.5 } } as LineLayerSpecification,
+        { ...base, id: `cb-${id}-circle`, type: 'circle', filter: point, paint: { 'circle-color': paint, 'circle-radius': 5, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } } as CircleLayerSpecification,
+      ],
+      legend: byClass
+        ? { property: spec.styleProperty!, items: classes.map((entry) => ({ value: entry.value, label: entry.label, color: entry.color })) }
+        : { property: null, items: [{ label: title, color }] },
+    };
+  }
+
+  /** The layers of a MapLibre style, drawing `sourceId` instead of whatever source they named. */
+  private async styleLayers(id: string, service: ExternalService, styleUrl: string, signal: AbortSignal): Promise<LayerSpecification[]> {
+    const { data: style } = await service.get<{ layers?: LayerSpecification[] }>(styleUrl, { signal });
+    const layers = (Array.isArray(style.layers) ? style.layers : []).filter((layer) => layer.type !== 'background' && layer.type !== 'raster');
+    if (layers.length === 0) throw new CapabilitiesError(`the style ${styleUrl} has no layers to draw the tiles with`);
+    return layers.map((layer, index) => ({ ...layer, id: `cb-${id}-style-${index}`, source: `cb-src-${id}` }) as LayerSpecification);
+  }
+
+  private async loadTileJson(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
+    const options = this.serviceOptions(spec);
+    const service = createExternalService(options);
+    const { data: tileJson } = await service.get<TileJsonDocument>(spec.url, { signal });
+    const tiles = Array.isArray(tileJson.tiles) ? tileJson.tiles.filter((tile): tile is string => typeof tile === 'string') : [];
+    if (tiles.length === 0) throw new CapabilitiesError('not a TileJSON document (no tiles)');
+    // Relative tile URLs resolve against the TileJSON's own address; the key parameter goes along.
+    const urls = tiles.map((tile) => service.resolve(new URL(tile, new URL(spec.url, globalThis.location?.href)).toString()).replace(/%7B/gi, '{').replace(/%7D/gi, '}'));
+    for (const url of urls) this.rememberTileRequests(url, options);
+    const title = spec.title ?? tileJson.name ?? spec.url;
+    const zooms = { minzoom: tileJson.minzoom ?? 0, maxzoom: tileJson.maxzoom ?? 22 };
+    const sourceId = `cb-src-${id}`;
+    const vectorLayers = Array.isArray(tileJson.vector_layers) ? tileJson.vector_layers : undefined;
+    if (!vectorLayers) {
+      const build = this.rasterBuild(id, spec, urls[0]!, tileJson.attribution ?? '', zooms);
+      build.source = { ...build.source, tiles: urls } as typeof build.source;
+      return { spec, layer: catalogueRecord(id, title, 'Mixed', { property: null, items: [] }, 'cgcs2000'), build, legendImage: undefined, state: { kind: 'raster-tilejson' } };
+    }
+    const sourceLayer = spec.sourceLayer ?? vectorLayers[0]?.id;
+    if (!sourceLayer || !vectorLayers.some((layer) => layer.id === sourceLayer)) {
+      throw new CapabilitiesError(`the tiles have no layer "${String(sourceLayer)}" (they have ${vectorLayers.map((layer) => layer.id).join(', ') || 'none'})`);
+    }
+    const styled = this.vectorStyle(id, spec, title, sourceLayer);
+    const layers = spec.styleUrl ? await this.styleLayers(id, service, spec.styleUrl, signal) : styled.layers;
+    const build: OverlayBuild = {
+      layerId: id,
+      sourceId,
+      source: { type: 'vector', tiles: urls, ...zooms, ...(tileJson.bounds?.length === 4 ? { bounds: tileJson.bounds as [number, number, number, number] } : {}), attribution: tileJson.attribution ?? '' },
+      layers,
+      drawnLayerIds: layers.map((layer) => layer.id),
+      sourceLayer,
+      hasFeatureIds: false,
+    };
+    const legend = spec.styleUrl ? { property: null, items: [] } : styled.legend;
+    return { spec, layer: catalogueRecord(id, title, 'Mixed', legend, 'cgcs2000'), build, legendImage: undefined, state: { kind: 'vector-tilejson' } };
+  }
+
   private async loadFeatures(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
     if (!spec.collection) throw new Error('an OGC API - Features layer needs a collection');
     const options = this.serviceOptions(spec);
     const client = createOgcFeaturesClient(options);
     const collection = await client.collection(spec.collection, signal);
     const title = spec.title ?? collection.title ?? spec.collection;
-    const color = safeColor(spec.color ?? DEFAULT_FEATURE_COLOR, DEFAULT_FEATURE_COLOR);
-    const opacity = Math.min(1, Math.max(0, spec.opacity ?? 0.35));
+    const { layers, legend } = this.vectorStyle(id, spec, title);
     const sourceId = `cb-src-${id}`;
-    const base = { source: sourceId };
-    const layers: LayerSpecification[] = [
-      { ...base, id: `cb-${id}-fill`, type: 'fill', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': color, 'fill-opacity': opacity } } as FillLayerSpecification,
-      { ...base, id: `cb-${id}-line`, type: 'line', filter: ['!=', ['geometry-type'], 'Point'], paint: { 'line-color': color, 'line-width': 1.5 } } as LineLayerSpecification,
-      { ...base, id: `cb-${id}-circle`, type: 'circle', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': color, 'circle-radius': 5, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } } as CircleLayerSpecification,
-    ];
     const build: OverlayBuild = {
       layerId: id,
       sourceId,
@@ -220,7 +341,7 @@ export class ExternalLayers {
     };
     return {
       spec,
-      layer: catalogueRecord(id, title, 'Mixed', { property: null, items: [{ label: title, color }] }, 'wgs84'),
+      layer: catalogueRecord(id, title, 'Mixed', legend, 'wgs84'),
       build,
       legendImage: undefined,
       state: { kind: 'ogc-features', client, collection: spec.collection, limit: spec.limit ?? DEFAULT_FEATURE_LIMIT, loaded: [] },
@@ -256,7 +377,7 @@ export class ExternalLayers {
         .filter((entry): entry is ExternalEntry => entry !== undefined)
         .map(async (entry): Promise<IdentifiedFeature[]> => {
           const { layer, state } = entry;
-          if (state.kind === 'ogc-features') {
+          if (state.kind === 'ogc-features' || state.kind === 'vector-tilejson') {
             return renderedAt(entry.build.drawnLayerIds).map((feature) => ({
               layerId: layer.id,
               layerTitle: layer.title,
@@ -265,6 +386,8 @@ export class ExternalLayers {
               distanceM: 0,
             }));
           }
+          // WMTS and raster tiles are pictures: their servers rarely answer GetFeatureInfo, so nothing is asked.
+          if (state.kind !== 'wms') return [];
           const queryable = state.layers.filter((info) => info.queryable);
           const url = queryable.length > 0 ? getFeatureInfoUrl(state.capabilities, queryable, lngLat, this.context.metresPerPixel()) : undefined;
           const format = infoFormatOf(state.capabilities);

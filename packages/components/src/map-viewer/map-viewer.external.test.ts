@@ -9,7 +9,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { sandboxUrl } from '../../test-support/sandbox.js';
-import { mapServerUrl } from '../../test-support/mapserver.js';
+import { mapServerUrl, tileServerUrl } from '../../test-support/mapserver.js';
 import { interiorPoint, type Position } from '../../test-support/geometry.js';
 import './define.js';
 import '../map-layer/define.js';
@@ -72,6 +72,19 @@ describe('<cb-map-viewer> with layers from a district GIS server', () => {
     expect(legend.alt).to.contain('建设管控分区');
   });
 
+  for (const encoding of ['rest', 'kvp']) {
+    it(`draws a WMTS layer from its ${encoding.toUpperCase()} tiles in the Web Mercator set`, async () => {
+      const element = await readyMap(html`<cb-map-viewer base-url=${sandboxUrl()} basemap="none" loading="eager" center=${zonePoint.join(',')} zoom="13" layer-list>
+        <cb-map-layer type="wmts" url="${mapServerUrl()}/mapcache/wmts" layers="zones" encoding=${encoding}></cb-map-layer>
+      </cb-map-viewer>`);
+      const map = element.getMap()!;
+      const sourceId = Object.keys(map.getStyle().sources).find((id) => id.startsWith('cb-src-ext-'))!;
+      expect((map.getStyle().sources[sourceId] as { tiles: string[] }).tiles[0]).to.contain(encoding === 'rest' ? '/GoogleMapsCompatible/{z}/' : 'REQUEST=GetTile');
+      expect(map.isSourceLoaded(sourceId)).to.equal(true);
+      expect(text(externalGroup(element))).to.contain('建设管控分区（瓦片）');
+    });
+  }
+
   it('identifies in a WMS layer through GetFeatureInfo, shown as text in the popup and in cb-feature-click', async () => {
     const element = await readyMap(html`<cb-map-viewer base-url=${sandboxUrl()} basemap="none" loading="eager" center=${zonePoint.join(',')} zoom="16">
       <cb-map-layer type="wms" url="${mapServerUrl()}/wms" layers="zones" title="自然资源局管控分区"></cb-map-layer>
@@ -107,6 +120,25 @@ describe('<cb-map-viewer> with layers from a district GIS server', () => {
     } finally {
       console.warn = warn;
     }
+  });
+
+  it('draws PostGIS vector tiles (ST_AsMVT) from TileJSON, coloured by a property with its legend, and identifies in them', async () => {
+    const element = await readyMap(html`<cb-map-viewer base-url=${sandboxUrl()} basemap="none" loading="eager" center=${zonePoint.join(',')} zoom="16" layer-list legend>
+      <cb-map-layer type="tilejson" url="${tileServerUrl()}/zones.json" title="管控分区（PostGIS）" style-property="zonetype"
+        style-classes="buildable:#2f9e44:可建设区,restricted:#f08c00:限制建设区,prohibited:#e03131:禁止建设区"></cb-map-layer>
+    </cb-map-viewer>`);
+    const map = element.getMap()!;
+    const sourceId = Object.keys(map.getStyle().sources).find((id) => id.startsWith('cb-src-ext-'))!;
+    expect(map.getStyle().sources[sourceId]!.type).to.equal('vector');
+    expect(map.isSourceLoaded(sourceId)).to.equal(true);
+    expect(map.querySourceFeatures(sourceId, { sourceLayer: 'zones' }).length).to.be.above(0);
+    expect(text(element.shadowRoot!.querySelector('.panel--legend'))).to.contain('可建设区').and.contain('禁止建设区');
+    const at = map.project(zonePoint);
+    const rect = map.getCanvas().getBoundingClientRect();
+    const clicked = oneEvent(element, 'cb-feature-click');
+    await sendMouse({ type: 'click', position: [Math.round(rect.left + at.x), Math.round(rect.top + at.y)] });
+    const { detail } = (await clicked) as CustomEvent<MapFeatureClickDetail>;
+    expect(detail.features.map((feature) => feature.properties.id)).to.include(zone.id);
   });
 
   it('answers a wrong URL and a document that is not WMS capabilities with cb-error and a failed layer, not a blank map', async () => {

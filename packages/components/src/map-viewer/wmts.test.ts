@@ -1,0 +1,62 @@
+/**
+ * WMTS 1.0 reading against MapCache (Debian's `mapcache-cgi`) in front of MapServer, started by
+ * web-test-runner.config.mjs: capabilities, REST and KVP tile URLs that the server answers with
+ * tiles, and a geographic CGCS2000 set refused with the set to use instead.
+ */
+import { expect } from '@open-wc/testing';
+import { mapServerUrl } from '../../test-support/mapserver.js';
+import { CapabilitiesError } from './wms.js';
+import { parseWmtsCapabilities, wmtsTiles, type WmtsCapabilities } from './wmts.js';
+
+/** Tile z12 over 狮山镇 (113.0°E, 23.1°N). */
+const TILE = { z: 12, x: 3333, y: 1780 };
+const fill = (template: string) => template.replace('{z}', String(TILE.z)).replace('{x}', String(TILE.x)).replace('{y}', String(TILE.y));
+
+describe('WMTS 1.0 against MapCache', () => {
+  let capabilities: WmtsCapabilities;
+  before(async () => {
+    capabilities = parseWmtsCapabilities(await (await fetch(`${mapServerUrl()}/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities`)).text());
+  });
+
+  it('reads the layer, its formats, style and linked tile matrix sets with their CRSs', () => {
+    const zones = capabilities.layers.find((layer) => layer.identifier === 'zones')!;
+    expect(zones.title).to.equal('建设管控分区（瓦片）');
+    expect(zones.style).to.equal('default');
+    expect(zones.tileMatrixSets).to.have.members(['GoogleMapsCompatible', 'CGCS2000Quad']);
+    expect(capabilities.tileMatrixSets.find((set) => set.identifier === 'CGCS2000Quad')!.crs).to.equal('EPSG:4490');
+    expect(capabilities.tileMatrixSets.find((set) => set.identifier === 'GoogleMapsCompatible')!.crs).to.equal('EPSG:3857');
+    expect(capabilities.getTileUrl).to.contain('/mapcache/wmts');
+  });
+
+  it('makes REST and KVP tile URLs that the server answers with PNG tiles', async () => {
+    const zones = capabilities.layers.find((layer) => layer.identifier === 'zones')!;
+    const rest = wmtsTiles(capabilities, zones, { extra: { tk: 'k' } });
+    expect(rest.tileMatrixSet).to.equal('GoogleMapsCompatible');
+    expect(rest.template).to.match(/\/GoogleMapsCompatible\/\{z\}\/\{y\}\/\{x\}\.png\?tk=k$/);
+    expect([rest.minzoom, rest.tileSize]).to.deep.equal([0, 256]);
+    const kvp = wmtsTiles(capabilities, zones, { encoding: 'kvp' });
+    expect(kvp.template).to.contain('REQUEST=GetTile').and.contain('TILEMATRIX={z}&TILEROW={y}&TILECOL={x}');
+    for (const template of [rest.template, kvp.template]) {
+      const response = await fetch(fill(template));
+      expect(response.status, template).to.equal(200);
+      expect(response.headers.get('content-type')).to.equal('image/png');
+    }
+  });
+
+  it('refuses a geographic CGCS2000 set, naming the Web Mercator set to use', () => {
+    const zones = capabilities.layers.find((layer) => layer.identifier === 'zones')!;
+    let error: unknown;
+    try {
+      wmtsTiles(capabilities, zones, { tileMatrixSet: 'CGCS2000Quad' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.be.instanceOf(CapabilitiesError);
+    expect((error as Error).message).to.contain('EPSG:4490').and.contain('GoogleMapsCompatible');
+  });
+
+  it('refuses what is not WMTS 1.0 capabilities', () => {
+    expect(() => parseWmtsCapabilities('<WMS_Capabilities version="1.3.0"/>')).to.throw(CapabilitiesError, /not a WMTS 1\.0/);
+    expect(() => parseWmtsCapabilities('<ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows/1.1">bad layer</ows:ExceptionReport>')).to.throw(CapabilitiesError, /exception: bad layer/);
+  });
+});
