@@ -66,7 +66,7 @@ after(() => {
 });
 
 test('only intended files ship: no tests, a licence, source maps whose sources are in the package', () => {
-  assert.deepEqual([...packed.keys()].sort(), ['@citybrain/client', '@citybrain/components', '@citybrain/crs', '@citybrain/fixtures', '@citybrain/validators']);
+  assert.deepEqual([...packed.keys()].sort(), ['@citybrain/client', '@citybrain/components', '@citybrain/contract', '@citybrain/crs', '@citybrain/fixtures', '@citybrain/validators']);
   for (const [name, { unpacked }] of packed) {
     const files = filesUnder(unpacked).map((path) => relative(unpacked, path));
     assert.ok(files.includes('LICENSE'), `${name} ships its LICENSE`);

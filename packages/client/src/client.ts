@@ -6,7 +6,7 @@ import { TokenManager, type AuthOption } from './auth.js';
 import { DEFAULT_RETRY, resolveRetryPolicy, type RetrySetting } from './retry.js';
 import { createTransport, type Hooks, type ParseAs, type RequestSigner, type Transport } from './transport.js';
 import type { Logger } from './logging.js';
-import type { Paths } from './paths.js';
+import type { Paths } from '@citybrain/contract';
 import type { ApiResponse, CallOptions, HttpMethod, PathCalls } from './types.js';
 import { commaSeparatedParamsOf, expandPath, normalizeBaseUrl, serializeQuery } from './url.js';
 import { randomId } from './ids.js';

@@ -39,7 +39,7 @@ export { paginate, paginateCursor } from './pagination.js';
 export type { Paginated, CursorPage, OgcLink, PageLimitOptions } from './pagination.js';
 export type { ServerEvent, WatchOptions } from './sse.js';
 
-export type { Paths } from './paths.js';
+export type { Paths } from '@citybrain/contract';
 export type { ApiResponse, CallOptions, CallInit, PathsWithMethod, ResponseData, QueryOf, JsonBodyOf, HttpMethod } from './types.js';
 
 export type { AuthResource, RegionsResource, ClientCredentials, HelperOptions, ListOptions, Principal, TokenResponse, Region, RegionDetail } from './resources/common.js';
@@ -78,8 +78,4 @@ export type {
 export type { DataResource, Dataset, DatasetColumn, DatasetSummary, DatasetCataloguePage, DatasetRow, DatasetRowsPage, DatasetCount, DatasetQuery, RowsQuery, CountQuery, ExportQuery, CsvExport } from './resources/data.js';
 export type { WatchCallOptions } from './resources/events.js';
 
-export type { components as CommonComponents } from './generated/common.js';
-export type { components as GisComponents } from './generated/gis.js';
-export type { components as ApprovalsComponents } from './generated/approvals.js';
-export type { components as WorkOrdersComponents } from './generated/workorders.js';
-export type { components as DataComponents } from './generated/data.js';
+export type { CommonComponents, GisComponents, ApprovalsComponents, WorkOrdersComponents, DataComponents } from '@citybrain/contract';

@@ -339,9 +339,12 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   }
 
   // --- the contracts ----------------------------------------------------------------------
-  const handlers = new Map<string, { service: SandboxService; handler: SandboxService['handlers'][string] }>();
+  // Each handler is typed by its own operation; Fastify calls it only with a request that passed
+  // that operation's validation (requestSchemas), which is what makes this one widening sound.
+  type RoutedHandler = (req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext) => unknown;
+  const handlers = new Map<string, { service: SandboxService; handler: RoutedHandler }>();
   for (const service of services) {
-    for (const [operationId, handler] of Object.entries(service.handlers)) handlers.set(operationId, { service, handler });
+    for (const [operationId, handler] of Object.entries(service.handlers)) handlers.set(operationId, { service, handler: handler as RoutedHandler });
   }
   const unimplemented: string[] = [];
   const responseValidators = new Map<string, ValidateFunction | null>();

@@ -17,7 +17,7 @@ import {
   type ProcessSpec,
   type TimelineEvent,
 } from '@citybrain/fixtures';
-import type { OperationHandler, ServiceContext } from '../context.js';
+import type { ServiceContext } from '../context.js';
 import type { Db } from '../db.js';
 import type { BusEvent } from '../events.js';
 import { requirePermission, scopeRegion, type Permission, type Principal, type Role } from '../auth.js';
@@ -109,8 +109,14 @@ export function publishEvents(ctx: ServiceContext, kind: ProcessKind, recordId: 
  * The record's SSE stream: replays what came after `Last-Event-ID` (or `?lastEventId=` for a first
  * connection, which browsers cannot give a header), then live events.
  */
-export function streamEvents(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, kind: ProcessKind, recordId: string): FastifyReply {
-  const fromQuery = (req.query as { lastEventId?: string }).lastEventId ?? null;
+export function streamEvents(
+  req: FastifyRequest<{ Querystring: { lastEventId?: string } }>,
+  reply: FastifyReply,
+  ctx: ServiceContext,
+  kind: ProcessKind,
+  recordId: string,
+): FastifyReply {
+  const fromQuery = req.query.lastEventId ?? null;
   return openEventStream(req, reply, ctx, topicOf(kind, recordId), (fromHeader) => {
     const last = fromHeader ?? fromQuery;
     if (last === null || !/^\d+$/.test(last)) return [];
@@ -248,15 +254,15 @@ export function applyAction<R extends ProcessRecord<S>, S extends string>(
  * Idempotency-Key, and the event goes out on the record's stream after the commit.
  */
 export function actionEndpoint<R extends ProcessRecord<S>, S extends string>(
-  req: FastifyRequest,
+  req: FastifyRequest<{ Body: ActionBody }>,
   reply: FastifyReply,
   ctx: ServiceContext,
   store: RecordStore<R, S>,
   options: { id: string; scope: string; present: (record: R) => unknown; onMissing: () => never },
-): unknown {
+): FastifyReply {
   let published: ActionResult<R> | null = null;
   const response = withIdempotency(req, reply, ctx, `${store.kind}.act.${options.id}`, () => {
-    const result = applyAction(ctx, store, options.id, options.scope, req.body as ActionBody, actorOf(req.principal), options.onMissing);
+    const result = applyAction(ctx, store, options.id, options.scope, req.body, actorOf(req.principal), options.onMissing);
     published = result;
     return { status: 200, body: { item: options.present(result.record), event: result.event } };
   });
@@ -266,7 +272,7 @@ export function actionEndpoint<R extends ProcessRecord<S>, S extends string>(
 }
 
 /** What a record service brings to the handlers every record service has. */
-export interface RecordEndpoints<R extends ProcessRecord<S>, S extends string> {
+export interface RecordEndpoints<R extends ProcessRecord<S>, S extends string, Detail, Timeline> {
   store: RecordStore<R, S>;
   read: Permission;
   act: Permission;
@@ -274,22 +280,35 @@ export interface RecordEndpoints<R extends ProcessRecord<S>, S extends string> {
   missing: (id: string) => string;
   /** Records a read of unmasked personal data (a no-op for roles that see them masked). */
   auditRead: (req: FastifyRequest, ctx: ServiceContext, target: string) => void;
-  detail: (record: R, req: FastifyRequest, ctx: ServiceContext) => unknown;
-  timeline: (record: R, role: Role, ctx: ServiceContext) => unknown;
+  detail: (record: R, req: FastifyRequest, ctx: ServiceContext) => Detail;
+  timeline: (record: R, role: Role, ctx: ServiceContext) => Timeline;
 }
+
+/**
+ * The request of every record operation as the spec shapes it: the record's `id` in the path, the
+ * action's body, a first SSE connection's `lastEventId`. Each service's own operations are assignable
+ * to it, so a spec change that breaks one of these shapes fails where the service lists its handlers.
+ */
+interface RecordRoute {
+  Params: { id: string };
+  Querystring: { lastEventId?: string };
+  Body: ActionBody;
+}
+
+type RecordHandler<Reply> = (req: FastifyRequest<RecordRoute>, reply: FastifyReply, ctx: ServiceContext) => Reply;
 
 /**
  * The read, action, timeline and event-stream handlers of one record, the same for every service:
  * the permission first, then the record must lie in the caller's scope (else 404, as if absent).
  */
-export function recordHandlers<R extends ProcessRecord<S>, S extends string>(
-  endpoints: RecordEndpoints<R, S>,
-): { get: OperationHandler; act: OperationHandler; timeline: OperationHandler; stream: OperationHandler } {
+export function recordHandlers<R extends ProcessRecord<S>, S extends string, Detail, Timeline>(
+  endpoints: RecordEndpoints<R, S, Detail, Timeline>,
+): { get: RecordHandler<Detail>; act: RecordHandler<FastifyReply>; timeline: RecordHandler<Timeline>; stream: RecordHandler<FastifyReply> } {
   const { store } = endpoints;
   const onMissing = (id: string) => (): never => {
     throw notFound(endpoints.missing(id));
   };
-  const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
+  const idOf = (req: FastifyRequest<RecordRoute>) => req.params.id;
   const loadVisible = (req: FastifyRequest, ctx: ServiceContext, id: string): R => store.load(ctx.db, id, scopeRegion(req)) ?? onMissing(id)();
   return {
     get(req, _reply, ctx) {
@@ -338,7 +357,7 @@ export function createEndpoint(
   kind: ProcessKind,
   idempotencyScope: string,
   write: () => { id: string; events: readonly ProcessEvent[]; location: string; body: () => unknown },
-): unknown {
+): FastifyReply {
   let created: { id: string; events: TimelineEvent[] } | null = null;
   const response = withIdempotency(req, reply, ctx, idempotencyScope, () => {
     const result = write();

@@ -4,6 +4,7 @@
  * and the timeline of the shared ProcessTimeline shape.
  */
 import type { FastifyRequest } from 'fastify';
+import type { ApprovalsComponents } from '@citybrain/contract';
 import {
   allowedActions,
   clockNow,
@@ -29,13 +30,15 @@ const PERSONAL_FIELDS = [
   { field: 'form.jtcy.hkszd', kind: 'address' },
 ] as const;
 
+type Schemas = ApprovalsComponents['schemas'];
+
 function overdueNow(record: HomesteadRecord, now: Date): boolean {
   const due = dueColumns(record.process);
   const at = clockNow(record.process, now).toISOString();
   return Boolean((due.dueAt && due.dueAt < at) || (due.totalDueAt && due.totalDueAt < at));
 }
 
-export function applicationSummary(record: HomesteadRecord, role: Role, now: Date) {
+export function applicationSummary(record: HomesteadRecord, role: Role, now: Date): Schemas['ApplicationSummary'] {
   const due = dueColumns(record.process);
   const status = record.process.status;
   const overdue = overdueNow(record, now);
@@ -70,6 +73,15 @@ export function applicationSummary(record: HomesteadRecord, role: Role, now: Dat
   };
 }
 
+/**
+ * The branches and decisions the contract names (`ReviewBranch`, `ReviewDecision`); the engine keeps
+ * them as text. Keyed by the contract's enums, so a change of either fails to compile here.
+ */
+const REVIEW_BRANCHES: Readonly<Record<Schemas['ReviewBranch'], true>> = { AGRI: true, NATRES: true, OTHER: true };
+const REVIEW_DECISIONS: Readonly<Record<Schemas['ReviewDecision'], true>> = { approve: true, disapprove: true, 'not-applicable': true };
+const isReviewBranch = (key: string): key is Schemas['ReviewBranch'] => Object.hasOwn(REVIEW_BRANCHES, key);
+const isReviewDecision = (decision: string): decision is Schemas['ReviewDecision'] => Object.hasOwn(REVIEW_DECISIONS, decision);
+
 /** The parallel branches of the joint review and of the completion acceptance, as they stand. */
 function reviewBranches(record: HomesteadRecord) {
   const phases = [['JOINT_REVIEW', 'joint'], ['COMPLETION_ACCEPTANCE', 'acceptance']] as const;
@@ -77,16 +89,16 @@ function reviewBranches(record: HomesteadRecord) {
     const stage = homesteadProcess.stages.find((s) => s.key === stageKey)!;
     return stage.branches.flatMap((branch) => {
       const step = latestStep(record.process, stageKey, branch.key);
-      if (!step) return [];
+      if (!step || !isReviewBranch(branch.key)) return [];
       return [{
-        branch: branch.key, phase, state: step.state, decision: step.decision, deptCode: step.handler.deptCode, deptName: step.handler.deptName,
+        branch: branch.key, phase, state: step.state, decision: step.decision !== null && isReviewDecision(step.decision) ? step.decision : null, deptCode: step.handler.deptCode, deptName: step.handler.deptName,
         opinion: step.opinion, startedAt: step.startedAt, dueAt: step.dueAt, doneAt: step.doneAt,
       }];
     });
   });
 }
 
-export function applicationDetail(record: HomesteadRecord, req: FastifyRequest, ctx: ServiceContext) {
+export function applicationDetail(record: HomesteadRecord, req: FastifyRequest, ctx: ServiceContext): Schemas['HomesteadApplication'] {
   const role = req.principal.role;
   const now = ctx.clock.now();
   const form = record.form;
@@ -149,7 +161,7 @@ function timelineRegion(record: HomesteadRecord) {
 }
 
 /** The timeline for a signed-in caller: the applicant masked by role. */
-export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: ServiceContext) {
+export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: ServiceContext): Schemas['ProcessTimeline'] {
   const name = maskPersonalValue(role, 'name', record.form.jcxx.xm);
   const applicant = {
     name,
@@ -171,7 +183,7 @@ export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: Se
 }
 
 /** The timeline of the public lookup: nothing personal, no officials' names, whatever the caller. */
-export function publicTimeline(record: HomesteadRecord, ctx: ServiceContext) {
+export function publicTimeline(record: HomesteadRecord, ctx: ServiceContext): Schemas['ProcessTimeline'] {
   const name = maskName(record.form.jcxx.xm) ?? '';
   return buildTimeline(ctx, applicationStore, record, {
     referenceNo: record.trackingNo,

@@ -3,8 +3,12 @@
  * the 共享/开放 classes of the catalogue (domain reference §6, §10) applied to the caller's role.
  */
 import type { DatasetColumnDef, DatasetDefinition, MaskRule } from '@citybrain/fixtures';
+import type { DataComponents } from '@citybrain/contract';
 import type { Principal } from '../../auth.js';
 import { maskPersonalValue, personalFieldPolicy, type PersonalField } from '../../masking.js';
+
+/** One cell of a row as the data API answers it. */
+export type CellValue = DataComponents['schemas']['CellValue'];
 
 export interface DatasetAccess {
   read: boolean;
@@ -63,7 +67,7 @@ export function columnTreatment(principal: Principal, column: DatasetColumnDef):
 }
 
 /** A value as this caller may see it. */
-export function presentValue(principal: Principal, column: DatasetColumnDef, treatment: ColumnTreatment, value: unknown): unknown {
+export function presentValue(principal: Principal, column: DatasetColumnDef, treatment: ColumnTreatment, value: CellValue | undefined): CellValue {
   if (treatment === 'full' || value === null || value === undefined) return value ?? null;
   if (treatment === 'hidden') return null;
   return maskPersonalValue(principal.role, PERSONAL_FIELD[column.maskRule]!, String(value));

@@ -14,7 +14,7 @@ import type { Db } from '../../db.js';
 import { badRequest } from '../../problems.js';
 import { EXACT_COUNT_LIMIT, type DatasetTable, type TableColumn } from './tables.js';
 
-type SqlValue = string | number | null;
+export type SqlValue = string | number | null;
 
 interface Condition {
   sql: string;

@@ -5,7 +5,7 @@
  * first), as Part 2 requires and GDAL and QGIS expect.
  */
 import { crsCode, crsUri, northFirst, transformBBox, transformGeometry, type CrsCode } from '@citybrain/crs';
-import type { Geometry } from 'geojson';
+import type { StoredGeometry } from './geo.js';
 import type { BBox } from './geo.js';
 
 /** The CRSs an items request may name, CRS84 (the default) first. */
@@ -34,9 +34,8 @@ function swapAxes(coordinates: unknown): unknown {
 }
 
 /** A stored geometry written in `code`, in that CRS's axis order. */
-export function geometryIn(geometry: Geometry, code: CrsCode): Geometry {
+export function geometryIn(geometry: StoredGeometry, code: CrsCode): StoredGeometry {
   if (code === 'OGC:CRS84') return geometry;
-  if (geometry.type === 'GeometryCollection') return { ...geometry, geometries: geometry.geometries.map((inner) => geometryIn(inner, code)) };
   const converted = transformGeometry(geometry, 'OGC:CRS84', code);
-  return northFirst(code) ? ({ ...converted, coordinates: swapAxes(converted.coordinates) } as Geometry) : converted;
+  return northFirst(code) ? ({ ...converted, coordinates: swapAxes(converted.coordinates) } as StoredGeometry) : converted;
 }

@@ -3,7 +3,10 @@
  * local equirectangular frame around the query point: at identify tolerances (≤ 500 m) the error is
  * far below a metre.
  */
-import type { Geometry, Position } from 'geojson';
+import type { Geometry, GeometryCollection, Position } from 'geojson';
+
+/** What the GIS tables store and the contract's `Geometry` allows: single and multi parts, no collections. */
+export type StoredGeometry = Exclude<Geometry, GeometryCollection>;
 
 export type BBox = [minLon: number, minLat: number, maxLon: number, maxLat: number];
 

@@ -2,8 +2,9 @@
  * The GIS "one map" service (openapi/gis.yaml): layer catalogue, TileJSON, MapLibre styles, vector
  * tiles, OGC API Features items, identify, place search and the offline basemap.
  */
+import type { GisComponents, GisOperations } from '@citybrain/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Feature, Geometry } from 'geojson';
+import type { Feature } from 'geojson';
 import { findTown, findVillage, foshanDistricts, waterways } from '@citybrain/fixtures';
 import { inScope, requirePermission, scopeRegion, type Role } from '../../auth.js';
 import type { SandboxService, ServiceContext } from '../../context.js';
@@ -12,7 +13,7 @@ import { maskedFields, personalFieldPolicy } from '../../masking.js';
 import { accessOf, isListed } from '../data/access.js';
 import { badRequest, forbidden, notFound } from '../../problems.js';
 import { bboxToCrs84, contentCrs, geometryIn, ITEM_CRS_URIS, requestedCrs } from './crs.js';
-import { bboxAround, centreOf, distanceToGeometry, localFrame, type BBox } from './geo.js';
+import { bboxAround, centreOf, distanceToGeometry, localFrame, type BBox, type StoredGeometry } from './geo.js';
 import {
   CATEGORIES,
   LAYERS,
@@ -20,8 +21,6 @@ import {
   SANDBOX_NOTICE,
   SANDBOX_REVIEW_NO,
   categoryOrder,
-  type CategoryId,
-  type Json,
   type LayerDef,
   type PersonalView,
   type Row,
@@ -162,12 +161,8 @@ function selfHref(base: string, req: FastifyRequest): string {
   return url.toString();
 }
 
-interface Link {
-  href: string;
-  rel: string;
-  type?: string;
-  title?: string;
-}
+type Schemas = GisComponents['schemas'];
+type Link = Schemas['Link'];
 
 function layerLinks(base: string, layer: LayerDef): Link[] {
   return [
@@ -182,7 +177,7 @@ function layerLinks(base: string, layer: LayerDef): Link[] {
 /** The district's extent, for layers that are still empty. */
 const DISTRICT_BBOX: BBox = [112.83, 22.8, 113.26, 23.32];
 
-function layerRecord(state: GisState, base: string, layer: LayerDef) {
+function layerRecord(state: GisState, base: string, layer: LayerDef): Schemas['Layer'] {
   const stats = state.repo.layerStats(layer);
   return {
     id: layer.id,
@@ -211,7 +206,7 @@ function layerRecord(state: GisState, base: string, layer: LayerDef) {
   };
 }
 
-function collectionRecord(state: GisState, base: string, layer: LayerDef) {
+function collectionRecord(state: GisState, base: string, layer: LayerDef): Schemas['Collection'] {
   const stats = state.repo.layerStats(layer);
   return {
     id: layer.id,
@@ -285,11 +280,11 @@ function itemFilters(layer: LayerDef, query: Record<string, unknown>): { column:
 
 // --- features ------------------------------------------------------------------------------------
 
-function toFeature(layer: LayerDef, row: Row, view: PersonalView): Feature & { id: string } {
+function toFeature(layer: LayerDef, row: Row, view: PersonalView): Feature<StoredGeometry> & { id: string } {
   return {
     type: 'Feature',
     id: row.id,
-    geometry: JSON.parse(row.geometry) as Geometry,
+    geometry: JSON.parse(row.geometry) as StoredGeometry,
     properties: layer.properties(row, view) as Record<string, unknown>,
   };
 }
@@ -311,7 +306,7 @@ function tileSetFor(state: GisState, layer: LayerDef, regionPrefix: string | nul
                 type: 'Feature',
                 // MVT feature ids are integers: the rowid; the string id travels as the `id` property.
                 id: row.rid,
-                geometry: JSON.parse(row.geometry) as Geometry,
+                geometry: JSON.parse(row.geometry) as StoredGeometry,
                 properties: layer.tileProperties(row),
               }),
             ),
@@ -329,7 +324,7 @@ function basemapTileSet(state: GisState): TileSet {
   if (tileSet) return tileSet;
   const load = (): Map<string, Feature[]> => {
     const fromRows = (layerId: string, props: (row: Row) => Record<string, string | number>): Feature[] =>
-      state.repo.featureRows(layerId).map((row) => ({ type: 'Feature', geometry: JSON.parse(row.geometry) as Geometry, properties: props(row) }));
+      state.repo.featureRows(layerId).map((row) => ({ type: 'Feature', geometry: JSON.parse(row.geometry) as StoredGeometry, properties: props(row) }));
     const named = (row: Row) => ({ name: String(row.name), code: String(row.code ?? row.id), kind: String(row.kind ?? '') });
     const neighbours = foshanDistricts().features.filter((f) => f.properties.code !== '440605');
     const places: Feature[] = [
@@ -435,7 +430,7 @@ function rowBox(row: Row): BBox {
 
 // --- the service ---------------------------------------------------------------------------------
 
-export const gisService: SandboxService = {
+export const gisService: SandboxService<keyof GisOperations> = {
   name: 'gis',
   migrate: migrateGis,
   seed: seedGis,
@@ -482,7 +477,7 @@ export const gisService: SandboxService = {
     },
 
     listGisLayers(req, _reply, ctx) {
-      const query = req.query as { category?: CategoryId; access?: 'public' | 'internal'; q?: string; bbox?: string; groupBy?: 'category' };
+      const query = req.query;
       if (query.access === 'internal') requirePermission(req, 'gis:internal');
       const bbox = parseBbox(query.bbox);
       const state = stateOf(ctx);
@@ -503,7 +498,7 @@ export const gisService: SandboxService = {
         })
         .sort((a, b) => categoryOrder(a.category) - categoryOrder(b.category));
       const selfUrl = selfHref(base, req);
-      const body: Record<string, unknown> = {
+      const body: Schemas['LayerCatalogue'] = {
         numberMatched: layers.length,
         numberReturned: layers.length,
         layers: layers.map((layer) => layerRecord(state, base, layer)),
@@ -525,12 +520,12 @@ export const gisService: SandboxService = {
     },
 
     getGisLayer(req, _reply, ctx) {
-      const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
+      const layer = readableLayer(req, req.params.layerId);
       return layerRecord(stateOf(ctx), apiBase(req, ctx), layer);
     },
 
     getGisLayerTileJson(req, _reply, ctx) {
-      const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
+      const layer = readableLayer(req, req.params.layerId);
       const state = stateOf(ctx);
       const bounds = roundBox(state.repo.layerStats(layer).bbox ?? DISTRICT_BBOX);
       const base = apiBase(req, ctx);
@@ -554,12 +549,12 @@ export const gisService: SandboxService = {
     },
 
     getGisLayerStyle(req, _reply, ctx) {
-      const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
+      const layer = readableLayer(req, req.params.layerId);
       return layerStyle(layer, `${apiBase(req, ctx)}/gis/layers/${layer.id}/tilejson`);
     },
 
     getGisTile(req, reply, ctx) {
-      const { layerId, z, x, y } = req.params as { layerId: string; z: number; x: number; y: number };
+      const { layerId, z, x, y } = req.params;
       const layer = readableLayer(req, layerId);
       const regionPrefix = rowScope(layer, scopeRegion(req));
       checkTileAddress(z, x, y, layer.maxzoom);
@@ -578,13 +573,13 @@ export const gisService: SandboxService = {
     },
 
     getGisCollection(req, _reply, ctx) {
-      const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
+      const layer = readableLayer(req, req.params.layerId);
       return collectionRecord(stateOf(ctx), apiBase(req, ctx), layer);
     },
 
     listGisFeatures(req, reply, ctx) {
-      const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
-      const query = req.query as Record<string, unknown> & { bbox?: string; 'bbox-crs'?: string; crs?: string; limit: number; cursor?: string };
+      const layer = readableLayer(req, req.params.layerId);
+      const query = req.query;
       const scope = scopeRegion(req);
       const filters = itemFilters(layer, query);
       const bbox = parseBbox(query.bbox, query['bbox-crs']);
@@ -612,7 +607,7 @@ export const gisService: SandboxService = {
         reply.header('link', `<${next.toString()}>; rel="next"`);
       }
       links.push({ href: `${base}/gis/collections/${layer.id}`, rel: 'collection', type: 'application/json', title: layer.title });
-      const body: Record<string, unknown> = {
+      const body: Schemas['FeatureCollection'] = {
         type: 'FeatureCollection',
         numberMatched: state.repo.countItems(layer, { filters, bbox, regionPrefix }),
         numberReturned: features.length,
@@ -626,7 +621,7 @@ export const gisService: SandboxService = {
     },
 
     getGisFeature(req, reply, ctx) {
-      const { layerId, featureId } = req.params as { layerId: string; featureId: string };
+      const { layerId, featureId } = req.params;
       const layer = readableLayer(req, layerId);
       const scope = scopeRegion(req);
       const row = stateOf(ctx).repo.item(layer, featureId, rowScope(layer, scope));
@@ -635,7 +630,7 @@ export const gisService: SandboxService = {
       const feature = toFeature(layer, row, tracker.viewFor(layer, row));
       tracker.audit(ctx, layer);
       const base = apiBase(req, ctx);
-      const crs = requestedCrs((req.query as { crs?: string }).crs);
+      const crs = requestedCrs(req.query.crs);
       reply.type('application/geo+json').header('content-crs', contentCrs(crs));
       return {
         ...feature,
@@ -648,11 +643,11 @@ export const gisService: SandboxService = {
     },
 
     getGisQueryables(req, reply, ctx) {
-      const layer = readableLayer(req, (req.params as { layerId: string }).layerId);
+      const layer = readableLayer(req, req.params.layerId);
       const geometryFormat = { Point: 'geometry-point', LineString: 'geometry-linestring', Polygon: 'geometry-polygon' }[layer.geometryType];
-      const properties: Record<string, Json> = { geometry: { format: geometryFormat } };
+      const properties: Schemas['Queryables']['properties'] = { geometry: { format: geometryFormat } };
       for (const [name, queryable] of Object.entries(layer.queryables)) {
-        properties[name] = { title: queryable.title, ...queryable.schema } as Json;
+        properties[name] = { title: queryable.title, ...queryable.schema };
       }
       reply.type('application/schema+json');
       return {
@@ -666,7 +661,7 @@ export const gisService: SandboxService = {
     },
 
     identifyGisFeatures(req, _reply, ctx) {
-      const query = req.query as { lon: number; lat: number; layers?: string; tolerance: number };
+      const query = req.query;
       const tolerance = query.tolerance ?? 10;
       const scope = scopeRegion(req);
       const layers = query.layers
@@ -680,7 +675,7 @@ export const gisService: SandboxService = {
       for (const layer of layers) {
         const hits = state.repo
           .near(layer, searchBox, rowScope(layer, scope), IDENTIFY_CANDIDATES)
-          .map((row) => ({ row, geometry: JSON.parse(row.geometry) as Geometry }))
+          .map((row) => ({ row, geometry: JSON.parse(row.geometry) as StoredGeometry }))
           .map((hit) => ({ ...hit, distance: distanceToGeometry(frame, hit.geometry) }))
           .filter((hit) => hit.distance <= tolerance)
           .sort((a, b) => a.distance - b.distance || a.row.rid - b.row.rid)
@@ -690,7 +685,7 @@ export const gisService: SandboxService = {
           layerId: layer.id,
           layerTitle: layer.title,
           features: hits.map(({ row, geometry, distance }) => ({
-            type: 'Feature',
+            type: 'Feature' as const,
             id: row.id,
             geometry,
             properties: layer.properties(row, tracker.viewFor(layer, row)),
@@ -703,7 +698,7 @@ export const gisService: SandboxService = {
     },
 
     searchGisPlaces(req, _reply, ctx) {
-      const query = req.query as { q: string; kinds?: string; limit: number };
+      const query = req.query;
       const q = query.q.trim();
       const limit = query.limit ?? 10;
       if (!q) throw badRequest('q 不能为空', [{ name: 'query/q', reason: '请输入村居名称、区划代码或宗地号' }]);
@@ -741,7 +736,7 @@ export const gisService: SandboxService = {
       if (internal && kinds.has('parcel') && /^\d{6,12}([A-Z]{1,2}\d{0,5})?$/.test(parcelQuery)) {
         for (const row of state.repo.searchParcels(parcelQuery, limit)) {
           const box = rowBox(row);
-          const center = centreOf(JSON.parse(row.geometry) as Geometry, box);
+          const center = centreOf(JSON.parse(row.geometry) as StoredGeometry, box);
           places.push({
             rank: row.parcel_no === parcelQuery ? 0 : 1,
             kind: 'parcel',
@@ -771,7 +766,7 @@ export const gisService: SandboxService = {
     },
 
     getGisBasemapTile(req, reply, ctx) {
-      const { z, x, y } = req.params as { z: number; x: number; y: number };
+      const { z, x, y } = req.params;
       checkTileAddress(z, x, y, BASEMAP_MAX_ZOOM);
       const state = stateOf(ctx);
       const tile = basemapTileSet(state).tile(basemapVersion(state), z, x, y);

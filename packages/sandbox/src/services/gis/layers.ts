@@ -5,7 +5,7 @@
 import { INDUSTRIAL_PARK_MODES, INDUSTRIAL_PARK_STAGES, findDataset, findVillage, type DatasetDefinition } from '@citybrain/fixtures';
 import type { Principal, Role } from '../../auth.js';
 import { maskPersonalValue, type PersonalField } from '../../masking.js';
-import { columnTreatment, presentValue } from '../data/access.js';
+import { columnTreatment, presentValue, type CellValue } from '../data/access.js';
 
 export type CategoryId =
   | 'basemap'
@@ -78,7 +78,7 @@ export interface PersonalView {
 export interface LayerDataset {
   definition: DatasetDefinition;
   /** The dataset row a stored feature stands for, by column name (before masking). */
-  row(row: Row): Record<string, unknown>;
+  row(row: Row): Record<string, CellValue>;
 }
 
 export interface LayerDef {
@@ -126,7 +126,7 @@ const REGION_QUERYABLES: Record<string, Queryable> = {
   villageCode: { column: 'village_code', title: '村居代码', schema: { type: 'string', pattern: '^\\d{12}$' } },
 };
 
-const parse = (text: unknown): Record<string, Json> => JSON.parse(String(text)) as Record<string, Json>;
+const parse = <Value extends Json = Json>(text: unknown): Record<string, Value> => JSON.parse(String(text)) as Record<string, Value>;
 
 function featureLayer(
   base: Omit<LayerDef, 'table' | 'where' | 'params' | 'tileProperties' | 'properties' | 'personalFields' | 'access'> & {
@@ -168,7 +168,7 @@ function datasetProperties(dataset: LayerDataset, row: Row, principal: Principal
   const out: Record<string, Json> = {};
   for (const column of dataset.definition.columns) {
     const value = presentValue(principal, column, columnTreatment(principal, column), values[column.name] ?? null);
-    out[column.name] = value as Json;
+    out[column.name] = value;
   }
   return out;
 }
@@ -455,8 +455,8 @@ export const LAYERS: readonly LayerDef[] = [
     dataset: {
       definition: findDataset('industrial-park-projects')!,
       row(row) {
-        const project = parse(row.properties);
-        return { ...project, longitude: Number(row.label_lon), latitude: Number(row.label_lat), geometryRef: row.id, regionCode: row.village_code };
+        const project = parse<CellValue>(row.properties);
+        return { ...project, longitude: Number(row.label_lon), latitude: Number(row.label_lat), geometryRef: row.id, regionCode: String(row.village_code) };
       },
     },
     geometryType: 'Polygon',

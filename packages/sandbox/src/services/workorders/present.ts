@@ -3,6 +3,7 @@
  * computed on the holiday calendar, and the shared ProcessTimeline.
  */
 import type { FastifyRequest } from 'fastify';
+import type { WorkOrdersComponents } from '@citybrain/contract';
 import {
   allowedActions,
   findRegion,
@@ -28,6 +29,8 @@ const PERSONAL_FIELDS = [
   { field: 'reporter.phone', kind: 'phone' },
 ] as const;
 
+type Schemas = WorkOrdersComponents['schemas'];
+
 function reporterOf(record: WorkOrderRecord, role: Role) {
   return {
     name: record.reporter.anonymous ? null : maskPersonalValue(role, 'name', record.reporter.name),
@@ -37,7 +40,7 @@ function reporterOf(record: WorkOrderRecord, role: Role) {
   };
 }
 
-export function workOrderSummary(record: WorkOrderRecord, role: Role, ctx: ServiceContext) {
+export function workOrderSummary(record: WorkOrderRecord, role: Role, ctx: ServiceContext): Schemas['WorkOrderSummary'] {
   const data = record.data;
   const reporter = reporterOf(record, role);
   return {
@@ -71,7 +74,7 @@ export function workOrderSummary(record: WorkOrderRecord, role: Role, ctx: Servi
   };
 }
 
-export function workOrderDetail(record: WorkOrderRecord, req: FastifyRequest, ctx: ServiceContext) {
+export function workOrderDetail(record: WorkOrderRecord, req: FastifyRequest, ctx: ServiceContext): Schemas['WorkOrder'] {
   const data = record.data;
   const role = req.principal.role;
   return {
@@ -105,7 +108,7 @@ export function auditUnmaskedRead(req: FastifyRequest, ctx: ServiceContext, targ
   if (readsUnmasked(req.principal.role)) ctx.audit(req, 'read-unmasked', target, ['reporterName', 'reporterPhone']);
 }
 
-export function workOrderTimeline(record: WorkOrderRecord, role: Role, ctx: ServiceContext) {
+export function workOrderTimeline(record: WorkOrderRecord, role: Role, ctx: ServiceContext): Schemas['ProcessTimeline'] {
   const reporter = reporterOf(record, role);
   const data = record.data;
   const place = findRegion(record.regionCode);
