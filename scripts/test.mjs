@@ -71,6 +71,12 @@ const stages = [
     },
   },
   { name: 'generated types', command: 'node', args: ['scripts/generate-types.mjs', '--check'] },
+  {
+    // Type imports count too. The elements are left out while map-viewer's parts import the element (issue 21).
+    name: 'import cycles',
+    command: 'node',
+    args: ['scripts/check-cycles.mjs', ...['validators', 'crs', 'contract', 'fixtures', 'client', 'sandbox'].map((name) => `packages/${name}/src`)],
+  },
   { name: 'type check', command: 'npx', args: ['tsc', '-p', 'tsconfig.check.json', '--pretty'] },
   { name: 'locales', command: 'npm', args: ['run', '--silent', 'check:locales', '-w', '@citybrain/components'] },
   {

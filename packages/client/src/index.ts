@@ -4,7 +4,8 @@
  * `@citybrain/client/node`, which this entry never imports.
  */
 export { createClient } from './client.js';
-export type { ClientOptions, CityBrainClient, CoreClient, RawCallOptions } from './client.js';
+export type { ClientOptions, CityBrainClient } from './client.js';
+export type { CoreClient, RawCallOptions } from './types.js';
 
 export {
   CityBrainError,

@@ -5,7 +5,7 @@
  * so that a wrong path, parameter or body is a compile error exactly as with openapi-fetch.
  */
 import type { FetchResponse, ParamsOption, RequestBodyOption } from 'openapi-fetch';
-import type { HttpMethod, OperationOf } from '@citybrain/contract';
+import type { HttpMethod, OperationOf, Paths } from '@citybrain/contract';
 import type { ParseAs } from './transport.js';
 import type { RetrySetting } from './retry.js';
 
@@ -70,3 +70,24 @@ export type MethodCall<Paths, Method extends HttpMethod> = <Path extends PathsWi
 
 /** Typed calls of every operation in `Paths`: `GET`, `POST`, `PUT`, `PATCH`, `DELETE`. */
 export type PathCalls<Paths> = { [Method in HttpMethod as Uppercase<Method>]: MethodCall<Paths, Method> };
+
+/** Options of an untyped call through `CityBrainClient.raw`. */
+export interface RawCallOptions extends CallOptions {
+  query?: Record<string, unknown>;
+  body?: unknown;
+  /** For `parseAs: 'stream'`: the longest silence between chunks in ms (default: `timeout`). */
+  idleTimeout?: number;
+}
+
+/** What resource helpers build on: the typed calls plus the untyped escape hatch. */
+export interface CoreClient extends PathCalls<Paths> {
+  /** The normalized API root every path is appended to. */
+  readonly baseUrl: string;
+  /**
+   * An untyped call with the client's auth, retries, timeouts and typed errors, for URLs the
+   * server hands out (OGC `next` links, event streams). `url` is a path under `baseUrl`
+   * (`/gis/layers`) or an absolute URL on the same origin; other origins are refused so that
+   * credentials never leave the platform.
+   */
+  raw<Data = unknown>(method: string, url: string, init?: RawCallOptions): Promise<ApiResponse<Data>>;
+}
