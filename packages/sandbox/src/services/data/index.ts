@@ -5,8 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { DataOperations, QueryOf } from '@citybrain/contract';
-import { DATA_DEPARTMENTS, DATA_THEMES, datasetCatalogue, findDataset, type DatasetDefinition, type DatasetLayer } from '@citybrain/fixtures';
+import type { DataComponents, DataOperations, QueryOf } from '@citybrain/contract';
+import { DATA_DEPARTMENTS, DATA_THEMES, datasetCatalogue, datasetCatalogueEntry, findDataset, type DatasetDefinition, type DatasetLayer } from '@citybrain/fixtures';
 import { requirePermission, scopeRegion, type Principal } from '../../auth.js';
 import type { RequestOf, SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
@@ -38,32 +38,14 @@ function tableRowCount(db: Db, datasetId: string): number {
   return counts.get(datasetId) ?? 0;
 }
 
-function summaryOf(db: Db, principal: Principal, dataset: DatasetDefinition) {
-  return {
-    id: dataset.id,
-    catalogueCode: dataset.catalogueCode,
-    name: dataset.name,
-    description: dataset.description,
-    layer: dataset.layer,
-    ownerDept: dataset.ownerDept,
-    theme: dataset.theme,
-    keywords: dataset.keywords,
-    tableName: dataset.tableName,
-    resourceType: 'table' as const,
-    updateCycle: dataset.updateCycle,
-    shareType: dataset.shareType,
-    openType: dataset.openType,
-    sensitivityLevel: dataset.sensitivityLevel,
-    dataGrade: dataset.dataGrade,
-    regionColumn: dataset.regionColumn,
-    regionScope: '440605',
-    rowCount: tableRowCount(db, dataset.id),
-    rowCountExact: true,
-    updated: dataset.updated,
-    primaryKey: dataset.primaryKey,
-    defaultSort: dataset.defaultSort,
-    access: accessOf(principal, dataset),
-  };
+/** What the catalogue entry does not say: the rows stored, the region scope and the caller's access. */
+function holdingsOf(db: Db, principal: Principal, dataset: DatasetDefinition) {
+  return { regionScope: '440605', rowCount: tableRowCount(db, dataset.id), rowCountExact: true, access: accessOf(principal, dataset) };
+}
+
+function summaryOf(db: Db, principal: Principal, dataset: DatasetDefinition): DataComponents['schemas']['DatasetSummary'] {
+  const { sharingConditions: _conditions, sharedWith: _sharedWith, ...entry } = datasetCatalogueEntry(dataset);
+  return { ...entry, ...holdingsOf(db, principal, dataset) };
 }
 
 function columnSchema(principal: Principal, column: TableColumn) {
@@ -135,9 +117,8 @@ function getDataset(req: RequestOf<'getDataset'>, _reply: FastifyReply, ctx: Ser
   scopeRegion(req);
   const { dataset, table } = listedDataset(req);
   return {
-    ...summaryOf(ctx.db, req.principal, dataset),
-    sharingConditions: dataset.sharingConditions,
-    sharedWith: dataset.sharedWith,
+    ...datasetCatalogueEntry(dataset),
+    ...holdingsOf(ctx.db, req.principal, dataset),
     columns: table.columns.map((c) => columnSchema(req.principal, c)),
   };
 }

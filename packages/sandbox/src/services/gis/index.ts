@@ -5,7 +5,16 @@
 import type { GisComponents, GisOperations } from '@citybrain/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Feature } from 'geojson';
-import { findTown, findVillage, foshanDistricts, waterways } from '@citybrain/fixtures';
+import {
+  GIS_CATEGORIES,
+  SANDBOX_NOTICE,
+  SANDBOX_REVIEW_NO,
+  findTown,
+  findVillage,
+  foshanDistricts,
+  gisCategoryOrder,
+  waterways,
+} from '@citybrain/fixtures';
 import { inScope, requirePermission, scopeRegion, type Role } from '../../auth.js';
 import type { SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
@@ -15,12 +24,8 @@ import { badRequest, forbidden, notFound } from '../../problems.js';
 import { bboxToCrs84, contentCrs, geometryIn, ITEM_CRS_URIS, requestedCrs } from './crs.js';
 import { bboxAround, centreOf, distanceToGeometry, localFrame, type BBox, type StoredGeometry } from './geo.js';
 import {
-  CATEGORIES,
   LAYERS,
   LAYERS_BY_ID,
-  SANDBOX_NOTICE,
-  SANDBOX_REVIEW_NO,
-  categoryOrder,
   type LayerDef,
   type PersonalView,
   type Row,
@@ -465,7 +470,7 @@ export const gisService: SandboxService<keyof GisOperations> = {
     listGisCategories(req) {
       const visible = visibleLayers(req);
       return {
-        items: CATEGORIES.map((category, index) => ({
+        items: GIS_CATEGORIES.map((category, index) => ({
           id: category.id,
           title: category.title,
           titleEn: category.titleEn,
@@ -496,7 +501,7 @@ export const gisService: SandboxService<keyof GisOperations> = {
           const extent = state.repo.layerStats(layer).bbox;
           return extent !== null && extent[0] <= bbox[2] && bbox[0] <= extent[2] && extent[1] <= bbox[3] && bbox[1] <= extent[3];
         })
-        .sort((a, b) => categoryOrder(a.category) - categoryOrder(b.category));
+        .sort((a, b) => gisCategoryOrder(a.category) - gisCategoryOrder(b.category));
       const selfUrl = selfHref(base, req);
       const body: Schemas['LayerCatalogue'] = {
         numberMatched: layers.length,
@@ -505,7 +510,7 @@ export const gisService: SandboxService<keyof GisOperations> = {
         links: [{ href: selfUrl, rel: 'self', type: 'application/json' }],
       };
       if (query.groupBy === 'category') {
-        body.groups = CATEGORIES.map((category, index) => ({ category, index }))
+        body.groups = GIS_CATEGORIES.map((category, index) => ({ category, index }))
           .map(({ category, index }) => ({
             category: {
               ...category,
