@@ -8,7 +8,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   act,
   ProcessError,
-  timelineCore,
   type ActionBody,
   type Actor,
   type Calendar,
@@ -16,6 +15,9 @@ import {
   type ProcessRecord,
   type ProcessSpec,
   type TimelineEvent,
+  type TimelineParts,
+  type ProcessTimeline,
+  processTimeline,
 } from '@citybrain/fixtures';
 import type { ServiceContext } from '../context.js';
 import type { Db } from '../db.js';
@@ -507,55 +509,14 @@ export const endOfShanghaiDay = (date: string) => new Date(new Date(`${date}T00:
 
 // ----------------------------------------------------------------------------------- timeline
 
-export interface TimelineParty {
-  name: string | null;
-  idNumber: string | null;
-  phone: string | null;
-  masked: boolean;
-}
-
-/** The shell every ProcessTimeline shares; the services supply who, where and what it produced. */
+/** A record's ProcessTimeline: its events from the store, the parts its service supplies (fixtures' `processTimeline`). */
 export function buildTimeline<R extends ProcessRecord<S>, S extends string>(
   ctx: ServiceContext,
   store: RecordStore<R, S>,
   record: R,
-  parts: {
-    referenceNo: string;
-    title: { zh: string; en: string };
-    region: { code: string; name: string; townCode: string | null; townName: string | null };
-    applicant: TimelineParty;
-    completion: Record<string, unknown> | null;
-    flags?: Record<string, boolean>;
-    masking: { masked: boolean; fields: string[]; reason: string | null };
-    /** Hides officials' names (public lookup). */
-    anonymiseActors?: boolean;
-  },
-) {
-  const now = ctx.clock.now();
-  const core = timelineCore(store.spec, record, now, ctx.workdays);
-  const events = eventsOf(ctx.db, store.kind, record.id).map((event) =>
-    parts.anonymiseActors ? { ...event, actor: { ...event.actor, name: null } } : event,
-  );
-  const returned = core.returned && parts.anonymiseActors ? { ...core.returned, returnedBy: { ...core.returned.returnedBy, name: null } } : core.returned;
-  const rejection = core.rejection && parts.anonymiseActors ? { ...core.rejection, rejectedBy: { ...core.rejection.rejectedBy, name: null } } : core.rejection;
-  return {
-    kind: store.kind,
-    id: record.id,
-    referenceNo: parts.referenceNo,
-    title: parts.title,
-    processKey: store.spec.key,
-    processVersion: store.spec.version,
-    region: parts.region,
-    applicant: parts.applicant,
-    ...core,
-    returned,
-    rejection,
-    events,
-    completion: parts.completion,
-    ...(parts.flags ? { flags: parts.flags } : {}),
-    masking: parts.masking,
-    generatedAt: now.toISOString(),
-  };
+  parts: TimelineParts,
+): ProcessTimeline {
+  return processTimeline(store.spec, record, eventsOf(ctx.db, store.kind, record.id), parts, { now: ctx.clock.now(), calendar: ctx.workdays });
 }
 
 /** `masking` of a response: which personal fields this role sees masked or hidden. */

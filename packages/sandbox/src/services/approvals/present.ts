@@ -11,6 +11,7 @@ import {
   dueColumns,
   findTown,
   findVillage,
+  homesteadTimelineParts,
   latestStep,
   type HomesteadRecord,
 } from '@citybrain/fixtures';
@@ -137,28 +138,6 @@ export function auditUnmaskedRead(req: FastifyRequest, ctx: ServiceContext, targ
   }
 }
 
-function completionOf(record: HomesteadRecord) {
-  const approval = record.data.approval;
-  if (!approval) return null;
-  return {
-    approvalNo: approval.approvalNo,
-    planningPermitNo: approval.planningPermitNo,
-    registrationNo: approval.registrationNo,
-    approvedAreaSqm: approval.approvedAreaSqm,
-    approvedAt: approval.approvedAt,
-    acceptedAt: approval.acceptedAt,
-    registeredAt: approval.registeredAt,
-  };
-}
-
-function timelineRegion(record: HomesteadRecord) {
-  return {
-    code: record.villageCode,
-    name: findVillage(record.villageCode)?.name ?? record.villageCode,
-    townCode: record.townCode,
-    townName: findTown(record.townCode)?.name ?? null,
-  };
-}
 
 /** The timeline for a signed-in caller: the applicant masked by role. */
 export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: ServiceContext): Schemas['ProcessTimeline'] {
@@ -170,11 +149,8 @@ export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: Se
     masked: role !== 'district',
   };
   return buildTimeline(ctx, applicationStore, record, {
-    referenceNo: record.trackingNo,
-    title: { zh: `${name} 宅基地和建房（规划许可）申请`, en: `Homestead application of ${name}` },
-    region: timelineRegion(record),
+    ...homesteadTimelineParts(record, name ?? ''),
     applicant,
-    completion: completionOf(record),
     masking: maskingInfo(role, [
       { field: 'applicant.idNumber', kind: 'idNumber' },
       { field: 'applicant.phone', kind: 'phone' },
@@ -186,11 +162,8 @@ export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: Se
 export function publicTimeline(record: HomesteadRecord, ctx: ServiceContext): Schemas['ProcessTimeline'] {
   const name = maskName(record.form.jcxx.xm) ?? '';
   return buildTimeline(ctx, applicationStore, record, {
-    referenceNo: record.trackingNo,
-    title: { zh: `${name} 宅基地和建房（规划许可）申请`, en: `Homestead application of ${name}` },
-    region: timelineRegion(record),
+    ...homesteadTimelineParts(record, name),
     applicant: { name, idNumber: null, phone: null, masked: true },
-    completion: completionOf(record),
     masking: { masked: true, fields: ['applicant.name', 'applicant.idNumber', 'applicant.phone', 'events.actor.name'], reason: 'public-lookup' },
     anonymiseActors: true,
   });

@@ -6,11 +6,11 @@ import type { FastifyRequest } from 'fastify';
 import type { WorkOrdersComponents } from '@citybrain/contract';
 import {
   allowedActions,
-  findRegion,
   findTown,
   findVillage,
   WORK_ORDER_TYPE_LABELS,
   workOrderFlags,
+  workOrderTimelineParts,
   type WorkOrderRecord,
 } from '@citybrain/fixtures';
 import { maskPersonalValue } from '../../masking.js';
@@ -110,24 +110,9 @@ export function auditUnmaskedRead(req: FastifyRequest, ctx: ServiceContext, targ
 
 export function workOrderTimeline(record: WorkOrderRecord, role: Role, ctx: ServiceContext): Schemas['ProcessTimeline'] {
   const reporter = reporterOf(record, role);
-  const data = record.data;
-  const place = findRegion(record.regionCode);
-  const typeLabel = WORK_ORDER_TYPE_LABELS[record.type];
   return buildTimeline(ctx, workOrderStore, record, {
-    referenceNo: record.orderNo,
-    title: { zh: record.title, en: `${typeLabel.en} ${record.orderNo}` },
-    region: { code: record.regionCode, name: place?.name ?? record.regionCode, townCode: record.townCode, townName: findTown(record.townCode)?.name ?? null },
+    ...workOrderTimelineParts(record, { now: ctx.clock.now(), calendar: ctx.workdays }),
     applicant: { name: reporter.name, idNumber: null, phone: reporter.phone, masked: role !== 'district' },
-    completion: data.result || data.closedAt || data.callback
-      ? {
-        closedAt: data.closedAt,
-        result: data.result?.result ?? null,
-        resultCode: data.result?.resultCode ?? null,
-        satisfaction: data.callback?.satisfaction ?? null,
-        solved: data.callback?.solved ?? null,
-      }
-      : null,
-    flags: { ...workOrderFlags(record, ctx.clock.now(), ctx.workdays) },
     masking: maskingInfo(role, [
       { field: 'applicant.name', kind: 'name' },
       { field: 'applicant.phone', kind: 'phone' },
