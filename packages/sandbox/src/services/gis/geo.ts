@@ -121,3 +121,6 @@ export function centreOf(geometry: Geometry, bbox: BBox): Position {
   if (geometry.type === 'LineString') return geometry.coordinates[Math.floor(geometry.coordinates.length / 2)]!;
   return [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2];
 }
+
+export const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
+export const roundBox = (box: BBox): BBox => box.map(round6) as BBox;
