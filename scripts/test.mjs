@@ -75,7 +75,7 @@ const stages = [
     // Type imports count too. The elements are left out while map-viewer's parts import the element (issue 21).
     name: 'import cycles',
     command: 'node',
-    args: ['scripts/check-cycles.mjs', ...['validators', 'crs', 'contract', 'fixtures', 'client', 'sandbox'].map((name) => `packages/${name}/src`)],
+    args: ['scripts/check-cycles.mjs', ...['validators', 'crs', 'contract', 'domain', 'client', 'sandbox'].map((name) => `packages/${name}/src`)],
   },
   { name: 'type check', command: 'npx', args: ['tsc', '-p', 'tsconfig.check.json', '--pretty'] },
   { name: 'locales', command: 'npm', args: ['run', '--silent', 'check:locales', '-w', '@citybrain/components'] },

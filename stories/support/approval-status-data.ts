@@ -1,10 +1,10 @@
 /**
  * Story data for <cb-approval-status>: homestead applications and work orders driven through the
- * real process definitions of @citybrain/fixtures (the same state machines the sandbox runs), then
+ * real process definitions of @citybrain/domain (the same state machines the sandbox runs), then
  * presented as the API's `ProcessTimeline` for a town caller (ID 6+4, phone 3+4) or the public lookup
  * (everything personal masked). Deterministic: fixed households, fixed times, a fixed "now".
  *
- * Imported module by module (not the fixtures index) so the stories do not load the district's
+ * Imported module by module (not the domain package's index) so the stories do not load the district's
  * boundaries, faker or the datasets.
  */
 import type { ProcessTimeline } from '@citybrain/client';
@@ -19,7 +19,7 @@ import {
   type Calendar,
   type ProcessEvent,
   type TimelineEvent,
-} from '../../packages/fixtures/src/process-engine.js';
+} from '../../packages/domain/src/process-engine.js';
 import {
   approvalNumbers,
   createHomesteadProcess,
@@ -27,16 +27,16 @@ import {
   type ApplicationStatus,
   type HomesteadInput,
   type HomesteadRecord,
-} from '../../packages/fixtures/src/process-homestead.js';
+} from '../../packages/domain/src/process-homestead.js';
 import {
   createWorkOrderProcess,
   createWorkOrderRecord,
   type WorkOrderInput,
   type WorkOrderRecord,
-} from '../../packages/fixtures/src/process-workorder.js';
-import { departmentActor, hotlineCentreActor, townActor, villageActor } from '../../packages/fixtures/src/process-actors.js';
-import { homesteadTimelineParts, processTimeline, workOrderTimelineParts } from '../../packages/fixtures/src/process-timeline.js';
-import { findTown, villages } from '../../packages/fixtures/src/regions.js';
+} from '../../packages/domain/src/process-workorder.js';
+import { departmentActor, hotlineCentreActor, townActor, villageActor } from '../../packages/domain/src/process-actors.js';
+import { homesteadTimelineParts, processTimeline, workOrderTimelineParts } from '../../packages/domain/src/process-timeline.js';
+import { findTown, villages } from '../../packages/domain/src/regions.js';
 
 /** "Now" of every story: the moment the timelines were generated. */
 export const STORY_NOW = new Date('2026-11-25T10:12:00+08:00');

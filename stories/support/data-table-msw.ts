@@ -1,11 +1,11 @@
 /**
- * MSW handlers that serve the data API for <cb-data-table> stories from @citybrain/fixtures: the
+ * MSW handlers that serve the data API for <cb-data-table> stories from @citybrain/domain: the
  * dataset schema, cursor pages of rows (sorted and filtered in the browser), the streamed CSV
  * export and region names — the same shapes as openapi/data.yaml, with masking by role.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 // Fixture sources by path: Storybook's Vite config aliases only the client and the components.
-import { datasetCatalogue, datasetCatalogueEntry, towns, type DatasetColumnDef, type DatasetDefinition, type DatasetRow } from '@citybrain/fixtures';
+import { datasetCatalogue, datasetCatalogueEntry, towns, type DatasetColumnDef, type DatasetDefinition, type DatasetRow } from '@citybrain/domain';
 import { localView, toColumn, type Column } from '../../packages/components/src/data-table/model.js';
 
 export type StoryRole = 'town' | 'public';

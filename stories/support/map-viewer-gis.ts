@@ -1,6 +1,6 @@
 /**
  * MSW handlers that serve the GIS "one map" API for <cb-map-viewer> stories from
- * @citybrain/fixtures, in the shapes of openapi/gis.yaml: the catalogue in the ten categories,
+ * @citybrain/domain, in the shapes of openapi/gis.yaml: the catalogue in the ten categories,
  * TileJSON, style fragments, Mapbox Vector Tiles cut in the browser (geojson-vt + vt-pbf), the
  * offline basemap (and a GCJ-02-shifted copy of it, standing in for an AMap-style basemap),
  * identify, place search, regions, OGC items and the homestead zone check.
@@ -14,14 +14,14 @@ import { fromGeojsonVt } from 'vt-pbf';
 import gcoord from 'gcoord';
 import type { Feature, FeatureCollection, Geometry, Point, Polygon, MultiPolygon } from 'geojson';
 // Fixture sources by path: Storybook's Vite config aliases only the client and the components.
-import { controlZones, homesteadParcels, labelPointOf, servicePoints } from '../../packages/fixtures/src/gis.js';
-import { districtOutline, regionBoundaries, boundaryOf } from '../../packages/fixtures/src/boundaries.js';
-import { DISTRICT, findTown, findVillage, towns } from '../../packages/fixtures/src/regions.js';
-import { mainRoads, waterways } from '../../packages/fixtures/src/gis-network.js';
-import { bboxOf, pointInGeometry, type Bbox, type LonLat } from '../../packages/fixtures/src/geometry.js';
-import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisLayerEntry, type GisLayerEntry, type GisLegend } from '../../packages/fixtures/src/gis-catalogue.js';
+import { controlZones, homesteadParcels, labelPointOf, servicePoints } from '../../packages/domain/src/gis.js';
+import { districtOutline, regionBoundaries, boundaryOf } from '../../packages/domain/src/boundaries.js';
+import { DISTRICT, findTown, findVillage, towns } from '../../packages/domain/src/regions.js';
+import { mainRoads, waterways } from '../../packages/domain/src/gis-network.js';
+import { bboxOf, pointInGeometry, type Bbox, type LonLat } from '../../packages/domain/src/geometry.js';
+import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisLayerEntry, type GisLayerEntry, type GisLegend } from '../../packages/domain/src/gis-catalogue.js';
 
-/** A catalogue layer (the sandbox's records, @citybrain/fixtures) with the features the stories serve for it. */
+/** A catalogue layer (the sandbox's records, @citybrain/domain) with the features the stories serve for it. */
 interface LayerDef extends GisLayerEntry {
   features: () => Feature[];
 }

@@ -8,7 +8,7 @@ import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { createRng } from '@citybrain/fixtures';
+import { createRng } from '@citybrain/domain';
 import { NonceLedger, PUBLIC_PRINCIPAL, TokenService, bodyDigestCheck, verifyGatewaySignature } from './auth.js';
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { Database } from 'better-sqlite3';
 import type { FastifyRequest } from 'fastify';
-import type { DepartmentCode } from '@citybrain/fixtures';
+import type { DepartmentCode } from '@citybrain/domain';
 import { forbidden, unauthorized, badRequest } from './problems.js';
 
 export type Role = 'district' | 'department' | 'town' | 'village' | 'public';

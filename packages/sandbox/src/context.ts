@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import type { JsonReplyOf, OperationId, Operations, PathParamsOf, QueryOf, QueryParametersWithDefaults, RequestBodyOf } from '@citybrain/contract';
-import type { SeedSize, Rng } from '@citybrain/fixtures';
+import type { SeedSize, Rng } from '@citybrain/domain';
 import type { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import type { Db } from './db.js';

@@ -2,7 +2,7 @@
  * What the homestead and work-order services share: the event store behind timelines and SSE, the
  * action pipeline (scope → idempotency → state machine → transaction → publish), the mapping of
  * process errors to problems, working days on the holiday calendar, cursors and the timeline shell.
- * Each service brings its own process definition (from @citybrain/fixtures) and its own table.
+ * Each service brings its own process definition (from @citybrain/domain) and its own table.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -18,7 +18,7 @@ import {
   type TimelineParts,
   type ProcessTimeline,
   processTimeline,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import type { ServiceContext } from '../context.js';
 import type { Db } from '../db.js';
 import type { BusEvent } from '../events.js';
@@ -509,7 +509,7 @@ export const endOfShanghaiDay = (date: string) => new Date(new Date(`${date}T00:
 
 // ----------------------------------------------------------------------------------- timeline
 
-/** A record's ProcessTimeline: its events from the store, the parts its service supplies (fixtures' `processTimeline`). */
+/** A record's ProcessTimeline: its events from the store, the parts its service supplies (`processTimeline` of @citybrain/domain). */
 export function buildTimeline<R extends ProcessRecord<S>, S extends string>(
   ctx: ServiceContext,
   store: RecordStore<R, S>,

@@ -1,7 +1,7 @@
 /**
  * The homestead approval service (openapi/approvals.yaml): applications through the homestead
  * process, their timeline and event stream, the public lookup, the zone check and the remaining
- * buildable space. The process itself is declared in @citybrain/fixtures and shared with the fixtures.
+ * buildable space. The process itself is declared in @citybrain/domain and shared with the fixtures.
  */
 import type { ApprovalsOperations } from '@citybrain/contract';
 import { randomInt } from 'node:crypto';
@@ -21,7 +21,7 @@ import {
   validateHomesteadInput,
   type Areal,
   type Rng,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import type { SandboxService } from '../../context.js';
 import type { Db } from '../../db.js';
 import { requirePermission, scopeRegion } from '../../auth.js';

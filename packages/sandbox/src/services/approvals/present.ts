@@ -14,7 +14,7 @@ import {
   homesteadTimelineParts,
   latestStep,
   type HomesteadRecord,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import { maskName, maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';

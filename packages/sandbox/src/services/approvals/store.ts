@@ -10,7 +10,7 @@ import {
   findVillage,
   type ApplicationStatus,
   type HomesteadRecord,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import type { ApprovalsOperations, QueryOf } from '@citybrain/contract';
 import type { Db } from '../../db.js';
 import { endOfShanghaiDay, OVERDUE_SQL, pageOf, SqlFilter, startOfShanghaiDay, type RecordStore } from '../process-runtime.js';

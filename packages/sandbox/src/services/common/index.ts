@@ -1,5 +1,5 @@
 import type { CommonOperations } from '@citybrain/contract';
-import { boundaryOf, bboxOf, centroidOf, findRegion, towns, villages } from '@citybrain/fixtures';
+import { boundaryOf, bboxOf, centroidOf, findRegion, towns, villages } from '@citybrain/domain';
 import { setMeta, type Db } from '../../db.js';
 import type { SandboxService } from '../../context.js';
 import { requirePermission } from '../../auth.js';

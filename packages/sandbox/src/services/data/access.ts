@@ -2,7 +2,7 @@
  * Who may see which dataset, read its rows, export them and see personal columns in full —
  * the 共享/开放 classes of the catalogue (domain reference §6, §10) applied to the caller's role.
  */
-import type { DatasetColumnDef, DatasetDefinition, MaskRule } from '@citybrain/fixtures';
+import type { DatasetColumnDef, DatasetDefinition, MaskRule } from '@citybrain/domain';
 import type { DataComponents } from '@citybrain/contract';
 import type { Principal } from '../../auth.js';
 import { maskPersonalValue, personalFieldPolicy, type PersonalField } from '../../masking.js';

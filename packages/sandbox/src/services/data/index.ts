@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DataComponents, DataOperations, QueryOf } from '@citybrain/contract';
-import { DATA_DEPARTMENTS, DATA_THEMES, datasetCatalogue, datasetCatalogueEntry, findDataset, type DatasetDefinition, type DatasetLayer } from '@citybrain/fixtures';
+import { DATA_DEPARTMENTS, DATA_THEMES, datasetCatalogue, datasetCatalogueEntry, findDataset, type DatasetDefinition, type DatasetLayer } from '@citybrain/domain';
 import { requirePermission, scopeRegion, type Principal } from '../../auth.js';
 import type { RequestOf, SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';

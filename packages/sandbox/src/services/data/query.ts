@@ -7,7 +7,7 @@
  * allow, badly typed values and cursors of another query are 400 problems naming the parameter.
  */
 import { createHash } from 'node:crypto';
-import type { DatasetColumnDef, FilterOperator } from '@citybrain/fixtures';
+import type { DatasetColumnDef, FilterOperator } from '@citybrain/domain';
 import type { Statement } from 'better-sqlite3';
 import { validateDivisionCode, validateIdNumber, validateUscc } from '@citybrain/validators';
 import type { Db } from '../../db.js';

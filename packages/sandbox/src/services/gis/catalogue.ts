@@ -1,11 +1,11 @@
 /**
  * The layer catalogue of the GIS service: the landing page, the categories, the layers with their
- * TileJSON and styles, and the OGC API collections — each record from the catalogue (@citybrain/fixtures)
+ * TileJSON and styles, and the OGC API collections — each record from the catalogue (@citybrain/domain)
  * and the layer's stored extent and count.
  */
 import type { GisComponents } from '@citybrain/contract';
 import type { FastifyReply } from 'fastify';
-import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisCategoryOrder } from '@citybrain/fixtures';
+import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisCategoryOrder } from '@citybrain/domain';
 import type { RequestOf, ServiceContext } from '../../context.js';
 import { requirePermission } from '../../auth.js';
 import { readableLayer, visibleLayers } from './access.js';

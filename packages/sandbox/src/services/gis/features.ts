@@ -6,7 +6,7 @@
 import type { GisComponents } from '@citybrain/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Feature } from 'geojson';
-import { findTown, findVillage } from '@citybrain/fixtures';
+import { findTown, findVillage } from '@citybrain/domain';
 import { inScope, requirePermission, scopeRegion, type Role } from '../../auth.js';
 import type { RequestOf, ServiceContext } from '../../context.js';
 import { maskedFields, personalFieldPolicy } from '../../masking.js';

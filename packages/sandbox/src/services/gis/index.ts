@@ -5,7 +5,7 @@
  */
 import type { GisOperations } from '@citybrain/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SANDBOX_NOTICE, SANDBOX_REVIEW_NO, foshanDistricts, waterways } from '@citybrain/fixtures';
+import { SANDBOX_NOTICE, SANDBOX_REVIEW_NO, foshanDistricts, waterways } from '@citybrain/domain';
 import { scopeRegion } from '../../auth.js';
 import type { RequestOf, SandboxService, ServiceContext } from '../../context.js';
 import { badRequest } from '../../problems.js';

@@ -1,9 +1,9 @@
 /**
- * The sandbox's side of the one-map catalogue: what each layer of `GIS_LAYERS` (@citybrain/fixtures,
+ * The sandbox's side of the one-map catalogue: what each layer of `GIS_LAYERS` (@citybrain/domain,
  * where its titles, category, access, legend and zoom range live) reads from which table, and which
  * properties its items, tiles and queryables expose.
  */
-import { INDUSTRIAL_PARK_STAGES, findDataset, findVillage, gisLayerEntry, type DatasetDefinition, type GisLayerEntry } from '@citybrain/fixtures';
+import { INDUSTRIAL_PARK_STAGES, findDataset, findVillage, gisLayerEntry, type DatasetDefinition, type GisLayerEntry } from '@citybrain/domain';
 import type { Principal, Role } from '../../auth.js';
 import { maskPersonalValue, type PersonalField } from '../../masking.js';
 import { columnTreatment, presentValue, type CellValue } from '../data/access.js';

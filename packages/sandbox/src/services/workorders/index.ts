@@ -1,6 +1,6 @@
 /**
  * The work-order service (openapi/workorders.yaml): 12345 / 一网统管 orders through the work-order
- * process declared in @citybrain/fixtures, with the same action pipeline, event store, SSE and
+ * process declared in @citybrain/domain, with the same action pipeline, event store, SSE and
  * timeline as the homestead service.
  */
 import type { WorkOrdersOperations } from '@citybrain/contract';
@@ -18,7 +18,7 @@ import {
   SOLVED_LABELS,
   validateWorkOrderInput,
   WORK_ORDER_TYPE_LABELS,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import type { SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import { requirePermission, scopeRegion } from '../../auth.js';

@@ -12,7 +12,7 @@ import {
   workOrderFlags,
   workOrderTimelineParts,
   type WorkOrderRecord,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import { maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';

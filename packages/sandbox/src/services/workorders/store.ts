@@ -8,7 +8,7 @@ import {
   workOrderDueColumns,
   type WorkOrderRecord,
   type WorkOrderStatus,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import type { QueryOf, WorkOrdersOperations } from '@citybrain/contract';
 import type { Db } from '../../db.js';
 import {
