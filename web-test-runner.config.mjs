@@ -1,46 +1,21 @@
 // Browser tests of @citybrain/components in Debian's Chromium (no browser download).
 // Run from the repository root: npx wtr --config web-test-runner.config.mjs
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROMIUM_ARGS, findChromium, INSTALL_HINT } from './scripts/chromium.mjs';
 import { startSandboxProcess } from './scripts/sandbox-process.mjs';
 import { startMapServer } from './scripts/gis-servers/mapserver.mjs';
 import { startPostgis } from './scripts/gis-servers/postgis.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-function findChromium() {
-  const candidates = [
-    process.env.CHROME_PATH,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-    '/usr/bin/google-chrome',
-    '/usr/bin/google-chrome-stable',
-    '/snap/bin/chromium',
-    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-  ];
-  const found = candidates.find((path) => path && existsSync(path));
-  if (!found) {
-    throw new Error('No Chromium found: install it (apt-get install chromium) or set CHROME_PATH.');
-  }
+/** The Chromium to drive; the stage fails at once, with the install hint, when there is none. */
+function chromiumExecutable() {
+  const found = findChromium();
+  if (!found) throw new Error(INSTALL_HINT);
   return found;
 }
-
-// --use-angle/--enable-unsafe-swiftshader: headless Chromium gives no software WebGL
-// context without them (map tests would fail silently). The networking flags stop
-// Chromium from calling home, which the closed network refuses noisily.
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-dev-shm-usage',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // Tests import the client from its TypeScript sources, so they never run against a stale
 // or missing build of packages/client.
@@ -115,7 +90,7 @@ export default {
     // base config, which itself sets experimentalDecorators/useDefineForClassFields.
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('./tsconfig.base.json', import.meta.url)) }),
   ],
-  browsers: [chromeLauncher({ launchOptions: { executablePath: findChromium(), headless: true, args: chromiumArgs } })],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumExecutable(), headless: true, args: CHROMIUM_ARGS } })],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="zh-CN">
   <head>${resizeObserverFilter}<script>window.CITYBRAIN_SANDBOX_URL = ${JSON.stringify(sandbox?.url ?? '')}; window.CITYBRAIN_MAPSERVER_URL = ${JSON.stringify(mapServer?.url ?? '')}; window.CITYBRAIN_TILESERVER_URL = ${JSON.stringify(postgis?.url ?? '')};</script></head>

@@ -25,7 +25,7 @@ const config: StorybookConfig = {
           '@citybrain/client/validators': fromRoot('packages/client/src/validators.ts'),
           '@citybrain/client': fromRoot('packages/client/src/index.ts'),
           '@citybrain/components': fromRoot('packages/components/src/index.ts'),
-          '@citybrain/fixtures': fromRoot('packages/fixtures/src/index.ts'),
+          '@citybrain/domain': fromRoot('packages/domain/src/index.ts'),
           '@citybrain/validators': fromRoot('packages/validators/src/index.ts'),
         },
       },

@@ -66,7 +66,7 @@ after(() => {
 });
 
 test('only intended files ship: no tests, a licence, source maps whose sources are in the package', () => {
-  assert.deepEqual([...packed.keys()].sort(), ['@citybrain/client', '@citybrain/components', '@citybrain/crs', '@citybrain/fixtures', '@citybrain/validators']);
+  assert.deepEqual([...packed.keys()].sort(), ['@citybrain/client', '@citybrain/components', '@citybrain/contract', '@citybrain/crs', '@citybrain/domain', '@citybrain/validators']);
   for (const [name, { unpacked }] of packed) {
     const files = filesUnder(unpacked).map((path) => relative(unpacked, path));
     assert.ok(files.includes('LICENSE'), `${name} ships its LICENSE`);
@@ -110,11 +110,11 @@ test('a fresh project installs the tarballs: Node ESM imports, tsc under node16 
   // Offline where it can be: the dependencies come from npm's cache, only what is missing from the registry.
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...[...packed.values()].map((p) => p.tarball)], { cwd: consumer });
 
-  // (a) Node ESM: the client and the fixtures run in Node; the elements resolve (they need a DOM to run).
+  // (a) Node ESM: the client and the domain package run in Node; the elements resolve (they need a DOM to run).
   const imported = run(process.execPath, ['--input-type=module', '-e', `
     const client = await import('@citybrain/client');
     const node = await import('@citybrain/client/node');
-    const fixtures = await import('@citybrain/fixtures');
+    const domain = await import('@citybrain/domain');
     const { validateUscc } = await import('@citybrain/client/validators');
     const { toGaussKruger } = await import('@citybrain/client/crs');
     console.log(JSON.stringify({
@@ -122,7 +122,7 @@ test('a fresh project installs the tarballs: Node ESM imports, tsc under node16 
       clientCredentials: typeof node.clientCredentials,
       uscc: validateUscc('91440605MA4UQ2XK3H').valid,
       easting: Math.round(toGaussKruger([114, 23])[0]),
-      fixtures: Object.keys(fixtures).length,
+      domain: Object.keys(domain).length,
       components: import.meta.resolve('@citybrain/components'),
     }));`], { cwd: consumer });
   const found = JSON.parse(imported);
@@ -130,7 +130,7 @@ test('a fresh project installs the tarballs: Node ESM imports, tsc under node16 
   assert.equal(found.clientCredentials, 'function');
   assert.equal(found.uscc, true, '@citybrain/client/validators');
   assert.equal(found.easting, 500000, '@citybrain/client/crs');
-  assert.ok(found.fixtures > 0);
+  assert.ok(found.domain > 0);
   assert.match(found.components, /node_modules\/@citybrain\/components\/dist\/esm\/index\.js$/);
 
   // (b) Types under both resolutions a vendor is likely to use.

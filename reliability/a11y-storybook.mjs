@@ -23,6 +23,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium, INSTALL_HINT } from '../scripts/chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -62,23 +63,19 @@ function serve(dir) {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
-function findChromium() {
-  return [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
-}
-
 const index = JSON.parse(readFileSync(join(staticDir, 'index.json'), 'utf8'));
 const stories = Object.values(index.entries).filter((e) => e.type === 'story' && (!only || e.id.includes(only)));
 const server = await serve(staticDir);
 const base = `http://127.0.0.1:${server.address().port}`;
 const executablePath = findChromium();
 if (!executablePath) {
-  console.error('No Chromium found: install it (apt-get install chromium) or set CHROME_PATH.');
+  console.error(INSTALL_HINT);
   process.exit(2);
 }
 const browser = await chromium.launch({
   executablePath,
   headless: true,
-  args: ['--no-sandbox', '--disable-dev-shm-usage', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+  args: CHROMIUM_ARGS,
 });
 const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

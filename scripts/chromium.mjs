@@ -7,6 +7,7 @@ const CANDIDATES = [
   '/usr/bin/google-chrome',
   '/usr/bin/google-chrome-stable',
   '/opt/google/chrome/chrome',
+  '/snap/bin/chromium',
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
@@ -21,7 +22,12 @@ export function findChromium() {
   return CANDIDATES.find((path) => existsSync(path)) ?? null;
 }
 
-/** Flags for headless Chromium on a closed network with software WebGL (see shared toolchain notes). */
+/**
+ * Flags for headless Chromium on a closed network with software WebGL, for the browser tests, the
+ * hostile-data and accessibility runs and the package checks. --use-angle/--enable-unsafe-swiftshader:
+ * headless Chromium gives no software WebGL context without them (map tests would fail silently). The
+ * networking flags stop Chromium from calling home, which the closed network refuses noisily.
+ */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-dev-shm-usage',

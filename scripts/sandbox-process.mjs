@@ -1,6 +1,7 @@
 /**
- * Runs the sandbox in a child process for browser tests, end-to-end tests and benchmarks: a real
- * server on a free loopback port, small seed and in-memory database unless told otherwise.
+ * Runs the sandbox in a child process for browser tests, end-to-end tests and benchmarks
+ * (bench/lib/sandbox.mjs): a real server on a free loopback port, small seed and in-memory database
+ * unless told otherwise.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -9,12 +10,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * @param {Record<string, string>} [env] extra CITYBRAIN_* settings
+ * @param {{ preload?: string[], readyTimeoutMs?: number, echoStderr?: boolean }} [options]
+ *   preload: modules imported before the server (`--import`); readyTimeoutMs: how long a (big) seed
+ *   may take; echoStderr: pass the server's stderr through (else it only appears if the start fails)
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
-export function startSandboxProcess(env = {}) {
+export function startSandboxProcess(env = {}, { preload = [], readyTimeoutMs = 120_000, echoStderr = true } = {}) {
   const child = spawn(
     process.execPath,
-    ['--conditions=citybrain-source', '--import', 'tsx', 'packages/sandbox/src/cli.ts'],
+    ['--conditions=citybrain-source', '--import', 'tsx', ...preload.flatMap((module) => ['--import', module]), 'packages/sandbox/src/cli.ts'],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,7 +45,7 @@ export function startSandboxProcess(env = {}) {
   process.once('exit', () => child.kill('SIGTERM'));
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 120 s:\n${output}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start in ${readyTimeoutMs / 1000} s:\n${output}`)), readyTimeoutMs);
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /running on (http:\/\/\S+)/.exec(output);
@@ -52,7 +56,7 @@ export function startSandboxProcess(env = {}) {
     });
     child.stderr.on('data', (chunk) => {
       output += chunk;
-      process.stderr.write(chunk);
+      if (echoStderr) process.stderr.write(chunk);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -53,7 +53,7 @@ const meta: Meta<Args> = {
     docs: {
       description: {
         component:
-          'Where a homestead (宅基地) application or a 12345 work order stands, live. Staff pages give an id; without one the element is the citizens’ lookup form. Every story runs on timelines produced by the real process definitions of @citybrain/fixtures, served through MSW.',
+          'Where a homestead (宅基地) application or a 12345 work order stands, live. Staff pages give an id; without one the element is the citizens’ lookup form. Every story runs on timelines produced by the real process definitions of @citybrain/domain, served through MSW.',
       },
     },
   },

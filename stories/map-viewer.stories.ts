@@ -57,7 +57,7 @@ const meta: Meta<Args> = {
     docs: {
       description: {
         component:
-          'The district "one map" (一张图) on maplibre-gl, which is downloaded only when the element connects. Stories run on the GIS service of @citybrain/fixtures served through MSW: the catalogue in the platform’s ten categories, vector tiles cut in the browser, identify, search, regions and the homestead zone check. The district’s synthetic boundaries are generated on the first request (a few seconds).',
+          'The district "one map" (一张图) on maplibre-gl, which is downloaded only when the element connects. Stories run on the GIS service of @citybrain/domain served through MSW: the catalogue in the platform’s ten categories, vector tiles cut in the browser, identify, search, regions and the homestead zone check. The district’s synthetic boundaries are generated on the first request (a few seconds).',
       },
     },
   },

@@ -1,12 +1,12 @@
 /**
- * The sandbox for benchmarks: a real server in a child process on a free loopback port (like
- * scripts/sandbox-process.mjs), optionally with a chosen number of parcels (see sandbox-sizes.mjs)
- * and a database file under bench/.cache so a big seed is made once.
+ * The sandbox for benchmarks: scripts/sandbox-process.mjs's child process, optionally with a chosen
+ * number of parcels (see sandbox-sizes.mjs) and a database file under bench/.cache so a big seed is
+ * made once. The contract check is off: it would measure the response validator, not the server.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cacheRoot, repoRoot } from './build.mjs';
+import { startSandboxProcess } from '../../scripts/sandbox-process.mjs';
+import { cacheRoot } from './build.mjs';
 
 const preload = fileURLToPath(new URL('./sandbox-sizes.mjs', import.meta.url));
 
@@ -17,53 +17,15 @@ const preload = fileURLToPath(new URL('./sandbox-sizes.mjs', import.meta.url));
  */
 export function startBenchSandbox({ parcels, db = ':memory:', env = {} } = {}) {
   if (db !== ':memory:') mkdirSync(cacheRoot, { recursive: true });
-  const child = spawn(
-    process.execPath,
-    ['--conditions=citybrain-source', '--import', 'tsx', '--import', preload, 'packages/sandbox/src/cli.ts'],
+  return startSandboxProcess(
     {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        CITYBRAIN_REPO_ROOT: repoRoot,
-        CITYBRAIN_HOST: '127.0.0.1',
-        CITYBRAIN_PORT: '0',
-        CITYBRAIN_DB: db === ':memory:' ? db : `${cacheRoot}${db}`,
-        CITYBRAIN_SEED_SIZE: 'small',
-        CITYBRAIN_SIMULATE: 'off',
-        CITYBRAIN_CONTRACT_CHECK: 'off',
-        CITYBRAIN_LOG_LEVEL: 'warn',
-        ...(parcels ? { CITYBRAIN_BENCH_PARCELS: String(parcels) } : {}),
-        ...env,
-      },
+      CITYBRAIN_DB: db === ':memory:' ? db : `${cacheRoot}${db}`,
+      CITYBRAIN_CONTRACT_CHECK: 'off',
+      ...(parcels ? { CITYBRAIN_BENCH_PARCELS: String(parcels) } : {}),
+      ...env,
     },
+    { preload: [preload], readyTimeoutMs: 600_000, echoStderr: false },
   );
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  process.once('exit', () => child.kill('SIGTERM'));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 600 s:\n${output}`)), 600_000);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /running on (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ url: match[1], stop });
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sandbox exited with ${code} before it was ready:\n${output}`));
-    });
-  });
 }
 
 /** An access token of the district data officer (sees internal layers). */

@@ -5,7 +5,7 @@
  * centre of the densest 0.02° cell, so every contender looks at the busiest part of the district.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { SIZES, homesteadParcels } from '@citybrain/fixtures';
+import { SIZES, homesteadParcels } from '@citybrain/domain';
 import { cacheRoot } from '../lib/build.mjs';
 
 export const SEED = 'nanhai-2026';

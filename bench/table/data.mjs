@@ -1,11 +1,11 @@
 /**
  * The table benchmark's data: the data platform's `market-enterprises` dataset (市场主体登记信息,
- * 12 columns, Chinese names and addresses) from @citybrain/fixtures, generated once per size and
+ * 12 columns, Chinese names and addresses) from @citybrain/domain, generated once per size and
  * cached under bench/.cache. Sizes above the cached base (100,000 rows) are made in the page by
  * repeating the base rows with varied capital and staff numbers (see pages/harness.js).
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { findDataset, sampleDatasetRows } from '@citybrain/fixtures';
+import { findDataset, sampleDatasetRows } from '@citybrain/domain';
 import { cacheRoot } from '../lib/build.mjs';
 
 export const DATASET_ID = 'market-enterprises';

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { controlZones, regionBoundaries } from '@citybrain/fixtures';
+import { controlZones, regionBoundaries } from '@citybrain/domain';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: fixture-layers.ts <output directory>');

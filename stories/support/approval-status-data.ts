@@ -1,16 +1,15 @@
 /**
  * Story data for <cb-approval-status>: homestead applications and work orders driven through the
- * real process definitions of @citybrain/fixtures (the same state machines the sandbox runs), then
+ * real process definitions of @citybrain/domain (the same state machines the sandbox runs), then
  * presented as the API's `ProcessTimeline` for a town caller (ID 6+4, phone 3+4) or the public lookup
  * (everything personal masked). Deterministic: fixed households, fixed times, a fixed "now".
  *
- * Imported module by module (not the fixtures index) so the stories do not load the district's
+ * Imported module by module (not the domain package's index) so the stories do not load the district's
  * boundaries, faker or the datasets.
  */
 import type { ProcessTimeline } from '@citybrain/client';
 import {
   act,
-  timelineCore,
   weekdayCalendar,
   workdaysBefore,
   shanghaiDate,
@@ -19,7 +18,8 @@ import {
   type ActionBody,
   type Calendar,
   type ProcessEvent,
-} from '../../packages/fixtures/src/process-engine.js';
+  type TimelineEvent,
+} from '../../packages/domain/src/process-engine.js';
 import {
   approvalNumbers,
   createHomesteadProcess,
@@ -27,16 +27,16 @@ import {
   type ApplicationStatus,
   type HomesteadInput,
   type HomesteadRecord,
-} from '../../packages/fixtures/src/process-homestead.js';
+} from '../../packages/domain/src/process-homestead.js';
 import {
   createWorkOrderProcess,
   createWorkOrderRecord,
-  workOrderFlags,
   type WorkOrderInput,
   type WorkOrderRecord,
-} from '../../packages/fixtures/src/process-workorder.js';
-import { departmentActor, hotlineCentreActor, townActor, villageActor } from '../../packages/fixtures/src/process-actors.js';
-import { findTown, findVillage, villages } from '../../packages/fixtures/src/regions.js';
+} from '../../packages/domain/src/process-workorder.js';
+import { departmentActor, hotlineCentreActor, townActor, villageActor } from '../../packages/domain/src/process-actors.js';
+import { homesteadTimelineParts, processTimeline, workOrderTimelineParts } from '../../packages/domain/src/process-timeline.js';
+import { findTown, villages } from '../../packages/domain/src/regions.js';
 
 /** "Now" of every story: the moment the timelines were generated. */
 export const STORY_NOW = new Date('2026-11-25T10:12:00+08:00');
@@ -268,40 +268,23 @@ function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }
 
-function numbered(events: ProcessEvent[], first = 48100): ProcessTimeline['events'] {
+function numbered(events: ProcessEvent[], first = 48100): TimelineEvent[] {
   return events.map((event, index) => ({ ...event, id: String(first + index * 7) }));
 }
 
 function presentHomestead(record: HomesteadRecord, events: ProcessEvent[]): ProcessTimeline {
-  const core = timelineCore(homesteadSpec, record, STORY_NOW, calendar);
-  const village = findVillage(record.villageCode);
   const name = record.form.jcxx.xm;
-  const approval = record.data.approval;
-  return {
-    kind: 'homestead',
-    id: record.id,
-    referenceNo: record.trackingNo,
-    title: { zh: `${name} 宅基地和建房（规划许可）申请`, en: `Homestead application of ${name}` },
-    processKey: homesteadSpec.key,
-    processVersion: homesteadSpec.version,
-    region: { code: record.villageCode, name: village?.name ?? record.villageCode, townCode: record.townCode, townName: findTown(record.townCode)?.name ?? null },
-    applicant: { name, idNumber: maskId(record.form.jcxx.sfzh), phone: maskPhone(record.form.jcxx.lxdh), masked: true },
-    ...core,
-    events: numbered(events),
-    completion: approval
-      ? {
-          approvalNo: approval.approvalNo,
-          planningPermitNo: approval.planningPermitNo,
-          registrationNo: approval.registrationNo,
-          approvedAreaSqm: approval.approvedAreaSqm,
-          approvedAt: approval.approvedAt,
-          acceptedAt: approval.acceptedAt,
-          registeredAt: approval.registeredAt,
-        }
-      : null,
-    masking: { masked: true, fields: ['applicant.idNumber', 'applicant.phone'], reason: 'role:town' },
-    generatedAt: STORY_NOW.toISOString(),
-  } as ProcessTimeline;
+  return processTimeline(
+    homesteadSpec,
+    record,
+    numbered(events),
+    {
+      ...homesteadTimelineParts(record, name),
+      applicant: { name, idNumber: maskId(record.form.jcxx.sfzh), phone: maskPhone(record.form.jcxx.lxdh), masked: true },
+      masking: { masked: true, fields: ['applicant.idNumber', 'applicant.phone'], reason: 'role:town' },
+    },
+    { now: STORY_NOW, calendar },
+  );
 }
 
 /** What the public lookup answers for the same application: nothing personal, no officials' names. */
@@ -480,33 +463,17 @@ function workOrderStory(target: 'PROCESSING' | 'CLOSED'): ProcessTimeline {
     record = result.record;
     events.push(result.event);
   });
-  const core = timelineCore(workOrderSpec, record, STORY_NOW, calendar);
-  const data = record.data;
-  return {
-    kind: 'workorder',
-    id: orderNo,
-    referenceNo: orderNo,
-    title: { zh: input.title!, en: 'Complaint: night-time construction noise' },
-    processKey: workOrderSpec.key,
-    processVersion: workOrderSpec.version,
-    region: { code: GUICHENG_COMMUNITY.code, name: GUICHENG_COMMUNITY.name, townCode: '440605011', townName: findTown('440605011')!.name },
-    applicant: { name: '黄丽华', idNumber: null, phone: maskPhone('13790216620'), masked: true },
-    ...core,
-    events: numbered(events, 90200),
-    completion:
-      data.result || data.closedAt || data.callback
-        ? {
-            closedAt: data.closedAt,
-            result: data.result?.result ?? null,
-            resultCode: data.result?.resultCode ?? null,
-            satisfaction: data.callback?.satisfaction ?? null,
-            solved: data.callback?.solved ?? null,
-          }
-        : null,
-    flags: { ...workOrderFlags(record, STORY_NOW, calendar) },
-    masking: { masked: true, fields: ['applicant.phone'], reason: 'role:town' },
-    generatedAt: STORY_NOW.toISOString(),
-  } as ProcessTimeline;
+  return processTimeline(
+    workOrderSpec,
+    record,
+    numbered(events, 90200),
+    {
+      ...workOrderTimelineParts(record, { now: STORY_NOW, calendar }),
+      applicant: { name: '黄丽华', idNumber: null, phone: maskPhone('13790216620'), masked: true },
+      masking: { masked: true, fields: ['applicant.phone'], reason: 'role:town' },
+    },
+    { now: STORY_NOW, calendar },
+  );
 }
 
 export const workOrderTimelines = {

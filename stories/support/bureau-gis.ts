@@ -1,15 +1,15 @@
 /**
  * MSW handlers standing in for a natural-resources bureau's own GIS server in the `<cb-map-layer>`
- * stories: WMS 1.3.0 (capabilities, GetMap tiles drawn in the browser from @citybrain/fixtures' zones,
+ * stories: WMS 1.3.0 (capabilities, GetMap tiles drawn in the browser from @citybrain/domain's zones,
  * GetLegendGraphic, GetFeatureInfo as GeoJSON), WMTS 1.0 (capabilities, REST tiles in
  * GoogleMapsCompatible) and OGC API - Features (collection, items by bbox with next links). The tests
  * run against Debian's real MapServer and MapCache instead (scripts/gis-servers/mapserver.mjs).
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { Feature } from 'geojson';
-import { controlZones } from '../../packages/fixtures/src/gis.js';
-import { regionBoundaries } from '../../packages/fixtures/src/boundaries.js';
-import { pointInGeometry, type Bbox } from '../../packages/fixtures/src/geometry.js';
+import { controlZones } from '../../packages/domain/src/gis.js';
+import { regionBoundaries } from '../../packages/domain/src/boundaries.js';
+import { pointInGeometry, type Bbox } from '../../packages/domain/src/geometry.js';
 
 export const BUREAU = 'https://gis.nanhai.example';
 

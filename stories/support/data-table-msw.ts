@@ -1,11 +1,11 @@
 /**
- * MSW handlers that serve the data API for <cb-data-table> stories from @citybrain/fixtures: the
+ * MSW handlers that serve the data API for <cb-data-table> stories from @citybrain/domain: the
  * dataset schema, cursor pages of rows (sorted and filtered in the browser), the streamed CSV
  * export and region names — the same shapes as openapi/data.yaml, with masking by role.
  */
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 // Fixture sources by path: Storybook's Vite config aliases only the client and the components.
-import { datasetCatalogue, towns, type DatasetColumnDef, type DatasetDefinition, type DatasetRow } from '@citybrain/fixtures';
+import { datasetCatalogue, datasetCatalogueEntry, towns, type DatasetColumnDef, type DatasetDefinition, type DatasetRow } from '@citybrain/domain';
 import { localView, toColumn, type Column } from '../../packages/components/src/data-table/model.js';
 
 export type StoryRole = 'town' | 'public';
@@ -70,31 +70,11 @@ function schemaOf(dataset: DatasetDefinition, options: DataStoryOptions) {
   });
   const ctx = { seed: SEED, size: options.size ?? 'small' };
   return {
-    id: dataset.id,
-    catalogueCode: dataset.catalogueCode,
-    name: dataset.name,
-    description: dataset.description,
-    layer: dataset.layer,
-    ownerDept: dataset.ownerDept,
-    theme: dataset.theme,
-    keywords: dataset.keywords,
-    tableName: dataset.tableName,
-    resourceType: 'table',
-    updateCycle: dataset.updateCycle,
-    shareType: dataset.shareType,
-    openType: dataset.openType,
-    sensitivityLevel: dataset.sensitivityLevel,
-    dataGrade: dataset.dataGrade,
-    regionColumn: dataset.regionColumn,
+    ...datasetCatalogueEntry(dataset),
     regionScope: '440605',
     rowCount: dataset.rowCount(ctx),
     rowCountExact: true,
-    updated: dataset.updated,
-    primaryKey: dataset.primaryKey,
-    defaultSort: dataset.defaultSort,
     access: options.access ?? { read: true, export: true, unmask: false, reason: null },
-    sharingConditions: dataset.sharingConditions,
-    sharedWith: dataset.sharedWith,
     columns,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * MSW handlers that serve the GIS "one map" API for <cb-map-viewer> stories from
- * @citybrain/fixtures, in the shapes of openapi/gis.yaml: the catalogue in the ten categories,
+ * @citybrain/domain, in the shapes of openapi/gis.yaml: the catalogue in the ten categories,
  * TileJSON, style fragments, Mapbox Vector Tiles cut in the browser (geojson-vt + vt-pbf), the
  * offline basemap (and a GCJ-02-shifted copy of it, standing in for an AMap-style basemap),
  * identify, place search, regions, OGC items and the homestead zone check.
@@ -14,44 +14,18 @@ import { fromGeojsonVt } from 'vt-pbf';
 import gcoord from 'gcoord';
 import type { Feature, FeatureCollection, Geometry, Point, Polygon, MultiPolygon } from 'geojson';
 // Fixture sources by path: Storybook's Vite config aliases only the client and the components.
-import { controlZones, homesteadParcels, labelPointOf, servicePoints } from '../../packages/fixtures/src/gis.js';
-import { districtOutline, regionBoundaries, boundaryOf } from '../../packages/fixtures/src/boundaries.js';
-import { DISTRICT, findTown, findVillage, towns } from '../../packages/fixtures/src/regions.js';
-import { mainRoads, waterways } from '../../packages/fixtures/src/gis-network.js';
-import { bboxOf, pointInGeometry, type Bbox, type LonLat } from '../../packages/fixtures/src/geometry.js';
+import { controlZones, homesteadParcels, labelPointOf, servicePoints } from '../../packages/domain/src/gis.js';
+import { districtOutline, regionBoundaries, boundaryOf } from '../../packages/domain/src/boundaries.js';
+import { DISTRICT, findTown, findVillage, towns } from '../../packages/domain/src/regions.js';
+import { mainRoads, waterways } from '../../packages/domain/src/gis-network.js';
+import { bboxOf, pointInGeometry, type Bbox, type LonLat } from '../../packages/domain/src/geometry.js';
+import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisLayerEntry, type GisLayerEntry, type GisLegend } from '../../packages/domain/src/gis-catalogue.js';
 
-type Legend = { property: string | null; items: { value?: string; label: string; labelEn: string; color: string }[] };
-
-interface LayerDef {
-  id: string;
-  title: string;
-  titleEn: string;
-  description: string;
-  category: string;
-  access: 'public' | 'internal';
-  geometryType: 'Polygon' | 'Point' | 'LineString';
-  minzoom: number;
-  maxzoom: number;
-  attribution: string;
-  legend: Legend;
-  fields: Record<string, string>;
+/** A catalogue layer (the sandbox's records, @citybrain/domain) with the features the stories serve for it. */
+interface LayerDef extends GisLayerEntry {
   features: () => Feature[];
 }
 
-const REVIEW_NO = '粤S(2025)000号';
-
-const CATEGORIES = [
-  ['basemap', '基础地理', 'Basic geography'],
-  ['boundaries', '行政区划', 'Administrative divisions'],
-  ['planning', '国土空间规划', 'Territorial spatial planning'],
-  ['natural-resources', '自然资源', 'Land and natural resources'],
-  ['rural', '农业农村', 'Agriculture and rural affairs'],
-  ['industry', '产业发展', 'Industrial development'],
-  ['construction', '城市建设', 'Urban construction'],
-  ['ecology', '生态环境', 'Ecology and environment'],
-  ['public-services', '公共服务', 'Public services'],
-  ['urban-management', '城市管理', 'Urban management'],
-] as const;
 
 function memo<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -138,110 +112,11 @@ const pointFeatures = memo(() =>
 );
 
 const LAYERS: LayerDef[] = [
-  {
-    id: 'towns',
-    title: '镇街界线',
-    titleEn: 'Town boundaries',
-    description: '7 个镇街界线（模拟）',
-    category: 'boundaries',
-    access: 'public',
-    geometryType: 'Polygon',
-    minzoom: 0,
-    maxzoom: 14,
-    attribution: '南海区民政局（模拟数据）',
-    legend: { property: null, items: [{ label: '镇街界线', labelEn: 'Town boundary', color: '#7048e8' }] },
-    fields: { id: '镇街代码 (String)', name: '名称 (String)', code: '镇街代码 (String)', kind: '类型 (String)' },
-    features: townFeatures,
-  },
-  {
-    id: 'villages',
-    title: '村居界线',
-    titleEn: 'Village boundaries',
-    description: '307 个村（社区）界线（模拟）',
-    category: 'boundaries',
-    access: 'public',
-    geometryType: 'Polygon',
-    minzoom: 0,
-    maxzoom: 14,
-    attribution: '南海区民政局（模拟数据）',
-    legend: {
-      property: 'kind',
-      items: [
-        { value: 'village', label: '村委会', labelEn: 'Village committee', color: '#9775fa' },
-        { value: 'community', label: '社区居委会', labelEn: 'Community', color: '#b197fc' },
-      ],
-    },
-    fields: { id: '村居代码 (String)', name: '名称 (String)', code: '村居代码 (String)', kind: '类型 (String)', townCode: '镇街代码 (String)' },
-    features: villageFeatures,
-  },
-  {
-    id: 'zones',
-    title: '村庄建设管控分区',
-    titleEn: 'Village construction control zones',
-    description: '可建、限建、禁建区，用于宅基地选址与审批的空间管控',
-    category: 'planning',
-    access: 'public',
-    geometryType: 'Polygon',
-    minzoom: 8,
-    maxzoom: 16,
-    attribution: '佛山市自然资源局南海分局（模拟数据）',
-    legend: {
-      property: 'zoneType',
-      items: [
-        { value: 'buildable', label: '可建区', labelEn: 'Buildable', color: '#40c057' },
-        { value: 'restricted', label: '限建区', labelEn: 'Restricted', color: '#fab005' },
-        { value: 'prohibited', label: '禁建区', labelEn: 'Prohibited', color: '#fa5252' },
-      ],
-    },
-    fields: { id: '图斑编号 (String)', zoneType: '管控类型 (String)', villageCode: '村居代码 (String)', sourceLayer: '来源图层 (String)' },
-    features: zoneFeatures,
-  },
-  {
-    id: 'homestead-parcels',
-    title: '宅基地宗地',
-    titleEn: 'Homestead parcels',
-    description: '农村宅基地宗地图斑，权利人信息按角色脱敏',
-    category: 'rural',
-    access: 'internal',
-    geometryType: 'Polygon',
-    minzoom: 12,
-    maxzoom: 16,
-    attribution: '南海区农业农村局（模拟数据）',
-    legend: {
-      property: 'status',
-      items: [
-        { value: 'registered', label: '已登记', labelEn: 'Registered', color: '#2b8a3e' },
-        { value: 'approved', label: '已批准未登记', labelEn: 'Approved, not registered', color: '#1971c2' },
-        { value: 'pending', label: '审批中', labelEn: 'Pending', color: '#f59f00' },
-        { value: 'unapproved', label: '未批先建', labelEn: 'Built without approval', color: '#e03131' },
-      ],
-    },
-    fields: { id: '要素编号 (String)', parcelNo: '宗地号 (String)', villageCode: '村居代码 (String)', status: '状态 (String)' },
-    features: parcelFeatures,
-  },
-  {
-    id: 'service-points',
-    title: '公共服务设施',
-    titleEn: 'Public service points',
-    description: '镇街行政服务中心、村居党群服务中心、卫生站与小学',
-    category: 'public-services',
-    access: 'public',
-    geometryType: 'Point',
-    minzoom: 10,
-    maxzoom: 14,
-    attribution: '南海区政务服务数据管理局（模拟数据）',
-    legend: {
-      property: 'kind',
-      items: [
-        { value: 'service-centre', label: '行政服务中心', labelEn: 'Administrative service centre', color: '#e64980' },
-        { value: 'party-service-centre', label: '党群服务中心', labelEn: 'Community service centre', color: '#f03e3e' },
-        { value: 'clinic', label: '卫生站', labelEn: 'Clinic', color: '#12b886' },
-        { value: 'school', label: '小学', labelEn: 'Primary school', color: '#1c7ed6' },
-      ],
-    },
-    fields: { id: '编号 (String)', name: '名称 (String)', kind: '类型 (String)' },
-    features: pointFeatures,
-  },
+  { ...gisLayerEntry('towns'), features: townFeatures },
+  { ...gisLayerEntry('villages'), features: villageFeatures },
+  { ...gisLayerEntry('zones'), features: zoneFeatures },
+  { ...gisLayerEntry('homestead-parcels'), features: parcelFeatures },
+  { ...gisLayerEntry('service-points'), features: pointFeatures },
 ];
 
 const DISTRICT_BBOX: Bbox = [112.83, 22.8, 113.26, 23.32];
@@ -280,17 +155,17 @@ function layerRecord(layer: LayerDef, origin: string) {
     titleEn: layer.titleEn,
     description: layer.description,
     category: layer.category,
-    keywords: [],
+    keywords: layer.keywords,
     access: layer.access,
     geometryType: layer.geometryType,
     sourceLayer: layer.id,
     coordSys: 'cgcs2000',
     storageCrs: 'http://www.opengis.net/def/crs/EPSG/0/4490',
     crs: ['http://www.opengis.net/def/crs/OGC/1.3/CRS84'],
-    reviewNo: layer.access === 'public' ? REVIEW_NO : null,
+    reviewNo: layer.access === 'public' ? SANDBOX_REVIEW_NO : null,
     attribution: layer.attribution,
-    license: layer.access === 'public' ? '政务公开' : '仅限政务内部使用',
-    updated: '2026-01-15T00:00:00Z',
+    license: layer.license,
+    updated: layer.updated,
     minzoom: layer.minzoom,
     maxzoom: layer.maxzoom,
     bbox: DISTRICT_BBOX,
@@ -304,7 +179,7 @@ function layerRecord(layer: LayerDef, origin: string) {
   };
 }
 
-function colorExpression(legend: Legend): unknown {
+function colorExpression(legend: GisLegend): unknown {
   if (!legend.property || legend.items.length === 1) return legend.items[0]!.color;
   return ['match', ['get', legend.property], ...legend.items.flatMap((item) => [item.value, item.color]), '#868e96'];
 }
@@ -387,7 +262,7 @@ function basemapStyle(origin: string, variant: 'wgs84' | 'gcj02') {
   return {
     version: 8,
     name: variant === 'gcj02' ? '演示底图（GCJ-02 偏移）' : '南海区离线底图',
-    metadata: { 'citybrain:reviewNo': REVIEW_NO, 'citybrain:attribution': '南海区城市大脑 · 离线底图（模拟数据）' },
+    metadata: { 'citybrain:reviewNo': SANDBOX_REVIEW_NO, 'citybrain:attribution': '南海区城市大脑 · 离线底图（模拟数据）' },
     center: [113.06, 23.06],
     zoom: 10,
     sources: {
@@ -551,7 +426,7 @@ export function mapViewerHandlers(options: GisStoryOptions = {}): HttpHandler[] 
     http.get('*/api/v1/gis/categories', async () => {
       await wait();
       return HttpResponse.json({
-        items: CATEGORIES.map(([id, title, titleEn], index) => ({ id, title, titleEn, order: index + 1, layerCount: LAYERS.filter((layer) => layer.category === id).length })),
+        items: GIS_CATEGORIES.map(({ id, title, titleEn }, index) => ({ id, title, titleEn, order: index + 1, layerCount: LAYERS.filter((layer) => layer.category === id).length })),
       });
     }),
     http.get('*/api/v1/gis/layers', async ({ request }) => {
@@ -560,7 +435,7 @@ export function mapViewerHandlers(options: GisStoryOptions = {}): HttpHandler[] 
       const layers = LAYERS.map((layer) => layerRecord(layer, origin));
       return HttpResponse.json({
         layers,
-        groups: CATEGORIES.filter(([id]) => LAYERS.some((layer) => layer.category === id)).map(([id, title, titleEn], index) => ({
+        groups: GIS_CATEGORIES.filter(({ id }) => LAYERS.some((layer) => layer.category === id)).map(({ id, title, titleEn }, index) => ({
           category: { id, title, titleEn, order: index + 1, layerCount: LAYERS.filter((layer) => layer.category === id).length },
           layerIds: LAYERS.filter((layer) => layer.category === id).map((layer) => layer.id),
         })),
@@ -582,7 +457,7 @@ export function mapViewerHandlers(options: GisStoryOptions = {}): HttpHandler[] 
         minzoom: layer.minzoom,
         maxzoom: layer.maxzoom,
         bounds: DISTRICT_BBOX,
-        vector_layers: [{ id: layer.id, fields: layer.fields }],
+        vector_layers: [{ id: layer.id, fields: layer.tileFields }],
       });
     }),
     http.get('*/api/v1/gis/layers/:layerId/style', ({ request, params }) => {

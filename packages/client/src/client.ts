@@ -6,8 +6,7 @@ import { TokenManager, type AuthOption } from './auth.js';
 import { DEFAULT_RETRY, resolveRetryPolicy, type RetrySetting } from './retry.js';
 import { createTransport, type Hooks, type ParseAs, type RequestSigner, type Transport } from './transport.js';
 import type { Logger } from './logging.js';
-import type { Paths } from './paths.js';
-import type { ApiResponse, CallOptions, HttpMethod, PathCalls } from './types.js';
+import type { ApiResponse, CoreClient, HttpMethod, RawCallOptions } from './types.js';
 import { commaSeparatedParamsOf, expandPath, normalizeBaseUrl, serializeQuery } from './url.js';
 import { randomId } from './ids.js';
 import { checkFunction, checkNonNegative, describe } from './check.js';
@@ -46,27 +45,6 @@ export interface ClientOptions {
   signer?: RequestSigner;
   /** Treat `{code,msg,data}` / `{errcode,errmsg}` gateway envelopes on 2xx as errors or unwrap them. Default true. */
   gatewayEnvelopes?: boolean;
-}
-
-/** Options of an untyped call through {@link CityBrainClient.raw}. */
-export interface RawCallOptions extends CallOptions {
-  query?: Record<string, unknown>;
-  body?: unknown;
-  /** For `parseAs: 'stream'`: the longest silence between chunks in ms (default: `timeout`). */
-  idleTimeout?: number;
-}
-
-/** What resource helpers build on: the typed calls plus the untyped escape hatch. */
-export interface CoreClient extends PathCalls<Paths> {
-  /** The normalized API root every path is appended to. */
-  readonly baseUrl: string;
-  /**
-   * An untyped call with the client's auth, retries, timeouts and typed errors, for URLs the
-   * server hands out (OGC `next` links, event streams). `url` is a path under `baseUrl`
-   * (`/gis/layers`) or an absolute URL on the same origin; other origins are refused so that
-   * credentials never leave the platform.
-   */
-  raw<Data = unknown>(method: string, url: string, init?: RawCallOptions): Promise<ApiResponse<Data>>;
 }
 
 export interface CityBrainClient extends CoreClient {

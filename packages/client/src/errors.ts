@@ -4,25 +4,15 @@
  * method, URL, status, request id and (for API errors) the RFC 9457 problem the server sent.
  */
 
-/** One invalid field named by a problem's `errors` member (`body/jcxx/sfzh`, `query/limit`). */
-export interface FieldError {
-  name: string;
-  reason: string;
-}
+import type { FieldError, Problem as ContractProblem } from '@citybrain/contract';
 
-/** RFC 9457 problem details as the platform sends them (`application/problem+json`). */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  requestId?: string;
-  traceId?: string;
-  code?: string;
-  errors?: FieldError[];
-  [extension: string]: unknown;
-}
+export type { FieldError };
+
+/**
+ * RFC 9457 problem details as the platform sends them (`application/problem+json`): the contract's
+ * `Problem`, plus whatever extension members a gateway or a newer server adds.
+ */
+export type Problem = ContractProblem & { [extension: string]: unknown };
 
 export interface CityBrainErrorInit {
   method: string;

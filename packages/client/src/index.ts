@@ -4,7 +4,8 @@
  * `@citybrain/client/node`, which this entry never imports.
  */
 export { createClient } from './client.js';
-export type { ClientOptions, CityBrainClient, CoreClient, RawCallOptions } from './client.js';
+export type { ClientOptions, CityBrainClient } from './client.js';
+export type { CoreClient, RawCallOptions } from './types.js';
 
 export {
   CityBrainError,
@@ -43,7 +44,7 @@ export type { ExternalService, ExternalServiceOptions, ExternalGetOptions } from
 export { createOgcFeaturesClient } from './ogc-features.js';
 export type { OgcFeaturesClient, OgcFeaturesOptions, OgcFeature, OgcFeatureCollection, OgcGeometry, OgcCollection, OgcLandingPage, OgcItemsQuery, OgcItemsPage } from './ogc-features.js';
 
-export type { Paths } from './paths.js';
+export type { Paths } from '@citybrain/contract';
 export type { ApiResponse, CallOptions, CallInit, PathsWithMethod, ResponseData, QueryOf, JsonBodyOf, HttpMethod } from './types.js';
 
 export type { AuthResource, RegionsResource, ClientCredentials, HelperOptions, ListOptions, Principal, TokenResponse, Region, RegionDetail } from './resources/common.js';
@@ -87,8 +88,4 @@ export type { WatchCallOptions } from './resources/events.js';
  */
 export { formatFilterExpression, joinFilterList, parseFilterExpression, splitFilterList, type FilterExpression } from '@citybrain/validators';
 
-export type { components as CommonComponents } from './generated/common.js';
-export type { components as GisComponents } from './generated/gis.js';
-export type { components as ApprovalsComponents } from './generated/approvals.js';
-export type { components as WorkOrdersComponents } from './generated/workorders.js';
-export type { components as DataComponents } from './generated/data.js';
+export type { CommonComponents, GisComponents, ApprovalsComponents, WorkOrdersComponents, DataComponents } from '@citybrain/contract';

@@ -5,10 +5,11 @@
  * so that a wrong path, parameter or body is a compile error exactly as with openapi-fetch.
  */
 import type { FetchResponse, ParamsOption, RequestBodyOption } from 'openapi-fetch';
+import type { HttpMethod, OperationOf, Paths } from '@citybrain/contract';
 import type { ParseAs } from './transport.js';
 import type { RetrySetting } from './retry.js';
 
-export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
+export type { HttpMethod, OperationOf, QueryOf, JsonBodyOf } from '@citybrain/contract';
 
 /** The paths of `Paths` that define `Method` (openapi-typescript writes `get?: never` for absent ones). */
 export type PathsWithMethod<Paths, Method extends HttpMethod> = {
@@ -61,9 +62,6 @@ export interface ApiResponse<Data> {
   requestId: string;
 }
 
-/** The operation object of `Path` for `Method`. */
-export type OperationOf<Paths, Path extends keyof Paths, Method extends HttpMethod> = Paths[Path][Method & keyof Paths[Path]];
-
 /** A typed call for one HTTP method, e.g. `GET('/regions/{code}', { params: { path: { code } } })`. */
 export type MethodCall<Paths, Method extends HttpMethod> = <Path extends PathsWithMethod<Paths, Method>, As extends ParseAs = 'json'>(
   path: Path,
@@ -73,8 +71,23 @@ export type MethodCall<Paths, Method extends HttpMethod> = <Path extends PathsWi
 /** Typed calls of every operation in `Paths`: `GET`, `POST`, `PUT`, `PATCH`, `DELETE`. */
 export type PathCalls<Paths> = { [Method in HttpMethod as Uppercase<Method>]: MethodCall<Paths, Method> };
 
-/** The query parameters of operation `Op` (empty when it has none). */
-export type QueryOf<Op> = Op extends { parameters: { query?: infer Query } } ? NonNullable<Query> : Record<string, never>;
+/** Options of an untyped call through `CityBrainClient.raw`. */
+export interface RawCallOptions extends CallOptions {
+  query?: Record<string, unknown>;
+  body?: unknown;
+  /** For `parseAs: 'stream'`: the longest silence between chunks in ms (default: `timeout`). */
+  idleTimeout?: number;
+}
 
-/** The JSON request body of operation `Op`. */
-export type JsonBodyOf<Op> = Op extends { requestBody?: { content: { 'application/json': infer Body } } } ? Body : never;
+/** What resource helpers build on: the typed calls plus the untyped escape hatch. */
+export interface CoreClient extends PathCalls<Paths> {
+  /** The normalized API root every path is appended to. */
+  readonly baseUrl: string;
+  /**
+   * An untyped call with the client's auth, retries, timeouts and typed errors, for URLs the
+   * server hands out (OGC `next` links, event streams). `url` is a path under `baseUrl`
+   * (`/gis/layers`) or an absolute URL on the same origin; other origins are refused so that
+   * credentials never leave the platform.
+   */
+  raw<Data = unknown>(method: string, url: string, init?: RawCallOptions): Promise<ApiResponse<Data>>;
+}

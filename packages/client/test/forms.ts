@@ -1,5 +1,5 @@
 /** Request bodies the tests send: valid by the contracts' rules (GB 11643 check digits, the district's extent). */
-import { createRng, randomPointIn } from '@citybrain/fixtures';
+import { createRng, randomPointIn } from '@citybrain/domain';
 import type { ApplicationCreate } from '../src/index.js';
 
 const TANGBIAN = '440605124201';

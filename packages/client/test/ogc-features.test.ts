@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { controlZones } from '@citybrain/fixtures';
+import { controlZones } from '@citybrain/domain';
 import { createOgcFeaturesClient, NotFoundError, PaginationError, type OgcFeature } from '../src/index.js';
 // @ts-expect-error: an untyped .mjs helper shared with the browser tests
 import { startMapServer } from '../../../scripts/gis-servers/mapserver.mjs';

@@ -8,7 +8,7 @@ import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { createRng } from '@citybrain/fixtures';
+import { createRng } from '@citybrain/domain';
 import { NonceLedger, PUBLIC_PRINCIPAL, TokenService, bodyDigestCheck, verifyGatewaySignature } from './auth.js';
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
@@ -387,9 +387,12 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   }
 
   // --- the contracts ----------------------------------------------------------------------
-  const handlers = new Map<string, { service: SandboxService; handler: SandboxService['handlers'][string] }>();
+  // Each handler is typed by its own operation; Fastify calls it only with a request that passed
+  // that operation's validation (requestSchemas), which is what makes this one widening sound.
+  type RoutedHandler = (req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext) => unknown;
+  const handlers = new Map<string, { service: SandboxService; handler: RoutedHandler }>();
   for (const service of services) {
-    for (const [operationId, handler] of Object.entries(service.handlers)) handlers.set(operationId, { service, handler });
+    for (const [operationId, handler] of Object.entries(service.handlers)) handlers.set(operationId, { service, handler: handler as RoutedHandler });
   }
   const unimplemented: string[] = [];
   const responseValidators = new Map<string, ValidateFunction | null>();

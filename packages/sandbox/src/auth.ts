@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { Database } from 'better-sqlite3';
 import type { FastifyRequest } from 'fastify';
+import type { DepartmentCode } from '@citybrain/domain';
 import { forbidden, unauthorized, badRequest } from './problems.js';
 
 export type Role = 'district' | 'department' | 'town' | 'village' | 'public';
@@ -25,7 +26,7 @@ export interface Principal {
   name: string;
   role: Role;
   regionCode: string;
-  deptCode: string | null;
+  deptCode: DepartmentCode | null;
   permissions: Permission[];
 }
 
@@ -49,7 +50,7 @@ export interface DemoClient {
   name: string;
   role: Role;
   regionCode: string;
-  deptCode: string | null;
+  deptCode: DepartmentCode | null;
 }
 
 /** Documented demo credentials (docs/sandbox-conventions.md). A sandbox only: never reuse these names in production. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SeedSize } from '@citybrain/fixtures';
+import type { SeedSize } from '@citybrain/domain';
 
 export interface SandboxConfig {
   host: string;

@@ -94,7 +94,7 @@ export function withIdempotency(
   scope: string,
   write: () => WriteResult,
   options: { required?: boolean } = {},
-): unknown {
+): FastifyReply {
   const header = req.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
   if (!key) {

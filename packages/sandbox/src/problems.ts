@@ -1,19 +1,8 @@
-/** RFC 9457 problem details: every failure the sandbox reports is one of these. */
-export interface FieldError {
-  name: string;
-  reason: string;
-}
+import type { FieldError, Problem } from '@citybrain/contract';
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  requestId?: string;
-  code?: string;
-  errors?: FieldError[];
-}
+/** RFC 9457 problem details (the contract's `Problem`): every failure the sandbox reports is one of these. */
+export type { FieldError };
+export type ProblemBody = Problem;
 
 const PROBLEM_BASE = 'https://citybrain.nanhai.gov.cn/problems/';
 

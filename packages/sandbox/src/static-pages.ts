@@ -109,7 +109,8 @@ export async function registerStaticPages(app: FastifyInstance, config: SandboxC
   const client = DEMO_CLIENTS.find((c) => c.clientId === DEMO_BFF_CLIENT_ID);
   if (!client || !('/examples/' in config.staticRoots)) return;
 
-  app.post(DEMO_BFF_PATH, async (req, reply) => {
+  // The custom query parser (querystring.ts) gives a repeated key as an array.
+  app.post<{ Querystring: { region?: string | string[] } }>(DEMO_BFF_PATH, async (req, reply) => {
     // A real BFF checks its own staff session cookie here. The demo has no login, so it at least
     // refuses anything a browser marks as coming from another site, and requires a header that
     // a cross-origin page cannot send without a CORS preflight the sandbox never grants for this path.
@@ -123,7 +124,7 @@ export async function registerStaticPages(app: FastifyInstance, config: SandboxC
       });
     }
     // `?region=440605124`: the demo client of another town (狮山镇), for a site built for that town.
-    const region = (req.query as { region?: unknown }).region;
+    const region = req.query.region;
     const town = region === undefined ? client : DEMO_CLIENTS.find((c) => c.role === 'town' && c.regionCode === region);
     if (!town) {
       const towns = DEMO_CLIENTS.filter((c) => c.role === 'town').map((c) => `${c.regionCode}（${c.name}）`);

@@ -44,8 +44,8 @@ export function registerTestHooks(app: FastifyInstance, state: TestHookState): v
       return { ok: true };
     });
 
-    hooks.post('/clock', async (req) => {
-      const body = (req.body ?? {}) as { now?: string | null; advanceMs?: number };
+    hooks.post<{ Body: { now?: string | null; advanceMs?: number } | undefined }>('/clock', async (req) => {
+      const body = req.body ?? {};
       let date: Date | undefined;
       if (typeof body.now === 'string') {
         date = new Date(body.now);

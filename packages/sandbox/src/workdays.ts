@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { calendarFrom, type Calendar } from '@citybrain/fixtures';
+import { calendarFrom, type Calendar } from '@citybrain/domain';
 
 /**
  * Working-day arithmetic on the State Council holiday calendar. The official 放假 / 调休 days are data

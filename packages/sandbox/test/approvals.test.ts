@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng, labelPointOf, pointInGeometry } from '@citybrain/fixtures';
+import { createRng, labelPointOf, pointInGeometry } from '@citybrain/domain';
 import { startTestSandbox, type TestSandbox } from './harness.js';
 import { approvalsService } from '../src/services/approvals/index.js';
 

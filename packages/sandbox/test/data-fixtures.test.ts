@@ -21,7 +21,7 @@ import {
   type DatasetColumnDef,
   type LonLat,
   type RowContext,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 
 const SMALL: RowContext = { seed: 'nanhai-2026', size: 'small' };
 const FULL: RowContext = { seed: 'nanhai-2026', size: 'full' };

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateIdNumber } from '@citybrain/fixtures';
+import { validateIdNumber } from '@citybrain/domain';
 import { startTestSandbox, type TestSandbox } from './harness.js';
 import { DATASET_TABLES } from '../src/services/data/tables.js';
 import { buildPlan, countRows } from '../src/services/data/query.js';

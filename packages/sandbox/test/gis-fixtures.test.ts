@@ -1,5 +1,5 @@
 /**
- * The GIS seed data the sandbox stores (packages/fixtures/src/gis.ts): parcels and zones must be
+ * The GIS seed data the sandbox stores (packages/domain/src/gis.ts): parcels and zones must be
  * plausible and consistent with each other and with the village boundaries, and the same every run.
  */
 import { describe, it } from 'node:test';
@@ -18,7 +18,7 @@ import {
   type ControlZone,
   type HomesteadParcel,
   type LonLat,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 
 const smallParcels: HomesteadParcel[] = [...homesteadParcels({ size: 'small', seed: 'gis-fixture-test' })];
 

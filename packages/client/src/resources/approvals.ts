@@ -1,9 +1,8 @@
 /** Resource helpers of the homestead (宅基地) approval service. */
-import type { CoreClient } from '../client.js';
-import type { components, operations } from '../generated/approvals.js';
+import type { ApprovalsComponents as components, ApprovalsOperations as operations } from '@citybrain/contract';
 import { paginateCursor, type Paginated } from '../pagination.js';
 import type { ServerEvent } from '../sse.js';
-import type { JsonBodyOf, QueryOf, ResponseData } from '../types.js';
+import type { CoreClient, JsonBodyOf, QueryOf, ResponseData } from '../types.js';
 import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 import { watchPath, type WatchCallOptions } from './events.js';
 

@@ -1,7 +1,6 @@
 /** Resource helpers of the common contract: tokens, the caller's identity, administrative regions. */
-import type { CoreClient } from '../client.js';
-import type { components } from '../generated/common.js';
-import type { CallOptions } from '../types.js';
+import type { CommonComponents as components } from '@citybrain/contract';
+import type { CallOptions, CoreClient } from '../types.js';
 import { headersWith } from '../headers.js';
 import type { paginate, PageLimitOptions } from '../pagination.js';
 

@@ -1,8 +1,7 @@
 /** Resource helpers of the data platform (数据中台): catalogue, rows, counts, CSV export. */
-import type { CoreClient } from '../client.js';
-import type { components, operations } from '../generated/data.js';
+import type { DataComponents as components, DataOperations as operations } from '@citybrain/contract';
 import { paginateCursor, type Paginated } from '../pagination.js';
-import type { QueryOf } from '../types.js';
+import type { CoreClient, QueryOf } from '../types.js';
 import { headersWith } from '../headers.js';
 import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 

@@ -1,5 +1,5 @@
 /** Opening an event stream of a resource with the client's auth, region scope and retries. */
-import type { CoreClient } from '../client.js';
+import type { CoreClient } from '../types.js';
 import { ResponseFormatError } from '../errors.js';
 import { mediaTypeOf } from '../format.js';
 import { watchEvents, type ServerEvent, type WatchOptions } from '../sse.js';

@@ -1,6 +1,6 @@
 /** Resource helpers of the GIS "one map" (一张图): catalogue, TileJSON, OGC features, identify, search. */
-import type { CoreClient } from '../client.js';
-import type { components, operations } from '../generated/gis.js';
+import type { CoreClient } from '../types.js';
+import type { GisComponents as components, GisOperations as operations } from '@citybrain/contract';
 import { nextOgcLink, paginate, type Paginated } from '../pagination.js';
 import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 

@@ -1,9 +1,8 @@
 /** Resource helpers of the work-order centre (12345 / 一网统管). */
-import type { CoreClient } from '../client.js';
-import type { components, operations } from '../generated/workorders.js';
+import type { WorkOrdersComponents as components, WorkOrdersOperations as operations } from '@citybrain/contract';
 import { paginateCursor, type Paginated } from '../pagination.js';
 import type { ServerEvent } from '../sse.js';
-import type { JsonBodyOf, QueryOf, ResponseData } from '../types.js';
+import type { CoreClient, JsonBodyOf, QueryOf, ResponseData } from '../types.js';
 import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 import { watchPath, type WatchCallOptions } from './events.js';
 

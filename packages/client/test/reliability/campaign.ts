@@ -11,7 +11,7 @@
  * an Idempotency-Key; the sandbox's effect counter and the stored records must show at most one
  * effect per key, and exactly one when the call succeeded.
  */
-import { createRng, type Rng } from '@citybrain/fixtures';
+import { createRng, type Rng } from '@citybrain/domain';
 import {
   AbortError,
   BadRequestError,

@@ -2,13 +2,12 @@
  * What the homestead and work-order services share: the event store behind timelines and SSE, the
  * action pipeline (scope → idempotency → state machine → transaction → publish), the mapping of
  * process errors to problems, working days on the holiday calendar, cursors and the timeline shell.
- * Each service brings its own process definition (from @citybrain/fixtures) and its own table.
+ * Each service brings its own process definition (from @citybrain/domain) and its own table.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   act,
   ProcessError,
-  timelineCore,
   type ActionBody,
   type Actor,
   type Calendar,
@@ -16,8 +15,11 @@ import {
   type ProcessRecord,
   type ProcessSpec,
   type TimelineEvent,
-} from '@citybrain/fixtures';
-import type { OperationHandler, ServiceContext } from '../context.js';
+  type TimelineParts,
+  type ProcessTimeline,
+  processTimeline,
+} from '@citybrain/domain';
+import type { ServiceContext } from '../context.js';
 import type { Db } from '../db.js';
 import type { BusEvent } from '../events.js';
 import { requirePermission, scopeRegion, type Permission, type Principal, type Role } from '../auth.js';
@@ -110,8 +112,14 @@ export function publishEvents(ctx: ServiceContext, kind: ProcessKind, recordId: 
  * connection, which browsers cannot give a header), then live events, free text masked for the
  * listener's role.
  */
-export function streamEvents(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, kind: ProcessKind, recordId: string): FastifyReply {
-  const fromQuery = (req.query as { lastEventId?: string }).lastEventId ?? null;
+export function streamEvents(
+  req: FastifyRequest<{ Querystring: { lastEventId?: string } }>,
+  reply: FastifyReply,
+  ctx: ServiceContext,
+  kind: ProcessKind,
+  recordId: string,
+): FastifyReply {
+  const fromQuery = req.query.lastEventId ?? null;
   return openEventStream(req, reply, ctx, topicOf(kind, recordId), (fromHeader) => {
     const last = fromHeader ?? fromQuery;
     if (last === null || !/^\d+$/.test(last)) return [];
@@ -249,15 +257,15 @@ export function applyAction<R extends ProcessRecord<S>, S extends string>(
  * Idempotency-Key, and the event goes out on the record's stream after the commit.
  */
 export function actionEndpoint<R extends ProcessRecord<S>, S extends string>(
-  req: FastifyRequest,
+  req: FastifyRequest<{ Body: ActionBody }>,
   reply: FastifyReply,
   ctx: ServiceContext,
   store: RecordStore<R, S>,
   options: { id: string; scope: string; present: (record: R) => unknown; onMissing: () => never },
-): unknown {
+): FastifyReply {
   let published: ActionResult<R> | null = null;
   const response = withIdempotency(req, reply, ctx, `${store.kind}.act.${options.id}`, () => {
-    const result = applyAction(ctx, store, options.id, options.scope, req.body as ActionBody, actorOf(req.principal), options.onMissing);
+    const result = applyAction(ctx, store, options.id, options.scope, req.body, actorOf(req.principal), options.onMissing);
     published = result;
     return { status: 200, body: { item: options.present(result.record), event: maskFreeTextIn(req.principal.role, result.event) } };
   });
@@ -267,7 +275,7 @@ export function actionEndpoint<R extends ProcessRecord<S>, S extends string>(
 }
 
 /** What a record service brings to the handlers every record service has. */
-export interface RecordEndpoints<R extends ProcessRecord<S>, S extends string> {
+export interface RecordEndpoints<R extends ProcessRecord<S>, S extends string, Detail, Timeline> {
   store: RecordStore<R, S>;
   read: Permission;
   act: Permission;
@@ -275,22 +283,35 @@ export interface RecordEndpoints<R extends ProcessRecord<S>, S extends string> {
   missing: (id: string) => string;
   /** Records a read of unmasked personal data (a no-op for roles that see them masked). */
   auditRead: (req: FastifyRequest, ctx: ServiceContext, target: string) => void;
-  detail: (record: R, req: FastifyRequest, ctx: ServiceContext) => unknown;
-  timeline: (record: R, role: Role, ctx: ServiceContext) => unknown;
+  detail: (record: R, req: FastifyRequest, ctx: ServiceContext) => Detail;
+  timeline: (record: R, role: Role, ctx: ServiceContext) => Timeline;
 }
+
+/**
+ * The request of every record operation as the spec shapes it: the record's `id` in the path, the
+ * action's body, a first SSE connection's `lastEventId`. Each service's own operations are assignable
+ * to it, so a spec change that breaks one of these shapes fails where the service lists its handlers.
+ */
+interface RecordRoute {
+  Params: { id: string };
+  Querystring: { lastEventId?: string };
+  Body: ActionBody;
+}
+
+type RecordHandler<Reply> = (req: FastifyRequest<RecordRoute>, reply: FastifyReply, ctx: ServiceContext) => Reply;
 
 /**
  * The read, action, timeline and event-stream handlers of one record, the same for every service:
  * the permission first, then the record must lie in the caller's scope (else 404, as if absent).
  */
-export function recordHandlers<R extends ProcessRecord<S>, S extends string>(
-  endpoints: RecordEndpoints<R, S>,
-): { get: OperationHandler; act: OperationHandler; timeline: OperationHandler; stream: OperationHandler } {
+export function recordHandlers<R extends ProcessRecord<S>, S extends string, Detail, Timeline>(
+  endpoints: RecordEndpoints<R, S, Detail, Timeline>,
+): { get: RecordHandler<Detail>; act: RecordHandler<FastifyReply>; timeline: RecordHandler<Timeline>; stream: RecordHandler<FastifyReply> } {
   const { store } = endpoints;
   const onMissing = (id: string) => (): never => {
     throw notFound(endpoints.missing(id));
   };
-  const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
+  const idOf = (req: FastifyRequest<RecordRoute>) => req.params.id;
   const loadVisible = (req: FastifyRequest, ctx: ServiceContext, id: string): R => store.load(ctx.db, id, scopeRegion(req)) ?? onMissing(id)();
   return {
     get(req, _reply, ctx) {
@@ -339,7 +360,7 @@ export function createEndpoint(
   kind: ProcessKind,
   idempotencyScope: string,
   write: () => { id: string; events: readonly ProcessEvent[]; location: string; body: () => unknown },
-): unknown {
+): FastifyReply {
   let created: { id: string; events: TimelineEvent[] } | null = null;
   const response = withIdempotency(req, reply, ctx, idempotencyScope, () => {
     const result = write();
@@ -489,55 +510,14 @@ export const endOfShanghaiDay = (date: string) => new Date(new Date(`${date}T00:
 
 // ----------------------------------------------------------------------------------- timeline
 
-export interface TimelineParty {
-  name: string | null;
-  idNumber: string | null;
-  phone: string | null;
-  masked: boolean;
-}
-
-/** The shell every ProcessTimeline shares; the services supply who, where and what it produced. */
+/** A record's ProcessTimeline: its events from the store, the parts its service supplies (`processTimeline` of @citybrain/domain). */
 export function buildTimeline<R extends ProcessRecord<S>, S extends string>(
   ctx: ServiceContext,
   store: RecordStore<R, S>,
   record: R,
-  parts: {
-    referenceNo: string;
-    title: { zh: string; en: string };
-    region: { code: string; name: string; townCode: string | null; townName: string | null };
-    applicant: TimelineParty;
-    completion: Record<string, unknown> | null;
-    flags?: Record<string, boolean>;
-    masking: { masked: boolean; fields: string[]; reason: string | null };
-    /** Hides officials' names (public lookup). */
-    anonymiseActors?: boolean;
-  },
-) {
-  const now = ctx.clock.now();
-  const core = timelineCore(store.spec, record, now, ctx.workdays);
-  const events = eventsOf(ctx.db, store.kind, record.id).map((event) =>
-    parts.anonymiseActors ? { ...event, actor: { ...event.actor, name: null } } : event,
-  );
-  const returned = core.returned && parts.anonymiseActors ? { ...core.returned, returnedBy: { ...core.returned.returnedBy, name: null } } : core.returned;
-  const rejection = core.rejection && parts.anonymiseActors ? { ...core.rejection, rejectedBy: { ...core.rejection.rejectedBy, name: null } } : core.rejection;
-  return {
-    kind: store.kind,
-    id: record.id,
-    referenceNo: parts.referenceNo,
-    title: parts.title,
-    processKey: store.spec.key,
-    processVersion: store.spec.version,
-    region: parts.region,
-    applicant: parts.applicant,
-    ...core,
-    returned,
-    rejection,
-    events,
-    completion: parts.completion,
-    ...(parts.flags ? { flags: parts.flags } : {}),
-    masking: parts.masking,
-    generatedAt: now.toISOString(),
-  };
+  parts: TimelineParts,
+): ProcessTimeline {
+  return processTimeline(store.spec, record, eventsOf(ctx.db, store.kind, record.id), parts, { now: ctx.clock.now(), calendar: ctx.workdays });
 }
 
 /** `masking` of a response: which personal fields this role sees masked or hidden. */

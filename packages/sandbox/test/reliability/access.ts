@@ -16,7 +16,7 @@
  * says for the role, compared field by field with the district's view of the same record.
  */
 import { loadSpecs, type Operation } from '../../src/openapi.js';
-import { labelPointOf } from '@citybrain/fixtures';
+import { labelPointOf } from '@citybrain/domain';
 import { applicationBody, http, mapLimit, pinClock, PINNED_NOW, Tally, tokenFor, workOrderBody, type HttpResult } from './support.js';
 
 type Role = 'district' | 'department' | 'town' | 'village' | 'public';

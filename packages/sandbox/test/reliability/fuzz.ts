@@ -8,7 +8,7 @@
  * `systematicCases()` enumerates the single-mutation cases in a fixed order (what `npm test` runs);
  * `randomCases()` draws combinations of several mutations from a seeded generator (the soak).
  */
-import { createRng, type Rng } from '@citybrain/fixtures';
+import { createRng, type Rng } from '@citybrain/domain';
 import { loadSpecs, requestSchemas, type Operation, type OperationParameter } from '../../src/openapi.js';
 import { applicationBody, http, isProblem, mapLimit, Tally, tokenFor, workOrderBody, type JsonObject } from './support.js';
 

@@ -5,7 +5,7 @@
  * run a fast deterministic sample in `npm test`, `npm run soak` runs them in full.
  */
 import { request as httpRequest } from 'node:http';
-import { labelPointOf } from '@citybrain/fixtures';
+import { labelPointOf } from '@citybrain/domain';
 import { callTestHook, tokenFor } from '../harness.js';
 
 export { tokenFor };

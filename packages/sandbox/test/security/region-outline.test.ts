@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelPointOf } from '@citybrain/fixtures';
+import { labelPointOf } from '@citybrain/domain';
 import { DENGHU, TANGBIAN, workOrderBody } from '../reliability/support.js';
 import { startTestSandbox, type TestSandbox } from '../harness.js';
 

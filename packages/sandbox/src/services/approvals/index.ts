@@ -1,8 +1,9 @@
 /**
  * The homestead approval service (openapi/approvals.yaml): applications through the homestead
  * process, their timeline and event stream, the public lookup, the zone check and the remaining
- * buildable space. The process itself is declared in @citybrain/fixtures and shared with the fixtures.
+ * buildable space. The process itself is declared in @citybrain/domain and shared with the fixtures.
  */
+import type { ApprovalsOperations } from '@citybrain/contract';
 import { randomInt } from 'node:crypto';
 import {
   bboxOf,
@@ -19,9 +20,8 @@ import {
   shanghaiDate,
   validateHomesteadInput,
   type Areal,
-  type HomesteadInput,
   type Rng,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import type { SandboxService } from '../../context.js';
 import type { Db } from '../../db.js';
 import { requirePermission, scopeRegion } from '../../auth.js';
@@ -43,7 +43,6 @@ import {
   nextTrackingSequence,
   verificationHash,
   verificationMatches,
-  type ApplicationQuery,
 } from './store.js';
 import { applicationDetail, applicationSummary, applicationTimeline, auditUnmaskedRead, publicTimeline } from './present.js';
 import { checkZone, zoneStats } from './zones.js';
@@ -129,7 +128,7 @@ function buildableLocator(db: Db): (rng: Rng, villageCode: string) => [number, n
 
 // ----------------------------------------------------------------------------------- the service
 
-export const approvalsService: SandboxService = {
+export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
   name: 'approvals',
   migrate(db) {
     migrateProcessEvents(db);
@@ -168,13 +167,13 @@ export const approvalsService: SandboxService = {
     getProcessDefinition(req) {
       requirePermission(req, 'approvals:read');
       scopeRegion(req);
-      const { key } = req.params as { key: string };
+      const { key } = req.params;
       if (key !== homesteadProcess.key) throw notFound(`流程 ${key} 不存在`);
       return definitionDocument(homesteadProcess);
     },
     createApplication(req, reply, ctx) {
       requirePermission(req, 'approvals:create');
-      const input = req.body as HomesteadInput;
+      const input = req.body;
       const scope = scopeRegion(req);
       if (findVillage(input.villageCode) && !input.villageCode.startsWith(scope)) {
         throw forbidden(`村（居）${input.villageCode} 不在调用方范围 ${scope} 内`);
@@ -182,7 +181,7 @@ export const approvalsService: SandboxService = {
       const now = ctx.clock.now();
       const problems = validateHomesteadInput(input, homesteadProcess.homestead, shanghaiDate(now));
       if (problems.length) throw badRequest(problems.map((p) => `${p.name} ${p.reason}`).join('; '), problems);
-      const place = regionAt(input.location as [number, number]);
+      const place = regionAt([input.location[0], input.location[1]]);
       if (!place.town) throw unprocessable('拟建位置不在南海区范围内', 'outside-district', [{ name: 'body/location', reason: '点位不在南海区内' }]);
       if (place.village?.code !== input.villageCode) {
         throw unprocessable(`拟建位置不在所选村（居）${findVillage(input.villageCode)!.name}范围内`, 'outside-village', [{ name: 'body/location', reason: '点位不在所选村居内' }]);
@@ -214,7 +213,7 @@ export const approvalsService: SandboxService = {
     },
     listApplications(req, reply, ctx) {
       requirePermission(req, 'approvals:read');
-      const query = req.query as ApplicationQuery;
+      const query = req.query;
       const scope = scopeRegion(req);
       for (const [name, code] of [['townCode', query.townCode], ['villageCode', query.villageCode]] as const) {
         if (code && !code.startsWith(scope) && !scope.startsWith(code)) throw forbidden(`${name} ${code} 不在调用方范围 ${scope} 内`);
@@ -233,7 +232,7 @@ export const approvalsService: SandboxService = {
     getApplicationTimeline: applications.timeline,
     streamApplicationEvents: applications.stream,
     lookupApplication(req, _reply, ctx) {
-      const { trackingNo, verificationCode } = req.body as { trackingNo: string; verificationCode: string };
+      const { trackingNo, verificationCode } = req.body;
       const limiter = limiterOf(ctx.db);
       const now = ctx.clock.now().getTime();
       const keys: [string, number][] = [[`no:${trackingNo}`, FAILURES_PER_TRACKING_NO], [`ip:${req.ip}`, FAILURES_PER_CLIENT]];
@@ -251,11 +250,11 @@ export const approvalsService: SandboxService = {
       return publicTimeline(applicationStore.load(ctx.db, row.id, '')!, ctx);
     },
     checkZone(req, _reply, ctx) {
-      const { lon, lat } = req.query as { lon: number; lat: number };
+      const { lon, lat } = req.query;
       return checkZone(ctx.db, lon, lat, ctx.clock.now());
     },
     getZoneStats(req, _reply, ctx) {
-      const { regionCode } = req.query as { regionCode?: string };
+      const { regionCode } = req.query;
       return zoneStats(ctx.db, scopeRegion(req, regionCode), ctx.clock.now());
     },
   },

@@ -5,15 +5,17 @@
  * and the timeline of the shared ProcessTimeline shape.
  */
 import type { FastifyRequest } from 'fastify';
+import type { ApprovalsComponents } from '@citybrain/contract';
 import {
   allowedActions,
   clockNow,
   dueColumns,
   findTown,
   findVillage,
+  homesteadTimelineParts,
   latestStep,
   type HomesteadRecord,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import { maskFreeTextIn, maskName, maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';
@@ -30,13 +32,15 @@ const PERSONAL_FIELDS = [
   { field: 'form.jtcy.hkszd', kind: 'address' },
 ] as const;
 
+type Schemas = ApprovalsComponents['schemas'];
+
 function overdueNow(record: HomesteadRecord, now: Date): boolean {
   const due = dueColumns(record.process);
   const at = clockNow(record.process, now).toISOString();
   return Boolean((due.dueAt && due.dueAt < at) || (due.totalDueAt && due.totalDueAt < at));
 }
 
-export function applicationSummary(record: HomesteadRecord, role: Role, now: Date) {
+export function applicationSummary(record: HomesteadRecord, role: Role, now: Date): Schemas['ApplicationSummary'] {
   const due = dueColumns(record.process);
   const status = record.process.status;
   const overdue = overdueNow(record, now);
@@ -71,6 +75,15 @@ export function applicationSummary(record: HomesteadRecord, role: Role, now: Dat
   });
 }
 
+/**
+ * The branches and decisions the contract names (`ReviewBranch`, `ReviewDecision`); the engine keeps
+ * them as text. Keyed by the contract's enums, so a change of either fails to compile here.
+ */
+const REVIEW_BRANCHES: Readonly<Record<Schemas['ReviewBranch'], true>> = { AGRI: true, NATRES: true, OTHER: true };
+const REVIEW_DECISIONS: Readonly<Record<Schemas['ReviewDecision'], true>> = { approve: true, disapprove: true, 'not-applicable': true };
+const isReviewBranch = (key: string): key is Schemas['ReviewBranch'] => Object.hasOwn(REVIEW_BRANCHES, key);
+const isReviewDecision = (decision: string): decision is Schemas['ReviewDecision'] => Object.hasOwn(REVIEW_DECISIONS, decision);
+
 /** The parallel branches of the joint review and of the completion acceptance, as they stand. */
 function reviewBranches(record: HomesteadRecord) {
   const phases = [['JOINT_REVIEW', 'joint'], ['COMPLETION_ACCEPTANCE', 'acceptance']] as const;
@@ -78,16 +91,16 @@ function reviewBranches(record: HomesteadRecord) {
     const stage = homesteadProcess.stages.find((s) => s.key === stageKey)!;
     return stage.branches.flatMap((branch) => {
       const step = latestStep(record.process, stageKey, branch.key);
-      if (!step) return [];
+      if (!step || !isReviewBranch(branch.key)) return [];
       return [{
-        branch: branch.key, phase, state: step.state, decision: step.decision, deptCode: step.handler.deptCode, deptName: step.handler.deptName,
+        branch: branch.key, phase, state: step.state, decision: step.decision !== null && isReviewDecision(step.decision) ? step.decision : null, deptCode: step.handler.deptCode, deptName: step.handler.deptName,
         opinion: step.opinion, startedAt: step.startedAt, dueAt: step.dueAt, doneAt: step.doneAt,
       }];
     });
   });
 }
 
-export function applicationDetail(record: HomesteadRecord, req: FastifyRequest, ctx: ServiceContext) {
+export function applicationDetail(record: HomesteadRecord, req: FastifyRequest, ctx: ServiceContext): Schemas['HomesteadApplication'] {
   const role = req.principal.role;
   const now = ctx.clock.now();
   const form = record.form;
@@ -126,31 +139,9 @@ export function auditUnmaskedRead(req: FastifyRequest, ctx: ServiceContext, targ
   }
 }
 
-function completionOf(record: HomesteadRecord) {
-  const approval = record.data.approval;
-  if (!approval) return null;
-  return {
-    approvalNo: approval.approvalNo,
-    planningPermitNo: approval.planningPermitNo,
-    registrationNo: approval.registrationNo,
-    approvedAreaSqm: approval.approvedAreaSqm,
-    approvedAt: approval.approvedAt,
-    acceptedAt: approval.acceptedAt,
-    registeredAt: approval.registeredAt,
-  };
-}
-
-function timelineRegion(record: HomesteadRecord) {
-  return {
-    code: record.villageCode,
-    name: findVillage(record.villageCode)?.name ?? record.villageCode,
-    townCode: record.townCode,
-    townName: findTown(record.townCode)?.name ?? null,
-  };
-}
 
 /** The timeline for a signed-in caller: the applicant masked by role. */
-export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: ServiceContext) {
+export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: ServiceContext): Schemas['ProcessTimeline'] {
   const name = maskPersonalValue(role, 'name', record.form.jcxx.xm);
   const applicant = {
     name,
@@ -159,11 +150,8 @@ export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: Se
     masked: role !== 'district',
   };
   return maskFreeTextIn(role, buildTimeline(ctx, applicationStore, record, {
-    referenceNo: record.trackingNo,
-    title: { zh: `${name} 宅基地和建房（规划许可）申请`, en: `Homestead application of ${name}` },
-    region: timelineRegion(record),
+    ...homesteadTimelineParts(record, name ?? ''),
     applicant,
-    completion: completionOf(record),
     masking: maskingInfo(role, [
       { field: 'applicant.idNumber', kind: 'idNumber' },
       { field: 'applicant.phone', kind: 'phone' },
@@ -172,14 +160,11 @@ export function applicationTimeline(record: HomesteadRecord, role: Role, ctx: Se
 }
 
 /** The timeline of the public lookup: nothing personal, no officials' names, whatever the caller. */
-export function publicTimeline(record: HomesteadRecord, ctx: ServiceContext) {
+export function publicTimeline(record: HomesteadRecord, ctx: ServiceContext): Schemas['ProcessTimeline'] {
   const name = maskName(record.form.jcxx.xm) ?? '';
   return maskFreeTextIn('public', buildTimeline(ctx, applicationStore, record, {
-    referenceNo: record.trackingNo,
-    title: { zh: `${name} 宅基地和建房（规划许可）申请`, en: `Homestead application of ${name}` },
-    region: timelineRegion(record),
+    ...homesteadTimelineParts(record, name),
     applicant: { name, idNumber: null, phone: null, masked: true },
-    completion: completionOf(record),
     masking: { masked: true, fields: ['applicant.name', 'applicant.idNumber', 'applicant.phone', 'events.actor.name'], reason: 'public-lookup' },
     anonymiseActors: true,
   }));

@@ -10,7 +10,8 @@ import {
   findVillage,
   type ApplicationStatus,
   type HomesteadRecord,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
+import type { ApprovalsOperations, QueryOf } from '@citybrain/contract';
 import type { Db } from '../../db.js';
 import { endOfShanghaiDay, OVERDUE_SQL, pageOf, SqlFilter, startOfShanghaiDay, type RecordStore } from '../process-runtime.js';
 
@@ -141,19 +142,7 @@ export function nextTrackingSequence(db: Db, townCode: string, year: number): nu
 
 // ----------------------------------------------------------------------------------- listing
 
-export interface ApplicationQuery {
-  status?: string[];
-  stage?: string[];
-  townCode?: string;
-  villageCode?: string;
-  overdue?: boolean;
-  submittedFrom?: string;
-  submittedTo?: string;
-  q?: string;
-  sort?: string;
-  cursor?: string;
-  limit?: number;
-}
+export type ApplicationQuery = QueryOf<ApprovalsOperations['listApplications']>;
 
 const SORTS: Record<string, string> = {
   submittedAt: 'COALESCE(submitted_at, created_at)',

@@ -2,7 +2,7 @@
  * The homestead zone check (适建 / 限建 / 禁建 at a point) and the remaining buildable space per region,
  * read from the GIS service's `zones` and `parcels` tables (their columns are a shared contract).
  */
-import { findRegion, findTown, findVillage, pointInGeometry, regionAt, towns, type Areal } from '@citybrain/fixtures';
+import { findRegion, findTown, findVillage, pointInGeometry, regionAt, towns, type Areal } from '@citybrain/domain';
 import type { Db } from '../../db.js';
 import { ProblemError, notFound, unprocessable } from '../../problems.js';
 

@@ -1,4 +1,5 @@
-import { boundaryOf, bboxOf, centroidOf, findRegion, towns, villages } from '@citybrain/fixtures';
+import type { CommonOperations } from '@citybrain/contract';
+import { boundaryOf, bboxOf, centroidOf, findRegion, towns, villages } from '@citybrain/domain';
 import { setMeta, type Db } from '../../db.js';
 import type { SandboxService } from '../../context.js';
 import { requirePermission } from '../../auth.js';
@@ -70,17 +71,17 @@ export function storedCalendarYears(db: Db): Record<string, CalendarYear> {
 
 function calendarYearDocument(workdays: WorkdayCalendar, year: number) {
   const doc = workdays.year(year);
-  return { year, official: doc !== undefined, timezone: 'Asia/Shanghai', source: doc?.source ?? null, holidays: doc?.holidays ?? [], workdays: doc?.workdays ?? [] };
+  return { year, official: doc !== undefined, timezone: 'Asia/Shanghai' as const, source: doc?.source ?? null, holidays: doc?.holidays ?? [], workdays: doc?.workdays ?? [] };
 }
 
 /** Auth endpoints, the administrative divisions and the holiday calendar shared by every service. */
-export const commonService: SandboxService = {
+export const commonService: SandboxService<keyof CommonOperations> = {
   name: 'common',
   migrate() {},
   seed() {},
   handlers: {
     issueToken(req, reply, ctx) {
-      const body = req.body as { grant_type: string; client_id?: string; client_secret?: string };
+      const body = req.body;
       // client_secret_basic takes precedence over credentials in the form, as RFC 6749 §2.3.1 prefers it.
       const basic = basicCredentials(req.headers.authorization);
       const client = ctx.tokens.authenticateClient(basic.id ?? body.client_id, basic.secret ?? body.client_secret);
@@ -91,7 +92,7 @@ export const commonService: SandboxService = {
       return req.principal;
     },
     listRegions(req) {
-      const query = req.query as { parent?: string; q?: string };
+      const query = req.query;
       let items = childrenOf(query.parent ?? '440605');
       const q = query.q?.trim();
       if (q) {
@@ -108,12 +109,12 @@ export const commonService: SandboxService = {
       return { timezone: 'Asia/Shanghai', years };
     },
     getCalendarYear(req, _reply, ctx) {
-      return calendarYearDocument(ctx.workdays, (req.params as { year: number }).year);
+      return calendarYearDocument(ctx.workdays, req.params.year);
     },
     putCalendarYear(req, _reply, ctx) {
       requirePermission(req, 'calendar:admin');
-      const { year } = req.params as { year: number };
-      const doc = req.body as CalendarYear;
+      const { year } = req.params;
+      const doc = req.body;
       const problem = calendarYearProblem(year, doc);
       if (problem) throw unprocessable(problem, 'invalid-calendar');
       const before = ctx.workdays.snapshot();
@@ -131,7 +132,7 @@ export const commonService: SandboxService = {
       return calendarYearDocument(ctx.workdays, year);
     },
     getRegion(req) {
-      const { code } = req.params as { code: string };
+      const { code } = req.params;
       const record = regionRecord(code);
       const boundary = boundaryOf(code);
       if (!record || !boundary) throw notFound(`区划 ${code} 不存在`);

@@ -2,9 +2,13 @@
  * Who may see which dataset, read its rows, export them and see personal columns in full —
  * the 共享/开放 classes of the catalogue (domain reference §6, §10) applied to the caller's role.
  */
-import type { DatasetColumnDef, DatasetDefinition, MaskRule } from '@citybrain/fixtures';
+import type { DatasetColumnDef, DatasetDefinition, MaskRule } from '@citybrain/domain';
+import type { DataComponents } from '@citybrain/contract';
 import type { Principal } from '../../auth.js';
 import { maskFreeText, maskPersonalValue, personalFieldPolicy, type PersonalField } from '../../masking.js';
+
+/** One cell of a row as the data API answers it. */
+export type CellValue = DataComponents['schemas']['CellValue'];
 
 export interface DatasetAccess {
   read: boolean;
@@ -66,7 +70,7 @@ export function columnTreatment(principal: Principal, column: DatasetColumnDef):
 const FREE_TEXT_TYPES: ReadonlySet<DatasetColumnDef['type']> = new Set(['string', 'text']);
 
 /** A value as this caller may see it. */
-export function presentValue(principal: Principal, column: DatasetColumnDef, treatment: ColumnTreatment, value: unknown): unknown {
+export function presentValue(principal: Principal, column: DatasetColumnDef, treatment: ColumnTreatment, value: CellValue | undefined): CellValue {
   if (treatment === 'full' && typeof value === 'string' && FREE_TEXT_TYPES.has(column.type)) return maskFreeText(principal.role, value);
   if (treatment === 'full' || value === null || value === undefined) return value ?? null;
   if (treatment === 'hidden') return null;

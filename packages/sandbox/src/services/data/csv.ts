@@ -3,7 +3,7 @@
  * the file as GBK and garbles every label), RFC 4180 quoting, CRLF line ends, and text cells that
  * could start a formula defused — an exported table must never run code in the reader's Excel.
  */
-import type { DatasetColumnDef } from '@citybrain/fixtures';
+import type { DatasetColumnDef } from '@citybrain/domain';
 
 export const BYTE_ORDER_MARK = '\uFEFF';
 export const CSV_LINE_END = '\r\n';

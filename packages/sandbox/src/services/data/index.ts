@@ -5,29 +5,23 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DATA_DEPARTMENTS, DATA_THEMES, datasetCatalogue, findDataset, type DatasetDefinition, type DatasetLayer } from '@citybrain/fixtures';
+import type { DataComponents, DataOperations, QueryOf } from '@citybrain/contract';
+import { DATA_DEPARTMENTS, DATA_THEMES, datasetCatalogue, datasetCatalogueEntry, findDataset, type DatasetDefinition, type DatasetLayer } from '@citybrain/domain';
 import { requirePermission, scopeRegion, type Principal } from '../../auth.js';
-import type { SandboxService, ServiceContext } from '../../context.js';
+import type { RequestOf, SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import { badRequest, forbidden, notFound } from '../../problems.js';
-import { accessOf, columnTreatment, isListed, presentValue, unmaskedReadIsAudited, type ColumnTreatment } from './access.js';
-import { BYTE_ORDER_MARK, contentDisposition, csvHeader, csvLine, type HeaderStyle } from './csv.js';
-import { buildPlan, countRows, decodeCursor, describeSort, encodeCursor, readPage, type QueryPlan } from './query.js';
+import { accessOf, columnTreatment, isListed, presentValue, unmaskedReadIsAudited, type CellValue, type ColumnTreatment } from './access.js';
+import { BYTE_ORDER_MARK, contentDisposition, csvHeader, csvLine } from './csv.js';
+import { buildPlan, countRows, decodeCursor, describeSort, encodeCursor, readPage, type QueryPlan, type SqlValue } from './query.js';
 import { DATASET_TABLES, migrateDataTables, seedDataTables, type DatasetTable, type TableColumn } from './tables.js';
 
 const LAYER_ORDER: readonly DatasetLayer[] = ['base', 'theme', 'topic'];
 /** Rows read per query while streaming an export: small enough to interleave with other requests. */
 const EXPORT_BATCH_ROWS = 2_000;
 
-interface RowsQuery {
-  sort?: string;
-  filter?: unknown;
-  columns?: string;
-  regionCode?: string;
-  count?: 'exact' | 'estimated' | 'none';
-  cursor?: string;
-  limit?: number;
-}
+/** What every row read (page, count, export) takes from its query: the filter, the columns, the region. */
+type RowsQuery = Pick<QueryOf<DataOperations['listDatasetRows']>, 'sort' | 'filter' | 'columns' | 'regionCode'>;
 
 // ---------------------------------------------------------------- catalogue
 
@@ -44,32 +38,14 @@ function tableRowCount(db: Db, datasetId: string): number {
   return counts.get(datasetId) ?? 0;
 }
 
-function summaryOf(db: Db, principal: Principal, dataset: DatasetDefinition) {
-  return {
-    id: dataset.id,
-    catalogueCode: dataset.catalogueCode,
-    name: dataset.name,
-    description: dataset.description,
-    layer: dataset.layer,
-    ownerDept: dataset.ownerDept,
-    theme: dataset.theme,
-    keywords: dataset.keywords,
-    tableName: dataset.tableName,
-    resourceType: 'table' as const,
-    updateCycle: dataset.updateCycle,
-    shareType: dataset.shareType,
-    openType: dataset.openType,
-    sensitivityLevel: dataset.sensitivityLevel,
-    dataGrade: dataset.dataGrade,
-    regionColumn: dataset.regionColumn,
-    regionScope: '440605',
-    rowCount: tableRowCount(db, dataset.id),
-    rowCountExact: true,
-    updated: dataset.updated,
-    primaryKey: dataset.primaryKey,
-    defaultSort: dataset.defaultSort,
-    access: accessOf(principal, dataset),
-  };
+/** What the catalogue entry does not say: the rows stored, the region scope and the caller's access. */
+function holdingsOf(db: Db, principal: Principal, dataset: DatasetDefinition) {
+  return { regionScope: '440605', rowCount: tableRowCount(db, dataset.id), rowCountExact: true, access: accessOf(principal, dataset) };
+}
+
+function summaryOf(db: Db, principal: Principal, dataset: DatasetDefinition): DataComponents['schemas']['DatasetSummary'] {
+  const { sharingConditions: _conditions, sharedWith: _sharedWith, ...entry } = datasetCatalogueEntry(dataset);
+  return { ...entry, ...holdingsOf(db, principal, dataset) };
 }
 
 function columnSchema(principal: Principal, column: TableColumn) {
@@ -97,12 +73,9 @@ function catalogueKey(dataset: DatasetDefinition): string {
 
 const CATALOGUE_ORDER = [...datasetCatalogue].sort((a, b) => (catalogueKey(a) < catalogueKey(b) ? -1 : 1));
 
-function listDatasets(req: FastifyRequest, _reply: FastifyReply, ctx: ServiceContext) {
+function listDatasets(req: RequestOf<'listDatasets'>, _reply: FastifyReply, ctx: ServiceContext) {
   scopeRegion(req);
-  const query = req.query as {
-    layer?: string; dept?: string; theme?: string; shareType?: string; openType?: string; updateCycle?: string; q?: string;
-    cursor?: string; limit: number;
-  };
+  const query = req.query;
   const principal = req.principal;
   const matching = CATALOGUE_ORDER.filter(
     (d) =>
@@ -132,26 +105,25 @@ function listDatasets(req: FastifyRequest, _reply: FastifyReply, ctx: ServiceCon
   };
 }
 
-function listedDataset(req: FastifyRequest): { dataset: DatasetDefinition; table: DatasetTable } {
-  const { datasetId } = req.params as { datasetId: string };
+function listedDataset(req: FastifyRequest<{ Params: { datasetId: string } }>): { dataset: DatasetDefinition; table: DatasetTable } {
+  const { datasetId } = req.params;
   const dataset = findDataset(datasetId);
   // Datasets the caller may not even see in the catalogue are answered as absent, not as forbidden.
   if (!dataset || !isListed(req.principal, dataset)) throw notFound(`数据集 ${datasetId} 不存在`);
   return { dataset, table: DATASET_TABLES.get(dataset.id)! };
 }
 
-function getDataset(req: FastifyRequest, _reply: FastifyReply, ctx: ServiceContext) {
+function getDataset(req: RequestOf<'getDataset'>, _reply: FastifyReply, ctx: ServiceContext) {
   scopeRegion(req);
   const { dataset, table } = listedDataset(req);
   return {
-    ...summaryOf(ctx.db, req.principal, dataset),
-    sharingConditions: dataset.sharingConditions,
-    sharedWith: dataset.sharedWith,
+    ...datasetCatalogueEntry(dataset),
+    ...holdingsOf(ctx.db, req.principal, dataset),
     columns: table.columns.map((c) => columnSchema(req.principal, c)),
   };
 }
 
-function listDataThemes(req: FastifyRequest) {
+function listDataThemes(req: RequestOf<'listDataThemes'>) {
   scopeRegion(req);
   return {
     items: DATA_THEMES.map((theme) => ({
@@ -162,7 +134,7 @@ function listDataThemes(req: FastifyRequest) {
   };
 }
 
-function listDataDepartments(req: FastifyRequest) {
+function listDataDepartments(req: RequestOf<'listDataDepartments'>) {
   scopeRegion(req);
   const owners = new Set(datasetCatalogue.map((d) => d.ownerDept.code));
   return {
@@ -197,7 +169,7 @@ function regionScopeOf(req: FastifyRequest, requested: string | undefined): stri
 }
 
 /** Everything a row read needs, after checking the right to read and the region asked for. */
-function prepareRead(req: FastifyRequest, query: RowsQuery, need: 'read' | 'export'): ReadContext {
+function prepareRead(req: FastifyRequest<{ Params: { datasetId: string } }>, query: RowsQuery, need: 'read' | 'export'): ReadContext {
   requirePermission(req, need === 'export' ? 'data:export' : 'data:read');
   const { dataset, table } = listedDataset(req);
   const access = accessOf(req.principal, dataset);
@@ -221,11 +193,11 @@ function auditedColumns(principal: Principal, read: ReadContext): string[] {
   return read.plan.projection.filter((c) => unmaskedReadIsAudited(principal, c.def, read.treatments.get(c)!)).map((c) => c.def.name);
 }
 
-function presentRow(principal: Principal, read: ReadContext, raw: Record<string, unknown>): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
+function presentRow(principal: Principal, read: ReadContext, raw: Record<string, SqlValue>): Record<string, CellValue> {
+  const row: Record<string, CellValue> = {};
   for (const column of read.plan.projection) {
-    let value = raw[column.def.name] ?? null;
-    if (column.def.type === 'boolean' && value !== null) value = value === 1;
+    const stored = raw[column.def.name] ?? null;
+    const value = column.def.type === 'boolean' && stored !== null ? stored === 1 : stored;
     row[column.def.name] = presentValue(principal, column.def, read.treatments.get(column)!, value);
   }
   return row;
@@ -238,11 +210,11 @@ function nextLink(req: FastifyRequest, cursor: string): string {
   return `<${url.pathname}${url.search}>; rel="next"`;
 }
 
-function listDatasetRows(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext) {
-  const query = req.query as RowsQuery;
+function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: FastifyReply, ctx: ServiceContext) {
+  const query = req.query;
   const read = prepareRead(req, query, 'read');
-  const limit = query.limit ?? 50;
-  const mode = query.count ?? 'estimated';
+  const limit = query.limit;
+  const mode = query.count;
   const state = query.cursor ? decodeCursor(read.plan, query.cursor) : null;
   const page = readPage(ctx.db, read.plan, state?.after ?? null, limit);
 
@@ -278,10 +250,10 @@ function listDatasetRows(req: FastifyRequest, reply: FastifyReply, ctx: ServiceC
   };
 }
 
-function countDatasetRows(req: FastifyRequest, _reply: FastifyReply, ctx: ServiceContext) {
-  const query = req.query as RowsQuery & { mode?: 'exact' | 'estimated' };
+function countDatasetRows(req: RequestOf<'countDatasetRows'>, _reply: FastifyReply, ctx: ServiceContext) {
+  const query = req.query;
   const read = prepareRead(req, { filter: query.filter, regionCode: query.regionCode }, 'read');
-  const counted = countRows(ctx.db, read.plan, query.mode ?? 'exact');
+  const counted = countRows(ctx.db, read.plan, query.mode);
   return { datasetId: read.dataset.id, regionScope: read.plan.regionPrefix, count: counted.count, exact: counted.exact, method: counted.method };
 }
 
@@ -290,10 +262,10 @@ function chinaDateStamp(now: Date): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-function exportDatasetRows(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext) {
-  const query = req.query as RowsQuery & { header?: HeaderStyle; maxRows?: number; purpose?: string };
+function exportDatasetRows(req: RequestOf<'exportDatasetRows'>, reply: FastifyReply, ctx: ServiceContext) {
+  const query = req.query;
   const read = prepareRead(req, { sort: query.sort, filter: query.filter, columns: query.columns, regionCode: query.regionCode }, 'export');
-  const style = query.header ?? 'label';
+  const style = query.header;
   const maxRows = query.maxRows ?? Number.POSITIVE_INFINITY;
   const principal = req.principal;
   const columns = read.plan.projection.map((c) => c.def);
@@ -335,7 +307,7 @@ function exportDatasetRows(req: FastifyRequest, reply: FastifyReply, ctx: Servic
   return reply.send(Readable.from(csv(), { objectMode: false, highWaterMark: 64 * 1024 }));
 }
 
-export const dataService: SandboxService = {
+export const dataService: SandboxService<keyof DataOperations> = {
   name: 'data',
   migrate: migrateDataTables,
   seed(db, seedCtx) {

@@ -7,14 +7,14 @@
  * allow, badly typed values and cursors of another query are 400 problems naming the parameter.
  */
 import { createHash } from 'node:crypto';
-import type { DatasetColumnDef, FilterOperator } from '@citybrain/fixtures';
+import type { DatasetColumnDef, FilterOperator } from '@citybrain/domain';
 import type { Statement } from 'better-sqlite3';
 import { parseFilterExpression, splitFilterList, validateDivisionCode, validateIdNumber, validateUscc } from '@citybrain/validators';
 import type { Db } from '../../db.js';
 import { badRequest } from '../../problems.js';
 import { EXACT_COUNT_LIMIT, type DatasetTable, type TableColumn } from './tables.js';
 
-type SqlValue = string | number | null;
+export type SqlValue = string | number | null;
 
 interface Condition {
   sql: string;

@@ -13,7 +13,7 @@ import {
   type DatasetDefinition,
   type DatasetRow,
   type RowContext,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import type { Db } from '../../db.js';
 
 /** Rows whose `_sample` bucket is 0 form a 1 % systematic sample, used to estimate large counts. */

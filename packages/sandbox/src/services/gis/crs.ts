@@ -5,8 +5,9 @@
  * first), as Part 2 requires and GDAL and QGIS expect.
  */
 import { crsCode, crsUri, northFirst, transformBBox, transformGeometry, type CrsCode } from '@citybrain/crs';
-import type { Geometry } from 'geojson';
+import type { StoredGeometry } from './geo.js';
 import type { BBox } from './geo.js';
+import { badRequest } from '../../problems.js';
 
 /** The CRSs an items request may name, CRS84 (the default) first. */
 export const ITEM_CRS: readonly CrsCode[] = ['OGC:CRS84', 'EPSG:4490', 'EPSG:4326', 'EPSG:4547'];
@@ -34,9 +35,23 @@ function swapAxes(coordinates: unknown): unknown {
 }
 
 /** A stored geometry written in `code`, in that CRS's axis order. */
-export function geometryIn(geometry: Geometry, code: CrsCode): Geometry {
+export function geometryIn(geometry: StoredGeometry, code: CrsCode): StoredGeometry {
   if (code === 'OGC:CRS84') return geometry;
-  if (geometry.type === 'GeometryCollection') return { ...geometry, geometries: geometry.geometries.map((inner) => geometryIn(inner, code)) };
   const converted = transformGeometry(geometry, 'OGC:CRS84', code);
-  return northFirst(code) ? ({ ...converted, coordinates: swapAxes(converted.coordinates) } as Geometry) : converted;
+  return northFirst(code) ? ({ ...converted, coordinates: swapAxes(converted.coordinates) } as StoredGeometry) : converted;
+}
+
+/** `bbox` as a CRS84 box: four numbers in the axis order of `bbox-crs` (CRS84 when absent). */
+export function parseBbox(text: string | undefined, bboxCrs?: unknown): BBox | null {
+  if (text === undefined) return null;
+  const numbers = text.split(',').map((part) => Number(part.trim()));
+  const [a, b, c, d] = numbers as BBox;
+  const ordered = numbers.length === 4 && numbers.every(Number.isFinite) && a <= c && b <= d;
+  const box = ordered ? bboxToCrs84([a, b, c, d], requestedCrs(bboxCrs)) : null;
+  const valid = box !== null && box[0] >= -180 && box[2] <= 180 && box[1] >= -90 && box[3] <= 90 && box.every(Number.isFinite);
+  if (!valid) {
+    const order = bboxCrs === undefined ? 'minLon,minLat,maxLon,maxLat' : '下角与上角坐标，按 bbox-crs 的坐标轴顺序';
+    throw badRequest(`bbox ${text} 无效`, [{ name: 'query/bbox', reason: `应为 ${order}，且 min ≤ max` }]);
+  }
+  return box;
 }

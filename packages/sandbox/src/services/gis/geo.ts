@@ -3,7 +3,10 @@
  * local equirectangular frame around the query point: at identify tolerances (≤ 500 m) the error is
  * far below a metre.
  */
-import type { Geometry, Position } from 'geojson';
+import type { Geometry, GeometryCollection, Position } from 'geojson';
+
+/** What the GIS tables store and the contract's `Geometry` allows: single and multi parts, no collections. */
+export type StoredGeometry = Exclude<Geometry, GeometryCollection>;
 
 export type BBox = [minLon: number, minLat: number, maxLon: number, maxLat: number];
 
@@ -118,3 +121,6 @@ export function centreOf(geometry: Geometry, bbox: BBox): Position {
   if (geometry.type === 'LineString') return geometry.coordinates[Math.floor(geometry.coordinates.length / 2)]!;
   return [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2];
 }
+
+export const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
+export const roundBox = (box: BBox): BBox => box.map(round6) as BBox;

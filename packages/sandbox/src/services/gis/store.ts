@@ -18,7 +18,7 @@ import {
   waterways,
   labelPointOf,
   bboxOf,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import type { Geometry } from 'geojson';
 import type { SeedContext } from '../../context.js';
 import type { Db } from '../../db.js';

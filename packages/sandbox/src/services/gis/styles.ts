@@ -26,7 +26,7 @@ export interface StyleDocument {
   metadata: Record<string, StyleValue>;
   center?: [number, number];
   zoom?: number;
-  sources: Record<string, Record<string, StyleValue>>;
+  sources: Record<string, { type: string } & Record<string, StyleValue>>;
   layers: StyleLayer[];
 }
 

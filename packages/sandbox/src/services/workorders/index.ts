@@ -1,8 +1,9 @@
 /**
  * The work-order service (openapi/workorders.yaml): 12345 / 一网统管 orders through the work-order
- * process declared in @citybrain/fixtures, with the same action pipeline, event store, SSE and
+ * process declared in @citybrain/domain, with the same action pipeline, event store, SSE and
  * timeline as the homestead service.
  */
+import type { WorkOrdersOperations } from '@citybrain/contract';
 import {
   CHANNEL_LABELS,
   createRng,
@@ -17,8 +18,7 @@ import {
   SOLVED_LABELS,
   validateWorkOrderInput,
   WORK_ORDER_TYPE_LABELS,
-  type WorkOrderInput,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import type { SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import { requirePermission, scopeRegion } from '../../auth.js';
@@ -102,7 +102,7 @@ function workOrderStats(db: Db, ctx: ServiceContext, scope: string, query: WorkO
   };
 }
 
-export const workOrdersService: SandboxService = {
+export const workOrdersService: SandboxService<keyof WorkOrdersOperations> = {
   name: 'workorders',
   migrate(db) {
     migrateProcessEvents(db);
@@ -122,7 +122,7 @@ export const workOrdersService: SandboxService = {
   handlers: {
     listWorkOrders(req, reply, ctx) {
       requirePermission(req, 'workorders:read');
-      const query = req.query as WorkOrderQuery;
+      const query = req.query;
       const scope = scopeRegion(req);
       if (outsideScope(query.townCode, scope)) throw forbidden(`townCode ${query.townCode} 不在调用方范围 ${scope} 内`);
       const page = listWorkOrders(ctx.db, scope, query, ctx.clock.now());
@@ -135,7 +135,7 @@ export const workOrdersService: SandboxService = {
     },
     createWorkOrder(req, reply, ctx) {
       requirePermission(req, 'workorders:create');
-      const input = req.body as WorkOrderInput;
+      const input = req.body;
       const scope = scopeRegion(req);
       if (outsideScope(input.regionCode, scope) || input.regionCode.length < scope.length) {
         throw forbidden(`区域 ${input.regionCode} 不在调用方范围 ${scope} 内`);
@@ -143,7 +143,7 @@ export const workOrdersService: SandboxService = {
       const problems = validateWorkOrderInput(input);
       if (problems.length) throw badRequest(problems.map((p) => `${p.name} ${p.reason}`).join('; '), problems);
       if (input.location) {
-        const place = regionAt(input.location as [number, number]);
+        const place = regionAt([input.location[0], input.location[1]]);
         if (!place.town) throw unprocessable('事发位置不在南海区范围内', 'outside-district', [{ name: 'body/location', reason: '点位不在南海区内' }]);
         // The point must lie inside the outline of the order's own region (which lies inside the caller's).
         const here = place.village?.code ?? place.town.code;
@@ -164,7 +164,7 @@ export const workOrdersService: SandboxService = {
     },
     getWorkOrderStats(req, _reply, ctx) {
       requirePermission(req, 'workorders:read');
-      const query = req.query as WorkOrderQuery & { type?: string; channel?: string };
+      const query = req.query;
       const scope = scopeRegion(req);
       if (outsideScope(query.townCode, scope)) throw forbidden(`townCode ${query.townCode} 不在调用方范围 ${scope} 内`);
       return workOrderStats(ctx.db, ctx, scope, {

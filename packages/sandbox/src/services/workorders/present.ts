@@ -4,15 +4,16 @@
  * calendar, and the shared ProcessTimeline.
  */
 import type { FastifyRequest } from 'fastify';
+import type { WorkOrdersComponents } from '@citybrain/contract';
 import {
   allowedActions,
-  findRegion,
   findTown,
   findVillage,
   WORK_ORDER_TYPE_LABELS,
   workOrderFlags,
+  workOrderTimelineParts,
   type WorkOrderRecord,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
 import { maskFreeTextIn, maskPersonalValue } from '../../masking.js';
 import type { Role } from '../../auth.js';
 import type { ServiceContext } from '../../context.js';
@@ -29,6 +30,8 @@ const PERSONAL_FIELDS = [
   { field: 'reporter.phone', kind: 'phone' },
 ] as const;
 
+type Schemas = WorkOrdersComponents['schemas'];
+
 function reporterOf(record: WorkOrderRecord, role: Role) {
   return {
     name: record.reporter.anonymous ? null : maskPersonalValue(role, 'name', record.reporter.name),
@@ -38,7 +41,7 @@ function reporterOf(record: WorkOrderRecord, role: Role) {
   };
 }
 
-export function workOrderSummary(record: WorkOrderRecord, role: Role, ctx: ServiceContext) {
+export function workOrderSummary(record: WorkOrderRecord, role: Role, ctx: ServiceContext): Schemas['WorkOrderSummary'] {
   const data = record.data;
   const reporter = reporterOf(record, role);
   return maskFreeTextIn(role, {
@@ -72,7 +75,7 @@ export function workOrderSummary(record: WorkOrderRecord, role: Role, ctx: Servi
   });
 }
 
-export function workOrderDetail(record: WorkOrderRecord, req: FastifyRequest, ctx: ServiceContext) {
+export function workOrderDetail(record: WorkOrderRecord, req: FastifyRequest, ctx: ServiceContext): Schemas['WorkOrder'] {
   const data = record.data;
   const role = req.principal.role;
   return maskFreeTextIn(role, {
@@ -106,26 +109,11 @@ export function auditUnmaskedRead(req: FastifyRequest, ctx: ServiceContext, targ
   if (readsUnmasked(req.principal.role)) ctx.audit(req, 'read-unmasked', target, ['reporterName', 'reporterPhone']);
 }
 
-export function workOrderTimeline(record: WorkOrderRecord, role: Role, ctx: ServiceContext) {
+export function workOrderTimeline(record: WorkOrderRecord, role: Role, ctx: ServiceContext): Schemas['ProcessTimeline'] {
   const reporter = reporterOf(record, role);
-  const data = record.data;
-  const place = findRegion(record.regionCode);
-  const typeLabel = WORK_ORDER_TYPE_LABELS[record.type];
   return maskFreeTextIn(role, buildTimeline(ctx, workOrderStore, record, {
-    referenceNo: record.orderNo,
-    title: { zh: record.title, en: `${typeLabel.en} ${record.orderNo}` },
-    region: { code: record.regionCode, name: place?.name ?? record.regionCode, townCode: record.townCode, townName: findTown(record.townCode)?.name ?? null },
+    ...workOrderTimelineParts(record, { now: ctx.clock.now(), calendar: ctx.workdays }),
     applicant: { name: reporter.name, idNumber: null, phone: reporter.phone, masked: role !== 'district' },
-    completion: data.result || data.closedAt || data.callback
-      ? {
-        closedAt: data.closedAt,
-        result: data.result?.result ?? null,
-        resultCode: data.result?.resultCode ?? null,
-        satisfaction: data.callback?.satisfaction ?? null,
-        solved: data.callback?.solved ?? null,
-      }
-      : null,
-    flags: { ...workOrderFlags(record, ctx.clock.now(), ctx.workdays) },
     masking: maskingInfo(role, [
       { field: 'applicant.name', kind: 'name' },
       { field: 'applicant.phone', kind: 'phone' },

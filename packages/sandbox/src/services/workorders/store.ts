@@ -8,7 +8,8 @@ import {
   workOrderDueColumns,
   type WorkOrderRecord,
   type WorkOrderStatus,
-} from '@citybrain/fixtures';
+} from '@citybrain/domain';
+import type { QueryOf, WorkOrdersOperations } from '@citybrain/contract';
 import type { Db } from '../../db.js';
 import {
   endOfShanghaiDay,
@@ -145,22 +146,7 @@ export function nextOrderSequence(db: Db, yyyymmdd: string): number {
   return (row.last ?? 0) + 1;
 }
 
-export interface WorkOrderQuery {
-  status?: string[];
-  type?: string[];
-  channel?: string[];
-  townCode?: string;
-  assigneeDept?: string;
-  overdue?: boolean;
-  supervised?: boolean;
-  emergencyLevel?: string;
-  receivedFrom?: string;
-  receivedTo?: string;
-  q?: string;
-  sort?: string;
-  cursor?: string;
-  limit?: number;
-}
+export type WorkOrderQuery = QueryOf<WorkOrdersOperations['listWorkOrders']>;
 
 const SORTS: Record<string, string> = {
   receivedAt: 'received_at',
