@@ -17,13 +17,13 @@ import { startSandboxProcess } from '../scripts/sandbox-process.mjs';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const artifactsDir = join(root, 'artifacts', 'e2e');
 
-/** Starts the sandbox and Chromium once for a test file. */
-export async function startEnvironment() {
+/** Starts the sandbox (with `sandboxEnv`, CITYBRAIN_* settings) and Chromium once for a test file. */
+export async function startEnvironment({ sandboxEnv = {} } = {}) {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(INSTALL_HINT);
   mkdirSync(artifactsDir, { recursive: true });
   const [sandbox, browser] = await Promise.all([
-    startSandboxProcess(),
+    startSandboxProcess(sandboxEnv),
     chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS }),
   ]);
   return {

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSpecs } from './build-specs.mjs';
+import { startMapServer } from './gis-servers/mapserver.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -34,12 +35,31 @@ if (existsSync(join(root, 'rollup.config.mjs')) && existsSync(sources)) {
 // The published contracts the sandbox serves under /openapi/ (one bundled file per service).
 buildSpecs({ ifStale: true });
 
+// A district GIS server for the town website's map, when MapServer is installed (optional: the
+// example works without it). Its WMS layer then appears on the map beside the catalogue's.
+let gisServer;
+if (!process.env.CITYBRAIN_EXAMPLE_GIS_SERVER) {
+  try {
+    gisServer = await startMapServer();
+    console.log(`A local MapServer serves the bureau's layers for the town website: ${gisServer.wmsUrl}`);
+  } catch (error) {
+    console.log(`(No local MapServer, so the town website shows the catalogue's layers only: ${String(error.message ?? error).split(':')[0]}.)`);
+  }
+}
+
 const server = spawn(
   process.execPath,
   ['--conditions=citybrain-source', '--import', 'tsx', join(root, 'packages/sandbox/src/cli.ts')],
-  { cwd: root, stdio: 'inherit', env: { CITYBRAIN_REPO_ROOT: root, ...process.env } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { CITYBRAIN_REPO_ROOT: root, ...(gisServer ? { CITYBRAIN_EXAMPLE_GIS_SERVER: gisServer.wmsUrl } : {}), ...process.env },
+  },
 );
 // Ctrl-C reaches the whole process group; the sandbox closes itself, and we exit with it.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => server.kill('SIGTERM'));
-server.on('exit', (code) => process.exit(code ?? 0));
+server.on('exit', async (code) => {
+  await gisServer?.stop();
+  process.exit(code ?? 0);
+});

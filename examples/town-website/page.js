@@ -91,6 +91,24 @@
   });
   zoneMap?.addEventListener('cb-ready', () => zoneMap.setAttribute('data-ready', ''));
 
+  // The natural-resources bureau's own WMS, when the site is configured with one (`npm start` does
+  // so when MapServer is installed): its layer joins the map, in the layer list's group 外部图层.
+  if (zoneMap) {
+    fetch('/demo-bff/gis-server')
+      .then((response) => (response.status === 200 ? response.json() : null))
+      .then((server) => {
+        if (!server) return;
+        const layer = document.createElement('cb-map-layer');
+        layer.setAttribute('type', 'wms');
+        layer.setAttribute('url', server.wms);
+        layer.setAttribute('layers', server.layers);
+        layer.setAttribute('title', '自然资源局 管控分区（WMS）');
+        layer.setAttribute('opacity', '0.7');
+        zoneMap.append(layer);
+      })
+      .catch(() => {});
+  }
+
   // ---------------------------------------------------------------- staff: short-lived token from our own server
   // The site's back end (here the sandbox's demo BFF) holds the City Brain client secret and turns
   // the staff member's session into a 15-minute token. The browser keeps no secret: only the

@@ -37,6 +37,12 @@ export interface SandboxConfig {
    * caller can forge. Default: the address the server listens on (set once it listens).
    */
   publicBaseUrl: string | null;
+  /**
+   * The WMS endpoint of a district GIS server the example town website adds a layer from
+   * (`npm start` sets it to a local MapServer when one is installed); its origin joins the example
+   * pages' `connect-src` and `img-src`. Only an http(s) URL is taken.
+   */
+  exampleGisServer: string | null;
   /** Directories served as static files: URL prefix → absolute path. */
   staticRoots: Record<string, string>;
   repoRoot: string;
@@ -84,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     contractCheck: flag(env.CITYBRAIN_CONTRACT_CHECK, false),
     testHooks: flag(env.CITYBRAIN_TEST_HOOKS, false),
     publicBaseUrl: env.CITYBRAIN_PUBLIC_BASE_URL?.replace(/\/+$/, '') || null,
+    exampleGisServer: /^https?:\/\/[^\s"'<>]+$/.test(env.CITYBRAIN_EXAMPLE_GIS_SERVER ?? '') ? env.CITYBRAIN_EXAMPLE_GIS_SERVER! : null,
     staticRoots: {
       '/examples/': resolve(repoRoot, 'examples'),
       '/dist/': resolve(repoRoot, 'packages/components/dist/browser'),

@@ -10,6 +10,9 @@
  *   maplibre-gl creates its worker from a plain string (maplibre/maplibre-gl-js#7210), so a page
  *   with `<cb-map-viewer>` would need a `default` policy; map pages go without the directive.
  * - `/` redirects to the example town website.
+ * - **The district's GIS server for the examples** (`CITYBRAIN_EXAMPLE_GIS_SERVER`): its origin may be
+ *   fetched and drawn by the example pages, and `GET /demo-bff/gis-server` tells the town website where
+ *   it is, as a town site's own configuration would.
  * - **A demo back end for the town website** (`POST /demo-bff/citybrain-token`): the part of a
  *   real town site's server that turns its own staff session into a short-lived City Brain token.
  *   The client secret stays here, on the server; the browser only ever sees a 15-minute token.
@@ -40,6 +43,7 @@ export const BASE_CSP: Readonly<Record<string, string[]>> = Object.freeze({
 /** The site's staff token comes from this demo client (a town street office, read and act within 桂城街道). */
 export const DEMO_BFF_CLIENT_ID = 'demo-town-guicheng';
 export const DEMO_BFF_PATH = '/demo-bff/citybrain-token';
+export const DEMO_GIS_SERVER_PATH = '/demo-bff/gis-server';
 
 /** Paths that are the API or test hooks: they answer JSON and carry no page policy. */
 function isApiPath(url: string): boolean {
@@ -60,9 +64,17 @@ export function hasMap(html: string): boolean {
   return /<cb-map-viewer[\s>]/i.test(html);
 }
 
-/** The Content-Security-Policy header of one page; `html` undefined for non-HTML files. */
-export function contentSecurityPolicy(html?: string): string {
+/**
+ * The Content-Security-Policy header of one page; `html` undefined for non-HTML files. `gisServer`: a
+ * district GIS server the page may read capabilities and features from and draw tiles of.
+ */
+export function contentSecurityPolicy(html?: string, gisServer?: string | null): string {
   const directives: Record<string, string[]> = Object.fromEntries(Object.entries(BASE_CSP).map(([name, sources]) => [name, [...sources]]));
+  if (gisServer) {
+    const origin = new URL(gisServer).origin;
+    directives['connect-src'].push(origin);
+    directives['img-src'].push(origin);
+  }
   if (html !== undefined) {
     directives['script-src'].push(...importMapHashes(html));
     if (!hasMap(html)) directives['require-trusted-types-for'] = ["'script'"];
@@ -94,13 +106,14 @@ export async function registerStaticPages(app: FastifyInstance, config: SandboxC
     if (reply.statusCode === 304 || req.method === 'HEAD') return payload;
     const type = String(reply.getHeader('content-type') ?? '');
     if (!type.startsWith('text/html')) {
-      // Scripts, styles and workers: a worker's policy comes from its own response.
-      reply.header('content-security-policy', contentSecurityPolicy());
+      // Scripts, styles and workers: a worker's policy comes from its own response (the map's worker
+      // fetches the GIS server's tiles too).
+      reply.header('content-security-policy', contentSecurityPolicy(undefined, config.exampleGisServer));
       return payload;
     }
     // Pages are small: read the file @fastify/static streams, to derive its policy from its content.
     const body = isReadable(payload) ? await readAll(payload) : Buffer.from(typeof payload === 'string' ? payload : '');
-    reply.header('content-security-policy', contentSecurityPolicy(body.toString('utf8')));
+    reply.header('content-security-policy', contentSecurityPolicy(body.toString('utf8'), config.exampleGisServer));
     // The policy differs per page content, so a cached copy must be revalidated.
     reply.header('cache-control', 'no-cache');
     return body;
@@ -108,6 +121,13 @@ export async function registerStaticPages(app: FastifyInstance, config: SandboxC
 
   const client = DEMO_CLIENTS.find((c) => c.clientId === DEMO_BFF_CLIENT_ID);
   if (!client || !('/examples/' in config.staticRoots)) return;
+
+  // No server configured is the usual case, not an error: 204, and the page adds no layer.
+  app.get(DEMO_GIS_SERVER_PATH, async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (!config.exampleGisServer) return reply.code(204).send();
+    return { wms: config.exampleGisServer, layers: 'zones' };
+  });
 
   // The custom query parser (querystring.ts) gives a repeated key as an array.
   app.post<{ Querystring: { region?: string | string[] } }>(DEMO_BFF_PATH, async (req, reply) => {

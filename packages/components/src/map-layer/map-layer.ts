@@ -9,7 +9,8 @@ export { EXTERNAL_LAYER_TYPES, type ExternalLayerSpec, type ExternalLayerType } 
  * One layer from the district's own GIS server, drawn by the `<cb-map-viewer>` it sits in: a WMS
  * 1.3.0 layer (legend from GetLegendGraphic, identify through GetFeatureInfo), a WMTS 1.0 layer in a
  * Web Mercator tile matrix set (REST or KVP), vector or raster tiles described by TileJSON 3 (Martin,
- * pg_tileserv, `ST_AsMVT`; styled by a colour, classes of a property, or a MapLibre style), or an OGC
+ * pg_tileserv, `ST_AsMVT`) or by an OGC API - Tiles tileset on WebMercatorQuad (styled by a colour,
+ * classes of a property, or a MapLibre style), or an OGC
  * API - Features collection (GeoJSON per view). Identify: GetFeatureInfo for WMS, the drawn features
  * for vector tiles and features. It renders nothing
  * itself; the map lists it in its own group, in the legend and in identify results.
@@ -32,7 +33,7 @@ export class CbMapLayer extends CityBrainElement {
     }
   `;
 
-  /** `wms`, `wmts`, `tilejson` or `ogc-features`. */
+  /** `wms`, `wmts`, `tilejson`, `ogc-tiles` or `ogc-features`. */
   @property({ reflect: true }) type?: string;
   /** WMS and WMTS: the service endpoint; OGC API - Features: the landing page. */
   @property() url?: string;

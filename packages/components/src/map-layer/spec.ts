@@ -4,9 +4,9 @@
  */
 
 /** The standards `<cb-map-layer>` reads. */
-export type ExternalLayerType = 'wms' | 'wmts' | 'tilejson' | 'ogc-features';
+export type ExternalLayerType = 'wms' | 'wmts' | 'tilejson' | 'ogc-tiles' | 'ogc-features';
 
-export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'wmts', 'tilejson', 'ogc-features'];
+export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'wmts', 'tilejson', 'ogc-tiles', 'ogc-features'];
 
 /**
  * A layer from a GIS server the district already runs, as `<cb-map-viewer>`'s `externalLayers`
@@ -14,7 +14,7 @@ export const EXTERNAL_LAYER_TYPES: readonly ExternalLayerType[] = ['wms', 'wmts'
  */
 export interface ExternalLayerSpec {
   type: ExternalLayerType;
-  /** WMS and WMTS: the service endpoint (`…/wms?`, `…/wmts?`, or the capabilities document's URL); TileJSON: the TileJSON document (Martin, pg_tileserv, `ST_AsMVT` behind any server); OGC API - Features: the landing page. */
+  /** WMS and WMTS: the service endpoint (`…/wms?`, `…/wmts?`, or the capabilities document's URL); TileJSON: the TileJSON document (Martin, pg_tileserv, `ST_AsMVT` behind any server); OGC API - Tiles: a tileset (`…/tiles/WebMercatorQuad`) or a collection's tilesets (`…/tiles`); OGC API - Features: the landing page. */
   url: string;
   /** WMS: layer names, comma-separated (all named layers when empty); WMTS: the layer's identifier (the first layer when empty). */
   layers?: string;
@@ -30,7 +30,7 @@ export interface ExternalLayerSpec {
   opacity?: number;
   /** OGC API - Features and vector TileJSON: the colour features are drawn in (CSS hex, default #7048e8). */
   color?: string;
-  /** Vector TileJSON: the layer inside the tiles (default: the first of `vector_layers`). */
+  /** Vector TileJSON and OGC API - Tiles: the layer inside the tiles (default: the first the server lists). */
   sourceLayer?: string;
   /** Vector TileJSON and OGC API - Features: colours by a property — the property… */
   styleProperty?: string;

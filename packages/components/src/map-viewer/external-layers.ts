@@ -31,13 +31,43 @@ interface WmsState {
 }
 
 interface TilesState {
-  kind: 'wmts' | 'raster-tilejson';
+  kind: 'wmts' | 'raster-tiles';
 }
 
 /** Vector tiles: identify reads the drawn features, as for OGC API - Features. */
 interface VectorTilesState {
-  kind: 'vector-tilejson';
+  kind: 'vector-tiles';
 }
+
+/** Where tiles come from, as TileJSON and OGC API - Tiles both tell it. */
+interface TileSource {
+  urls: string[];
+  minzoom: number;
+  maxzoom: number;
+  bounds: [number, number, number, number] | undefined;
+  attribution: string;
+}
+
+/** The parts of an OGC API - Tiles tileset (1.0) the map reads. */
+interface OgcTileset {
+  title?: string;
+  dataType?: 'vector' | 'map' | 'coverage';
+  tileMatrixSetURI?: string;
+  links?: { href: string; rel: string; templated?: boolean }[];
+  tileMatrixSetLimits?: { tileMatrix: string }[];
+  layers?: { id: string }[];
+}
+
+/**
+ * A tile URL template from a document at `documentUrl`: resolved against it, the service's key parameter
+ * added, maplibre's `{z}`/`{x}`/`{y}` kept literal (URL encodes their braces).
+ */
+function tileTemplate(service: ExternalService, documentUrl: string, template: string): string {
+  const absolute = new URL(template, new URL(documentUrl, globalThis.location?.href)).toString();
+  return service.resolve(absolute).replace(/%7B/gi, '{').replace(/%7D/gi, '}');
+}
+
+const isWebMercatorQuad = (uri: string | undefined) => /\/WebMercatorQuad$/.test(uri ?? '');
 
 interface TileJsonDocument {
   tilejson?: string;
@@ -150,7 +180,7 @@ export class ExternalLayers {
         if (ids.includes(id)) return;
         ids.push(id);
         try {
-          const load = { wms: this.loadWms, wmts: this.loadWmts, tilejson: this.loadTileJson, 'ogc-features': this.loadFeatures }[spec.type];
+          const load = { wms: this.loadWms, wmts: this.loadWmts, tilejson: this.loadTileJson, 'ogc-tiles': this.loadOgcTiles, 'ogc-features': this.loadFeatures }[spec.type];
           const entry = await load.call(this, id, spec, signal);
           this.entries.set(id, entry);
         } catch (error) {
@@ -289,37 +319,80 @@ export class ExternalLayers {
     const options = this.serviceOptions(spec);
     const service = createExternalService(options);
     const { data: tileJson } = await service.get<TileJsonDocument>(spec.url, { signal });
-    const tiles = Array.isArray(tileJson.tiles) ? tileJson.tiles.filter((tile): tile is string => typeof tile === 'string') : [];
-    if (tiles.length === 0) throw new CapabilitiesError('not a TileJSON document (no tiles)');
-    // Relative tile URLs resolve against the TileJSON's own address; the key parameter goes along.
-    const urls = tiles.map((tile) => service.resolve(new URL(tile, new URL(spec.url, globalThis.location?.href)).toString()).replace(/%7B/gi, '{').replace(/%7D/gi, '}'));
+    const templates = Array.isArray(tileJson.tiles) ? tileJson.tiles.filter((tile): tile is string => typeof tile === 'string') : [];
+    if (templates.length === 0) throw new CapabilitiesError('not a TileJSON document (no tiles)');
+    const urls = templates.map((template) => tileTemplate(service, spec.url, template));
     for (const url of urls) this.rememberTileRequests(url, options);
     const title = spec.title ?? tileJson.name ?? spec.url;
     const zooms = { minzoom: tileJson.minzoom ?? 0, maxzoom: tileJson.maxzoom ?? 22 };
-    const sourceId = `cb-src-${id}`;
-    const vectorLayers = Array.isArray(tileJson.vector_layers) ? tileJson.vector_layers : undefined;
-    if (!vectorLayers) {
-      const build = this.rasterBuild(id, spec, urls[0]!, tileJson.attribution ?? '', zooms);
-      build.source = { ...build.source, tiles: urls } as typeof build.source;
-      return { spec, layer: catalogueRecord(id, title, 'Mixed', { property: null, items: [] }, 'cgcs2000'), build, legendImage: undefined, state: { kind: 'raster-tilejson' } };
+    const bounds = tileJson.bounds?.length === 4 ? (tileJson.bounds as [number, number, number, number]) : undefined;
+    const tiles = { urls, ...zooms, bounds, attribution: tileJson.attribution ?? '' };
+    const vectorLayers = Array.isArray(tileJson.vector_layers) ? tileJson.vector_layers.map((layer) => layer.id) : undefined;
+    return vectorLayers
+      ? this.vectorTilesEntry(id, spec, service, title, tiles, vectorLayers, signal)
+      : this.rasterTilesEntry(id, spec, title, tiles);
+  }
+
+  /**
+   * OGC API - Tiles: a tileset (`…/tiles/WebMercatorQuad`) or a collection's tileset list (`…/tiles`,
+   * its WebMercatorQuad tileset then read), drawn from its templated `item` link.
+   */
+  private async loadOgcTiles(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
+    const options = this.serviceOptions(spec);
+    const service = createExternalService(options);
+    let { data: tileset } = await service.get<OgcTileset & { tilesets?: OgcTileset[] }>(spec.url, { signal });
+    if (Array.isArray(tileset.tilesets)) {
+      const listed = tileset.tilesets.find((candidate) => isWebMercatorQuad(candidate.tileMatrixSetURI));
+      const self = listed?.links?.find((link) => link.rel === 'self')?.href;
+      if (!self) throw new CapabilitiesError('the collection offers no WebMercatorQuad tileset');
+      tileset = (await service.get<OgcTileset>(new URL(self, new URL(spec.url, globalThis.location?.href)).toString(), { signal })).data;
     }
-    const sourceLayer = spec.sourceLayer ?? vectorLayers[0]?.id;
-    if (!sourceLayer || !vectorLayers.some((layer) => layer.id === sourceLayer)) {
-      throw new CapabilitiesError(`the tiles have no layer "${String(sourceLayer)}" (they have ${vectorLayers.map((layer) => layer.id).join(', ') || 'none'})`);
+    if (!isWebMercatorQuad(tileset.tileMatrixSetURI)) {
+      throw new CapabilitiesError(`the tileset is on ${String(tileset.tileMatrixSetURI)}; this map draws WebMercatorQuad tiles`);
+    }
+    const item = tileset.links?.find((link) => link.rel === 'item');
+    if (!item?.href) throw new CapabilitiesError('not an OGC API - Tiles tileset (no item link)');
+    const template = tileTemplate(service, spec.url, item.href.replace(/\{tileMatrix\}/g, '{z}').replace(/\{tileRow\}/g, '{y}').replace(/\{tileCol\}/g, '{x}'));
+    this.rememberTileRequests(template, options);
+    const matrices = (tileset.tileMatrixSetLimits ?? []).map((limits) => Number(limits.tileMatrix)).filter(Number.isFinite);
+    const tiles = {
+      urls: [template],
+      minzoom: matrices.length > 0 ? Math.min(...matrices) : 0,
+      maxzoom: matrices.length > 0 ? Math.max(...matrices) : 22,
+      bounds: undefined,
+      attribution: '',
+    };
+    const title = spec.title ?? tileset.title ?? spec.url;
+    return tileset.dataType === 'map'
+      ? this.rasterTilesEntry(id, spec, title, tiles)
+      : this.vectorTilesEntry(id, spec, service, title, tiles, (tileset.layers ?? []).map((layer) => layer.id), signal);
+  }
+
+  private rasterTilesEntry(id: string, spec: ExternalLayerSpec, title: string, tiles: TileSource): ExternalEntry {
+    const build = this.rasterBuild(id, spec, tiles.urls[0]!, tiles.attribution, tiles);
+    build.source = { ...build.source, tiles: tiles.urls } as typeof build.source;
+    return { spec, layer: catalogueRecord(id, title, 'Mixed', { property: null, items: [] }, 'cgcs2000'), build, legendImage: undefined, state: { kind: 'raster-tiles' } };
+  }
+
+  /** Vector tiles (TileJSON, OGC API - Tiles) drawn by the spec's style; identify reads the drawn features. */
+  private async vectorTilesEntry(id: string, spec: ExternalLayerSpec, service: ExternalService, title: string, tiles: TileSource, tileLayers: string[], signal: AbortSignal): Promise<ExternalEntry> {
+    const sourceLayer = spec.sourceLayer ?? tileLayers[0];
+    if (!sourceLayer || !tileLayers.includes(sourceLayer)) {
+      throw new CapabilitiesError(`the tiles have no layer "${String(sourceLayer)}" (they have ${tileLayers.join(', ') || 'none'})`);
     }
     const styled = this.vectorStyle(id, spec, title, sourceLayer);
     const layers = spec.styleUrl ? await this.styleLayers(id, service, spec.styleUrl, signal) : styled.layers;
     const build: OverlayBuild = {
       layerId: id,
-      sourceId,
-      source: { type: 'vector', tiles: urls, ...zooms, ...(tileJson.bounds?.length === 4 ? { bounds: tileJson.bounds as [number, number, number, number] } : {}), attribution: tileJson.attribution ?? '' },
+      sourceId: `cb-src-${id}`,
+      source: { type: 'vector', tiles: tiles.urls, minzoom: tiles.minzoom, maxzoom: tiles.maxzoom, ...(tiles.bounds ? { bounds: tiles.bounds } : {}), attribution: tiles.attribution },
       layers,
       drawnLayerIds: layers.map((layer) => layer.id),
       sourceLayer,
       hasFeatureIds: false,
     };
     const legend = spec.styleUrl ? { property: null, items: [] } : styled.legend;
-    return { spec, layer: catalogueRecord(id, title, 'Mixed', legend, 'cgcs2000'), build, legendImage: undefined, state: { kind: 'vector-tilejson' } };
+    return { spec, layer: catalogueRecord(id, title, 'Mixed', legend, 'cgcs2000'), build, legendImage: undefined, state: { kind: 'vector-tiles' } };
   }
 
   private async loadFeatures(id: string, spec: ExternalLayerSpec, signal: AbortSignal): Promise<ExternalEntry> {
@@ -377,7 +450,7 @@ export class ExternalLayers {
         .filter((entry): entry is ExternalEntry => entry !== undefined)
         .map(async (entry): Promise<IdentifiedFeature[]> => {
           const { layer, state } = entry;
-          if (state.kind === 'ogc-features' || state.kind === 'vector-tilejson') {
+          if (state.kind === 'ogc-features' || state.kind === 'vector-tiles') {
             return renderedAt(entry.build.drawnLayerIds).map((feature) => ({
               layerId: layer.id,
               layerTitle: layer.title,

@@ -141,6 +141,20 @@ describe('<cb-map-viewer> with layers from a district GIS server', () => {
     expect(detail.features.map((feature) => feature.properties.id)).to.include(zone.id);
   });
 
+  it('draws an OGC API - Tiles vector tileset on WebMercatorQuad from its templated item link', async () => {
+    const element = await readyMap(html`<cb-map-viewer base-url=${sandboxUrl()} basemap="none" loading="eager" center=${zonePoint.join(',')} zoom="15" layer-list legend>
+      <cb-map-layer type="ogc-tiles" url="${sandboxUrl()}/api/v1/gis/collections/zones/tiles" color="#1c7ed6"></cb-map-layer>
+    </cb-map-viewer>`);
+    const map = element.getMap()!;
+    const sourceId = Object.keys(map.getStyle().sources).find((id) => id.startsWith('cb-src-ext-'))!;
+    const source = map.getStyle().sources[sourceId] as { type: string; tiles: string[] };
+    expect(source.type).to.equal('vector');
+    expect(source.tiles[0]).to.match(/\/tiles\/WebMercatorQuad\/\{z\}\/\{y\}\/\{x\}$/);
+    expect(map.isSourceLoaded(sourceId)).to.equal(true);
+    expect(map.querySourceFeatures(sourceId, { sourceLayer: 'zones' }).length).to.be.above(0);
+    expect(text(externalGroup(element))).to.contain('村庄建设管控分区');
+  });
+
   it('answers a wrong URL and a document that is not WMS capabilities with cb-error and a failed layer, not a blank map', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div style="width:640px;height:420px">
       <cb-map-viewer base-url=${sandboxUrl()} basemap="none" loading="eager" layer-list>

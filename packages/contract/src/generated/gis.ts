@@ -222,6 +222,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gis/collections/{layerId}/tiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OGC API – Tiles tilesets of a collection
+         * @description The tilesets of one layer (OGC API – Tiles 1.0, tilesets-list): one vector tileset on the
+         *     WebMercatorQuad tile matrix set, whose tiles are the layer's Mapbox Vector Tiles.
+         */
+        get: operations["listGisCollectionTilesets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gis/collections/{layerId}/tiles/{tileMatrixSetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OGC API – Tiles tileset metadata
+         * @description The layer's vector tileset on WebMercatorQuad (OGC API – Tiles 1.0, tileset): its data type, tile
+         *     matrix set, the zoom levels it has (`tileMatrixSetLimits`), its MVT layer and the templated `item`
+         *     link of its tiles.
+         */
+        get: operations["getGisCollectionTileset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gis/collections/{layerId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One OGC API – Tiles vector tile
+         * @description The same Mapbox Vector Tile as `/gis/tiles/{layerId}/{z}/{x}/{y}.pbf`, addressed the OGC API – Tiles
+         *     way: tile matrix = zoom, tile row = y (0 at the north), tile column = x.
+         */
+        get: operations["getGisCollectionTile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/gis/collections/{layerId}/items": {
         parameters: {
             query?: never;
@@ -668,6 +732,58 @@ export interface components {
                 interval?: (string | null)[][];
             };
         };
+        /** @description One tileset of a collection (OGC API – Tiles 1.0) */
+        TilesetSummary: {
+            title?: string;
+            /** @enum {string} */
+            dataType: "vector" | "map";
+            /**
+             * Format: uri
+             * @description The tile matrix set's CRS (EPSG:3857 for WebMercatorQuad)
+             */
+            crs: string;
+            /**
+             * Format: uri
+             * @example http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad
+             */
+            tileMatrixSetURI: string;
+            links: components["schemas"]["TilesetLink"][];
+        };
+        /** @description A link of a tileset; the `item` link is an RFC 6570 URI template (`templated`) of its tiles */
+        TilesetLink: {
+            /** @description A URI, or with `templated` a URI template with `{tileMatrix}`, `{tileRow}`, `{tileCol}` */
+            href: string;
+            rel: string;
+            type?: string;
+            title?: string;
+            templated?: boolean;
+        };
+        TilesetList: {
+            tilesets: components["schemas"]["TilesetSummary"][];
+            links?: components["schemas"]["Link"][];
+        };
+        TileMatrixLimits: {
+            tileMatrix: string;
+            minTileRow: number;
+            maxTileRow: number;
+            minTileCol: number;
+            maxTileCol: number;
+        };
+        TilesetLayer: {
+            /** @description The MVT layer's name inside the tiles */
+            id: string;
+            title?: string;
+            /** @enum {string} */
+            dataType: "vector";
+            geometryDimension?: number;
+            minTileMatrix?: string;
+            maxTileMatrix?: string;
+        };
+        /** @description A tileset's metadata (OGC API – Tiles 1.0); the `item` link is the tiles' URI template */
+        Tileset: components["schemas"]["TilesetSummary"] & {
+            tileMatrixSetLimits: components["schemas"]["TileMatrixLimits"][];
+            layers: components["schemas"]["TilesetLayer"][];
+        };
         Collection: {
             id: string;
             title?: string;
@@ -850,6 +966,8 @@ export interface components {
          * @example 7121
          */
         TileY: number;
+        /** @description The tile matrix set; the platform tiles on OGC's WebMercatorQuad */
+        TileMatrixSetId: "WebMercatorQuad";
         /** @description ETag of a cached copy; answered 304 when unchanged */
         IfNoneMatch: string;
         /** @description Page size. */
@@ -1637,6 +1755,126 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    listGisCollectionTilesets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Layer id from the catalogue */
+                layerId: components["parameters"]["LayerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tilesets */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TilesetList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getGisCollectionTileset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Layer id from the catalogue */
+                layerId: components["parameters"]["LayerId"];
+                /** @description The tile matrix set; the platform tiles on OGC's WebMercatorQuad */
+                tileMatrixSetId: components["parameters"]["TileMatrixSetId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tileset */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tileset"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getGisCollectionTile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of a cached copy; answered 304 when unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description Layer id from the catalogue */
+                layerId: components["parameters"]["LayerId"];
+                /** @description The tile matrix set; the platform tiles on OGC's WebMercatorQuad */
+                tileMatrixSetId: components["parameters"]["TileMatrixSetId"];
+                /** @description Tile matrix (the zoom level on WebMercatorQuad) */
+                tileMatrix: number;
+                /** @description Tile row (0 at the north) */
+                tileRow: number;
+                /** @description Tile column (0 at 180°W) */
+                tileCol: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tile */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.mapbox-vector-tile": string;
+                };
+            };
+            /** @description No features in this tile */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified (the `If-None-Match` ETag still matches) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listGisFeatures: {

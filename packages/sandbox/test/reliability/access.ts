@@ -47,6 +47,7 @@ const PERMISSION: Record<string, string | null> = {
   exportDatasetRows: 'data:export', listDataThemes: 'data:read', listDataDepartments: 'data:read',
   getGisLandingPage: null, getGisConformance: null, listGisCategories: 'gis:read', listGisLayers: 'gis:read',
   getGisLayer: 'gis:read', getGisLayerTileJson: 'gis:read', getGisLayerStyle: 'gis:read', getGisTile: 'gis:read',
+  listGisCollectionTilesets: 'gis:read', getGisCollectionTileset: 'gis:read', getGisCollectionTile: 'gis:read',
   listGisCollections: 'gis:read', getGisCollection: 'gis:read', listGisFeatures: 'gis:read', getGisFeature: 'gis:read',
   getGisQueryables: 'gis:read', identifyGisFeatures: 'gis:read', searchGisPlaces: 'gis:read', getGisBasemapStyle: null,
   getGisBasemapTile: null, listWorkOrders: 'workorders:read', createWorkOrder: 'workorders:create',
@@ -67,6 +68,7 @@ const GRANTS: Record<Role, string[]> = {
 const REFERENCE = new Set([
   'listRegions', 'getRegion', 'getPrincipal', 'issueToken', 'getGisLandingPage', 'getGisConformance', 'listGisCategories',
   'listGisLayers', 'getGisLayer', 'getGisLayerTileJson', 'getGisLayerStyle', 'getGisTile', 'listGisCollections',
+  'listGisCollectionTilesets', 'getGisCollectionTileset', 'getGisCollectionTile',
   'getGisCollection', 'getGisQueryables', 'searchGisPlaces', 'getGisBasemapStyle', 'getGisBasemapTile', 'checkZone',
   'listDatasets', 'getDataset', 'listDataThemes', 'listDataDepartments', 'listProcessDefinitions', 'getProcessDefinition',
   'getWorkOrderProcessDefinition', 'lookupApplication', 'listCalendarYears', 'getCalendarYear', 'putCalendarYear',
@@ -399,7 +401,11 @@ export async function runAccessMatrix(baseUrl: string, options: AccessOptions): 
           .replace('{featureId}', featureId)
           .replace('{z}', '14')
           .replace('{x}', '13528')
-          .replace('{y}', '7140');
+          .replace('{y}', '7140')
+          .replace('{tileMatrixSetId}', 'WebMercatorQuad')
+          .replace('{tileMatrix}', '14')
+          .replace('{tileCol}', '13528')
+          .replace('{tileRow}', '7140');
         const query = op.operationId === 'checkZone' || op.operationId === 'identifyGisFeatures' ? '?lon=113.0757&lat=23.1902'
           : op.operationId === 'searchGisPlaces' ? '?q=唐边'
           : op.operationId === 'listGisFeatures' ? '?limit=200' : '';
@@ -437,7 +443,7 @@ export async function runAccessMatrix(baseUrl: string, options: AccessOptions): 
       default:
         if (op.operationId === 'actOnApplication' || op.operationId === 'actOnWorkOrder') return [409, 403];
         if (op.operationId === 'lookupApplication') return [404, 429];
-        if (op.operationId === 'getGisTile' || op.operationId === 'getGisBasemapTile') return [200, 204];
+        if (op.operationId === 'getGisTile' || op.operationId === 'getGisCollectionTile' || op.operationId === 'getGisBasemapTile') return [200, 204];
         if (op.method === 'POST') return [201];
         return [200];
     }

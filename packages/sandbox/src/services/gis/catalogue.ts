@@ -65,6 +65,7 @@ function collectionRecord(state: GisState, base: string, layer: LayerDef): Schem
       { href: `${base}/gis/collections/${layer.id}/items`, rel: 'items', type: 'application/geo+json', title: layer.title },
       { href: `${base}/gis/collections/${layer.id}/queryables`, rel: QUERYABLES_REL, type: 'application/schema+json', title: '可查询属性' },
       { href: `${base}/gis/layers/${layer.id}/tilejson`, rel: 'describedby', type: 'application/json', title: 'TileJSON 3.0.0' },
+      { href: `${base}/gis/collections/${layer.id}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: 'application/json', title: '矢量瓦片集（OGC API – Tiles）' },
       { href: `${base}/gis/layers/${layer.id}/style`, rel: 'stylesheet', type: 'application/vnd.maplibre.style+json', title: 'MapLibre 样式' },
     ],
   };
@@ -93,6 +94,11 @@ export function getGisConformance() {
       'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
       'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
       'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets',
+      'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt',
     ],
   };
 }

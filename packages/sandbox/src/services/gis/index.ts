@@ -151,12 +151,87 @@ function checkTileAddress(z: number, x: number, y: number, maxzoom: number): voi
 
 function getGisTile(req: RequestOf<'getGisTile'>, reply: FastifyReply, ctx: ServiceContext) {
   const { layerId, z, x, y } = req.params;
+  return sendLayerTile(req, reply, ctx, layerId, z, x, y);
+}
+
+/** One layer's tile as this caller may read it: the XYZ and the OGC API – Tiles routes alike. */
+function sendLayerTile(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, layerId: string, z: number, x: number, y: number) {
   const layer = readableLayer(req, layerId);
   const regionPrefix = rowScope(layer, scopeRegion(req));
   checkTileAddress(z, x, y, layer.maxzoom);
   const state = stateOf(ctx);
   const tile = tileSetFor(state, layer, regionPrefix).tile(state.repo.layerStats(layer).version, z, x, y);
   return sendTile(req, reply, tile, layer.access === 'public' ? 'public, max-age=3600' : 'private, max-age=600');
+}
+
+/** OGC API – Tiles: the platform's one tile matrix set, and the geometry dimension of each geometry type. */
+const WEB_MERCATOR_QUAD = 'http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad';
+const WEB_MERCATOR_CRS = 'http://www.opengis.net/def/crs/EPSG/0/3857';
+const GEOMETRY_DIMENSION: Record<LayerDef['geometryType'], number> = { Point: 0, LineString: 1, Polygon: 2 };
+
+function tilesetSummary(base: string, layer: LayerDef) {
+  const tileset = `${base}/gis/collections/${layer.id}/tiles/WebMercatorQuad`;
+  return {
+    title: layer.title,
+    dataType: 'vector' as const,
+    crs: WEB_MERCATOR_CRS,
+    tileMatrixSetURI: WEB_MERCATOR_QUAD,
+    links: [
+      { href: tileset, rel: 'self', type: 'application/json', title: `${layer.title} 矢量瓦片集` },
+      { href: WEB_MERCATOR_QUAD, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', type: 'application/json' },
+      { href: `${tileset}/{tileMatrix}/{tileRow}/{tileCol}`, rel: 'item', type: 'application/vnd.mapbox-vector-tile', templated: true },
+    ],
+  };
+}
+
+/** Column and row of the tile holding a point at zoom `z` (WebMercatorQuad, row 0 at the north). */
+function tileOf(lon: number, lat: number, z: number): [number, number] {
+  const n = 2 ** z;
+  const clamp = (value: number) => Math.min(n - 1, Math.max(0, Math.floor(value)));
+  const rad = (lat * Math.PI) / 180;
+  return [clamp(((lon + 180) / 360) * n), clamp(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n)];
+}
+
+function listGisCollectionTilesets(req: RequestOf<'listGisCollectionTilesets'>, _reply: FastifyReply, ctx: ServiceContext) {
+  const layer = readableLayer(req, req.params.layerId);
+  const base = apiBase(req, ctx);
+  return {
+    tilesets: [tilesetSummary(base, layer)],
+    links: [{ href: `${base}/gis/collections/${layer.id}/tiles`, rel: 'self', type: 'application/json' }],
+  };
+}
+
+function getGisCollectionTileset(req: RequestOf<'getGisCollectionTileset'>, _reply: FastifyReply, ctx: ServiceContext) {
+  const layer = readableLayer(req, req.params.layerId);
+  const bbox = stateOf(ctx).repo.layerStats(layer).bbox;
+  const zooms = Array.from({ length: layer.maxzoom - layer.minzoom + 1 }, (_, index) => layer.minzoom + index);
+  return {
+    ...tilesetSummary(apiBase(req, ctx), layer),
+    // The tiles that can hold features: those over the layer's extent, at each of its zoom levels.
+    tileMatrixSetLimits: bbox
+      ? zooms.map((z) => {
+          const [minTileCol, maxTileRow] = tileOf(bbox[0], bbox[1], z);
+          const [maxTileCol, minTileRow] = tileOf(bbox[2], bbox[3], z);
+          return { tileMatrix: String(z), minTileRow, maxTileRow, minTileCol, maxTileCol };
+        })
+      : [],
+    layers: [
+      {
+        // The MVT layer inside the tiles is named as the layer (TileJSON's `vector_layers` and `sourceLayer` alike).
+        id: layer.id,
+        title: layer.title,
+        dataType: 'vector' as const,
+        geometryDimension: GEOMETRY_DIMENSION[layer.geometryType],
+        minTileMatrix: String(layer.minzoom),
+        maxTileMatrix: String(layer.maxzoom),
+      },
+    ],
+  };
+}
+
+function getGisCollectionTile(req: RequestOf<'getGisCollectionTile'>, reply: FastifyReply, ctx: ServiceContext) {
+  const { layerId, tileMatrix, tileRow, tileCol } = req.params;
+  return sendLayerTile(req, reply, ctx, layerId, tileMatrix, tileCol, tileRow);
 }
 
 function getGisBasemapStyle(req: RequestOf<'getGisBasemapStyle'>, reply: FastifyReply, ctx: ServiceContext) {
@@ -192,6 +267,9 @@ export const gisService: SandboxService<keyof GisOperations> = {
     getGisLayerTileJson,
     getGisLayerStyle,
     getGisTile,
+    listGisCollectionTilesets,
+    getGisCollectionTileset,
+    getGisCollectionTile,
     listGisCollections,
     getGisCollection,
     listGisFeatures,
