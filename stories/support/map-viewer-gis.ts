@@ -19,7 +19,7 @@ import { districtOutline, regionBoundaries, boundaryOf } from '../../packages/do
 import { DISTRICT, findTown, findVillage, towns } from '../../packages/domain/src/regions.js';
 import { mainRoads, waterways } from '../../packages/domain/src/gis-network.js';
 import { bboxOf, pointInGeometry, type Bbox, type LonLat } from '../../packages/domain/src/geometry.js';
-import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisLayerEntry, type GisLayerEntry, type GisLegend } from '../../packages/domain/src/gis-catalogue.js';
+import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisLayerEntry, layerRecordOf, type GisLayerEntry, type GisLegend } from '../../packages/domain/src/gis-catalogue.js';
 
 /** A catalogue layer (the sandbox's records, @citybrain/domain) with the features the stories serve for it. */
 interface LayerDef extends GisLayerEntry {
@@ -149,34 +149,16 @@ function link(origin: string, path: string, rel: string, type: string) {
 }
 
 function layerRecord(layer: LayerDef, origin: string) {
-  return {
-    id: layer.id,
-    title: layer.title,
-    titleEn: layer.titleEn,
-    description: layer.description,
-    category: layer.category,
-    keywords: layer.keywords,
-    access: layer.access,
-    geometryType: layer.geometryType,
-    sourceLayer: layer.id,
-    coordSys: 'cgcs2000',
-    storageCrs: 'http://www.opengis.net/def/crs/EPSG/0/4490',
-    crs: ['http://www.opengis.net/def/crs/OGC/1.3/CRS84'],
-    reviewNo: layer.access === 'public' ? SANDBOX_REVIEW_NO : null,
-    attribution: layer.attribution,
-    license: layer.license,
-    updated: layer.updated,
-    minzoom: layer.minzoom,
-    maxzoom: layer.maxzoom,
+  return layerRecordOf(layer, {
     bbox: DISTRICT_BBOX,
     featureCount: layer.features().length,
-    legend: layer.legend,
+    crs: ['http://www.opengis.net/def/crs/OGC/1.3/CRS84'],
     links: [
       link(origin, `/gis/layers/${layer.id}/tilejson`, 'tilejson', 'application/json'),
       link(origin, `/gis/layers/${layer.id}/style`, 'stylesheet', 'application/vnd.maplibre.style+json'),
       link(origin, `/gis/collections/${layer.id}/items`, 'items', 'application/geo+json'),
     ],
-  };
+  });
 }
 
 function colorExpression(legend: GisLegend): unknown {

@@ -5,7 +5,7 @@
  */
 import type { GisComponents } from '@citybrain/contract';
 import type { FastifyReply } from 'fastify';
-import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisCategoryOrder } from '@citybrain/domain';
+import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisCategoryOrder, layerRecordOf } from '@citybrain/domain';
 import type { RequestOf, ServiceContext } from '../../context.js';
 import { requirePermission } from '../../auth.js';
 import { readableLayer, visibleLayers } from './access.js';
@@ -23,31 +23,7 @@ const DISTRICT_BBOX: BBox = [112.83, 22.8, 113.26, 23.32];
 
 function layerRecord(state: GisState, base: string, layer: LayerDef): Schemas['Layer'] {
   const stats = state.repo.layerStats(layer);
-  return {
-    id: layer.id,
-    title: layer.title,
-    titleEn: layer.titleEn,
-    description: layer.description,
-    category: layer.category,
-    keywords: layer.keywords,
-    access: layer.access,
-    geometryType: layer.geometryType,
-    sourceLayer: layer.id,
-    coordSys: 'cgcs2000',
-    storageCrs: CGCS2000,
-    crs: ITEM_CRS_URIS,
-    // Internal layers are 内部用图 and carry no 审图号.
-    reviewNo: layer.access === 'public' ? SANDBOX_REVIEW_NO : null,
-    attribution: layer.attribution,
-    license: layer.license,
-    updated: layer.updated,
-    minzoom: layer.minzoom,
-    maxzoom: layer.maxzoom,
-    bbox: roundBox(stats.bbox ?? DISTRICT_BBOX),
-    featureCount: stats.count,
-    legend: layer.legend,
-    links: layerLinks(base, layer),
-  };
+  return layerRecordOf(layer, { bbox: roundBox(stats.bbox ?? DISTRICT_BBOX), featureCount: stats.count, crs: ITEM_CRS_URIS, links: layerLinks(base, layer) });
 }
 
 function collectionRecord(state: GisState, base: string, layer: LayerDef): Schemas['Collection'] {
