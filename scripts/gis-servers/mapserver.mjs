@@ -227,6 +227,11 @@ export async function startMapServer() {
     seen.push(`${req.method} ${target.pathname}${target.search}`);
     const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'authorization', 'access-control-expose-headers': 'content-type' };
     if (req.method === 'OPTIONS') return res.writeHead(204, cors).end();
+    // `/secured/…`: the same services behind a bureau gateway that wants the district's bearer token.
+    if (target.pathname.startsWith('/secured/')) {
+      if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) return res.writeHead(401, { ...cors, 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('token required');
+      target.pathname = target.pathname.slice('/secured'.length);
+    }
     const ogcApi = target.pathname.startsWith(`/${MAP_ALIAS}/ogcapi`);
     const wmts = target.pathname.startsWith('/mapcache/');
     if (!ogcApi && !wmts && target.pathname !== '/wms') return res.writeHead(404, { ...cors, 'content-type': 'text/plain' }).end('not found');

@@ -65,6 +65,12 @@ export interface CityBrainClient extends CoreClient {
    * token cache unless `auth` is given.
    */
   withOptions(overrides: Partial<Omit<ClientOptions, 'baseUrl'>>): CityBrainClient;
+  /**
+   * The bearer token this client sends (asking its supplier when none is cached), or undefined without
+   * `auth`. For a server of the district's own that accepts the same sign-in, such as a bureau's GIS
+   * server behind the same identity provider (`<cb-map-layer auth="platform">`); never for anyone else.
+   */
+  bearerToken(): Promise<string | undefined>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -174,6 +180,7 @@ function buildClient(options: ClientOptions, tokens: TokenManager | undefined): 
     data: createDataResource(core),
     withOptions: (overrides: Partial<Omit<ClientOptions, 'baseUrl'>>) =>
       buildClient({ ...options, ...overrides }, overrides.auth === undefined ? tokens : new TokenManager(overrides.auth)),
+    bearerToken: async () => tokens?.current(),
   });
 }
 

@@ -27,8 +27,8 @@ export interface ExternalServiceOptions {
 export interface ExternalGetOptions {
   /** The `Accept` header. */
   accept?: string;
-  /** Read the body as text (XML capabilities, GML) instead of JSON. */
-  parseAs?: 'json' | 'text';
+  /** Read the body as text (XML capabilities, GML) or a Blob (tile images) instead of JSON. */
+  parseAs?: 'json' | 'text' | 'blob';
   signal?: AbortSignal;
 }
 

@@ -126,4 +126,14 @@ describe('auth against the sandbox', () => {
     assert.equal((await scoped.auth.me()).clientId, 'demo-district');
     assert.equal(asked, 1);
   });
+
+  it('tells the bearer token it sends, from the same cache, and none without auth', async () => {
+    let asked = 0;
+    const token = await sandbox.token('demo-district');
+    const client = createClient({ baseUrl: sandbox.baseUrl, auth: () => (asked++, token) });
+    await client.auth.me();
+    assert.equal(await client.bearerToken(), token);
+    assert.equal(asked, 1, 'the cached token, not a new one');
+    assert.equal(await createClient({ baseUrl: sandbox.baseUrl }).bearerToken(), undefined);
+  });
 });

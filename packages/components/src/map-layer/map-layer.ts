@@ -63,6 +63,8 @@ export class CbMapLayer extends CityBrainElement {
   @property({ type: Number }) limit?: number;
   /** Cookies to the server: `same-origin` (default), `include`, `omit`. */
   @property() credentials?: string;
+  /** `platform`: send the map's platform token as `Authorization` (a district server that accepts the same sign-in). */
+  @property() auth?: string;
   /** Name of a key parameter sent with every request (e.g. `tk`). */
   @property({ attribute: 'key-param' }) keyParam?: string;
   /** Value of that key parameter (a public, referer-bound key). */

@@ -42,6 +42,11 @@ export interface ExternalLayerSpec {
   limit?: number;
   /** Cookies to the server: `same-origin` (default), `include` (a bureau's single sign-on), `omit`. */
   credentials?: RequestCredentials;
+  /**
+   * `platform`: send the platform's own bearer token (the map's client's, e.g. from `<cb-provider>`) as
+   * `Authorization`, to a server of the district's own that accepts the same sign-in. Never to others.
+   */
+  auth?: 'platform';
   /** A key parameter on every request, Tianditu style (`tk`): its name… */
   keyParam?: string;
   /** …and its value (a public, referer-bound key — never a secret). */
@@ -86,6 +91,7 @@ export function specFromElement(element: Element): ExternalLayerSpec | undefined
     color: read('color', 'color'),
     limit: number(read('limit', 'limit') ?? null),
     credentials: read('credentials', 'credentials') as RequestCredentials | undefined,
+    auth: read('auth', 'auth') === 'platform' ? 'platform' : undefined,
     keyParam: read('keyParam', 'key-param'),
     key: read('key', 'key'),
     headers: headers && typeof headers === 'object' ? (headers as Record<string, string>) : undefined,

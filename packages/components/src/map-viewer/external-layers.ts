@@ -14,6 +14,7 @@ import type { OverlayBuild } from './overlays.js';
 import type { CatalogueLayer, IdentifiedFeature, LngLatTuple, BBoxTuple } from './types.js';
 import { getFeatureInfoUrl, getMapTemplate, infoFormatOf, parseFeatureInfo, parseWmsCapabilities, rewriteTileUrl, type WmsCapabilities, type WmsLayerInfo } from './wms.js';
 import { parseWmtsCapabilities, wmtsTiles } from './wmts.js';
+import { redrawTile, type GeographicSource } from './geographic-tiles.js';
 import { CapabilitiesError } from './wms.js';
 import type { ExternalLayerSpec } from '../map-layer/map-layer.js';
 
@@ -105,6 +106,27 @@ export interface ExternalLayersContext {
   warnOnce(key: string, message: string): void;
   /** Metres per pixel at the map's centre, for GetFeatureInfo's search window. */
   metresPerPixel(): number;
+  /** The map engine's module, to register the redrawing of geographic tiles with. */
+  maplibre: Pick<typeof import('maplibre-gl'), 'addProtocol'>;
+  /** The platform's bearer token, for layers with `auth: 'platform'`. */
+  platformToken(): Promise<string | undefined>;
+}
+
+/** Tiles of geographic WMTS sets come through this scheme and are redrawn in Web Mercator. */
+const GEOGRAPHIC_PROTOCOL = 'citybrain-geo';
+/** Sources of geographic tiles by layer id, for every map on the page (the protocol is global). */
+const geographicSources = new Map<string, GeographicSource>();
+const protocolsRegistered = new WeakSet<object>();
+
+function registerGeographicProtocol(maplibre: ExternalLayersContext['maplibre']): void {
+  if (protocolsRegistered.has(maplibre)) return;
+  protocolsRegistered.add(maplibre);
+  maplibre.addProtocol(GEOGRAPHIC_PROTOCOL, async (params, abortController) => {
+    const [layerId, z, x, y] = params.url.slice(GEOGRAPHIC_PROTOCOL.length + 3).split('/');
+    const source = geographicSources.get(layerId!);
+    if (!source) throw new Error('cb-map-viewer: the layer that requested this tile is gone');
+    return { data: await redrawTile(source, Number(z), Number(x), Number(y), abortController.signal) };
+  });
 }
 
 /** A stable id from what the layer is (not its position among the children). */
@@ -141,6 +163,7 @@ function catalogueRecord(id: string, title: string, geometryType: CatalogueLayer
 
 export class ExternalLayers {
   private readonly entries = new Map<string, ExternalEntry>();
+  private platformToken: string | undefined;
   /** Layers whose server failed: still listed (as failed), never drawn. */
   private readonly failed = new Map<string, CatalogueLayer>();
   /** Every layer's id, in the page's order. */
@@ -173,6 +196,8 @@ export class ExternalLayers {
    * ids of the layers to draw, in order; a layer that fails is kept as failed and reported through `onError`.
    */
   async load(specs: readonly ExternalLayerSpec[], signal: AbortSignal, onError: (layer: CatalogueLayer, error: unknown) => void): Promise<string[]> {
+    // Asked once per load: tiles need their headers synchronously (a reload of the map asks again).
+    if (specs.some((spec) => spec.auth === 'platform')) this.platformToken = await this.context.platformToken();
     const ids: string[] = [];
     await Promise.all(
       specs.map(async (spec) => {
@@ -201,7 +226,11 @@ export class ExternalLayers {
       this.context.warnOnce(`credentials:${spec.url}`, `credentials="${spec.credentials}" is not same-origin, include or omit; using same-origin.`);
     }
     const query = spec.keyParam && spec.key ? { [spec.keyParam]: spec.key } : undefined;
-    return { url: spec.url, credentials, query, headers: spec.headers, retry: { maxAttempts: 2 } };
+    if (spec.auth === 'platform' && !this.platformToken) {
+      this.context.warnOnce(`auth:${spec.url}`, `auth="platform" on the layer from ${spec.url}: the map has no platform token to send.`);
+    }
+    const headers = spec.auth === 'platform' && this.platformToken ? { ...spec.headers, authorization: `Bearer ${this.platformToken}` } : spec.headers;
+    return { url: spec.url, credentials, query, headers, retry: { maxAttempts: 2 } };
   }
 
   private rememberTileRequests(url: string, options: ReturnType<ExternalLayers['serviceOptions']>): void {
@@ -265,11 +294,32 @@ export class ExternalLayers {
     const layer = wanted ? capabilities.layers.find((candidate) => candidate.identifier === wanted) : capabilities.layers[0];
     if (!layer) throw new Error(`the WMTS has no layer ${wanted ? `"${wanted}"` : '(none listed)'}`);
     const tiles = wmtsTiles(capabilities, layer, { tileMatrixSet: spec.tileMatrixSet, encoding: spec.encoding, extra: options.query });
-    this.rememberTileRequests(tiles.template, options);
+    let build: OverlayBuild;
+    if ('matrices' in tiles) {
+      // A geographic set: its tiles are fetched through the client and redrawn in Web Mercator.
+      registerGeographicProtocol(this.context.maplibre);
+      geographicSources.set(id, {
+        template: tiles.template,
+        matrices: tiles.matrices,
+        load: async (url, tileSignal) => {
+          try {
+            const { data } = await service.get<Blob>(url, { parseAs: 'blob', accept: 'image/*', signal: tileSignal });
+            return data.size > 0 ? data : undefined;
+          } catch (error) {
+            if ((error as { status?: number }).status === 404) return undefined;
+            throw error;
+          }
+        },
+      });
+      build = this.rasterBuild(id, spec, `${GEOGRAPHIC_PROTOCOL}://${id}/{z}/{x}/{y}`, capabilities.title);
+    } else {
+      this.rememberTileRequests(tiles.template, options);
+      build = this.rasterBuild(id, spec, tiles.template, capabilities.title, tiles);
+    }
     return {
       spec,
       layer: catalogueRecord(id, spec.title ?? layer.title, 'Mixed', { property: null, items: [] }, 'cgcs2000'),
-      build: this.rasterBuild(id, spec, tiles.template, capabilities.title, tiles),
+      build,
       legendImage: layer.legendUrl ? service.resolve(layer.legendUrl) : undefined,
       state: { kind: 'wmts' },
     };

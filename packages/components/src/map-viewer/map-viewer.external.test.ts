@@ -8,7 +8,7 @@
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
-import { sandboxUrl } from '../../test-support/sandbox.js';
+import { sandboxToken, sandboxUrl } from '../../test-support/sandbox.js';
 import { mapServerUrl, tileServerUrl } from '../../test-support/mapserver.js';
 import { interiorPoint, type Position } from '../../test-support/geometry.js';
 import './define.js';
@@ -84,6 +84,37 @@ describe('<cb-map-viewer> with layers from a district GIS server', () => {
       expect(text(externalGroup(element))).to.contain('建设管控分区（瓦片）');
     });
   }
+
+  it('redraws a WMTS layer of a geographic CGCS2000 tile matrix set (天地图 _c style) as Web Mercator tiles', async () => {
+    const element = await readyMap(html`<cb-map-viewer base-url=${sandboxUrl()} basemap="none" loading="eager" center=${zonePoint.join(',')} zoom="13" layer-list>
+      <cb-map-layer type="wmts" url="${mapServerUrl()}/mapcache/wmts" layers="zones" tile-matrix-set="CGCS2000Quad"></cb-map-layer>
+    </cb-map-viewer>`);
+    const map = element.getMap()!;
+    const sourceId = Object.keys(map.getStyle().sources).find((id) => id.startsWith('cb-src-ext-'))!;
+    expect((map.getStyle().sources[sourceId] as { tiles: string[] }).tiles[0]).to.match(/^citybrain-geo:\/\//);
+    expect(map.isSourceLoaded(sourceId)).to.equal(true);
+    expect(element.shadowRoot!.querySelectorAll('.layer__state--error')).to.have.length(0);
+  });
+
+  it('sends the platform token to a district server only for a layer with auth="platform"', async () => {
+    const token = await sandboxToken('demo-district');
+    const wrapper = await fixture<HTMLDivElement>(html`<div style="width:640px;height:420px">
+      <cb-map-viewer base-url=${sandboxUrl()} token=${token} basemap="none" loading="eager" center=${zonePoint.join(',')} zoom="14" layer-list>
+        <cb-map-layer type="wms" url="${mapServerUrl()}/secured/wms" layers="zones" auth="platform" title="带令牌"></cb-map-layer>
+        <cb-map-layer type="wms" url="${mapServerUrl()}/secured/wms" layers="villages" title="不带令牌"></cb-map-layer>
+      </cb-map-viewer>
+    </div>`);
+    const element = wrapper.querySelector('cb-map-viewer')!;
+    const errors: string[] = [];
+    element.addEventListener('cb-error', (event) => errors.push(event.detail.message));
+    await oneEvent(element, 'cb-ready');
+    await waitUntil(() => errors.length >= 1, 'the layer without the token failed');
+    expect(errors.join(' ')).to.contain('“不带令牌”').and.not.contain('“带令牌”');
+    const map = element.getMap()!;
+    const sourceId = Object.keys(map.getStyle().sources).find((id) => id.startsWith('cb-src-ext-'))!;
+    expect(map.isSourceLoaded(sourceId), 'its tiles came with the token too').to.equal(true);
+    expect(externalGroup(element)!.querySelectorAll('.layer__state--error')).to.have.length(1);
+  });
 
   it('identifies in a WMS layer through GetFeatureInfo, shown as text in the popup and in cb-feature-click', async () => {
     const element = await readyMap(html`<cb-map-viewer base-url=${sandboxUrl()} basemap="none" loading="eager" center=${zonePoint.join(',')} zoom="16">

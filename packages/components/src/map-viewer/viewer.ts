@@ -619,6 +619,8 @@ export class MapViewerController implements ReactiveController {
     const external = new ExternalLayers({
       warnOnce: (key, message) => this.host.warnOnce(key, message),
       metresPerPixel: () => (this.view ? metresPerPixel(this.view.center[1], this.view.zoom) : 10),
+      maplibre: setup.engine.maplibre,
+      platformToken: () => setup.client.bearerToken(),
     });
     this.external = external;
     let ids: string[];

@@ -6,7 +6,8 @@
 import { expect } from '@open-wc/testing';
 import { mapServerUrl } from '../../test-support/mapserver.js';
 import { CapabilitiesError } from './wms.js';
-import { parseWmtsCapabilities, wmtsTiles, type WmtsCapabilities } from './wmts.js';
+import { parseWmtsCapabilities, wmtsTiles, type GeographicWmtsTiles, type WmtsCapabilities, type WmtsTiles } from './wmts.js';
+import { redrawTile } from './geographic-tiles.js';
 
 /** Tile z12 over 狮山镇 (113.0°E, 23.1°N). */
 const TILE = { z: 12, x: 3333, y: 1780 };
@@ -30,11 +31,11 @@ describe('WMTS 1.0 against MapCache', () => {
 
   it('makes REST and KVP tile URLs that the server answers with PNG tiles', async () => {
     const zones = capabilities.layers.find((layer) => layer.identifier === 'zones')!;
-    const rest = wmtsTiles(capabilities, zones, { extra: { tk: 'k' } });
+    const rest = wmtsTiles(capabilities, zones, { extra: { tk: 'k' } }) as WmtsTiles;
     expect(rest.tileMatrixSet).to.equal('GoogleMapsCompatible');
     expect(rest.template).to.match(/\/GoogleMapsCompatible\/\{z\}\/\{y\}\/\{x\}\.png\?tk=k$/);
     expect([rest.minzoom, rest.tileSize]).to.deep.equal([0, 256]);
-    const kvp = wmtsTiles(capabilities, zones, { encoding: 'kvp' });
+    const kvp = wmtsTiles(capabilities, zones, { encoding: 'kvp' }) as WmtsTiles;
     expect(kvp.template).to.contain('REQUEST=GetTile').and.contain('TILEMATRIX={z}&TILEROW={y}&TILECOL={x}');
     for (const template of [rest.template, kvp.template]) {
       const response = await fetch(fill(template));
@@ -43,16 +44,28 @@ describe('WMTS 1.0 against MapCache', () => {
     }
   });
 
-  it('refuses a geographic CGCS2000 set, naming the Web Mercator set to use', () => {
+  it('reads a geographic CGCS2000 set (latitude-first corner) and redraws its tiles as a Web Mercator tile', async () => {
     const zones = capabilities.layers.find((layer) => layer.identifier === 'zones')!;
-    let error: unknown;
-    try {
-      wmtsTiles(capabilities, zones, { tileMatrixSet: 'CGCS2000Quad' });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).to.be.instanceOf(CapabilitiesError);
-    expect((error as Error).message).to.contain('EPSG:4490').and.contain('GoogleMapsCompatible');
+    const geographic = wmtsTiles(capabilities, zones, { tileMatrixSet: 'CGCS2000Quad' }) as GeographicWmtsTiles;
+    expect(geographic.template).to.contain('/CGCS2000Quad/{matrix}/{row}/{col}.png');
+    const [level0, level12] = [geographic.matrices[0]!, geographic.matrices[12]!];
+    expect([level0.west, level0.north]).to.deep.equal([-180, 90]);
+    expect(level0.degreesPerPixel).to.be.closeTo(0.703125, 1e-6);
+    expect(level12.degreesPerPixel).to.be.closeTo(0.703125 / 2 ** 12, 1e-9);
+
+    const png = await redrawTile(
+      { ...geographic, load: async (url) => ((await fetch(url)).ok ? (await fetch(url)).blob() : undefined) },
+      TILE.z, TILE.x, TILE.y, new AbortController().signal,
+    );
+    const image = await createImageBitmap(new Blob([png], { type: 'image/png' }));
+    expect([image.width, image.height]).to.deep.equal([256, 256]);
+    const canvas = new OffscreenCanvas(256, 256);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, 256, 256).data;
+    let drawn = 0;
+    for (let index = 3; index < pixels.length; index += 4) if (pixels[index]! > 0) drawn += 1;
+    expect(drawn, 'zones drawn into the redrawn tile').to.be.above(256 * 16);
   });
 
   it('refuses what is not WMTS 1.0 capabilities', () => {

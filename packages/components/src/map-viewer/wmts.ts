@@ -1,8 +1,9 @@
 /**
  * OGC WMTS 1.0 for the map's external layers: capabilities read into layers and tile matrix sets, and
- * a maplibre tile URL (REST `ResourceURL` or KVP GetTile) for a layer in a Web Mercator set
- * (GoogleMapsCompatible, 天地图's `w` sets). Geographic CGCS2000 sets (天地图's `c` sets) are refused
- * with a message naming the set to use instead: maplibre draws Web Mercator tiles only.
+ * the tile URL (REST `ResourceURL` or KVP GetTile) of a layer: a maplibre template in a Web Mercator
+ * set (GoogleMapsCompatible, 天地图's `_w` services), or, in a geographic CGCS2000 / WGS 84 set
+ * (天地图's `_c` services, provincial platforms), a source whose tiles the map redraws in Web Mercator
+ * (geographic-tiles.ts): maplibre draws Web Mercator tiles only.
  */
 import { CapabilitiesError } from './wms.js';
 import type { BBoxTuple } from './types.js';
@@ -138,51 +139,108 @@ export interface WmtsTiles {
   tileMatrixSet: string;
 }
 
-/** The tile URL of `layer` in a Web Mercator set (the one asked for, else the first the layer links). */
+/** One level of a geographic (CGCS2000 / WGS 84 degrees) tile matrix set. */
+export interface GeographicMatrix {
+  identifier: string;
+  degreesPerPixel: number;
+  /** Longitude and latitude of the matrix's top-left corner. */
+  west: number;
+  north: number;
+  tileSize: number;
+  matrixWidth: number;
+  matrixHeight: number;
+}
+
+/** Tiles in a geographic set: the map redraws them into Web Mercator tiles (see geographic-tiles.ts). */
+export interface GeographicWmtsTiles {
+  /** The tile URL with `{matrix}`, `{row}` and `{col}` to fill. */
+  template: string;
+  matrices: GeographicMatrix[];
+  tileMatrixSet: string;
+}
+
+const GEOGRAPHIC = ['EPSG:4490', 'EPSG:4326', 'CRS84', 'OGC:CRS84'];
+/** Metres per degree in OGC's scale convention (WMTS 1.0 §6.1: 2πR/360, R = 6378137 m). */
+const METRES_PER_DEGREE = (2 * Math.PI * 6378137) / 360;
+
+/** The levels of a geographic set, or undefined when the set is not geographic. */
+function geographicMatrices(set: WmtsTileMatrixSet): GeographicMatrix[] | undefined {
+  const crs = set.crs.replace(/^urn:ogc:def:crs:OGC:[\d.]*:/i, 'OGC:');
+  if (!GEOGRAPHIC.some((code) => crs.endsWith(code)) || set.matrices.length === 0) return undefined;
+  return set.matrices.map((matrix) => {
+    // EPSG:4490 and 4326 order the corner latitude first; CRS84 (and servers that ignore the EPSG order) longitude first.
+    const [first, second] = matrix.topLeft;
+    const lonFirst = crs.endsWith('CRS84') || Math.abs(first) > 90;
+    return {
+      identifier: matrix.identifier,
+      degreesPerPixel: (matrix.scaleDenominator * 0.00028) / METRES_PER_DEGREE,
+      west: lonFirst ? first : second,
+      north: lonFirst ? second : first,
+      tileSize: matrix.tileWidth,
+      matrixWidth: matrix.matrixWidth,
+      matrixHeight: matrix.matrixHeight,
+    };
+  });
+}
+
+/**
+ * The tiles of `layer`: in a Web Mercator set as a maplibre template, or in a geographic CGCS2000 /
+ * WGS 84 set (天地图's `_c` services, provincial platforms) as a source to redraw. Without
+ * `tileMatrixSet`, a Web Mercator set is preferred.
+ */
 export function wmtsTiles(
   capabilities: WmtsCapabilities,
   layer: WmtsLayerInfo,
   { tileMatrixSet, encoding, extra = {} }: { tileMatrixSet?: string; encoding?: 'rest' | 'kvp'; extra?: Record<string, string> } = {},
-): WmtsTiles {
+): WmtsTiles | GeographicWmtsTiles {
   const linked = layer.tileMatrixSets.map((id) => capabilities.tileMatrixSets.find((set) => set.identifier === id)).filter((set): set is WmtsTileMatrixSet => !!set);
   const candidates = tileMatrixSet ? linked.filter((set) => set.identifier === tileMatrixSet) : linked;
   if (candidates.length === 0) throw new CapabilitiesError(`layer "${layer.identifier}" has no tile matrix set ${tileMatrixSet ? `"${tileMatrixSet}"` : ''}`.trim());
-  const usable = candidates.map((set) => ({ set, zooms: webMercatorZooms(set) })).find((candidate) => candidate.zooms);
-  if (!usable) {
-    const other = candidates[0]!;
-    throw new CapabilitiesError(
-      `tile matrix set "${other.identifier}" is in ${other.crs}; this map draws Web Mercator tiles: use the layer's Web Mercator set (${linked.filter((set) => webMercatorZooms(set)).map((set) => set.identifier).join(', ') || 'none offered'}; 天地图: the _w services)`,
-    );
+  const mercator = candidates.map((set) => ({ set, zooms: webMercatorZooms(set) })).find((candidate) => candidate.zooms);
+  const format = layer.formats.includes('image/png') ? 'image/png' : (layer.formats[0] ?? 'image/png');
+  const rest = layer.resourceUrls.find((url) => url.format === format) ?? layer.resourceUrls[0];
+  const useRest = encoding === 'rest' || (encoding !== 'kvp' && rest !== undefined) || !capabilities.getTileUrl;
+  if (useRest && !rest) throw new CapabilitiesError(`layer "${layer.identifier}" has no ResourceURL for REST tiles`);
+  /** The tile URL with the matrix, row and column left as placeholders of the caller's choice. */
+  const tileUrl = (set: WmtsTileMatrixSet, matrix: string, row: string, col: string) => {
+    if (useRest) {
+      let template = rest!.template
+        .replace(/\{TileMatrixSet\}/gi, encodeURIComponent(set.identifier))
+        .replace(/\{Style\}/gi, encodeURIComponent(layer.style))
+        .replace(/\{TileMatrix\}/gi, matrix)
+        .replace(/\{TileRow\}/gi, row)
+        .replace(/\{TileCol\}/gi, col);
+      const unknown = /\{(?!z\}|x\}|y\}|matrix\}|row\}|col\})[^}]*\}/.exec(template);
+      if (unknown) throw new CapabilitiesError(`the tile template names a dimension this map cannot fill: ${unknown[0]}`);
+      const query = new URLSearchParams(extra).toString();
+      if (query) template += `${template.includes('?') ? '&' : '?'}${query}`;
+      return template;
+    }
+    const url = new URL(capabilities.getTileUrl!, globalThis.location?.href);
+    for (const [name, value] of Object.entries({ ...extra, SERVICE: 'WMTS', REQUEST: 'GetTile', VERSION: '1.0.0', LAYER: layer.identifier, STYLE: layer.style, FORMAT: format, TILEMATRIXSET: set.identifier })) {
+      url.searchParams.set(name, value);
+    }
+    // The placeholders stay literal: URLSearchParams would percent-encode their braces.
+    return `${url}&TILEMATRIX=${matrix}&TILEROW=${row}&TILECOL=${col}`;
+  };
+
+  if (!mercator) {
+    const set = candidates[0]!;
+    const matrices = geographicMatrices(set);
+    if (!matrices) throw new CapabilitiesError(`tile matrix set "${set.identifier}" is in ${set.crs}, which this map can neither draw nor redraw`);
+    return { template: tileUrl(set, '{matrix}', '{row}', '{col}'), matrices, tileMatrixSet: set.identifier };
   }
-  const { set, zooms } = usable;
+  const { set, zooms } = mercator;
   // maplibre substitutes a number for {z}; the matrix identifiers must be that number with a fixed prefix.
   const prefix = set.matrices[0]!.identifier.slice(0, set.matrices[0]!.identifier.length - String(zooms![0]).length);
   if (!set.matrices.every((matrix, index) => matrix.identifier === `${prefix}${zooms![index]}`)) {
     throw new CapabilitiesError(`tile matrix identifiers of "${set.identifier}" do not follow the zoom levels (${set.matrices.slice(0, 3).map((m) => m.identifier).join(', ')}…)`);
   }
-  const format = layer.formats.includes('image/png') ? 'image/png' : (layer.formats[0] ?? 'image/png');
-  const rest = layer.resourceUrls.find((url) => url.format === format) ?? layer.resourceUrls[0];
-  const useRest = encoding === 'rest' || (encoding !== 'kvp' && rest !== undefined) || !capabilities.getTileUrl;
-  let template: string;
-  if (useRest) {
-    if (!rest) throw new CapabilitiesError(`layer "${layer.identifier}" has no ResourceURL for REST tiles`);
-    template = rest.template
-      .replace(/\{TileMatrixSet\}/gi, encodeURIComponent(set.identifier))
-      .replace(/\{Style\}/gi, encodeURIComponent(layer.style))
-      .replace(/\{TileMatrix\}/gi, `${prefix}{z}`)
-      .replace(/\{TileRow\}/gi, '{y}')
-      .replace(/\{TileCol\}/gi, '{x}');
-    const unknown = /\{(?!z\}|x\}|y\})[^}]*\}/.exec(template);
-    if (unknown) throw new CapabilitiesError(`the tile template names a dimension this map cannot fill: ${unknown[0]}`);
-    const query = new URLSearchParams(extra).toString();
-    if (query) template += `${template.includes('?') ? '&' : '?'}${query}`;
-  } else {
-    const url = new URL(capabilities.getTileUrl!, globalThis.location?.href);
-    for (const [name, value] of Object.entries({ ...extra, SERVICE: 'WMTS', REQUEST: 'GetTile', VERSION: '1.0.0', LAYER: layer.identifier, STYLE: layer.style, FORMAT: format, TILEMATRIXSET: set.identifier })) {
-      url.searchParams.set(name, value);
-    }
-    // The placeholders stay literal for maplibre: URLSearchParams would percent-encode their braces.
-    template = `${url}&TILEMATRIX=${encodeURIComponent(prefix)}{z}&TILEROW={y}&TILECOL={x}`;
-  }
-  return { template, tileSize: set.matrices[0]!.tileWidth, minzoom: Math.min(...zooms!), maxzoom: Math.max(...zooms!), tileMatrixSet: set.identifier };
+  return {
+    template: tileUrl(set, `${useRest ? prefix : encodeURIComponent(prefix)}{z}`, '{y}', '{x}'),
+    tileSize: set.matrices[0]!.tileWidth,
+    minzoom: Math.min(...zooms!),
+    maxzoom: Math.max(...zooms!),
+    tileMatrixSet: set.identifier,
+  };
 }
