@@ -67,6 +67,21 @@ function bundleVersion(repoRoot: string): string | undefined {
   }
 }
 
+/** `CITYBRAIN_EXAMPLE_GIS_SERVER`: an http(s) URL, or unset. Anything else stops the start, naming the value. */
+function exampleGisServerFrom(value: string | undefined): string | null {
+  if (!value) return null;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error(`CITYBRAIN_EXAMPLE_GIS_SERVER must be an http(s) URL of a WMS endpoint, got ${JSON.stringify(value)}`);
+  }
+  return url.toString();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<SandboxConfig> = {}): SandboxConfig {
   const repoRoot = overrides.repoRoot ?? resolve(env.CITYBRAIN_REPO_ROOT ?? process.cwd());
   const version = bundleVersion(repoRoot);
@@ -90,7 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     contractCheck: flag(env.CITYBRAIN_CONTRACT_CHECK, false),
     testHooks: flag(env.CITYBRAIN_TEST_HOOKS, false),
     publicBaseUrl: env.CITYBRAIN_PUBLIC_BASE_URL?.replace(/\/+$/, '') || null,
-    exampleGisServer: /^https?:\/\/[^\s"'<>]+$/.test(env.CITYBRAIN_EXAMPLE_GIS_SERVER ?? '') ? env.CITYBRAIN_EXAMPLE_GIS_SERVER! : null,
+    exampleGisServer: exampleGisServerFrom(env.CITYBRAIN_EXAMPLE_GIS_SERVER),
     staticRoots: {
       '/examples/': resolve(repoRoot, 'examples'),
       '/dist/': resolve(repoRoot, 'packages/components/dist/browser'),

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestSandbox, type TestSandbox } from './harness.js';
-import { contentSecurityPolicy, DEMO_BFF_PATH, hasMap, importMapHashes } from '../src/static-pages.js';
+import { contentSecurityPolicy, DEMO_BFF_PATH, DEMO_GIS_SERVER_PATH, hasMap, importMapHashes } from '../src/static-pages.js';
+import { loadConfig } from '../src/config.js';
 
 const IMPORT_MAP = '\n  { "imports": { "@citybrain/components": "/dist/citybrain.mjs" } }\n';
 
@@ -123,5 +124,35 @@ describe('static pages: policy, redirect, demo back end', () => {
     assert.equal(hasMap('<cb-map-viewer>'), true);
     assert.equal(hasMap('<p>cb-map-viewer is described here</p>'), false);
     assert.match(contentSecurityPolicy(), /object-src 'none'/);
+  });
+});
+
+describe('the examples\' district GIS server', () => {
+  it('admits exactly its origin to connect-src and img-src, and nothing without one', () => {
+    const policy = contentSecurityPolicy('<cb-map-viewer></cb-map-viewer>', 'http://127.0.0.1:9001/wms');
+    assert.match(policy, /connect-src 'self' http:\/\/127\.0\.0\.1:9001;/);
+    assert.match(policy, /img-src 'self' data: blob: http:\/\/127\.0\.0\.1:9001;/);
+    assert.match(contentSecurityPolicy('<p></p>', null), /connect-src 'self';/);
+  });
+
+  it('refuses a setting that is no http(s) URL at start, naming it', () => {
+    for (const value of ['javascript:alert(1)', 'gis.example/wms', 'ftp://gis.example/wms']) {
+      assert.throws(() => loadConfig({ CITYBRAIN_EXAMPLE_GIS_SERVER: value }), new RegExp(`CITYBRAIN_EXAMPLE_GIS_SERVER.*${value.replace(/[.()/]/g, '\\$&')}`));
+    }
+    assert.equal(loadConfig({ CITYBRAIN_EXAMPLE_GIS_SERVER: 'https://gis.example/wms' }).exampleGisServer, 'https://gis.example/wms');
+  });
+
+  it('tells the town website where the server is, or answers 204 when there is none', async () => {
+    const without = await startTestSandbox();
+    const configured = await startTestSandbox({ exampleGisServer: 'https://gis.example/wms' });
+    try {
+      assert.equal((await fetch(`${without.url}${DEMO_GIS_SERVER_PATH}`)).status, 204);
+      const answer = await fetch(`${configured.url}${DEMO_GIS_SERVER_PATH}`);
+      assert.deepEqual(await answer.json(), { wms: 'https://gis.example/wms', layers: 'zones' });
+      const page = await fetch(`${configured.url}/examples/town-website/`);
+      assert.match(page.headers.get('content-security-policy') ?? '', /connect-src 'self' https:\/\/gis\.example;/);
+    } finally {
+      await Promise.all([without.close(), configured.close()]);
+    }
   });
 });
