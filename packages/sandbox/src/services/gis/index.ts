@@ -22,7 +22,7 @@ import {
   listGisLayers,
 } from './catalogue.js';
 import { getGisFeature, getGisQueryables, identifyGisFeatures, listGisFeatures, searchGisPlaces } from './features.js';
-import { roundBox, type BBox, type StoredGeometry } from './geo.js';
+import { roundBox, tileAt, type BBox, type StoredGeometry } from './geo.js';
 import { LAYERS_BY_ID, type LayerDef, type Row } from './layers.js';
 import { apiBase } from './links.js';
 import type { Feature } from 'geojson';
@@ -184,12 +184,11 @@ function tilesetSummary(base: string, layer: LayerDef) {
   };
 }
 
-/** Column and row of the tile holding a point at zoom `z` (WebMercatorQuad, row 0 at the north). */
-function tileOf(lon: number, lat: number, z: number): [number, number] {
-  const n = 2 ** z;
-  const clamp = (value: number) => Math.min(n - 1, Math.max(0, Math.floor(value)));
-  const rad = (lat * Math.PI) / 180;
-  return [clamp(((lon + 180) / 360) * n), clamp(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n)];
+/** Column and row of the tile holding a point at zoom `z`, kept on the grid (extents may touch its edge). */
+function tileOnGrid(lon: number, lat: number, z: number): [number, number] {
+  const last = 2 ** z - 1;
+  const { x, y } = tileAt(lon, lat, z);
+  return [Math.min(last, Math.max(0, x)), Math.min(last, Math.max(0, y))];
 }
 
 function listGisCollectionTilesets(req: RequestOf<'listGisCollectionTilesets'>, _reply: FastifyReply, ctx: ServiceContext) {
@@ -210,8 +209,8 @@ function getGisCollectionTileset(req: RequestOf<'getGisCollectionTileset'>, _rep
     // The tiles that can hold features: those over the layer's extent, at each of its zoom levels.
     tileMatrixSetLimits: bbox
       ? zooms.map((z) => {
-          const [minTileCol, maxTileRow] = tileOf(bbox[0], bbox[1], z);
-          const [maxTileCol, minTileRow] = tileOf(bbox[2], bbox[3], z);
+          const [minTileCol, maxTileRow] = tileOnGrid(bbox[0], bbox[1], z);
+          const [maxTileCol, minTileRow] = tileOnGrid(bbox[2], bbox[3], z);
           return { tileMatrix: String(z), minTileRow, maxTileRow, minTileCol, maxTileCol };
         })
       : [],
