@@ -71,6 +71,13 @@ export interface CityBrainClient extends CoreClient {
    * server behind the same identity provider (`<cb-map-layer auth="platform">`); never for anyone else.
    */
   bearerToken(): Promise<string | undefined>;
+  /**
+   * The headers a plain `fetch` of this platform needs to be the same request the client would send
+   * (its `headers`, region scope and bearer token), for requests made outside it — a map engine's worker
+   * fetching vector tiles. Undefined when a plain fetch cannot stand in for the client: it has its own
+   * `fetch`, `hooks` or a `signer`. Ask again before the token may have lapsed: the answer is a snapshot.
+   */
+  handoverHeaders(): Promise<Record<string, string> | undefined>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -181,6 +188,13 @@ function buildClient(options: ClientOptions, tokens: TokenManager | undefined): 
     withOptions: (overrides: Partial<Omit<ClientOptions, 'baseUrl'>>) =>
       buildClient({ ...options, ...overrides }, overrides.auth === undefined ? tokens : new TokenManager(overrides.auth)),
     bearerToken: async () => tokens?.current(),
+    handoverHeaders: async () => {
+      if (options.fetch || options.signer || Object.values(options.hooks ?? {}).some(Boolean)) return undefined;
+      const headers = new Headers(options.headers);
+      if (options.regionCode && !headers.has('x-region-code')) headers.set('x-region-code', options.regionCode);
+      if (tokens && !headers.has('authorization')) headers.set('authorization', `Bearer ${await tokens.current()}`);
+      return Object.fromEntries(headers);
+    },
   });
 }
 

@@ -136,4 +136,23 @@ describe('auth against the sandbox', () => {
     assert.equal(asked, 1, 'the cached token, not a new one');
     assert.equal(await createClient({ baseUrl: sandbox.baseUrl }).bearerToken(), undefined);
   });
+
+  it('hands over the headers of its requests, which a plain fetch of the platform then succeeds with', async () => {
+    const token = await sandbox.token('demo-district');
+    const client = createClient({ baseUrl: sandbox.baseUrl, auth: () => token, regionCode: '440605124', headers: { 'Accept-Language': 'en' } });
+    const headers = await client.handoverHeaders();
+    assert.deepEqual(headers, { 'accept-language': 'en', authorization: `Bearer ${token}`, 'x-region-code': '440605124' });
+    const response = await fetch(`${sandbox.baseUrl}/auth/me`, { headers });
+    assert.equal(response.status, 200);
+    assert.equal(((await response.json()) as { clientId: string }).clientId, 'demo-district');
+    assert.deepEqual(await createClient({ baseUrl: sandbox.baseUrl }).handoverHeaders(), {}, 'anonymous: nothing to add');
+  });
+
+  it('hands over nothing when a plain fetch cannot stand in for it (own fetch, hooks, signer)', async () => {
+    const token = await sandbox.token('demo-district');
+    const base = { baseUrl: sandbox.baseUrl, auth: token };
+    assert.equal(await createClient({ ...base, fetch: (input, init) => fetch(input, init) }).handoverHeaders(), undefined);
+    assert.equal(await createClient({ ...base, hooks: { beforeRequest: () => undefined } }).handoverHeaders(), undefined);
+    assert.equal(await createClient({ ...base, signer: { sign: () => undefined } }).handoverHeaders(), undefined);
+  });
 });

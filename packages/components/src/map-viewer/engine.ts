@@ -20,6 +20,7 @@ import { convertBBox, convertGeoJson, convertPoint, loadDatumConverter, needsCon
 import { buildOverlay, firstLabelLayerId, type OverlayBuild, type OverlayDelivery, type StyleFragment } from './overlays.js';
 import type { BBoxTuple, CatalogueLayer, LngLatTuple, MapView } from './types.js';
 import { onMapWorkerUrl } from './worker-url.js';
+import type { PlatformTiles } from './platform-tiles.js';
 
 export { buildOverlay, loadDatumConverter, needsConversion, type OverlayBuild, type OverlayDelivery, type StyleFragment };
 
@@ -98,8 +99,10 @@ export interface EngineOptions {
   locale: Record<string, string>;
   /** CSS font family for CJK labels drawn locally (styles without glyphs). */
   fontFamily: string;
-  /** Resolves the client that tiles of internal layers are fetched with. */
+  /** Resolves the client that tiles of internal layers are fetched with when they cannot be handed over. */
   client: () => CityBrainClient | undefined;
+  /** Tiles of internal layers fetched by maplibre's worker with the client's headers, when the client allows it. */
+  platformTiles: PlatformTiles | undefined;
   /** Headers, cookie policy or a rewritten URL for requests maplibre makes itself (external layers' tiles). */
   transformRequest?: (url: string) => { url: string; headers?: Record<string, string>; credentials?: 'same-origin' | 'include' } | undefined;
   callbacks: EngineCallbacks;
@@ -142,6 +145,7 @@ export class MapEngine {
   private destroyed = false;
   private highlightColor = DEFAULT_HIGHLIGHT;
   private readonly reportedErrors = new Set<string>();
+  private readonly platformTiles: PlatformTiles | undefined;
 
   static async create(options: EngineOptions): Promise<MapEngine> {
     const [maplibre] = await Promise.all([loadMaplibre(), options.basemap.crs === 'wgs84' ? undefined : loadDatumConverter()]);
@@ -152,6 +156,7 @@ export class MapEngine {
     this.maplibre = maplibre;
     this.basemap = options.basemap;
     this.callbacks = options.callbacks;
+    this.platformTiles = options.platformTiles;
     tileClients.set(this.id, options.client);
     const center = convertPoint(options.center, 'wgs84', this.basemap.crs);
     this.map = new maplibre.Map({
@@ -164,7 +169,7 @@ export class MapEngine {
       localIdeographFontFamily: options.fontFamily,
       cooperativeGestures: options.cooperativeGestures,
       locale: options.locale,
-      ...(options.transformRequest ? { transformRequest: (url: string) => options.transformRequest!(url) ?? { url } } : {}),
+      transformRequest: (url: string) => options.transformRequest?.(url) ?? this.platformTiles?.transform(url) ?? { url },
       // A district map reads north-up: no rotation or pitch gestures.
       dragRotate: false,
       pitchWithRotate: false,
@@ -246,15 +251,17 @@ export class MapEngine {
 
   // ---- overlays ------------------------------------------------------------------------
 
-  /** A tile URL that makes maplibre fetch through the client (for internal layers). */
+  /** A tile URL that makes maplibre fetch through the client (internal layers whose requests cannot be handed over). */
   protocolUrl = (url: string): string => `${PROTOCOL}://${this.id}/${url}`;
+
+  private internalTileUrl = (url: string): string => (this.platformTiles?.covers(url) ? url : this.protocolUrl(url));
 
   build(layer: CatalogueLayer, fragment: StyleFragment | undefined, delivery: OverlayDelivery): OverlayBuild {
     return buildOverlay({
       layer,
       fragment,
       delivery,
-      tileUrl: layer.access === 'internal' ? this.protocolUrl : (url) => url,
+      tileUrl: layer.access === 'internal' ? this.internalTileUrl : (url) => url,
       highlightColor: this.highlightColor,
     });
   }
@@ -447,6 +454,8 @@ export class MapEngine {
       source.setData(data);
       return;
     }
+    // Each extra style layer costs GL programs and draw calls: none until a region is shown.
+    if (!this.region) return;
     this.map.addSource(REGION_SOURCE, { type: 'geojson', data });
     const beforeId = this.map.getLayer(MARKER_LAYERS[0]!)
       ? MARKER_LAYERS[0]
@@ -487,6 +496,7 @@ export class MapEngine {
       source.setData(data);
       return;
     }
+    if (!this.marker) return;
     this.map.addSource(MARKER_SOURCE, { type: 'geojson', data });
     const beforeId = firstLabelLayerId(this.map.getStyle() as StyleSpecification, LABEL_LAYER_FLAG);
     this.map.addLayer(
@@ -574,6 +584,7 @@ export class MapEngine {
     this.destroyed = true;
     for (const entry of this.overlays.values()) entry.abort?.abort();
     tileClients.delete(this.id);
+    this.platformTiles?.stop();
     this.closePopup();
     this.map.remove();
   }

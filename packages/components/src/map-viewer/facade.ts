@@ -13,6 +13,7 @@ import { ConfigurationError } from '../shared/status.js';
 import { getLocale } from '../shared/localization.js';
 import { layerTitle, swatch } from './layer-labels.js';
 import { isRegionCode } from '../shared/region-code.js';
+import { layerCatalogue } from './catalogue-request.js';
 
 export type LoadingPolicy = 'eager' | 'lazy' | 'interaction';
 const POLICIES: readonly LoadingPolicy[] = ['eager', 'lazy', 'interaction'];
@@ -185,7 +186,7 @@ export class MapFacade implements ReactiveController {
     const ids = (this.host.layers ?? '').split(',').map((id) => id.trim()).filter(Boolean);
     const [detail, catalogue] = await Promise.all([
       isRegionCode(region) ? client.regions.get(region, { signal }).catch(() => undefined) : undefined,
-      ids.length ? client.gis.layers({}, { signal }).catch(() => undefined) : undefined,
+      ids.length ? layerCatalogue(client, signal).catch(() => undefined) : undefined,
     ]);
     const drawn = (catalogue?.layers ?? []).filter((layer) => ids.includes(layer.id));
     const outline = detail?.geometry ? outlinePath(detail.geometry as Geometry) : null;

@@ -199,23 +199,73 @@ describe('<cb-map-viewer> against the sandbox', () => {
     expect(content.textContent).to.contain(hostile);
   });
 
-  it('loads internal layers through the client with the token', async () => {
-    const token = await sandboxToken('demo-town-shishan');
+  /** The first parcel of Shishan town, and a point inside it. */
+  async function shishanParcel(token: string): Promise<Position> {
     const parcels = await getJson<{ features: ZoneFeature[] }>('/gis/collections/homestead-parcels/items?limit=1&townCode=440605124', token);
-    const parcel = parcels.features[0]!;
-    const point = interiorPoint(parcel.geometry.coordinates[0]!);
+    return interiorPoint(parcels.features[0]!.geometry.coordinates[0]!);
+  }
+
+  const parcelsDrawn = (map: ReturnType<CbMapViewer['getMap']> & object) =>
+    waitUntil(() => map.querySourceFeatures('cb-src-homestead-parcels', { sourceLayer: 'homestead-parcels' }).length > 0, 'parcel tiles loaded', {
+      timeout: 10000,
+    });
+
+  it("has maplibre's worker fetch internal tiles with the client's token, none through the main thread", async () => {
+    const token = await sandboxToken('demo-town-shishan');
+    const point = await shishanParcel(token);
     const { element, detail } = await readyMap(
       html`<cb-map-viewer base-url=${sandboxUrl()} token=${token} basemap="none" layers="homestead-parcels" center=${point.join(',')} zoom="16" layer-list></cb-map-viewer>`,
     );
     expect(detail.layers).to.deep.equal(['homestead-parcels']);
     const map = element.getMap()!;
     const source = map.getSource('cb-src-homestead-parcels') as { tiles?: string[] };
-    expect(source.tiles?.[0]).to.match(/^citybrain:\/\//);
-    await waitUntil(() => map.querySourceFeatures('cb-src-homestead-parcels', { sourceLayer: 'homestead-parcels' }).length > 0, 'parcel tiles loaded', {
-      timeout: 10000,
-    });
+    expect(source.tiles?.[0]).to.equal(`${sandboxUrl()}/api/v1/gis/tiles/homestead-parcels/{z}/{x}/{y}.pbf`);
+    // Internal tiles are refused without a token: drawn parcels mean the worker sent it.
+    expect((await fetch(`${sandboxUrl()}/api/v1/gis/tiles/homestead-parcels/16/0/0.pbf`)).status).to.equal(401);
+    await parcelsDrawn(map);
     expect(element.shadowRoot!.querySelector('.badge--internal')).to.exist;
     expect(text(element.shadowRoot!.querySelector('[part="attribution"]'))).to.contain('内部用图');
+  });
+
+  it('keeps internal tiles in the client when its requests cannot be handed over (hooks)', async () => {
+    const token = await sandboxToken('demo-town-shishan');
+    const point = await shishanParcel(token);
+    const tileRequests: string[] = [];
+    const client = createClient({
+      baseUrl: sandboxUrl(),
+      auth: token,
+      hooks: { beforeRequest: (request) => void (request.url.includes('/gis/tiles/') && tileRequests.push(request.url)) },
+    });
+    const { element } = await readyMap(
+      html`<cb-map-viewer .client=${client} basemap="none" layers="homestead-parcels" center=${point.join(',')} zoom="16"></cb-map-viewer>`,
+    );
+    const map = element.getMap()!;
+    expect((map.getSource('cb-src-homestead-parcels') as { tiles?: string[] }).tiles?.[0]).to.match(/^citybrain:\/\//);
+    await parcelsDrawn(map);
+    expect(tileRequests.length, 'tiles went through the hooks').to.be.greaterThan(0);
+  });
+
+  it('asks once for the catalogue for its preview and its map, and adds no style layer the view does not need', async () => {
+    // A token of its own: catalogues are shared per token, so no earlier test's request is reused.
+    const token = await sandboxToken('demo-town-shishan');
+    performance.clearResourceTimings();
+    const element = await fixture<CbMapViewer>(
+      html`<cb-map-viewer base-url=${sandboxUrl()} token=${token} loading="interaction" basemap="none" layers="zones" legend center="113.06,23.03" zoom="10"></cb-map-viewer>`,
+    );
+    await waitUntil(() => element.shadowRoot!.querySelectorAll('[part~="facade-legend"] li').length > 0, 'the preview legend', { timeout: 10000 });
+    const ready = oneEvent(element, 'cb-ready');
+    void element.load();
+    await ready;
+    const catalogueRequests = performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name))
+      .filter((url) => url.pathname.endsWith('/gis/layers'))
+      .map((url) => url.search);
+    expect(catalogueRequests).to.deep.equal(['?groupBy=category']);
+    const ownLayers = element.getMap()!.getStyle().layers.map((layer) => layer.id).filter((id) => /^cb-(region|marker)-/.test(id));
+    expect(ownLayers, 'no region or marker layers without a region or a marker').to.deep.equal([]);
+    element.fitRegion('440605124');
+    await waitUntil(() => element.getMap()!.getLayer('cb-region-line'), 'the region outline once a region is shown', { timeout: 10000 });
   });
 
   it('checks zones on click in zone-check mode', async () => {

@@ -33,6 +33,8 @@ import {
   type BasemapChoice,
 } from './config.js';
 import { MapEngine, loadDatumConverter, loadMaplibre, maplibreStyleSheet, needsConversion } from './engine.js';
+import { layerCatalogue } from './catalogue-request.js';
+import { PlatformTiles } from './platform-tiles.js';
 import { hostState } from './host-state.js';
 import { mapViewerStyles } from './viewer.styles.js';
 import { layerTitle } from './layer-labels.js';
@@ -71,6 +73,11 @@ interface ViewerConfig {
   basemapCrs: BasemapCrs;
   mode: MapMode;
   region: string | undefined;
+}
+
+interface OverlayInputs {
+  tileJson: TileJson | undefined;
+  fragment: GisComponents['schemas']['MapLibreStyle'] | undefined;
 }
 
 interface Setup {
@@ -126,8 +133,12 @@ export class MapViewerController implements ReactiveController {
   private setupClient: CityBrainClient | ConfigurationError | undefined;
   private needsSetup = true;
   private layersById = new Map<string, CatalogueLayer>();
+  /** Catalogue layer id → its place in the catalogue (stacking order). */
+  private catalogueOrder = new Map<string, number>();
   private fieldDescriptions = new Map<string, Record<string, string>>();
   private overlayLoads = new Map<string, Promise<void>>();
+  /** Layer id → its TileJSON and style, requested before the map existed (see `prefetchOverlays`). */
+  private readonly prefetched = new Map<string, Promise<OverlayInputs>>();
   private overlayAbort: AbortController | undefined;
   private clickAbort: AbortController | undefined;
   private regionAbort: AbortController | undefined;
@@ -512,23 +523,34 @@ export class MapViewerController implements ReactiveController {
     if (resolved instanceof Error) throw resolved;
     const client = resolved;
     this.overlayAbort?.abort();
-    const [, , basemap, catalogue, categories] = await Promise.all([
-      loadMaplibre(),
-      this.loadPanels(),
-      this.loadBasemap(config, client, signal),
-      client.gis.layers({ groupBy: 'category' }, { signal }),
+    this.overlayAbort = new AbortController();
+    // The map does not wait for the catalogue: both load side by side, and so do the layers' TileJSON
+    // and styles with maplibre's own style (see below).
+    const catalogueLoad = Promise.all([
+      layerCatalogue(client, signal),
       client.GET('/gis/categories', { signal }).then(
         ({ data }) => data.items,
         () => [] as Category[],
       ),
     ]);
+    catalogueLoad.catch(() => undefined);
+    const basemapLoad = this.loadBasemap(config, client, signal);
+    this.prefetched.clear();
+    void Promise.all([catalogueLoad, basemapLoad]).then(
+      ([[catalogue], basemap]) => this.prefetchOverlays(client, basemap, catalogue),
+      () => undefined,
+    );
+    const [, , basemap, platformTiles] = await Promise.all([loadMaplibre(), this.loadPanels(), basemapLoad, PlatformTiles.of(client)]);
     await this.host.updateComplete;
     // maplibre's own rules go first, so that the element's styles (popups) win over them.
     const root = this.host.renderRoot as ShadowRoot;
     const sheet = maplibreStyleSheet();
     if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [sheet, ...root.adoptedStyleSheets];
     const container = this.mapContainer;
-    if (signal.aborted || !container || !this.host.isConnected) throw new DOMException('Superseded', 'AbortError');
+    if (signal.aborted || !container || !this.host.isConnected) {
+      platformTiles?.stop();
+      throw new DOMException('Superseded', 'AbortError');
+    }
 
     // A reload keeps the camera where the user left it.
     const previousView = this.engine?.view();
@@ -549,7 +571,8 @@ export class MapViewerController implements ReactiveController {
         preserveDrawingBuffer: this.host.preserveDrawingBuffer,
         locale: this.maplibreLocale(),
         fontFamily: FONT_FAMILY,
-        client: () => (this.setup.value?.engine === engine ? this.setup.value.client : client),
+        client: () => client,
+        platformTiles,
         transformRequest: (url) => this.external?.transformRequest(url),
         callbacks: {
           click: (lngLat) => this.onMapClick(lngLat),
@@ -560,6 +583,7 @@ export class MapViewerController implements ReactiveController {
         },
       });
     } catch (error) {
+      platformTiles?.stop();
       if (/webgl/i.test(String((error as Error | undefined)?.message ?? error))) {
         throw new ConfigurationError(msg('此浏览器无法显示地图（不支持 WebGL）。请换用新版浏览器。', { id: 'map.error.webgl' }));
       }
@@ -572,7 +596,14 @@ export class MapViewerController implements ReactiveController {
     this.engine = engine;
     engine.setHighlightColor(this.highlightColor());
     engine.describeCanvas(this.mapLabel(), `${this.uid}-keys`);
+    let setup: Setup;
     try {
+      const [catalogue, categories] = await catalogueLoad;
+      setup = { client, catalogue, categories, basemap, engine };
+      this.useCatalogue(catalogue);
+      // The visible layers' sources join maplibre's style as soon as it is parsed (`style.load`),
+      // not after its first complete render: their tiles load with the basemap's.
+      void this.syncOverlays(setup);
       await engine.loaded;
     } catch (error) {
       engine.destroy();
@@ -580,14 +611,17 @@ export class MapViewerController implements ReactiveController {
       throw error;
     }
     if (signal.aborted) throw new DOMException('Superseded', 'AbortError');
-    return { client, catalogue, categories, basemap, engine };
+    return setup;
+  }
+
+  private useCatalogue(catalogue: LayerCatalogue): void {
+    this.layersById = new Map(catalogue.layers.map((layer) => [layer.id, layer]));
+    this.catalogueOrder = new Map(catalogue.layers.map((layer, index) => [layer.id, index]));
   }
 
   private async afterSetup(setup: Setup): Promise<void> {
     this.panels?.foldOnNarrowMaps();
-    this.layersById = new Map(setup.catalogue.layers.map((layer) => [layer.id, layer]));
     this.notices = [];
-    this.overlayAbort = new AbortController();
     this.view = setup.engine.view();
     this.warnUnknownLayers();
     const config = this.config;
@@ -667,14 +701,13 @@ export class MapViewerController implements ReactiveController {
   private orderOf(layerId: string): number {
     const external = this.external?.layers().findIndex((layer) => layer.id === layerId) ?? -1;
     if (external >= 0) return EXTERNAL_ORDER + external;
-    const index = this.setup.value?.catalogue.layers.findIndex((layer) => layer.id === layerId) ?? -1;
+    const index = this.catalogueOrder.get(layerId) ?? -1;
     // Boundaries are drawn above thematic layers so that outlines stay visible.
     const layer = this.layersById.get(layerId);
     return (layer?.category === 'boundaries' ? 1000 : 0) + index;
   }
 
-  private async syncOverlays(): Promise<void> {
-    const setup = this.ready();
+  private async syncOverlays(setup = this.ready()): Promise<void> {
     if (!setup) return;
     const { engine } = setup;
     const jobs: Promise<void>[] = [];
@@ -706,12 +739,9 @@ export class MapViewerController implements ReactiveController {
       this.setLayerStatus(layer.id, 'loading');
       try {
         const { client, engine } = setup;
-        const converted = needsConversion(layer.coordSys, setup.basemap.crs);
-        if (converted) await loadDatumConverter();
-        const [tileJson, fragment] = await Promise.all([
-          converted ? undefined : this.fetchLinked<TileJson>(client, layer, 'tilejson', signal, () => client.gis.tilejson(layer.id, { signal })),
-          this.fetchStyleFragment(client, layer, signal),
-        ]);
+        const prefetched = this.prefetched.get(layer.id);
+        this.prefetched.delete(layer.id);
+        const { tileJson, fragment } = await (prefetched ?? this.fetchOverlayInputs(client, setup.basemap, layer, signal));
         if (this.engine !== engine) return;
         if (tileJson) {
           const source = tileJson.vector_layers.find((vectorLayer) => vectorLayer.id === layer.sourceLayer);
@@ -732,6 +762,32 @@ export class MapViewerController implements ReactiveController {
     })();
     this.overlayLoads.set(layer.id, job);
     return job;
+  }
+
+  /**
+   * Starts loading the visible layers' TileJSON and styles as soon as the catalogue and the basemap are
+   * known, so that they arrive while maplibre builds the map rather than after it.
+   */
+  private prefetchOverlays(client: CityBrainClient, basemap: Basemap, catalogue: LayerCatalogue): void {
+    const signal = this.overlayAbort?.signal;
+    for (const layer of catalogue.layers) {
+      if (!this.visibleIds.has(layer.id) || this.prefetched.has(layer.id)) continue;
+      const inputs = this.fetchOverlayInputs(client, basemap, layer, signal);
+      // Whoever draws the layer handles a failure; until then it is not unhandled.
+      inputs.catch(() => undefined);
+      this.prefetched.set(layer.id, inputs);
+    }
+  }
+
+  /** What drawing a catalogue layer needs: its TileJSON (none for layers converted in the browser) and its style fragment. */
+  private async fetchOverlayInputs(client: CityBrainClient, basemap: Basemap, layer: CatalogueLayer, signal: AbortSignal | undefined): Promise<OverlayInputs> {
+    const converted = needsConversion(layer.coordSys, basemap.crs);
+    if (converted) await loadDatumConverter();
+    const [tileJson, fragment] = await Promise.all([
+      converted ? undefined : this.fetchLinked<TileJson>(client, layer, 'tilejson', signal, () => client.gis.tilejson(layer.id, { signal })),
+      this.fetchStyleFragment(client, layer, signal),
+    ]);
+    return { tileJson, fragment };
   }
 
   /** The server's style fragment of a layer (its `stylesheet` link); legend colours when it has none or it fails. */
