@@ -377,7 +377,7 @@ function listShareApplications(req: RequestOf<'listShareApplications'>, _reply: 
       args.push(...owned);
     }
   } else {
-    if (!principal.clientId) requirePermission(req, 'data:share-apply');
+    requirePermission(req, 'data:share-apply');
     where.push('applicant_client_id = ?');
     args.push(principal.clientId!);
   }
@@ -409,7 +409,7 @@ function listShareApplications(req: RequestOf<'listShareApplications'>, _reply: 
 }
 
 function listShareGrants(req: RequestOf<'listShareGrants'>, _reply: FastifyReply, ctx: ServiceContext) {
-  if (!req.principal.clientId) requirePermission(req, 'data:share-apply');
+  requirePermission(req, 'data:share-apply');
   const { datasetId, active } = req.query;
   const rows = ctx.db
     .prepare(`SELECT * FROM share_grants WHERE client_id = ? ${datasetId ? 'AND dataset_id = ?' : ''} ORDER BY expires_at DESC, id DESC`)
