@@ -143,6 +143,8 @@ describe('share applications', () => {
     assert.deepEqual(otherDept.body.items, []);
     assert.equal((await call(VILLAGE, 'GET', '/data/share-applications?view=review')).status, 403);
     assert.equal((await call('demo-town-shishan', 'GET', `/data/share-applications/${application.id}`)).status, 404, 'not the applicant');
+    assert.equal((await call(VILLAGE, 'GET', '/data/share-applications/not-an-id')).status, 400);
+    assert.equal((await call('demo-dept-agri', 'GET', '/data/share-grants')).status, 403, 'a department holds no grants');
   });
 
   it('refuses a decision by the wrong steward, the CDO or the applicant', async () => {

@@ -267,6 +267,7 @@ export interface paths {
          * List the caller's share grants
          * @description The grants approved to the caller, newest first, each with the dataset, the region and columns it
          *     covers, its period and whether it is in force now (sandbox clock). Expired grants stay listed.
+         *     Roles that cannot apply (`data:share-apply`: towns and villages) hold no grants and are answered 403.
          */
         get: operations["listShareGrants"];
         put?: never;
@@ -1831,6 +1832,7 @@ export interface operations {
                     "application/json": components["schemas"]["ShareApplication"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
@@ -1927,6 +1929,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
