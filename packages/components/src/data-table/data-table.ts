@@ -56,7 +56,9 @@ const FILTER_DELAY = 350;
  * from the dataset's schema with type-aware formatting and masked personal fields, server-side
  * multi-sort and filters, windowed rendering that stays smooth with a million rows, keyset paging
  * as you scroll (or a pager), selection, CSV export through the server, and every loading, empty,
- * error and permission state.
+ * error and permission state. Where the caller may not read a 有条件共享 dataset but may apply for it
+ * (a town or village), the permission state offers “申请使用” with a small form (purpose and period)
+ * and then shows the caller's application: pending, returned with the reason, or approved for its period.
  *
  * ```html
  * <cb-provider base-url="https://citybrain.example.gov.cn/api/v1" token="…">
