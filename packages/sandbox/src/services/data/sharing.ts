@@ -168,7 +168,8 @@ export function accessNow(ctx: ServiceContext, principal: Principal, dataset: Da
 
 // ---------------------------------------------------------------- applications
 
-function ownerDatasetOf(row: ApplicationRow): DatasetDefinition {
+/** The dataset an application is for (applications are only filed for datasets of the catalogue). */
+function datasetOf(row: ApplicationRow): DatasetDefinition {
   return findDataset(row.dataset_id)!;
 }
 
@@ -185,12 +186,12 @@ function overseesDepartment(principal: Principal, deptCode: string): boolean {
 function allowedActionsOf(principal: Principal, row: ApplicationRow): ShareAction[] {
   if (row.status !== 'pending') return [];
   if (isApplicant(principal, row)) return ['withdraw'];
-  const steward = principal.permissions.includes('data:share-review') && principal.deptCode === ownerDatasetOf(row).ownerDept.code;
+  const steward = principal.permissions.includes('data:share-review') && principal.deptCode === datasetOf(row).ownerDept.code;
   return steward ? ['approve', 'return'] : [];
 }
 
 function presentApplication(ctx: ServiceContext, principal: Principal, row: ApplicationRow): ShareApplication {
-  const dataset = ownerDatasetOf(row);
+  const dataset = datasetOf(row);
   const grant = ctx.db.prepare('SELECT * FROM share_grants WHERE application_id = ?').get(row.id) as GrantRow | undefined;
   return {
     id: row.id,
@@ -225,7 +226,7 @@ function visibleApplication(req: FastifyRequest<{ Params: { applicationId: strin
   const row = applicationRow(db, req.params.applicationId);
   const visible = row && (
     isApplicant(principal, row) ||
-    overseesDepartment(principal, ownerDatasetOf(row).ownerDept.code) ||
+    overseesDepartment(principal, datasetOf(row).ownerDept.code) ||
     (reviewers && principal.permissions.includes('data:share-review')));
   if (!visible) throw notFound(`共享申请 ${req.params.applicationId} 不存在`);
   return row;
@@ -296,7 +297,7 @@ type ApproveBody = Schemas['ShareApplicationApprove'];
 
 /** The grant an approval yields: within the requested period and columns, not already over. */
 function approve(ctx: ServiceContext, req: FastifyRequest, row: ApplicationRow, body: ApproveBody, now: Date): void {
-  const dataset = ownerDatasetOf(row);
+  const dataset = datasetOf(row);
   const validFrom = body.validFrom ?? row.valid_from;
   const validTo = body.validTo ?? row.valid_to;
   checkPeriod(validFrom, validTo, row.valid_from, `早于申请的起始日 ${row.valid_from}`);
@@ -329,7 +330,7 @@ function actOnShareApplication(req: RequestOf<'actOnShareApplication'>, reply: F
   const principal = req.principal;
   const body = req.body;
   const row = visibleApplication(req, ctx.db, true);
-  const dataset = ownerDatasetOf(row);
+  const dataset = datasetOf(row);
   if (body.action === 'withdraw') {
     if (!isApplicant(principal, row)) throw forbidden('只有申请人可以撤回共享申请');
   } else {
