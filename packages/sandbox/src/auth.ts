@@ -6,8 +6,8 @@ import type { DepartmentCode } from '@citybrain/domain';
 import { forbidden, unauthorized, badRequest } from './problems.js';
 
 /**
- * `steward` (数据专员) and `cdo` (部门首席数据官) belong to one department (`deptCode`): the steward decides the
- * share applications for the department's datasets, the CDO oversees them.
+ * `steward` (数据专员) and `cdo` (部门首席数据官) belong to one department (`deptCode`) and decide the share
+ * applications for the department's datasets (domain reference §6: "approved by the owning DataSteward or DeptCDO").
  */
 export type Role = 'district' | 'department' | 'steward' | 'cdo' | 'town' | 'village' | 'public';
 
@@ -25,7 +25,7 @@ export type Permission =
   | 'data:unmask'
   /** File a share application for a 有条件共享 dataset (towns and villages). */
   | 'data:share-apply'
-  /** Approve or return the share applications for the own department's datasets. */
+  /** Approve or return the share applications for the own department's datasets (its steward and CDO). */
   | 'data:share-review'
   /** Read the share applications for the own department's datasets (all departments for the district). */
   | 'data:share-oversee'
@@ -48,7 +48,7 @@ const PERMISSIONS: Record<Role, Permission[]> = {
   department: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:act', 'workorders:read', 'workorders:act',
     'data:read', 'data:export'],
   steward: ['gis:read', 'gis:internal', 'data:read', 'data:export', 'data:share-review', 'data:share-oversee'],
-  cdo: ['gis:read', 'gis:internal', 'data:read', 'data:export', 'data:share-oversee'],
+  cdo: ['gis:read', 'gis:internal', 'data:read', 'data:export', 'data:share-review', 'data:share-oversee'],
   town: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',
     'workorders:create', 'workorders:act', 'data:read', 'data:export', 'data:share-apply'],
   village: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',

@@ -138,7 +138,9 @@ describe('share applications', () => {
     assert.deepEqual(review.body.items.map((a) => a.id), [application.id]);
     assert.deepEqual(review.body.items[0]!.allowedActions, ['approve', 'return']);
     const cdo = await call<{ items: Application[] }>('demo-cdo-power', 'GET', '/data/share-applications?view=review');
-    assert.deepEqual(cdo.body.items.map((a) => [a.id, a.allowedActions.length]), [[application.id, 0]], 'the CDO oversees but does not decide');
+    assert.deepEqual(cdo.body.items.map((a) => [a.id, a.allowedActions]), [[application.id, ['approve', 'return']]], 'the CDO decides too');
+    const district = await call<{ items: Application[] }>('demo-district', 'GET', '/data/share-applications?view=review');
+    assert.deepEqual(district.body.items.map((a) => [a.id, a.allowedActions]), [[application.id, []]], 'the district oversees, the owner decides');
     const otherDept = await call<{ items: Application[] }>('demo-steward-market', 'GET', '/data/share-applications?view=review');
     assert.deepEqual(otherDept.body.items, []);
     assert.equal((await call(VILLAGE, 'GET', '/data/share-applications?view=review')).status, 403);
@@ -147,11 +149,11 @@ describe('share applications', () => {
     assert.equal((await call('demo-dept-agri', 'GET', '/data/share-grants')).status, 403, 'a department holds no grants');
   });
 
-  it('refuses a decision by the wrong steward, the CDO or the applicant', async () => {
+  it('refuses a decision by a steward of another department, the district or the applicant', async () => {
     const wrongSteward = await act('demo-steward-market', application.id, { action: 'approve' });
     assert.equal(wrongSteward.status, 403);
     assert.match(wrongSteward.body.detail, /南海供电局/);
-    assert.equal((await act('demo-cdo-power', application.id, { action: 'approve' })).status, 403);
+    assert.equal((await act('demo-district', application.id, { action: 'approve' })).status, 403);
     assert.equal((await act(VILLAGE, application.id, { action: 'approve' })).status, 403);
     assert.equal((await act('demo-steward-power', application.id, { action: 'approve', validTo: '2027-04-30' })).status, 422, 'beyond the period asked for');
     assert.equal((await act('demo-steward-power', application.id, { action: 'approve', columns: ['accountNo'] })).status, 422, 'beyond the columns asked for');
@@ -222,8 +224,9 @@ describe('share applications', () => {
     const second = await apply({ ...request, validFrom: '2027-01-01', validTo: '2027-02-28' });
     assert.equal(second.status, 201);
     assert.equal((await act('demo-steward-power', second.body.id, { action: 'return' })).status, 400, 'a return needs a reason');
-    const returned = await act('demo-steward-power', second.body.id, { action: 'return', reason: '请说明需核对的企业范围。' });
+    const returned = await act('demo-cdo-power', second.body.id, { action: 'return', reason: '请说明需核对的企业范围。' });
     assert.equal(returned.status, 200);
+    assert.equal(returned.body.decidedBy?.clientId, 'demo-cdo-power', 'the department\'s CDO decides as its steward does');
     assert.equal(returned.body.status, 'returned');
     assert.equal(returned.body.returnReason, '请说明需核对的企业范围。');
     assert.equal(returned.body.grant, null);

@@ -182,9 +182,10 @@ export interface paths {
         /**
          * List share applications (mine, or those to review)
          * @description Applications for 有条件共享 datasets. `view=mine` (default) lists the caller's own applications
-         *     (towns and villages apply); `view=review` lists the applications to the caller's department: the
-         *     department's 数据专员 (`steward`) decides them, its 首席数据官 (`cdo`) oversees them. Newest first,
-         *     cursor-paged. `view=review` by any other role is answered 403.
+         *     (towns and villages apply); `view=review` lists the applications to the caller's department, which
+         *     its 数据专员 (`steward`) and 首席数据官 (`cdo`) decide (the district sees every department's). Newest
+         *     first, cursor-paged. `view=mine` by a role that cannot apply, `view=review` by one that cannot
+         *     review, are answered 403.
          */
         get: operations["listShareApplications"];
         put?: never;
@@ -239,13 +240,13 @@ export interface paths {
         put?: never;
         /**
          * Approve, return or withdraw a share application
-         * @description One action per call on a `pending` application. `approve` and `return` are the owning department's
-         *     数据专员's (`data:share-review`): approving may narrow the period (within the one requested) and the
+         * @description One action per call on a `pending` application. `approve` and `return` are for the owning
+         *     department's 数据专员 or 首席数据官 (`data:share-review`): approving may narrow the period (within the one requested) and the
          *     columns (within those requested; the primary key and the region column are always granted) and
          *     yields a grant for the applicant's region that the row reads honour until it expires (sandbox clock);
          *     returning needs a reason. `withdraw` is the applicant's.
          *
-         *     **403** for the wrong role or a steward of another department; **409** when the application is no
+         *     **403** for the wrong role or a steward or CDO of another department; **409** when the application is no
          *     longer pending; **422** for a period or columns outside the request. Every action is audited
          *     (`data.share.approved`, `data.share.returned`, `data.share.withdrawn`).
          */
@@ -651,9 +652,9 @@ export interface components {
         /** @description Which fields of a record were masked for this caller, and why. */
         Masking: CommonComponents["schemas"]["Masking"];
         /**
-         * @description district: 区首席数据官/数据管理员 (all); department: 区职能部门; steward: 数据专员 of one department (reviews
-         *     the share applications for its datasets); cdo: 部门首席数据官 of one department (oversees its data sharing);
-         *     town: 镇街; village: 村居; public: anonymous citizens.
+         * @description district: 区首席数据官/数据管理员 (all); department: 区职能部门; steward: 数据专员 of one department and
+         *     cdo: 部门首席数据官 of one department (both decide the share applications for its datasets); town: 镇街;
+         *     village: 村居; public: anonymous citizens.
          * @enum {string}
          */
         Role: CommonComponents["schemas"]["Role"];

@@ -1,6 +1,6 @@
 /**
  * Share applications (有条件共享): a town or village applies for a conditional dataset with a purpose and a
- * period, the owning department's data steward (数据专员) approves — possibly narrowing period and columns —
+ * period, the owning department's data steward (数据专员) or CDO approves — possibly narrowing period and columns —
  * or returns it with a reason, and an approval yields a grant for the applicant's region that the reads
  * honour until it expires on the sandbox clock. Every step is audited.
  */
@@ -336,7 +336,7 @@ function actOnShareApplication(req: RequestOf<'actOnShareApplication'>, reply: F
   } else {
     requirePermission(req, 'data:share-review');
     if (principal.deptCode !== dataset.ownerDept.code) {
-      throw forbidden(`共享申请 ${row.id} 由${dataset.ownerDept.name}的数据专员审批`);
+      throw forbidden(`共享申请 ${row.id} 由${dataset.ownerDept.name}的数据专员或首席数据官审批`);
     }
   }
 
