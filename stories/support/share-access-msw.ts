@@ -23,6 +23,7 @@ function application(datasetId: string, state: Exclude<ApplicationState, 'none'>
     ownerDept: dataset.ownerDept,
     applicant: APPLICANT,
     purpose: request?.purpose ?? PURPOSE,
+    scenario: request ? null : '村级工业园改造台账',
     requested,
     status: state,
     submittedAt: '2026-12-07T09:12:00+08:00',

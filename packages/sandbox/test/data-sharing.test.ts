@@ -29,6 +29,7 @@ interface Application {
   id: string;
   datasetId: string;
   status: string;
+  scenario: string | null;
   applicant: { clientId: string; regionCode: string };
   requested: { validFrom: string; validTo: string; columns: string[] | null };
   returnReason: string | null;
@@ -117,11 +118,12 @@ describe('share applications', () => {
   });
 
   it('files an application to the owning department and audits it', async () => {
-    const created = await apply({ ...request, columns: ['companyName', 'month', 'electricityKwh', 'maxDemandKw'] });
+    const created = await apply({ ...request, scenario: '村级工业园改造台账', columns: ['companyName', 'month', 'electricityKwh', 'maxDemandKw'] });
     assert.equal(created.status, 201);
     application = created.body;
     assert.match(application.id, /^SQ-20261207-\d{4}$/);
     assert.equal(application.status, 'pending');
+    assert.equal(application.scenario, '村级工业园改造台账');
     assert.equal(application.applicant.regionCode, VILLAGE_CODE);
     assert.deepEqual(application.allowedActions, ['withdraw']);
     assert.equal(application.grant, null);

@@ -192,7 +192,7 @@ export interface paths {
         /**
          * Apply for access to a 有条件共享 dataset
          * @description A town or village (`data:share-apply`) applies for a 有条件共享 dataset it may not read yet, with the
-         *     purpose, the period it needs the data for (calendar dates in Asia/Shanghai, both inclusive; starting
+         *     purpose, optionally the scenario it serves, the period it needs the data for (calendar dates in Asia/Shanghai, both inclusive; starting
          *     today or later, at most 366 days) and optionally the columns it needs (default: all). The application
          *     goes to the 数据专员 of the owning department; the region the grant will cover is the applicant's own.
          *
@@ -539,6 +539,8 @@ export interface components {
             datasetId: components["schemas"]["DatasetId"];
             /** @description What the data is needed for (用途), as the sharing conditions of the catalogue ask */
             purpose: string;
+            /** @description Where it is used (使用场景), e.g. the system or the work it feeds */
+            scenario?: string;
             validFrom: components["schemas"]["SharePeriodDate"];
             validTo: components["schemas"]["SharePeriodDate"];
             /** @description The columns needed; absent for all */
@@ -598,6 +600,8 @@ export interface components {
             ownerDept: components["schemas"]["DataDepartment"];
             applicant: components["schemas"]["ShareApplicant"];
             purpose: string;
+            /** @description Where the data is used (使用场景), when the applicant said */
+            scenario: string | null;
             requested: {
                 validFrom: components["schemas"]["SharePeriodDate"];
                 validTo: components["schemas"]["SharePeriodDate"];
@@ -1724,6 +1728,7 @@ export interface operations {
                      *             "regionCode": "440605124201"
                      *           },
                      *           "purpose": "唐边村工业园“亩均效益”评价与村级工业园改造摸底，需核对辖内企业月度用电量。",
+                     *           "scenario": "村级工业园改造台账",
                      *           "requested": {
                      *             "validFrom": "2026-12-08",
                      *             "validTo": "2027-03-31",
@@ -1779,6 +1784,7 @@ export interface operations {
                  * @example {
                  *       "datasetId": "enterprise-electricity",
                  *       "purpose": "唐边村工业园“亩均效益”评价与村级工业园改造摸底，需核对辖内企业月度用电量。",
+                 *       "scenario": "村级工业园改造台账",
                  *       "validFrom": "2026-12-08",
                  *       "validTo": "2027-03-31"
                  *     }

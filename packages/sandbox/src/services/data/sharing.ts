@@ -37,6 +37,7 @@ export function migrateSharing(db: Db): void {
       applicant_role TEXT NOT NULL,
       region_code TEXT NOT NULL,
       purpose TEXT NOT NULL,
+      scenario TEXT,
       valid_from TEXT NOT NULL,
       valid_to TEXT NOT NULL,
       columns TEXT,
@@ -74,6 +75,7 @@ interface ApplicationRow {
   applicant_role: string;
   region_code: string;
   purpose: string;
+  scenario: string | null;
   valid_from: string;
   valid_to: string;
   columns: string | null;
@@ -200,6 +202,7 @@ function presentApplication(ctx: ServiceContext, principal: Principal, row: Appl
     ownerDept: dataset.ownerDept,
     applicant: { clientId: row.applicant_client_id, name: row.applicant_name, role: row.applicant_role as ShareApplication['applicant']['role'], regionCode: row.region_code },
     purpose: row.purpose,
+    scenario: row.scenario,
     requested: { validFrom: row.valid_from, validTo: row.valid_to, columns: row.columns === null ? null : (JSON.parse(row.columns) as string[]) },
     status: row.status,
     submittedAt: row.submitted_at,
@@ -274,9 +277,9 @@ function createShareApplication(req: RequestOf<'createShareApplication'>, reply:
     ctx.db
       .prepare(
         `INSERT INTO share_applications (id, dataset_id, applicant_client_id, applicant_name, applicant_role, region_code, purpose,
-          valid_from, valid_to, columns, status, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+          scenario, valid_from, valid_to, columns, status, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
-      .run(id, dataset.id, principal.clientId, principal.name, principal.role, principal.regionCode, body.purpose,
+      .run(id, dataset.id, principal.clientId, principal.name, principal.role, principal.regionCode, body.purpose, body.scenario ?? null,
         body.validFrom, body.validTo, body.columns ? JSON.stringify(body.columns) : null, chinaDateTime(now.getTime()));
     ctx.audit(req, 'data.share.applied', `${id}:${dataset.id}`, body.columns ?? [], body.purpose);
     return { status: 201, body: presentApplication(ctx, principal, applicationRow(ctx.db, id)!), location: `/api/v1/data/share-applications/${id}` };
