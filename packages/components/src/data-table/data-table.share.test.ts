@@ -6,6 +6,7 @@
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sandboxToken, sandboxUrl } from '../../test-support/sandbox.js';
+import { setLocale } from '../shared/localization.js';
 import type { CbDataTable } from './data-table.js';
 import './define.js';
 
@@ -89,6 +90,15 @@ describe('cb-data-table: applying for a 有条件共享 dataset (sandbox)', () =
     expect(shareText(el)).to.contain('退回理由：请说明需核对的企业范围。');
     expect(el.shadowRoot!.querySelector('.share-open')!.textContent).to.contain('重新申请');
     await expect(el).to.be.accessible();
+    try {
+      await setLocale('en');
+      await el.updateComplete;
+      expect(shareText(el)).to.contain('Your application was returned.').and.contain('Reason: 请说明需核对的企业范围。');
+      expect(el.shadowRoot!.querySelector('.share-open')!.textContent).to.contain('Apply again');
+    } finally {
+      await setLocale('zh-CN');
+    }
+    await el.updateComplete;
 
     const form = await openForm(el);
     await fillAndSubmit(el, form, '唐边村工业园亩均效益评价：核对园区内 12 家重点用电企业的月度用电量。');
