@@ -242,4 +242,22 @@ describe('share applications', () => {
     assert.equal(auditCount('data.share.withdrawn', third.body.id), 1);
     assert.equal((await act(VILLAGE, third.body.id, { action: 'withdraw' })).status, 409);
   });
+
+  it('answers a retry with the application it filed, also once its first day has passed', async () => {
+    // A token per attempt: the first one expires with the clock moved a day.
+    const send = async () => sandbox.api('/data/share-applications', {
+      method: 'POST',
+      token: await sandbox.token(VILLAGE),
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'share-retry-enterprise-water' },
+      body: JSON.stringify({ ...request, datasetId: 'enterprise-water', validFrom: '2027-01-01', validTo: '2027-01-31' }),
+    });
+    await moveClockTo('2027-01-01T15:00:00Z'); // 23:00 on 1 January in Nanhai
+    const first = await send();
+    assert.equal(first.status, 201);
+    await moveClockTo('2027-01-01T16:30:00Z'); // 2 January: 1 January is in the past, the key is not expired
+    const retry = await send();
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+    assert.equal(((await retry.json()) as Application).id, ((await first.json()) as Application).id);
+  });
 });

@@ -255,15 +255,16 @@ function createShareApplication(req: RequestOf<'createShareApplication'>, reply:
   if (dataset.shareType !== 'conditional') {
     throw unprocessable(`数据集 ${dataset.id} 不是有条件共享，无需（也无法）申请`, 'not-conditional', [{ name: 'body/datasetId', reason: '应为有条件共享数据集' }]);
   }
-  if (accessNow(ctx, principal, dataset).read) throw conflict(`已可读取数据集 ${dataset.id}，无需申请`, 'already-granted');
   const unknown = unknownColumns(dataset, body.columns ?? []);
   if (unknown.length) throw unprocessable(`数据集 ${dataset.id} 没有字段 ${unknown.join('、')}`, 'unknown-column', [{ name: 'body/columns', reason: `未知字段 ${unknown.join(',')}` }]);
-  const now = ctx.clock.now();
-  const today = chinaDate(now);
-  checkPeriod(body.validFrom, body.validTo, today, `早于今天 ${today}`);
 
   return withIdempotency(req, reply, ctx, 'data.share-applications.create', () => {
-    // Checked inside the write's transaction, so two concurrent applications cannot both pass.
+    // What depends on time and state is checked inside the write: a retry of a filed application is
+    // answered with it (not refused because it now exists), and two concurrent ones cannot both pass.
+    const now = ctx.clock.now();
+    const today = chinaDate(now);
+    checkPeriod(body.validFrom, body.validTo, today, `早于今天 ${today}`);
+    if (accessNow(ctx, principal, dataset).read) throw conflict(`已可读取数据集 ${dataset.id}，无需申请`, 'already-granted');
     const pending = ctx.db
       .prepare("SELECT id FROM share_applications WHERE applicant_client_id = ? AND dataset_id = ? AND status = 'pending'")
       .get(principal.clientId, dataset.id) as { id: string } | undefined;
