@@ -68,7 +68,8 @@ describe('share applications', () => {
     call<{ access: { read: boolean; canApply?: boolean; grant?: Grant | null }; columns: { name: string; maskedForCaller: boolean }[] }>(
       clientId, 'GET', `/data/datasets/${DATASET}`);
   const rows = (clientId = VILLAGE, query = '') =>
-    call<{ regionScope: string; columns: string[]; items: Record<string, unknown>[] } & Problem>(clientId, 'GET', `/data/datasets/${DATASET}/rows?limit=200${query}`);
+    call<{ regionScope: string; items: Record<string, unknown>[]; masking: { columns: { name: string; rule: string; reason: string }[] } } & Problem>(
+      clientId, 'GET', `/data/datasets/${DATASET}/rows?limit=200${query}`);
   const auditCount = (action: string, targetPrefix: string) =>
     (sandbox.ctx.db.prepare('SELECT COUNT(*) AS n FROM audit_log WHERE action = ? AND target LIKE ?').get(action, `${targetPrefix}%`) as { n: number }).n;
   async function moveClockTo(now: string) {
@@ -201,6 +202,7 @@ describe('share applications', () => {
       assert.equal(row.accountNo, null, 'a column outside the grant');
       assert.notEqual(row.electricityKwh, null);
     }
+    assert.deepEqual(page.body.masking.columns.find((c) => c.name === 'accountNo'), { name: 'accountNo', rule: 'hidden', reason: `grant:${application.grant!.id}` });
     assert.equal((await rows(VILLAGE, '&regionCode=440605124')).status, 403, 'the grant does not widen the region');
     assert.equal(auditCount('data.read.shared', DATASET), before + 1);
 

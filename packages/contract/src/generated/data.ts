@@ -491,7 +491,7 @@ export interface components {
         ColumnMasking: {
             name: string;
             rule: components["schemas"]["MaskRule"];
-            /** @description e.g. `role:town` */
+            /** @description e.g. `role:town`, or `grant:SG-20261207-0001` for a column the caller's share grant leaves out (rule `hidden`) */
             reason: string;
         };
         DatasetMasking: components["schemas"]["Masking"] & {

@@ -187,10 +187,14 @@ function prepareRead(req: FastifyRequest<{ Params: { datasetId: string } }>, ctx
 
 function maskingOf(principal: Principal, read: ReadContext) {
   const reason = `role:${principal.role}`;
+  const granted = read.grant?.columns;
   const columns = read.plan.projection
     .filter((c) => read.treatments.get(c) !== 'full')
-    .map((c) => ({ name: c.def.name, rule: c.def.maskRule, reason }));
-  return { masked: columns.length > 0, fields: columns.map((c) => c.name), reason: columns.length ? reason : null, columns };
+    // A column the share grant leaves out reads as null whatever its own masking rule.
+    .map((c) => (granted && !granted.includes(c.def.name)
+      ? { name: c.def.name, rule: 'hidden' as const, reason: `grant:${read.grant!.id}` }
+      : { name: c.def.name, rule: c.def.maskRule, reason }));
+  return { masked: columns.length > 0, fields: columns.map((c) => c.name), reason: columns.length ? columns[0]!.reason : null, columns };
 }
 
 function auditedColumns(principal: Principal, read: ReadContext): string[] {

@@ -188,8 +188,8 @@ function overseesDepartment(principal: Principal, deptCode: string): boolean {
 function allowedActionsOf(principal: Principal, row: ApplicationRow): ShareAction[] {
   if (row.status !== 'pending') return [];
   if (isApplicant(principal, row)) return ['withdraw'];
-  const steward = principal.permissions.includes('data:share-review') && principal.deptCode === datasetOf(row).ownerDept.code;
-  return steward ? ['approve', 'return'] : [];
+  const reviewer = principal.permissions.includes('data:share-review') && principal.deptCode === datasetOf(row).ownerDept.code;
+  return reviewer ? ['approve', 'return'] : [];
 }
 
 function presentApplication(ctx: ServiceContext, principal: Principal, row: ApplicationRow): ShareApplication {
@@ -221,7 +221,7 @@ function applicationRow(db: Db, id: string): ApplicationRow | undefined {
 
 /**
  * An application the caller may see: its applicant's, and its department's stewards' and CDO's (all of
- * them the district's). With `reviewers`, any steward finds it too, so that a steward of another
+ * them the district's). With `reviewers`, any steward or CDO finds it too, so that one of another
  * department learns why it may not decide it (403) rather than that it does not exist.
  */
 function visibleApplication(req: FastifyRequest<{ Params: { applicationId: string } }>, db: Db, reviewers = false): ApplicationRow {
