@@ -5,6 +5,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, waitFor } from 'storybook/test';
 import type { CbDataTable, DataRow, DataTableColumn } from '@citybrain/components';
 import { dataTableHandlers, failingRows } from './support/data-table-msw.js';
+import { shareApplicationHandlers, type ApplicationState } from './support/share-access-msw.js';
 
 interface TableArgs {
   dataset?: string;
@@ -124,6 +125,61 @@ export const PermissionDenied: Story = {
   },
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(table(canvasElement).shadowRoot!.querySelector('[part="denied"]')).not.toBeNull());
+  },
+};
+
+/** A 有条件共享 dataset a village may not read yet but may apply for, with its latest application in `state`. */
+function applyingFor(state: ApplicationState): Story {
+  const dataset = 'enterprise-electricity';
+  return {
+    args: { dataset },
+    parameters: {
+      msw: {
+        handlers: [
+          ...shareApplicationHandlers(dataset, state),
+          ...dataTableHandlers(dataset, {
+            sample: 10,
+            access: { read: false, export: false, reason: '有条件共享：须向广东电网有限责任公司佛山南海供电局申请并获批准', canApply: true },
+          }),
+        ],
+      },
+    },
+  };
+}
+
+const sharePart = (canvas: HTMLElement) => table(canvas).shadowRoot!.querySelector('[part~="share"]');
+
+/** No application yet: “申请使用” opens a small form for the purpose and the period. */
+export const AccessApplicationForm: Story = {
+  ...applyingFor('none'),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(table(canvasElement).shadowRoot!.querySelector('.share-open')).not.toBeNull());
+    table(canvasElement).shadowRoot!.querySelector<HTMLButtonElement>('.share-open')!.click();
+    await waitFor(() => expect(table(canvasElement).shadowRoot!.querySelector('[part~="share-form"]')).not.toBeNull());
+  },
+};
+
+/** The application was filed and waits for the owning department's data steward. */
+export const AccessApplicationPending: Story = {
+  ...applyingFor('pending'),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(sharePart(canvasElement)?.textContent).toMatch(/待.+审核|awaiting review/));
+  },
+};
+
+/** The steward returned it with a reason; the village may apply again. */
+export const AccessApplicationReturned: Story = {
+  ...applyingFor('returned'),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(sharePart(canvasElement)?.textContent).toMatch(/退回理由|Reason/));
+  },
+};
+
+/** Approved for a period that has not begun yet: the table says from when until when. */
+export const AccessApplicationApproved: Story = {
+  ...applyingFor('approved'),
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(sharePart(canvasElement)?.textContent).toMatch(/已批准|approved/));
   },
 };
 

@@ -18,8 +18,8 @@ export interface DataStoryOptions {
   role?: StoryRole;
   /** Latency of every answer in ms (to see the loading skeleton). */
   latency?: number;
-  /** Overrides of the catalogue's access block (permission denied). */
-  access?: { read: boolean; export: boolean; reason: string | null };
+  /** Overrides of the catalogue's access block (permission denied; `canApply` for a 有条件共享 dataset one may apply for). */
+  access?: { read: boolean; export: boolean; reason: string | null; canApply?: boolean };
 }
 
 const SEED = 'nanhai-2026';

@@ -80,7 +80,9 @@ export type {
   WorkOrderQuery,
   WorkOrderEvent,
 } from './resources/workorders.js';
-export type { DataResource, Dataset, DatasetColumn, DatasetSummary, DatasetCataloguePage, DatasetRow, DatasetRowsPage, DatasetCount, DatasetQuery, RowsQuery, RowsOptions, CountQuery, ExportQuery, CsvExport } from './resources/data.js';
+export type { DataResource, Dataset, DatasetColumn, DatasetSummary, DatasetCataloguePage, DatasetRow, DatasetRowsPage, DatasetCount, DatasetQuery, RowsQuery, RowsOptions, CountQuery, ExportQuery, CsvExport,
+  DatasetAccess, ShareApplicationsResource, ShareApplication, ShareApplicationPage, ShareApplicationStatus, ShareApplicationCreate,
+  ShareApplicationAction, ShareApplicationQuery, ShareGrant, ShareGrantQuery } from './resources/data.js';
 export type { WatchCallOptions } from './resources/events.js';
 /**
  * The data platform's filter syntax (`column:operator:value`; `in`/`nin` lists with `\,` escapes), to

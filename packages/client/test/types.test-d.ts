@@ -52,7 +52,7 @@ export async function pathCalls() {
 
 export async function resourceHelpers() {
   const me = await client.auth.me();
-  assertType<Equals<typeof me.role, 'district' | 'department' | 'town' | 'village' | 'public'>>();
+  assertType<Equals<typeof me.role, 'district' | 'department' | 'steward' | 'cdo' | 'town' | 'village' | 'public'>>();
   for await (const row of client.data.rows('market-enterprises', { sort: '-registeredCapital', filter: ['status:eq:1'], limit: 500 })) void row;
   for await (const page of client.data.rows('market-enterprises').pages()) void page.page.nextCursor;
   for await (const feature of client.gis.items('homestead-parcels', { villageCode: '440605124201', limit: 100 })) void feature.geometry;

@@ -5,7 +5,11 @@ import type { FastifyRequest } from 'fastify';
 import type { DepartmentCode } from '@citybrain/domain';
 import { forbidden, unauthorized, badRequest } from './problems.js';
 
-export type Role = 'district' | 'department' | 'town' | 'village' | 'public';
+/**
+ * `steward` (数据专员) and `cdo` (部门首席数据官) belong to one department (`deptCode`) and decide the share
+ * applications for the department's datasets (domain reference §6: "approved by the owning DataSteward or DeptCDO").
+ */
+export type Role = 'district' | 'department' | 'steward' | 'cdo' | 'town' | 'village' | 'public';
 
 export type Permission =
   | 'gis:read'
@@ -19,6 +23,12 @@ export type Permission =
   | 'data:read'
   | 'data:export'
   | 'data:unmask'
+  /** File a share application for a 有条件共享 dataset (towns and villages). */
+  | 'data:share-apply'
+  /** Approve or return the share applications for the own department's datasets (its steward and CDO). */
+  | 'data:share-review'
+  /** Read the share applications for the own department's datasets (all departments for the district). */
+  | 'data:share-oversee'
   | 'calendar:admin';
 
 export interface Principal {
@@ -34,13 +44,15 @@ export const DISTRICT_CODE = '440605';
 
 const PERMISSIONS: Record<Role, Permission[]> = {
   district: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',
-    'workorders:create', 'workorders:act', 'data:read', 'data:export', 'data:unmask', 'calendar:admin'],
+    'workorders:create', 'workorders:act', 'data:read', 'data:export', 'data:unmask', 'data:share-oversee', 'calendar:admin'],
   department: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:act', 'workorders:read', 'workorders:act',
     'data:read', 'data:export'],
+  steward: ['gis:read', 'gis:internal', 'data:read', 'data:export', 'data:share-review', 'data:share-oversee'],
+  cdo: ['gis:read', 'gis:internal', 'data:read', 'data:export', 'data:share-review', 'data:share-oversee'],
   town: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',
-    'workorders:create', 'workorders:act', 'data:read', 'data:export'],
+    'workorders:create', 'workorders:act', 'data:read', 'data:export', 'data:share-apply'],
   village: ['gis:read', 'gis:internal', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read',
-    'workorders:create', 'data:read'],
+    'workorders:create', 'data:read', 'data:share-apply'],
   public: ['gis:read', 'data:read'],
 };
 
@@ -58,6 +70,9 @@ export const DEMO_CLIENTS: readonly DemoClient[] = [
   { clientId: 'demo-district', name: '南海区政务服务数据管理局', role: 'district', regionCode: '440605', deptCode: null },
   { clientId: 'demo-dept-agri', name: '南海区农业农村局', role: 'department', regionCode: '440605', deptCode: 'AGRI' },
   { clientId: 'demo-dept-natres', name: '佛山市自然资源局南海分局', role: 'department', regionCode: '440605', deptCode: 'NATRES' },
+  { clientId: 'demo-steward-power', name: '南海供电局数据专员（电力数据共享）', role: 'steward', regionCode: '440605', deptCode: 'POWER' },
+  { clientId: 'demo-cdo-power', name: '南海供电局首席数据官', role: 'cdo', regionCode: '440605', deptCode: 'POWER' },
+  { clientId: 'demo-steward-market', name: '南海区市场监管局数据专员', role: 'steward', regionCode: '440605', deptCode: 'MARKET' },
   { clientId: 'demo-town-shishan', name: '狮山镇人民政府', role: 'town', regionCode: '440605124', deptCode: 'TOWN' },
   { clientId: 'demo-town-guicheng', name: '桂城街道办事处', role: 'town', regionCode: '440605011', deptCode: 'TOWN' },
   { clientId: 'demo-village-tangbian', name: '狮山镇唐边村委会', role: 'village', regionCode: '440605124201', deptCode: 'VILLAGE' },

@@ -61,6 +61,8 @@ export function personalFieldPolicy(role: Role): PersonalFieldPolicy {
     case 'district':
       return { name: 'full', idNumber: 'full', phone: 'full', address: 'full', auditUnmasked: true };
     case 'department':
+    case 'steward':
+    case 'cdo':
     case 'town':
     case 'village':
       return { name: 'full', idNumber: 'masked', phone: 'masked', address: 'masked', auditUnmasked: false };

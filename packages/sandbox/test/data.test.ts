@@ -29,7 +29,7 @@ interface Summary {
   shareType: string;
   openType: string;
   rowCount: number;
-  access: { read: boolean; export: boolean; unmask: boolean; reason: string | null };
+  access: { read: boolean; export: boolean; unmask: boolean; reason: string | null; canApply?: boolean };
 }
 
 interface Column {
@@ -159,10 +159,11 @@ describe('data service', () => {
 
     it('applies the 共享 classes per caller', async () => {
       const access = async (client: string, id: string) => (await get<Summary>(`/data/datasets/${id}`, client)).body.access;
-      assert.deepEqual(await access('demo-district', 'social-assistance'), { read: true, export: true, unmask: true, reason: null });
+      assert.deepEqual(await access('demo-district', 'social-assistance'), { read: true, export: true, unmask: true, reason: null, canApply: false, grant: null });
       const refused = await access('demo-town-shishan', 'social-assistance');
       assert.equal(refused.read, false);
       assert.match(refused.reason ?? '', /不予共享/);
+      assert.equal(refused.canApply, false, '不予共享 is not open to applications');
       assert.equal((await access('demo-dept-agri', 'population-residents')).read, true, 'AGRI is an approved 有条件共享 reader');
       assert.equal((await access('demo-dept-natres', 'population-residents')).read, false);
       assert.equal((await access('demo-village-tangbian', 'market-enterprises')).export, false);

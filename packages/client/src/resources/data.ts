@@ -1,7 +1,7 @@
-/** Resource helpers of the data platform (数据中台): catalogue, rows, counts, CSV export. */
+/** Resource helpers of the data platform (数据中台): catalogue, rows, counts, CSV export, share applications. */
 import type { DataComponents as components, DataOperations as operations } from '@citybrain/contract';
 import { paginateCursor, type Paginated } from '../pagination.js';
-import type { CoreClient, QueryOf } from '../types.js';
+import type { CoreClient, JsonBodyOf, QueryOf } from '../types.js';
 import { headersWith } from '../headers.js';
 import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 
@@ -13,6 +13,16 @@ export type DatasetColumn = Schemas['DatasetColumn'];
 export type DatasetRow = Schemas['DatasetRow'];
 export type DatasetRowsPage = Schemas['DatasetRowsPage'];
 export type DatasetCount = Schemas['DatasetCount'];
+export type DatasetAccess = Schemas['DatasetAccess'];
+export type ShareApplication = Schemas['ShareApplication'];
+export type ShareApplicationPage = Schemas['ShareApplicationPage'];
+export type ShareApplicationStatus = Schemas['ShareApplicationStatus'];
+export type ShareApplicationCreate = Schemas['ShareApplicationCreate'];
+export type ShareApplicationAction = Schemas['ShareApplicationAction'];
+export type ShareGrant = Schemas['ShareGrant'];
+/** `view: 'mine'` (default) for the applicant, `'review'` for the owning department's steward and CDO. */
+export type ShareApplicationQuery = Omit<QueryOf<operations['listShareApplications']>, 'cursor'>;
+export type ShareGrantQuery = QueryOf<operations['listShareGrants']>;
 
 /** Catalogue filters; paging is the iterator's job. */
 export type DatasetQuery = Omit<QueryOf<operations['listDatasets']>, 'cursor'>;
@@ -59,6 +69,24 @@ export interface DataResource {
    * covers the response headers; afterwards a silence longer than `timeout` between chunks fails the stream.
    */
   export(datasetId: string, query?: ExportQuery, options?: HelperOptions): Promise<CsvExport>;
+  /** Share applications for 有条件共享 datasets (towns and villages apply; the owning department's steward decides). */
+  shares: ShareApplicationsResource;
+}
+
+export interface ShareApplicationsResource {
+  /** The caller's applications (`view: 'mine'`), or those to its department (`view: 'review'`), newest first, across all pages. */
+  list(query?: ShareApplicationQuery, options?: ListOptions): Paginated<ShareApplication, ShareApplicationPage>;
+  /** One application with its decision and grant. */
+  get(applicationId: string, options?: HelperOptions): Promise<ShareApplication>;
+  /**
+   * Applies for a 有条件共享 dataset with purpose and period. An Idempotency-Key is generated unless you
+   * pass one, so a retry never files it twice.
+   */
+  apply(application: ShareApplicationCreate, options?: HelperOptions): Promise<ShareApplication>;
+  /** `approve` (optionally narrowing period and columns) or `return` with a reason (the steward); `withdraw` (the applicant). Keyed like {@link apply}. */
+  act(applicationId: string, action: ShareApplicationAction, options?: HelperOptions): Promise<ShareApplication>;
+  /** The caller's grants, with the period and whether each is in force now. */
+  grants(query?: ShareGrantQuery, options?: HelperOptions): Promise<ShareGrant[]>;
 }
 
 /** The file name of a Content-Disposition header, preferring RFC 5987 `filename*=UTF-8''…`. */
@@ -76,8 +104,41 @@ export function filenameFromDisposition(header: string | null): string | undefin
   return plain ? (plain[1]?.replace(/\\(.)/g, '$1') ?? plain[2]!.trim()) : undefined;
 }
 
+function createShareApplicationsResource(client: CoreClient): ShareApplicationsResource {
+  return {
+    list(query = {}, options) {
+      const { limits, call } = pagingOf(client, '/data/share-applications', options);
+      return paginateCursor(
+        async (cursor) => (await client.GET('/data/share-applications', { ...call, params: { query: { ...query, cursor } } })).data,
+        limits,
+      );
+    },
+    async get(applicationId, options) {
+      return (await client.GET('/data/share-applications/{applicationId}', { ...options, params: { path: { applicationId } } })).data;
+    },
+    async apply(application, options = {}) {
+      return (await client.POST('/data/share-applications', { ...options, idempotencyKey: options.idempotencyKey ?? true, body: application })).data;
+    },
+    async act(applicationId, action, options = {}) {
+      const body: JsonBodyOf<operations['actOnShareApplication']> = action;
+      return (
+        await client.POST('/data/share-applications/{applicationId}/actions', {
+          ...options,
+          idempotencyKey: options.idempotencyKey ?? true,
+          params: { path: { applicationId } },
+          body,
+        })
+      ).data;
+    },
+    async grants(query = {}, options) {
+      return (await client.GET('/data/share-grants', { ...options, params: { query } })).data.items;
+    },
+  };
+}
+
 export function createDataResource(client: CoreClient): DataResource {
   return {
+    shares: createShareApplicationsResource(client),
     datasets(query = {}, options) {
       const { limits, call } = pagingOf(client, '/data/datasets', options);
       return paginateCursor(async (cursor) => (await client.GET('/data/datasets', { ...call, params: { query: { ...query, cursor } } })).data, limits);

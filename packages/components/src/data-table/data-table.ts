@@ -31,6 +31,7 @@ import { RowSelection } from './selection.js';
 import { ColumnLayout, dragColumnWidth } from './column-layout.js';
 import { CsvExportRun, downloadBlob } from './csv-export.js';
 import { readFilterForm, renderFilterPanel } from './filters.js';
+import { ShareAccess, shareAccessStyles } from './share-access.js';
 import {
   renderColumnsPanel,
   renderDenied,
@@ -55,7 +56,9 @@ const FILTER_DELAY = 350;
  * from the dataset's schema with type-aware formatting and masked personal fields, server-side
  * multi-sort and filters, windowed rendering that stays smooth with a million rows, keyset paging
  * as you scroll (or a pager), selection, CSV export through the server, and every loading, empty,
- * error and permission state.
+ * error and permission state. Where the caller may not read a 有条件共享 dataset but may apply for it
+ * (a town or village), the permission state offers “申请使用” with a small form (purpose and period)
+ * and then shows the caller's application: pending, returned with the reason, or approved for its period.
  *
  * ```html
  * <cb-provider base-url="https://citybrain.example.gov.cn/api/v1" token="…">
@@ -105,6 +108,9 @@ const FILTER_DELAY = 350;
  * @csspart cell - One data cell.
  * @csspart empty - The empty state.
  * @csspart denied - The permission-denied state.
+ * @csspart share - Where a 有条件共享 dataset may be applied for: the caller's application and the \`申请使用\` button.
+ * @csspart share-form - The application form (purpose and period).
+ * @csspart share-button - The button that opens the application form.
  * @csspart export - The export progress bar.
  * @csspart pager - The pager (with `paging="pager"`).
  * @csspart status - Polite live region of the shared status display.
@@ -119,7 +125,7 @@ const FILTER_DELAY = 350;
  * @cssprop --cb-data-table-border-color - Outer border (--cb-color-divider).
  */
 export class CbDataTable extends CityBrainElement {
-  static override styles = [CityBrainElement.styles, loadStatusStyles, dataTableStyles];
+  static override styles = [CityBrainElement.styles, loadStatusStyles, dataTableStyles, shareAccessStyles];
 
   /** Id of a data-platform dataset (`market-enterprises`): its schema and rows load through the client. */
   @property({ attribute: 'dataset' }) datasetId?: string;
@@ -205,6 +211,7 @@ export class CbDataTable extends CityBrainElement {
     grid: () => this.grid,
   });
   private readonly rowSelection = new RowSelection((row) => this.keyOf(row));
+  private readonly shareAccess = new ShareAccess(this);
   private page = 0;
   private panel?: 'filters' | 'columns';
   private csvExport?: CsvExportRun;
@@ -250,6 +257,7 @@ export class CbDataTable extends CityBrainElement {
     super.disconnectedCallback();
     this.pages?.abort();
     this.csvExport?.cancel();
+    this.shareAccess.stop();
     clearTimeout(this.filterTimer);
   }
 
@@ -412,7 +420,15 @@ export class CbDataTable extends CityBrainElement {
     return this.windowing.grid;
   }
 
+  /** Denied a 有条件共享 dataset the caller may apply for: the client to apply through. */
+  private get applyingClient() {
+    const denied = this.data.load.status === 'error' && this.data.load.error instanceof AccessDenied;
+    return denied && this.data.schema?.access?.canApply === true ? this.data.source?.client : undefined;
+  }
+
   protected override updated(): void {
+    const applying = this.applyingClient;
+    if (applying && this.datasetId) this.shareAccess.follow(applying, this.datasetId);
     const pages = this.pages;
     if (pages) {
       const { start, end } = this.windowing.window;
@@ -507,6 +523,7 @@ export class CbDataTable extends CityBrainElement {
         ? html`<div class="state" aria-hidden="true">${[0, 1, 2, 3].map(() => html`<p><span class="sk"></span></p>`)}</div>`
         : nothing}
       ${denied ? renderDenied(error) : status === 'error' ? renderLoadStatus(this.data.load) : nothing}
+      ${this.applyingClient ? this.shareAccess.render(this.data.schema?.ownerDept.name) : nothing}
       ${(status === 'empty' || (this.plain && status === 'idle' && count === 0)) && !denied ? renderEmpty(filterCount, this.clearFilters) : nothing}
       ${this.pages?.error !== undefined ? renderMoreFailed(() => this.pages?.retry()) : nothing}
       ${this.pager && ready ? renderPager(this.page, Math.max(1, Math.ceil(count / this.limit)), known.exact, this.goToPage) : nothing}

@@ -239,10 +239,12 @@ export interface components {
             geometry: components["schemas"]["Geometry"];
         };
         /**
-         * @description district: 区首席数据官/数据管理员 (all); department: 区职能部门; town: 镇街; village: 村居; public: anonymous citizens.
+         * @description district: 区首席数据官/数据管理员 (all); department: 区职能部门; steward: 数据专员 of one department and
+         *     cdo: 部门首席数据官 of one department (both decide the share applications for its datasets); town: 镇街;
+         *     village: 村居; public: anonymous citizens.
          * @enum {string}
          */
-        Role: "district" | "department" | "town" | "village" | "public";
+        Role: "district" | "department" | "steward" | "cdo" | "town" | "village" | "public";
         Principal: {
             clientId: string | null;
             name: string;

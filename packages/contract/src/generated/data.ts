@@ -172,6 +172,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/data/share-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List share applications (mine, or those to review)
+         * @description Applications for 有条件共享 datasets. `view=mine` (default) lists the caller's own applications
+         *     (towns and villages apply); `view=review` lists the applications to the caller's department, which
+         *     its 数据专员 (`steward`) and 首席数据官 (`cdo`) decide (the district sees every department's). Newest
+         *     first, cursor-paged. `view=mine` by a role that cannot apply, `view=review` by one that cannot
+         *     review, are answered 403.
+         */
+        get: operations["listShareApplications"];
+        put?: never;
+        /**
+         * Apply for access to a 有条件共享 dataset
+         * @description A town or village (`data:share-apply`) applies for a 有条件共享 dataset it may not read yet, with the
+         *     purpose, optionally the scenario it serves, the period it needs the data for (calendar dates in Asia/Shanghai, both inclusive; starting
+         *     today or later, at most 366 days) and optionally the columns it needs (default: all). The application
+         *     goes to the 数据专员 of the owning department; the region the grant will cover is the applicant's own.
+         *
+         *     **403** for a role that may not apply; **409** when the caller can already read the dataset, or has a
+         *     pending application or a valid grant for it; **422** for a dataset that is not 有条件共享, an invalid
+         *     period or an unknown column. Audited (`data.share.applied`). Send an `Idempotency-Key` so a retry does
+         *     not file it twice.
+         */
+        post: operations["createShareApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data/share-applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one share application
+         * @description One application with its decision and, once approved, its grant. Visible to the applicant and to the
+         *     steward and CDO of the owning department (and the district); anyone else is answered 404.
+         */
+        get: operations["getShareApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data/share-applications/{applicationId}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve, return or withdraw a share application
+         * @description One action per call on a `pending` application. `approve` and `return` are for the owning
+         *     department's 数据专员 or 首席数据官 (`data:share-review`): approving may narrow the period (within the one requested) and the
+         *     columns (within those requested; the primary key and the region column are always granted) and
+         *     yields a grant for the applicant's region that the row reads honour until it expires (sandbox clock);
+         *     returning needs a reason. `withdraw` is the applicant's.
+         *
+         *     **403** for the wrong role or a steward or CDO of another department; **409** when the application is no
+         *     longer pending; **422** for a period or columns outside the request. Every action is audited
+         *     (`data.share.approved`, `data.share.returned`, `data.share.withdrawn`).
+         */
+        post: operations["actOnShareApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data/share-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's share grants
+         * @description The grants approved to the caller, newest first, each with the dataset, the region and columns it
+         *     covers, its period and whether it is in force now (sandbox clock). Expired grants stay listed.
+         *     Roles that cannot apply (`data:share-apply`: towns and villages) hold no grants and are answered 403.
+         */
+        get: operations["listShareGrants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -250,6 +357,13 @@ export interface components {
             unmask: boolean;
             /** @description Why reading is not allowed, e.g. `不予共享：仅提供目录信息` */
             reason?: string | null;
+            /**
+             * @description The caller may apply for access (`POST /data/share-applications`): the dataset is 有条件共享, the
+             *     caller may not read it yet and its role may apply (towns and villages)
+             */
+            canApply?: boolean;
+            /** @description The share grant through which the caller reads this dataset now, if any */
+            grant?: null | components["schemas"]["ShareGrant"];
         };
         /** @description One catalogue entry (政务信息资源目录条目), resource type 库表. */
         DatasetSummary: {
@@ -377,7 +491,7 @@ export interface components {
         ColumnMasking: {
             name: string;
             rule: components["schemas"]["MaskRule"];
-            /** @description e.g. `role:town` */
+            /** @description e.g. `role:town`, or `grant:SG-20261207-0001` for a column the caller's share grant leaves out (rule `hidden`) */
             reason: string;
         };
         DatasetMasking: components["schemas"]["Masking"] & {
@@ -411,6 +525,115 @@ export interface components {
             method: "count" | "stats" | "sample";
         };
         /**
+         * @description `pending` 待审核, `approved` 已批准 (a grant exists), `returned` 已退回 (with a reason), `withdrawn` 已撤回
+         * @enum {string}
+         */
+        ShareApplicationStatus: "pending" | "approved" | "returned" | "withdrawn";
+        /**
+         * Format: date
+         * @description A calendar day in Asia/Shanghai (UTC+8), `YYYY-MM-DD`
+         * @example 2027-03-31
+         */
+        SharePeriodDate: string;
+        ShareApplicationCreate: {
+            datasetId: components["schemas"]["DatasetId"];
+            /** @description What the data is needed for (用途), as the sharing conditions of the catalogue ask */
+            purpose: string;
+            /** @description Where it is used (使用场景), e.g. the system or the work it feeds */
+            scenario?: string;
+            validFrom: components["schemas"]["SharePeriodDate"];
+            validTo: components["schemas"]["SharePeriodDate"];
+            /** @description The columns needed; absent for all */
+            columns?: string[];
+        };
+        /** @description One action on a pending application, selected by `action`. */
+        ShareApplicationAction: components["schemas"]["ShareApplicationApprove"] | components["schemas"]["ShareApplicationReturn"] | components["schemas"]["ShareApplicationWithdraw"];
+        /** @description Approve, optionally narrowing the period and the columns to within what was requested. */
+        ShareApplicationApprove: {
+            /** @constant */
+            action: "approve";
+            validFrom?: components["schemas"]["SharePeriodDate"];
+            validTo?: components["schemas"]["SharePeriodDate"];
+            columns?: string[];
+            comment?: string;
+        };
+        ShareApplicationReturn: {
+            /** @constant */
+            action: "return";
+            reason: string;
+        };
+        ShareApplicationWithdraw: {
+            /** @constant */
+            action: "withdraw";
+        };
+        ShareApplicant: {
+            clientId: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            regionCode: components["schemas"]["RegionCode"];
+        };
+        /**
+         * @description Read access to one 有条件共享 dataset for the applicant's region, from the start of `validFrom` to the
+         *     end of `validTo` (Asia/Shanghai), limited to `columns` when set (other columns read as null).
+         */
+        ShareGrant: {
+            id: string;
+            applicationId: string;
+            datasetId: components["schemas"]["DatasetId"];
+            regionScope: components["schemas"]["RegionCode"];
+            /** @description The columns granted; null for all */
+            columns: string[] | null;
+            validFrom: components["schemas"]["SharePeriodDate"];
+            validTo: components["schemas"]["SharePeriodDate"];
+            /**
+             * Format: date-time
+             * @description When the grant ends (the midnight after `validTo`, UTC+8)
+             */
+            expiresAt: string;
+            /** @description In force now (sandbox clock) */
+            active: boolean;
+        };
+        ShareApplication: {
+            id: string;
+            datasetId: components["schemas"]["DatasetId"];
+            datasetName: components["schemas"]["LocalizedText"];
+            ownerDept: components["schemas"]["DataDepartment"];
+            applicant: components["schemas"]["ShareApplicant"];
+            purpose: string;
+            /** @description Where the data is used (使用场景), when the applicant said */
+            scenario: string | null;
+            requested: {
+                validFrom: components["schemas"]["SharePeriodDate"];
+                validTo: components["schemas"]["SharePeriodDate"];
+                columns: string[] | null;
+            };
+            status: components["schemas"]["ShareApplicationStatus"];
+            /** Format: date-time */
+            submittedAt: string;
+            /**
+             * Format: date-time
+             * @description When it was approved, returned or withdrawn
+             */
+            decidedAt: string | null;
+            /** @description The steward who decided (or the applicant who withdrew) */
+            decidedBy: null | {
+                clientId: string;
+                name: string;
+            };
+            /** @description The steward's remark on an approval */
+            comment: string | null;
+            /** @description Why it was returned */
+            returnReason: string | null;
+            /** @description The grant an approval yielded */
+            grant: null | components["schemas"]["ShareGrant"];
+            /** @description The actions this caller may take now */
+            allowedActions: ("approve" | "return" | "withdraw")[];
+        };
+        ShareApplicationPage: {
+            items: components["schemas"]["ShareApplication"][];
+            page: components["schemas"]["PageInfo"];
+        };
+        /**
          * @description Department code: AGRI 农业农村局, NATRES 自然资源局, HOUSING 住建局, FORESTRY 林业, WATER 水利局 / 供水,
          *     POWER 供电局, TRANSPORT 交通运输局, TOWN 镇街, VILLAGE 村居, GROUP 村民小组, CITYMGMT 城管局, ECOENV 生态环境局,
          *     MARKET 市场监管局, HEALTH 卫生健康局, EDU 教育局, HOTLINE 12345 热线, PSB 公安分局, CIVIL 民政局,
@@ -432,6 +655,13 @@ export interface components {
         Problem: CommonComponents["schemas"]["Problem"];
         /** @description Which fields of a record were masked for this caller, and why. */
         Masking: CommonComponents["schemas"]["Masking"];
+        /**
+         * @description district: 区首席数据官/数据管理员 (all); department: 区职能部门; steward: 数据专员 of one department and
+         *     cdo: 部门首席数据官 of one department (both decide the share applications for its datasets); town: 镇街;
+         *     village: 村居; public: anonymous citizens.
+         * @enum {string}
+         */
+        Role: CommonComponents["schemas"]["Role"];
     };
     responses: {
         /** @description The request is malformed; `errors` names each offending field. */
@@ -557,8 +787,50 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The resource's state does not allow this (illegal transition, or an idempotent request still processing). */
+        Conflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/illegal-transition",
+                 *       "title": "当前状态不允许该操作",
+                 *       "status": 409,
+                 *       "detail": "状态 APPROVED 不允许操作 return",
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Well-formed but semantically invalid (for example an Idempotency-Key reused with another payload, or a point outside the district). */
+        UnprocessableEntity: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/idempotency-key-reused",
+                 *       "title": "幂等键已用于不同的请求",
+                 *       "status": 422,
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
+        /**
+         * @description Share application id
+         * @example SQ-20261207-0001
+         */
+        ShareApplicationId: string;
         /**
          * @description Dataset id from the catalogue
          * @example market-enterprises
@@ -605,6 +877,12 @@ export interface components {
         Limit: number;
         /** @description Narrow the caller's region scope to this code (must lie inside the caller's own region). */
         RegionScope: components["schemas"]["RegionCode"];
+        /**
+         * @description A unique key for a non-idempotent write (UUID recommended). A retry with the same key and the
+         *     same payload returns the original response (`Idempotent-Replayed: true`); the same key with another
+         *     payload is answered 422; a retry while the original is still processing is answered 409.
+         */
+        IdempotencyKey: string;
     };
     requestBodies: never;
     headers: {
@@ -614,6 +892,8 @@ export interface components {
         Link: string;
         /** @description Seconds (or an HTTP date) to wait before retrying. */
         "Retry-After": string;
+        /** @description `true` when this response replays the result of an earlier request with the same Idempotency-Key. */
+        "Idempotent-Replayed": "true";
     };
     pathItems: never;
 }
@@ -1390,6 +1670,267 @@ export interface operations {
                      */
                     "application/json": {
                         items: components["schemas"]["DataDepartmentFacet"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listShareApplications: {
+        parameters: {
+            query?: {
+                /** @description `mine`: applications the caller filed; `review`: applications to the caller's department */
+                view?: "mine" | "review";
+                /** @description Only applications in this state */
+                status?: components["schemas"]["ShareApplicationStatus"];
+                /** @description Only applications for this dataset */
+                datasetId?: components["schemas"]["DatasetId"];
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of applications */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "SQ-20261207-0001",
+                     *           "datasetId": "enterprise-electricity",
+                     *           "datasetName": {
+                     *             "zh": "企业月度用电量",
+                     *             "en": "Monthly enterprise electricity use"
+                     *           },
+                     *           "ownerDept": {
+                     *             "code": "POWER",
+                     *             "name": "广东电网有限责任公司佛山南海供电局"
+                     *           },
+                     *           "applicant": {
+                     *             "clientId": "demo-village-tangbian",
+                     *             "name": "狮山镇唐边村委会",
+                     *             "role": "village",
+                     *             "regionCode": "440605124201"
+                     *           },
+                     *           "purpose": "唐边村工业园“亩均效益”评价与村级工业园改造摸底，需核对辖内企业月度用电量。",
+                     *           "scenario": "村级工业园改造台账",
+                     *           "requested": {
+                     *             "validFrom": "2026-12-08",
+                     *             "validTo": "2027-03-31",
+                     *             "columns": null
+                     *           },
+                     *           "status": "pending",
+                     *           "submittedAt": "2026-12-07T09:12:00+08:00",
+                     *           "decidedAt": null,
+                     *           "decidedBy": null,
+                     *           "comment": null,
+                     *           "returnReason": null,
+                     *           "grant": null,
+                     *           "allowedActions": [
+                     *             "withdraw"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "page": {
+                     *         "limit": 50,
+                     *         "nextCursor": null,
+                     *         "total": 1,
+                     *         "totalExact": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ShareApplicationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createShareApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for a non-idempotent write (UUID recommended). A retry with the same key and the
+                 *     same payload returns the original response (`Idempotent-Replayed: true`); the same key with another
+                 *     payload is answered 422; a retry while the original is still processing is answered 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "datasetId": "enterprise-electricity",
+                 *       "purpose": "唐边村工业园“亩均效益”评价与村级工业园改造摸底，需核对辖内企业月度用电量。",
+                 *       "scenario": "村级工业园改造台账",
+                 *       "validFrom": "2026-12-08",
+                 *       "validTo": "2027-03-31"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ShareApplicationCreate"];
+            };
+        };
+        responses: {
+            /** @description The application was filed and awaits the steward's decision */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description URL of the new application */
+                    Location?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareApplication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    getShareApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Share application id
+                 * @example SQ-20261207-0001
+                 */
+                applicationId: components["parameters"]["ShareApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareApplication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    actOnShareApplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for a non-idempotent write (UUID recommended). A retry with the same key and the
+                 *     same payload returns the original response (`Idempotent-Replayed: true`); the same key with another
+                 *     payload is answered 422; a retry while the original is still processing is answered 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description Share application id
+                 * @example SQ-20261207-0001
+                 */
+                applicationId: components["parameters"]["ShareApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShareApplicationAction"];
+            };
+        };
+        responses: {
+            /** @description The action was taken; the application as it now stands */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareApplication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    listShareGrants: {
+        parameters: {
+            query?: {
+                /** @description Only grants for this dataset */
+                datasetId?: components["schemas"]["DatasetId"];
+                /** @description `true`: only grants in force now; `false`: only those not (yet or any more) in force */
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's grants */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "SG-20261207-0001",
+                     *           "applicationId": "SQ-20261207-0001",
+                     *           "datasetId": "enterprise-electricity",
+                     *           "regionScope": "440605124201",
+                     *           "columns": null,
+                     *           "validFrom": "2026-12-08",
+                     *           "validTo": "2027-01-31",
+                     *           "expiresAt": "2027-02-01T00:00:00+08:00",
+                     *           "active": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: components["schemas"]["ShareGrant"][];
                     };
                 };
             };

@@ -9,6 +9,7 @@ export interface QueryParametersWithDefaults {
   listDatasetRows: 'count' | 'limit';
   listDatasets: 'limit';
   listGisFeatures: 'limit';
+  listShareApplications: 'view' | 'limit';
   listWorkOrders: 'sort' | 'limit';
   searchGisPlaces: 'limit';
 }

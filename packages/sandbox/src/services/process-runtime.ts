@@ -131,7 +131,8 @@ export function streamEvents(
 
 export function actorOf(principal: Principal): Actor {
   return {
-    role: principal.role,
+    // The processes know departments, not their data roles: a steward or CDO acts (if at all) as its department.
+    role: principal.role === 'steward' || principal.role === 'cdo' ? 'department' : principal.role,
     deptCode: principal.deptCode,
     deptName: principal.name,
     name: principal.name,

@@ -54,13 +54,16 @@ const PERMISSION: Record<string, string | null> = {
   getWorkOrderStats: 'workorders:read', getWorkOrderProcessDefinition: 'workorders:read', getWorkOrder: 'workorders:read',
   actOnWorkOrder: 'workorders:act', getWorkOrderTimeline: 'workorders:read', streamWorkOrderEvents: 'workorders:read',
   listCalendarYears: null, getCalendarYear: null, putCalendarYear: 'calendar:admin',
+  // An application is visible to its applicant and its department's data roles: everyone else finds none (404).
+  createShareApplication: 'data:share-apply', listShareApplications: 'data:share-apply', listShareGrants: 'data:share-apply',
+  getShareApplication: 'data:read', actOnShareApplication: 'data:read',
 };
 
 const GRANTS: Record<Role, string[]> = {
-  district: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'workorders:act', 'data:read', 'data:export', 'calendar:admin'],
+  district: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'workorders:act', 'data:read', 'data:export', 'data:share-oversee', 'calendar:admin'],
   department: ['gis:read', 'approvals:read', 'approvals:act', 'workorders:read', 'workorders:act', 'data:read', 'data:export'],
-  town: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'workorders:act', 'data:read', 'data:export'],
-  village: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'data:read'],
+  town: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'workorders:act', 'data:read', 'data:export', 'data:share-apply'],
+  village: ['gis:read', 'approvals:read', 'approvals:create', 'approvals:act', 'workorders:read', 'workorders:create', 'data:read', 'data:share-apply'],
   public: ['gis:read', 'data:read'],
 };
 
@@ -370,6 +373,16 @@ export async function runAccessMatrix(baseUrl: string, options: AccessOptions): 
         break;
       case 'issueToken':
         return [];
+      case 'createShareApplication':
+        // A village may not read it yet (201); a town reads it by the catalogue's standing list (409).
+        add('own', op.path, { body: { datasetId: 'enterprise-electricity', purpose: '访问矩阵测试：核对辖内企业月度用电量。', validFrom: '2030-01-01', validTo: '2030-06-30' } });
+        break;
+      case 'getShareApplication':
+        add('own', op.path.replace('{applicationId}', 'SQ-20300101-9999'));
+        break;
+      case 'actOnShareApplication':
+        add('own', op.path.replace('{applicationId}', 'SQ-20300101-9999'), { body: { action: 'withdraw' } });
+        break;
       case 'putCalendarYear':
         // A year far from every seeded deadline: loading it changes nothing the other probes read.
         add('own', op.path.replace('{year}', '2031'), {
@@ -443,6 +456,8 @@ export async function runAccessMatrix(baseUrl: string, options: AccessOptions): 
       default:
         if (op.operationId === 'actOnApplication' || op.operationId === 'actOnWorkOrder') return [409, 403];
         if (op.operationId === 'lookupApplication') return [404, 429];
+        if (op.operationId === 'getShareApplication' || op.operationId === 'actOnShareApplication') return [404];
+        if (op.operationId === 'createShareApplication') return [201, 409];
         if (op.operationId === 'getGisTile' || op.operationId === 'getGisCollectionTile' || op.operationId === 'getGisBasemapTile') return [200, 204];
         if (op.method === 'POST') return [201];
         return [200];

@@ -10,12 +10,9 @@ import { maskFreeText, maskPersonalValue, personalFieldPolicy, type PersonalFiel
 /** One cell of a row as the data API answers it. */
 export type CellValue = DataComponents['schemas']['CellValue'];
 
-export interface DatasetAccess {
-  read: boolean;
-  export: boolean;
-  unmask: boolean;
-  reason: string | null;
-}
+/** What one caller may do with one dataset, as the catalogue reports it. */
+export type DatasetAccess = Required<DataComponents['schemas']['DatasetAccess']>;
+type ShareGrant = NonNullable<DatasetAccess['grant']>;
 
 /** The public sees 无条件开放 datasets only; every government role sees the whole catalogue's metadata. */
 export function isListed(principal: Principal, dataset: DatasetDefinition): boolean {
@@ -23,15 +20,19 @@ export function isListed(principal: Principal, dataset: DatasetDefinition): bool
 }
 
 /**
- * 无条件共享: every government role within its region. 有条件共享: the district, the owner and the
- * bodies the catalogue lists as approved (`TOWN`, `VILLAGE` or a department code). 不予共享:
- * metadata only, except for the district and the owner. The public reads 无条件开放 datasets.
+ * 无条件共享: every government role within its region. 有条件共享: the district, the owner, the
+ * bodies the catalogue lists as approved (`TOWN`, `VILLAGE` or a department code) and the holder of
+ * `grant`, a share grant in force (the caller looks it up: this stays free of storage and clocks);
+ * others with `data:share-apply` may apply. 不予共享: metadata only, except for the district and the
+ * owner. The public reads 无条件开放 datasets.
  */
-export function accessOf(principal: Principal, dataset: DatasetDefinition): DatasetAccess {
+export function accessOf(principal: Principal, dataset: DatasetDefinition, grant: ShareGrant | null = null): DatasetAccess {
   const canExport = principal.permissions.includes('data:export');
   const unmask = principal.permissions.includes('data:unmask');
-  const allow = (): DatasetAccess => ({ read: true, export: canExport, unmask, reason: null });
-  const deny = (reason: string): DatasetAccess => ({ read: false, export: false, unmask: false, reason });
+  const allow = (through: ShareGrant | null = null): DatasetAccess =>
+    ({ read: true, export: canExport, unmask, reason: null, canApply: false, grant: through });
+  const deny = (reason: string, canApply = false): DatasetAccess =>
+    ({ read: false, export: false, unmask: false, reason, canApply, grant: null });
 
   if (!principal.permissions.includes('data:read')) return deny('缺少 data:read 权限');
   if (principal.role === 'public') return dataset.openType === 'open' ? allow() : deny('未向社会开放');
@@ -41,9 +42,9 @@ export function accessOf(principal: Principal, dataset: DatasetDefinition): Data
     case 'unconditional':
       return allow();
     case 'conditional':
-      return owner || (principal.deptCode !== null && dataset.sharedWith.includes(principal.deptCode))
-        ? allow()
-        : deny(`有条件共享：须向${dataset.ownerDept.name}申请并获批准`);
+      if (owner || (principal.deptCode !== null && dataset.sharedWith.includes(principal.deptCode))) return allow();
+      if (grant) return allow(grant);
+      return deny(`有条件共享：须向${dataset.ownerDept.name}申请并获批准`, principal.permissions.includes('data:share-apply'));
     case 'none':
       return owner ? allow() : deny('不予共享：仅提供目录信息');
   }
@@ -59,7 +60,9 @@ const PERSONAL_FIELD: Partial<Record<MaskRule, PersonalField>> = {
 /** How one column reaches this caller: as stored, masked in the column's format, or not at all (null). */
 export type ColumnTreatment = 'full' | 'masked' | 'hidden';
 
-export function columnTreatment(principal: Principal, column: DatasetColumnDef): ColumnTreatment {
+/** How a column reaches this caller; a grant limited to some columns leaves the others out (hidden). */
+export function columnTreatment(principal: Principal, column: DatasetColumnDef, grant: ShareGrant | null = null): ColumnTreatment {
+  if (grant?.columns && !grant.columns.includes(column.name)) return 'hidden';
   if (column.maskRule === 'none') return 'full';
   // Sensitive values without a display format (accounts, health data) are all or nothing.
   if (column.maskRule === 'hidden') return principal.permissions.includes('data:unmask') ? 'full' : 'hidden';

@@ -11,7 +11,8 @@ import { requirePermission, scopeRegion, type Principal } from '../../auth.js';
 import type { RequestOf, SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import { badRequest, forbidden, notFound } from '../../problems.js';
-import { accessOf, columnTreatment, isListed, presentValue, unmaskedReadIsAudited, type CellValue, type ColumnTreatment } from './access.js';
+import { columnTreatment, isListed, presentValue, unmaskedReadIsAudited, type CellValue, type ColumnTreatment, type DatasetAccess } from './access.js';
+import { accessNow, migrateSharing, shareHandlers } from './sharing.js';
 import { BYTE_ORDER_MARK, contentDisposition, csvHeader, csvLine } from './csv.js';
 import { buildPlan, countRows, decodeCursor, describeSort, encodeCursor, readPage, type QueryPlan, type SqlValue } from './query.js';
 import { DATASET_TABLES, migrateDataTables, seedDataTables, type DatasetTable, type TableColumn } from './tables.js';
@@ -39,18 +40,18 @@ function tableRowCount(db: Db, datasetId: string): number {
 }
 
 /** What the catalogue entry does not say: the rows stored, the region scope and the caller's access. */
-function holdingsOf(db: Db, principal: Principal, dataset: DatasetDefinition) {
-  return { regionScope: '440605', rowCount: tableRowCount(db, dataset.id), rowCountExact: true, access: accessOf(principal, dataset) };
+function holdingsOf(ctx: ServiceContext, principal: Principal, dataset: DatasetDefinition) {
+  return { regionScope: '440605', rowCount: tableRowCount(ctx.db, dataset.id), rowCountExact: true, access: accessNow(ctx, principal, dataset) };
 }
 
-function summaryOf(db: Db, principal: Principal, dataset: DatasetDefinition): DataComponents['schemas']['DatasetSummary'] {
+function summaryOf(ctx: ServiceContext, principal: Principal, dataset: DatasetDefinition): DataComponents['schemas']['DatasetSummary'] {
   const { sharingConditions: _conditions, sharedWith: _sharedWith, ...entry } = datasetCatalogueEntry(dataset);
-  return { ...entry, ...holdingsOf(db, principal, dataset) };
+  return { ...entry, ...holdingsOf(ctx, principal, dataset) };
 }
 
-function columnSchema(principal: Principal, column: TableColumn) {
+function columnSchema(principal: Principal, column: TableColumn, grant: DatasetAccess['grant']) {
   const { indexed: _internal, ...def } = column.def;
-  const treatment = columnTreatment(principal, column.def);
+  const treatment = columnTreatment(principal, column.def, grant);
   const usable = treatment === 'full';
   return {
     ...def,
@@ -100,7 +101,7 @@ function listDatasets(req: RequestOf<'listDatasets'>, _reply: FastifyReply, ctx:
   const more = start + page.length < matching.length;
   const nextCursor = more ? Buffer.from(catalogueKey(page.at(-1)!)).toString('base64url') : null;
   return {
-    items: page.map((d) => summaryOf(ctx.db, principal, d)),
+    items: page.map((d) => summaryOf(ctx, principal, d)),
     page: { limit: query.limit, nextCursor, total: matching.length, totalExact: true },
   };
 }
@@ -116,10 +117,11 @@ function listedDataset(req: FastifyRequest<{ Params: { datasetId: string } }>): 
 function getDataset(req: RequestOf<'getDataset'>, _reply: FastifyReply, ctx: ServiceContext) {
   scopeRegion(req);
   const { dataset, table } = listedDataset(req);
+  const holdings = holdingsOf(ctx, req.principal, dataset);
   return {
     ...datasetCatalogueEntry(dataset),
-    ...holdingsOf(ctx.db, req.principal, dataset),
-    columns: table.columns.map((c) => columnSchema(req.principal, c)),
+    ...holdings,
+    columns: table.columns.map((c) => columnSchema(req.principal, c, holdings.access.grant)),
   };
 }
 
@@ -155,6 +157,8 @@ interface ReadContext {
   table: DatasetTable;
   plan: QueryPlan;
   treatments: Map<TableColumn, ColumnTreatment>;
+  /** The share grant the read goes through, when the caller reads a 有条件共享 dataset by one. */
+  grant: DatasetAccess['grant'];
 }
 
 /**
@@ -169,24 +173,28 @@ function regionScopeOf(req: FastifyRequest, requested: string | undefined): stri
 }
 
 /** Everything a row read needs, after checking the right to read and the region asked for. */
-function prepareRead(req: FastifyRequest<{ Params: { datasetId: string } }>, query: RowsQuery, need: 'read' | 'export'): ReadContext {
+function prepareRead(req: FastifyRequest<{ Params: { datasetId: string } }>, ctx: ServiceContext, query: RowsQuery, need: 'read' | 'export'): ReadContext {
   requirePermission(req, need === 'export' ? 'data:export' : 'data:read');
   const { dataset, table } = listedDataset(req);
-  const access = accessOf(req.principal, dataset);
+  const access = accessNow(ctx, req.principal, dataset);
   if (!access.read) throw forbidden(`数据集 ${dataset.id}：${access.reason}`);
   if (need === 'export' && !access.export) throw forbidden(`数据集 ${dataset.id} 不允许导出`);
   const regionPrefix = regionScopeOf(req, query.regionCode);
-  const treatments = new Map(table.columns.map((c) => [c, columnTreatment(req.principal, c.def)]));
+  const treatments = new Map(table.columns.map((c) => [c, columnTreatment(req.principal, c.def, access.grant)]));
   const plan = buildPlan(table, regionPrefix, query, (def) => treatments.get(table.byName.get(def.name)!) === 'full');
-  return { dataset, table, plan, treatments };
+  return { dataset, table, plan, treatments, grant: access.grant };
 }
 
 function maskingOf(principal: Principal, read: ReadContext) {
   const reason = `role:${principal.role}`;
+  const granted = read.grant?.columns;
   const columns = read.plan.projection
     .filter((c) => read.treatments.get(c) !== 'full')
-    .map((c) => ({ name: c.def.name, rule: c.def.maskRule, reason }));
-  return { masked: columns.length > 0, fields: columns.map((c) => c.name), reason: columns.length ? reason : null, columns };
+    // A column the share grant leaves out reads as null whatever its own masking rule.
+    .map((c) => (granted && !granted.includes(c.def.name)
+      ? { name: c.def.name, rule: 'hidden' as const, reason: `grant:${read.grant!.id}` }
+      : { name: c.def.name, rule: c.def.maskRule, reason }));
+  return { masked: columns.length > 0, fields: columns.map((c) => c.name), reason: columns.length ? columns[0]!.reason : null, columns };
 }
 
 function auditedColumns(principal: Principal, read: ReadContext): string[] {
@@ -212,7 +220,7 @@ function nextLink(req: FastifyRequest, cursor: string): string {
 
 function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: FastifyReply, ctx: ServiceContext) {
   const query = req.query;
-  const read = prepareRead(req, query, 'read');
+  const read = prepareRead(req, ctx, query, 'read');
   const limit = query.limit;
   const mode = query.count;
   const state = query.cursor ? decodeCursor(read.plan, query.cursor) : null;
@@ -238,6 +246,8 @@ function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: FastifyReply,
 
   const audited = auditedColumns(req.principal, read);
   if (audited.length && page.rows.length) ctx.audit(req, 'data.read.unmasked', read.dataset.id, audited);
+  // Reads of a 有条件共享 dataset through a grant are traced to the grant they relied on.
+  if (read.grant) ctx.audit(req, 'data.read.shared', `${read.dataset.id}:${read.grant.id}`, read.plan.projection.map((c) => c.def.name));
 
   return {
     datasetId: read.dataset.id,
@@ -252,7 +262,7 @@ function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: FastifyReply,
 
 function countDatasetRows(req: RequestOf<'countDatasetRows'>, _reply: FastifyReply, ctx: ServiceContext) {
   const query = req.query;
-  const read = prepareRead(req, { filter: query.filter, regionCode: query.regionCode }, 'read');
+  const read = prepareRead(req, ctx, { filter: query.filter, regionCode: query.regionCode }, 'read');
   const counted = countRows(ctx.db, read.plan, query.mode);
   return { datasetId: read.dataset.id, regionScope: read.plan.regionPrefix, count: counted.count, exact: counted.exact, method: counted.method };
 }
@@ -264,7 +274,7 @@ function chinaDateStamp(now: Date): string {
 
 function exportDatasetRows(req: RequestOf<'exportDatasetRows'>, reply: FastifyReply, ctx: ServiceContext) {
   const query = req.query;
-  const read = prepareRead(req, { sort: query.sort, filter: query.filter, columns: query.columns, regionCode: query.regionCode }, 'export');
+  const read = prepareRead(req, ctx, { sort: query.sort, filter: query.filter, columns: query.columns, regionCode: query.regionCode }, 'export');
   const style = query.header;
   const maxRows = query.maxRows ?? Number.POSITIVE_INFINITY;
   const principal = req.principal;
@@ -309,7 +319,10 @@ function exportDatasetRows(req: RequestOf<'exportDatasetRows'>, reply: FastifyRe
 
 export const dataService: SandboxService<keyof DataOperations> = {
   name: 'data',
-  migrate: migrateDataTables,
+  migrate(db) {
+    migrateDataTables(db);
+    migrateSharing(db);
+  },
   seed(db, seedCtx) {
     seedDataTables(db, { seed: seedCtx.seed, size: seedCtx.size }, seedCtx.log);
   },
@@ -321,5 +334,6 @@ export const dataService: SandboxService<keyof DataOperations> = {
     exportDatasetRows,
     listDataThemes,
     listDataDepartments,
+    ...shareHandlers,
   },
 };
