@@ -136,7 +136,8 @@ export class MapEngine {
   private readonly id = `m${++viewerCounter}`;
   private readonly callbacks: EngineCallbacks;
   private readonly overlays = new Map<string, OverlayEntry>();
-  private region: GeoJSON.Geometry | undefined;
+  /** The region's veil and outline, in the basemap's datum. */
+  private region: GeoJSON.FeatureCollection | undefined;
   private marker: LngLatTuple | undefined;
   private popup: Popup | undefined;
   private hovered: FeatureIdentifier | undefined;
@@ -440,15 +441,15 @@ export class MapEngine {
 
   // ---- region, marker, popup -----------------------------------------------------------
 
-  /** Highlights a boundary (WGS84 geometry): a veil outside it and a strong outline. */
-  setRegion(geometry: GeoJSON.Geometry | undefined): void {
-    this.region = geometry;
+  /** Highlights a boundary: a veil outside it and a strong outline (`role` mask and outline, in the basemap's datum; see region.ts). */
+  setRegion(features: GeoJSON.FeatureCollection | undefined): void {
+    this.region = features;
     this.applyRegion();
   }
 
   private applyRegion(): void {
     if (!this.styleLoaded) return;
-    const data = regionFeatures(this.region && convertGeoJson(this.region, 'wgs84', this.basemap.crs));
+    const data = this.region ?? { type: 'FeatureCollection', features: [] };
     const source = this.map.getSource(REGION_SOURCE) as GeoJSONSource | undefined;
     if (source) {
       source.setData(data);
@@ -617,37 +618,3 @@ function prefersReducedMotion(): boolean {
 }
 
 /** Twice the signed area of a ring (positive: counter-clockwise in lon/lat). */
-function signedArea(ring: GeoJSON.Position[]): number {
-  let sum = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    sum += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
-  }
-  return sum;
-}
-
-/** The veil (the world with the region's outer rings as holes) and the outline, as features. */
-function regionFeatures(geometry: GeoJSON.Geometry | undefined): GeoJSON.FeatureCollection {
-  if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) {
-    return { type: 'FeatureCollection', features: [] };
-  }
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  const world = [
-    [-180, -85],
-    [180, -85],
-    [180, 85],
-    [-180, 85],
-    [-180, -85],
-  ];
-  // A hole must wind against its outer ring, or MapLibre fills it as a polygon of its own.
-  const holes = polygons
-    .map((polygon) => polygon[0])
-    .filter((ring): ring is GeoJSON.Position[] => ring !== undefined && ring.length >= 4)
-    .map((ring) => (signedArea(ring) > 0 ? [...ring].reverse() : ring));
-  return {
-    type: 'FeatureCollection',
-    features: [
-      { type: 'Feature', properties: { role: 'mask' }, geometry: { type: 'Polygon', coordinates: [world, ...holes] } },
-      { type: 'Feature', properties: { role: 'outline' }, geometry },
-    ],
-  };
-}

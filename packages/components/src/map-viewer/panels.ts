@@ -34,7 +34,7 @@ export interface PanelContext {
   zoom(): number;
   visibleIds(): ReadonlySet<string>;
   layerStatus(layerId: string): LayerStatus | undefined;
-  setup(): { catalogue: LayerCatalogue; categories: Category[] } | undefined;
+  setup(): { catalogue: LayerCatalogue } | undefined;
   drawnLayers(): CatalogueLayer[];
   setLayerVisible(layerId: string, visible: boolean): void;
   /** Layers from the district's own GIS servers (their own group). */
@@ -60,12 +60,27 @@ export class MapPanels {
   @hostState private searchActive = -1;
   private searchAbort: AbortController | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The platform's categories (all ten, in order) for the layer list; until they arrive, those of the catalogue's layers. */
+  @hostState private categories: Category[] = [];
+  private categoriesClient: CityBrainClient | undefined;
 
   /** What the `@hostState` fields re-render. */
   readonly host: MapViewerHost;
 
   constructor(private readonly context: PanelContext) {
     this.host = context.host;
+  }
+
+  /** Asks `client` for the categories once (only maps with panels need them, so the panels ask). */
+  loadCategories(client: CityBrainClient): void {
+    if (this.categoriesClient === client) return;
+    this.categoriesClient = client;
+    client.GET('/gis/categories').then(
+      ({ data }) => {
+        if (this.categoriesClient === client) this.categories = data.items;
+      },
+      () => undefined,
+    );
   }
 
   /** On a narrow map (a phone, a sidebar) the panels start folded so the map stays visible. */
@@ -188,8 +203,8 @@ export class MapPanels {
     if (!setup) return [];
     const layers = setup.catalogue.layers;
     const categories: Pick<Category, 'id' | 'title' | 'titleEn'>[] =
-      setup.categories.length > 0
-        ? [...setup.categories].sort((a, b) => a.order - b.order)
+      this.categories.length > 0
+        ? [...this.categories].sort((a, b) => a.order - b.order)
         : (setup.catalogue.groups ?? []).map((group) => group.category);
     const known = new Set(categories.map((category) => category.id));
     const groups: { id: CategoryId | 'external'; title: string; layers: CatalogueLayer[] }[] = categories.map((category) => ({

@@ -9,50 +9,30 @@ import type { CityBrainClient } from '@citybrain/client';
 
 const RENEW_EVERY_MS = 10_000;
 
-export interface TileRequest {
-  url: string;
-  headers?: Record<string, string>;
+export interface PlatformTiles {
+  /** Whether a tile URL is the platform's, so the worker may fetch it with the handed-over headers. */
+  covers(url: string): boolean;
+  /** maplibre's `transformRequest` for the platform's URLs; undefined for anyone else's. */
+  transform(url: string): { url: string; headers: Record<string, string> } | undefined;
+  stop(): void;
 }
 
-export class PlatformTiles {
-  /** The handover for `client`, or undefined when its requests must stay in the client. */
-  static async of(client: CityBrainClient): Promise<PlatformTiles | undefined> {
-    // A failing token supplier: the client path reports that failure per request, as before.
-    const headers = await client.handoverHeaders().catch(() => undefined);
-    return headers && new PlatformTiles(client, headers);
-  }
-
-  private readonly prefix: string;
-  private readonly timer: ReturnType<typeof setInterval>;
-
-  private constructor(
-    private readonly client: CityBrainClient,
-    private headers: Record<string, string>,
-  ) {
-    this.prefix = `${client.baseUrl}/`;
-    this.timer = setInterval(() => this.renew(), RENEW_EVERY_MS);
-  }
-
-  /** Whether a tile URL is the platform's, so the worker may fetch it with the handed-over headers. */
-  covers(url: string): boolean {
-    return url.startsWith(this.prefix);
-  }
-
-  /** maplibre's `transformRequest` for the platform's URLs; undefined for anyone else's. */
-  transform(url: string): TileRequest | undefined {
-    return this.covers(url) ? { url, headers: this.headers } : undefined;
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private renew(): void {
-    this.client.handoverHeaders().then(
-      (headers) => {
-        if (headers) this.headers = headers;
-      },
+/** The handover for `client`, or undefined when its requests must stay in the client. */
+export async function handOverTiles(client: CityBrainClient): Promise<PlatformTiles | undefined> {
+  // A failing token supplier: the client path reports that failure per request, as before.
+  let headers = await client.handoverHeaders().catch(() => undefined);
+  if (!headers) return undefined;
+  const prefix = `${client.baseUrl}/`;
+  const covers = (url: string) => url.startsWith(prefix);
+  const timer = setInterval(() => {
+    client.handoverHeaders().then(
+      (renewed) => (headers = renewed ?? headers),
       () => undefined,
     );
-  }
+  }, RENEW_EVERY_MS);
+  return {
+    covers,
+    transform: (url) => (covers(url) ? { url, headers: headers! } : undefined),
+    stop: () => clearInterval(timer),
+  };
 }

@@ -7,6 +7,7 @@ import { msg } from '@lit/localize';
 import type { RegionDetail } from '@citybrain/client';
 import { toBBox } from './config.js';
 import type { MapEngine } from './engine.js';
+import { convertGeoJson } from './coords.js';
 
 export const regionStyles = css`
   .breadcrumb ol {
@@ -26,7 +27,8 @@ export const regionStyles = css`
 
 /** Outlines the region and, unless the page set its own camera, fits the map to it. */
 export function showRegion(engine: MapEngine, detail: RegionDetail, animate: boolean, keepCamera: boolean): void {
-  engine.setRegion((detail as { geometry?: GeoJSON.Geometry }).geometry);
+  const geometry = (detail as { geometry?: GeoJSON.Geometry }).geometry;
+  engine.setRegion(geometry && regionFeatures(convertGeoJson(geometry, 'wgs84', engine.crs)));
   const bbox = toBBox(detail.bbox);
   if (bbox && !keepCamera) engine.fitBounds(bbox, 16, animate);
 }
@@ -43,4 +45,39 @@ export function breadcrumb(detail: RegionDetail, pick: (code: string) => void): 
       )}
     </ol>
   </nav>`;
+}
+
+function signedArea(ring: GeoJSON.Position[]): number {
+  let sum = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    sum += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
+  }
+  return sum;
+}
+
+/** The veil (the world with the region's outer rings as holes) and the outline, as features. */
+function regionFeatures(geometry: GeoJSON.Geometry | undefined): GeoJSON.FeatureCollection {
+  if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) {
+    return { type: 'FeatureCollection', features: [] };
+  }
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const world = [
+    [-180, -85],
+    [180, -85],
+    [180, 85],
+    [-180, 85],
+    [-180, -85],
+  ];
+  // A hole must wind against its outer ring, or MapLibre fills it as a polygon of its own.
+  const holes = polygons
+    .map((polygon) => polygon[0])
+    .filter((ring): ring is GeoJSON.Position[] => ring !== undefined && ring.length >= 4)
+    .map((ring) => (signedArea(ring) > 0 ? [...ring].reverse() : ring));
+  return {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', properties: { role: 'mask' }, geometry: { type: 'Polygon', coordinates: [world, ...holes] } },
+      { type: 'Feature', properties: { role: 'outline' }, geometry },
+    ],
+  };
 }

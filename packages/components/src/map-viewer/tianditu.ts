@@ -2,7 +2,9 @@
  * 天地图 basemaps: vector or imagery on the Web Mercator `_w` WMTS services with the site's own
  * key. Loaded only when a map's `basemap` attribute asks for 天地图.
  */
+import { msg, str } from '@lit/localize';
 import { LABEL_LAYER_FLAG, type Basemap } from './basemaps.js';
+import { isTiandituKey, safeHttpUrl } from './config.js';
 
 const TIANDITU_DEFAULT_URL = 'https://t{s}.tianditu.gov.cn';
 const TIANDITU_SUBDOMAINS = ['0', '1', '2', '3', '4', '5', '6', '7'];
@@ -16,6 +18,20 @@ function tiandituTiles(baseUrl: string, layer: string, key: string | undefined):
   const hosts = base.includes('{s}') ? TIANDITU_SUBDOMAINS.map((s) => base.replace('{s}', s)) : [base];
   // TILEROW is y and TILECOL is x (some published snippets swap them).
   return hosts.map((host) => `${host}/${layer}_w/wmts?${query}`);
+}
+
+/** What is wrong with the page's 天地图 settings (a key, or a proxy that adds it), if anything. */
+export function tiandituSettingsProblem(key: string | undefined, proxy: string | undefined): { key: string; message: string } | undefined {
+  if (proxy && safeHttpUrl(proxy.replace('{s}', '0')) === undefined) {
+    return { key: `tianditu-url:${proxy}`, message: msg(str`tianditu-url 属性无效：“${proxy}”不是 http(s) 地址。`, { id: 'map.config.tianditu-url-invalid' }) };
+  }
+  if (key ? !isTiandituKey(key) : !proxy) {
+    return {
+      key: `tianditu-key:${key ?? ''}`,
+      message: msg('天地图底图需要本网站申请的密钥（tianditu-key），或通过 tianditu-url 指向自带密钥的代理。', { id: 'map.config.tianditu-key-missing' }),
+    };
+  }
+  return undefined;
 }
 
 /**

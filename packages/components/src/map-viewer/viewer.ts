@@ -19,7 +19,6 @@ import { standaloneClient, type ClientSettings } from '../provider/client-contex
 import { attributionText, blankBasemap, offlineBasemap, urlBasemap, type Basemap } from './basemaps.js';
 import {
   MAX_ZOOM,
-  isTiandituKey,
   parseBasemap,
   parseBasemapCrs,
   parseCenter,
@@ -27,14 +26,13 @@ import {
   parseMode,
   parseZoom,
   safeColor,
-  safeHttpUrl,
   toBBox,
   toLngLat,
   type BasemapChoice,
 } from './config.js';
 import { MapEngine, loadDatumConverter, loadMaplibre, maplibreStyleSheet, needsConversion } from './engine.js';
 import { layerCatalogue } from './catalogue-request.js';
-import { PlatformTiles } from './platform-tiles.js';
+import { handOverTiles } from './platform-tiles.js';
 import { hostState } from './host-state.js';
 import { mapViewerStyles } from './viewer.styles.js';
 import { layerTitle } from './layer-labels.js';
@@ -46,7 +44,6 @@ import { metresPerPixel, scaleBar } from './scale.js';
 import type { BasemapCrs, BBoxTuple, CatalogueLayer, LngLatTuple, MapMode, MapView, MapViewerHost } from './types.js';
 import { isRegionCode } from '../shared/region-code.js';
 
-type Category = GisComponents['schemas']['Category'];
 type ClickQueries = typeof import('./click-queries.js');
 
 let clickQueriesModule: Promise<ClickQueries> | undefined;
@@ -83,7 +80,6 @@ interface OverlayInputs {
 interface Setup {
   client: CityBrainClient;
   catalogue: LayerCatalogue;
-  categories: Category[];
   basemap: Basemap;
   engine: MapEngine;
 }
@@ -137,8 +133,8 @@ export class MapViewerController implements ReactiveController {
   private catalogueOrder = new Map<string, number>();
   private fieldDescriptions = new Map<string, Record<string, string>>();
   private overlayLoads = new Map<string, Promise<void>>();
-  /** Layer id → its TileJSON and style, requested before the map existed (see `prefetchOverlays`). */
-  private readonly prefetched = new Map<string, Promise<OverlayInputs>>();
+  /** Layer id → its TileJSON and style, for this map (see `overlayInputs`). */
+  private readonly requestedInputs = new Map<string, Promise<OverlayInputs>>();
   private overlayAbort: AbortController | undefined;
   private clickAbort: AbortController | undefined;
   private regionAbort: AbortController | undefined;
@@ -447,22 +443,6 @@ export class MapViewerController implements ReactiveController {
         msg(str`行政区划代码无效：“${region}”，应为 6、9 或 12 位数字。`, { id: 'config.region-invalid' }),
       );
     }
-    if (basemap.value.kind === 'tianditu') {
-      const key = this.host.tiandituKey?.trim();
-      const proxy = this.host.tiandituUrl?.trim();
-      if (proxy && safeHttpUrl(proxy.replace('{s}', '0')) === undefined) {
-        return this.invalid(
-          `tianditu-url:${proxy}`,
-          msg(str`tianditu-url 属性无效：“${proxy}”不是 http(s) 地址。`, { id: 'map.config.tianditu-url-invalid' }),
-        );
-      }
-      if (key ? !isTiandituKey(key) : !proxy) {
-        return this.invalid(
-          `tianditu-key:${key ?? ''}`,
-          msg('天地图底图需要本网站申请的密钥（tianditu-key），或通过 tianditu-url 指向自带密钥的代理。', { id: 'map.config.tianditu-key-missing' }),
-        );
-      }
-    }
     return {
       ok: true,
       config: {
@@ -505,10 +485,14 @@ export class MapViewerController implements ReactiveController {
         return blankBasemap();
       case 'tianditu': {
         const proxy = this.host.tiandituUrl?.trim();
-        const { tiandituBasemap } = await import('./tianditu.js');
+        const key = this.host.tiandituKey?.trim() || undefined;
+        // Checked with the 天地图 code, so that maps without it do not carry the checks.
+        const { tiandituBasemap, tiandituSettingsProblem } = await import('./tianditu.js');
+        const problem = tiandituSettingsProblem(key, proxy);
+        if (problem) throw this.invalid(problem.key, problem.message).error;
         return tiandituBasemap({
           variant: choice.variant,
-          key: this.host.tiandituKey?.trim() || undefined,
+          key,
           ...(proxy ? { baseUrl: proxy } : {}),
           reviewNo,
           attribution: msg('天地图（国家地理信息公共服务平台）', { id: 'map.attribution.tianditu' }),
@@ -526,21 +510,16 @@ export class MapViewerController implements ReactiveController {
     this.overlayAbort = new AbortController();
     // The map does not wait for the catalogue: both load side by side, and so do the layers' TileJSON
     // and styles with maplibre's own style (see below).
-    const catalogueLoad = Promise.all([
-      layerCatalogue(client, signal),
-      client.GET('/gis/categories', { signal }).then(
-        ({ data }) => data.items,
-        () => [] as Category[],
-      ),
-    ]);
+    const catalogueLoad = layerCatalogue(client, signal);
     catalogueLoad.catch(() => undefined);
     const basemapLoad = this.loadBasemap(config, client, signal);
-    this.prefetched.clear();
+    this.requestedInputs.clear();
     void Promise.all([catalogueLoad, basemapLoad]).then(
-      ([[catalogue], basemap]) => this.prefetchOverlays(client, basemap, catalogue),
+      ([catalogue, basemap]) => catalogue.layers.forEach((layer) => this.visibleIds.has(layer.id) && this.overlayInputs(client, basemap, layer)),
       () => undefined,
     );
-    const [, , basemap, platformTiles] = await Promise.all([loadMaplibre(), this.loadPanels(), basemapLoad, PlatformTiles.of(client)]);
+    const [, , basemap, platformTiles] = await Promise.all([loadMaplibre(), this.loadPanels(), basemapLoad, handOverTiles(client)]);
+    this.panels?.loadCategories(client);
     await this.host.updateComplete;
     // maplibre's own rules go first, so that the element's styles (popups) win over them.
     const root = this.host.renderRoot as ShadowRoot;
@@ -598,8 +577,8 @@ export class MapViewerController implements ReactiveController {
     engine.describeCanvas(this.mapLabel(), `${this.uid}-keys`);
     let setup: Setup;
     try {
-      const [catalogue, categories] = await catalogueLoad;
-      setup = { client, catalogue, categories, basemap, engine };
+      const catalogue = await catalogueLoad;
+      setup = { client, catalogue, basemap, engine };
       this.useCatalogue(catalogue);
       // The visible layers' sources join maplibre's style as soon as it is parsed (`style.load`),
       // not after its first complete render: their tiles load with the basemap's.
@@ -734,14 +713,11 @@ export class MapViewerController implements ReactiveController {
   private loadOverlay(setup: Setup, layer: CatalogueLayer): Promise<void> {
     const pending = this.overlayLoads.get(layer.id);
     if (pending) return pending;
-    const signal = this.overlayAbort?.signal;
     const job = (async () => {
       this.setLayerStatus(layer.id, 'loading');
       try {
         const { client, engine } = setup;
-        const prefetched = this.prefetched.get(layer.id);
-        this.prefetched.delete(layer.id);
-        const { tileJson, fragment } = await (prefetched ?? this.fetchOverlayInputs(client, setup.basemap, layer, signal));
+        const { tileJson, fragment } = await this.overlayInputs(client, setup.basemap, layer);
         if (this.engine !== engine) return;
         if (tileJson) {
           const source = tileJson.vector_layers.find((vectorLayer) => vectorLayer.id === layer.sourceLayer);
@@ -765,29 +741,28 @@ export class MapViewerController implements ReactiveController {
   }
 
   /**
-   * Starts loading the visible layers' TileJSON and styles as soon as the catalogue and the basemap are
-   * known, so that they arrive while maplibre builds the map rather than after it.
+   * What drawing a catalogue layer needs — its TileJSON (none for layers converted in the browser) and
+   * its style fragment — requested once per map. The visible layers' are requested as soon as the
+   * catalogue and the basemap are known, so they arrive while maplibre builds the map, not after it.
    */
-  private prefetchOverlays(client: CityBrainClient, basemap: Basemap, catalogue: LayerCatalogue): void {
-    const signal = this.overlayAbort?.signal;
-    for (const layer of catalogue.layers) {
-      if (!this.visibleIds.has(layer.id) || this.prefetched.has(layer.id)) continue;
-      const inputs = this.fetchOverlayInputs(client, basemap, layer, signal);
+  private overlayInputs(client: CityBrainClient, basemap: Basemap, layer: CatalogueLayer): Promise<OverlayInputs> {
+    let inputs = this.requestedInputs.get(layer.id);
+    if (!inputs) {
+      const signal = this.overlayAbort?.signal;
+      inputs = (async () => {
+        const converted = needsConversion(layer.coordSys, basemap.crs);
+        if (converted) await loadDatumConverter();
+        const [tileJson, fragment] = await Promise.all([
+          converted ? undefined : this.fetchLinked<TileJson>(client, layer, 'tilejson', signal, () => client.gis.tilejson(layer.id, { signal })),
+          this.fetchStyleFragment(client, layer, signal),
+        ]);
+        return { tileJson, fragment };
+      })();
       // Whoever draws the layer handles a failure; until then it is not unhandled.
-      inputs.catch(() => undefined);
-      this.prefetched.set(layer.id, inputs);
+      inputs.catch(() => this.requestedInputs.delete(layer.id));
+      this.requestedInputs.set(layer.id, inputs);
     }
-  }
-
-  /** What drawing a catalogue layer needs: its TileJSON (none for layers converted in the browser) and its style fragment. */
-  private async fetchOverlayInputs(client: CityBrainClient, basemap: Basemap, layer: CatalogueLayer, signal: AbortSignal | undefined): Promise<OverlayInputs> {
-    const converted = needsConversion(layer.coordSys, basemap.crs);
-    if (converted) await loadDatumConverter();
-    const [tileJson, fragment] = await Promise.all([
-      converted ? undefined : this.fetchLinked<TileJson>(client, layer, 'tilejson', signal, () => client.gis.tilejson(layer.id, { signal })),
-      this.fetchStyleFragment(client, layer, signal),
-    ]);
-    return { tileJson, fragment };
+    return inputs;
   }
 
   /** The server's style fragment of a layer (its `stylesheet` link); legend colours when it has none or it fails. */
