@@ -5,7 +5,7 @@
  */
 import type { GisComponents } from '@citybrain/contract';
 import type { FastifyReply } from 'fastify';
-import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisCategoryOrder, layerRecordOf } from '@citybrain/domain';
+import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisCategoryOrder, gisServicesOf, layerRecordOf, type GisCategoryId } from '@citybrain/domain';
 import type { RequestOf, ServiceContext } from '../../context.js';
 import { requirePermission } from '../../auth.js';
 import { readableLayer, visibleLayers } from './access.js';
@@ -79,6 +79,10 @@ export function getGisConformance() {
   };
 }
 
+/** A category's services as the API lists them (without the category each entry repeats). */
+const servicesOf = (category: GisCategoryId): Schemas['GisService'][] =>
+  gisServicesOf(category).map(({ id, title, titleEn, layerIds }) => ({ id, title, titleEn, layerIds }));
+
 export function listGisCategories(req: RequestOf<'listGisCategories'>) {
   const visible = visibleLayers(req);
   return {
@@ -89,6 +93,7 @@ export function listGisCategories(req: RequestOf<'listGisCategories'>) {
       description: category.description,
       order: index + 1,
       layerCount: visible.filter((layer) => layer.category === category.id).length,
+      services: servicesOf(category.id),
     })),
   };
 }
@@ -128,6 +133,7 @@ export function listGisLayers(req: RequestOf<'listGisLayers'>, _reply: FastifyRe
           ...category,
           order: index + 1,
           layerCount: layers.filter((layer) => layer.category === category.id).length,
+          services: servicesOf(category.id),
         },
         layerIds: layers.filter((layer) => layer.category === category.id).map((layer) => layer.id),
       }))

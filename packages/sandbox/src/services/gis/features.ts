@@ -101,6 +101,27 @@ function itemFilters(layer: LayerDef, query: Record<string, unknown>): { column:
   return filters;
 }
 
+/**
+ * OGC API – Features `datetime` as the days it spans: an instant is its own day, `..` leaves an end
+ * open. Only layers with a period per feature take it.
+ */
+function itemPeriod(layer: LayerDef, datetime: string | undefined): { from: string | null; to: string | null } | null {
+  if (datetime === undefined) return null;
+  if (!layer.period) {
+    throw badRequest(`图层 ${layer.id} 的要素没有时间属性，不支持 datetime`, [{ name: 'query/datetime', reason: '支持 datetime 的图层：industrial-parks' }]);
+  }
+  const day = (part: string | undefined): string | null => (part === undefined || part === '..' || part === '' ? null : part.slice(0, 10));
+  const [first, second] = datetime.split('/');
+  const period = datetime.includes('/') ? { from: day(first), to: day(second) } : { from: day(first), to: day(first) };
+  if (period.from === null && period.to === null) {
+    throw badRequest('datetime 不能两端都开放', [{ name: 'query/datetime', reason: '例如 2023-01-01/2024-12-31 或 ../2020-12-31' }]);
+  }
+  if (period.from !== null && period.to !== null && period.from > period.to) {
+    throw badRequest(`datetime 起点 ${period.from} 晚于终点 ${period.to}`, [{ name: 'query/datetime', reason: '起点应不晚于终点' }]);
+  }
+  return period;
+}
+
 function toFeature(layer: LayerDef, row: Row, view: PersonalView): Feature<StoredGeometry> & { id: string } {
   return {
     type: 'Feature',
@@ -133,13 +154,14 @@ export function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: Fastif
   const query = req.query;
   const scope = scopeRegion(req);
   const filters = itemFilters(layer, query);
+  const period = itemPeriod(layer, query.datetime);
   const bbox = parseBbox(query.bbox, query['bbox-crs']);
   const crs = requestedCrs(query.crs);
   const afterRowid = decodeCursor(query.cursor);
   const limit = query.limit ?? 50;
   const state = stateOf(ctx);
   const regionPrefix = rowScope(layer, scope);
-  const rows = state.repo.items(layer, { filters, bbox, regionPrefix, afterRowid, limit: limit + 1 });
+  const rows = state.repo.items(layer, { filters, bbox, regionPrefix, period, afterRowid, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const tracker = new MaskingTracker(req, scope);
   const features = page.map((row) => {
@@ -160,7 +182,7 @@ export function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: Fastif
   links.push({ href: `${base}/gis/collections/${layer.id}`, rel: 'collection', type: 'application/json', title: layer.title });
   const body: Schemas['FeatureCollection'] = {
     type: 'FeatureCollection',
-    numberMatched: state.repo.countItems(layer, { filters, bbox, regionPrefix }),
+    numberMatched: state.repo.countItems(layer, { filters, bbox, regionPrefix, period }),
     numberReturned: features.length,
     timeStamp: ctx.clock.now().toISOString(),
     features,

@@ -1,6 +1,7 @@
 /**
  * The GIS "one map" service (openapi/gis.yaml): the layer catalogue, TileJSON and styles
- * (catalogue.ts), OGC API Features items, identify and place search (features.ts), and here the
+ * (catalogue.ts), OGC API Features items, identify and place search (features.ts), imagery raster
+ * tiles (imagery.ts), and here the
  * vector tiles of every layer and of the offline basemap.
  */
 import type { GisOperations } from '@citybrain/contract';
@@ -29,7 +30,8 @@ import type { Feature } from 'geojson';
 import { stateOf, type GisState } from './state.js';
 import { migrateGis, seedGis } from './store.js';
 import { BASEMAP_MAX_ZOOM, basemapStyle, type BasemapSourceLayer } from './styles.js';
-import { TileSet, type EncodedTile } from './tiles.js';
+import { TileSet, ifNoneMatchHits, type EncodedTile } from './tiles.js';
+import { getGisImageryTile, getGisImageryTileJson, listGisImagery } from './imagery.js';
 
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 const BASEMAP_ATTRIBUTION = `南海区城市大脑 · 离线底图${SANDBOX_NOTICE}`;
@@ -131,10 +133,7 @@ function basemapVersion(state: GisState): string {
 
 function sendTile(req: FastifyRequest, reply: FastifyReply, tile: EncodedTile, cacheControl: string): FastifyReply {
   reply.header('etag', tile.etag).header('cache-control', cacheControl);
-  const match = req.headers['if-none-match'];
-  if (typeof match === 'string' && match.split(',').some((tag) => tag.trim() === tile.etag || tag.trim() === '*')) {
-    return reply.code(304).send();
-  }
+  if (ifNoneMatchHits(req.headers['if-none-match'], tile.etag)) return reply.code(304).send();
   if (!tile.body) return reply.code(204).send();
   return reply.code(200).type(MVT_TYPE).send(tile.body);
 }
@@ -278,5 +277,8 @@ export const gisService: SandboxService<keyof GisOperations> = {
     searchGisPlaces,
     getGisBasemapStyle,
     getGisBasemapTile,
+    listGisImagery,
+    getGisImageryTileJson,
+    getGisImageryTile,
   },
 };

@@ -13,6 +13,8 @@ export interface ItemQuery {
   bbox: BBox | null;
   /** Only rows whose village code starts with this region prefix (layers drawn from a dataset). */
   regionPrefix: string | null;
+  /** Only rows whose period (a layer's `period`) meets these days, YYYY-MM-DD, either end open (null). */
+  period?: { from: string | null; to: string | null } | null;
   afterRowid: number;
   limit: number;
 }
@@ -30,6 +32,8 @@ const VERSION_TTL_MS = 5_000;
 export class GisRepository {
   private readonly statements = new Map<string, Statement>();
   private readonly stats = new Map<string, LayerStats>();
+  /** Derived layers: the source version each was last built from, and when that was checked. */
+  private readonly derivedFrom = new Map<string, { version: string; checkedAt: number }>();
 
   constructor(private readonly db: Db) {}
 
@@ -47,6 +51,7 @@ export class GisRepository {
    * indexes, tile caches and ETags follow writes by other services without any notification.
    */
   layerStats(layer: LayerDef, now = Date.now()): LayerStats {
+    this.refreshDerived(layer, now);
     const known = this.stats.get(layer.id);
     if (known && now - known.checkedAt < VERSION_TTL_MS) return known;
     const head = this.prepare(`SELECT count(*) AS n, max(rowid) AS last FROM ${layer.table} WHERE ${layer.where}`).get(...layer.params) as {
@@ -71,6 +76,22 @@ export class GisRepository {
     return stats;
   }
 
+  /**
+   * Rebuilds a derived layer whose source changed since it was built (checked at most once per TTL).
+   * Its stats are dropped with it, so the layer's version, tiles and ETags follow at once.
+   */
+  private refreshDerived(layer: LayerDef, now = Date.now()): void {
+    if (!layer.derived) return;
+    const known = this.derivedFrom.get(layer.id);
+    if (known && now - known.checkedAt < VERSION_TTL_MS) return;
+    const version = layer.derived.version(this.db);
+    if (known?.version !== version) {
+      this.db.transaction(() => layer.derived!.rebuild(this.db))();
+      this.stats.delete(layer.id);
+    }
+    this.derivedFrom.set(layer.id, { version, checkedAt: now });
+  }
+
   /** Every row of a layer (for building its tile index) with the layer's tile columns, in rowid order. */
   allRows(layer: LayerDef, regionPrefix: string | null): Row[] {
     const columns = layer.tileColumns?.join(', ') ?? '*';
@@ -78,9 +99,21 @@ export class GisRepository {
     return this.prepare(`SELECT rowid AS rid, ${columns} FROM ${layer.table} WHERE ${sql} ORDER BY rowid`).all(...params) as Row[];
   }
 
-  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix'>): { sql: string; params: unknown[] } {
+  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>): { sql: string; params: unknown[] } {
+    this.refreshDerived(layer);
     const parts = [`(${layer.where})`];
     const params: unknown[] = [...layer.params];
+    if (query.period && layer.period) {
+      // A period meets [from, to] when it ends on or after `from` and starts on or before `to`.
+      if (query.period.from !== null) {
+        parts.push(`(${layer.period.end}) >= ?`);
+        params.push(query.period.from);
+      }
+      if (query.period.to !== null) {
+        parts.push(`(${layer.period.start}) <= ?`);
+        params.push(query.period.to);
+      }
+    }
     if (query.regionPrefix !== null) {
       parts.push(`substr(village_code, 1, ?) = ?`);
       params.push(query.regionPrefix.length, query.regionPrefix);
@@ -111,8 +144,8 @@ export class GisRepository {
     ) as Row[];
   }
 
-  countItems(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix'>): number {
-    if (query.filters.length === 0 && !query.bbox && query.regionPrefix === null) return this.layerStats(layer).count;
+  countItems(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>): number {
+    if (query.filters.length === 0 && !query.bbox && query.regionPrefix === null && !query.period) return this.layerStats(layer).count;
     const { sql, params } = this.conditions(layer, query);
     return (this.prepare(`SELECT count(*) AS n FROM ${layer.table} WHERE ${sql}`).get(...params) as { n: number }).n;
   }

@@ -56,6 +56,11 @@ export class TileCache {
   }
 }
 
+/** Whether an `If-None-Match` header names `etag` (or `*`): the cached copy is still good. */
+export function ifNoneMatchHits(header: string | string[] | undefined, etag: string): boolean {
+  return typeof header === 'string' && header.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
+}
+
 const digest = (data: Buffer | string): string => createHash('sha256').update(data).digest('base64url').slice(0, 27);
 
 /**
