@@ -185,9 +185,9 @@ const COVER_RGB = new Map(LAND_COVER.map((cover) => [cover.value, cover.rgb]));
  * The RGBA pixels (row by row, 4 bytes each) of tile z/x/y of `entry`: opaque inside the entry's
  * bbox, transparent outside it.
  */
-export function paintImageryTile(entry: ImageryEntry, z: number, x: number, y: number): Uint8Array {
+export function paintImageryTile(entry: ImageryEntry, z: number, x: number, y: number): Uint8ClampedArray<ArrayBuffer> {
   const size = IMAGERY_TILE_SIZE;
-  const pixels = new Uint8Array(size * size * 4);
+  const pixels = new Uint8ClampedArray(size * size * 4);
   const scale = size * 2 ** z;
   const [west, south, east, north] = entry.bbox;
   const [tileNorth, tileSouth] = [latOf(y * size, scale), latOf((y + 1) * size, scale)];
@@ -214,9 +214,8 @@ export function paintImageryTile(entry: ImageryEntry, z: number, x: number, y: n
       const base = COVER_RGB.get(cover)!;
       const fieldShade = cover === 'water' ? 0 : Math.round((hash2(fieldX, fieldY, 5) - 0.5) * 24);
       const grain = Math.round((hash2(Math.floor(lon * 2e5), Math.floor(lat * 2e5), 7) - 0.5) * 10);
-      for (let channel = 0; channel < 3; channel++) {
-        pixels[offset + channel] = Math.min(255, Math.max(0, base[channel]! + fieldShade + grain));
-      }
+      // A clamped array: shades past 0 or 255 stop there.
+      for (let channel = 0; channel < 3; channel++) pixels[offset + channel] = base[channel]! + fieldShade + grain;
       pixels[offset + 3] = 255;
     }
   }
