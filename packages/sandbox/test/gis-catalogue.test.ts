@@ -216,7 +216,7 @@ describe('the full one-map catalogue', () => {
   });
 
   describe('村改 project ledger', () => {
-    it('carries the progress KPIs in items and tiles', async () => {
+    it('carries the progress KPIs in items and tiles, as the data platform has them', async () => {
       const tileJson = (await get('/gis/layers/industrial-parks/tilejson', district)).body;
       for (const field of ['rectifiedAreaSqm', 'investment', 'stage', 'progressPercent', 'startDate', 'completionDeadline']) {
         assert.ok(tileJson.vector_layers[0].fields[field], field);
@@ -229,6 +229,8 @@ describe('the full one-map catalogue', () => {
         assert.equal(properties.progressPercent === 100, properties.stage === 'completed');
       }
       assert.ok(items.some((f) => f.properties.rectifiedAreaSqm > 0));
+      const rows = (await get('/data/datasets/industrial-park-projects/rows?limit=1', district)).body;
+      assert.equal(rows.items[0].rectifiedAreaSqm, items.find((f) => f.id === rows.items[0].projectId)?.properties.rectifiedAreaSqm);
     });
 
     it('filters projects by their period with OGC datetime', async () => {

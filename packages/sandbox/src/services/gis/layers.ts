@@ -3,7 +3,7 @@
  * where its titles, category, access, legend and zoom range live) reads from which table, and which
  * properties its items, tiles and queryables expose.
  */
-import { HOTSPOT_LEVELS, INDUSTRIAL_PARK_STAGES, SQM_PER_MU, findDataset, isIndustrialParkStage, stageProgressPercent, findVillage, gisLayerEntry, type DatasetDefinition, type GisLayerEntry } from '@citybrain/domain';
+import { HOTSPOT_LEVELS, INDUSTRIAL_PARK_STAGES, findDataset, findVillage, gisLayerEntry, type DatasetDefinition, type GisLayerEntry } from '@citybrain/domain';
 import type { Principal, Role } from '../../auth.js';
 import { maskPersonalValue, type PersonalField } from '../../masking.js';
 import { columnTreatment, presentValue, type CellValue } from '../data/access.js';
@@ -83,12 +83,10 @@ interface FeatureLayerSource {
   searchKind?: LayerDef['searchKind'];
   derived?: DerivedSource;
   period?: LayerDef['period'];
-  /** Item properties computed from the ones shown (so never from a column the caller may not see). */
-  computed?: (shown: Record<string, Json>) => Record<string, Json>;
 }
 
 function featureLayer(entry: GisLayerEntry, source: FeatureLayerSource): LayerDef {
-  const { featureLayerId, tileExtras = [], computed, ...rest } = source;
+  const { featureLayerId, tileExtras = [], ...rest } = source;
   const dataset = source.dataset;
   // A dataset's layer is public exactly when the dataset is 无条件开放: the catalogue must agree.
   if (dataset && entry.access !== (dataset.definition.openType === 'open' ? 'public' : 'internal')) {
@@ -113,8 +111,7 @@ function featureLayer(entry: GisLayerEntry, source: FeatureLayerSource): LayerDe
       return out;
     },
     properties(row, view) {
-      const shown = dataset ? datasetProperties(dataset, row, view.principal) : parse(row.properties);
-      return computed ? { ...shown, ...computed(shown) } : shown;
+      return dataset ? datasetProperties(dataset, row, view.principal) : parse(row.properties);
     },
   };
 }
@@ -262,11 +259,6 @@ export const LAYERS: readonly LayerDef[] = [
     },
     tileExtras: ['stage', 'mode', 'areaMu', 'overdue', 'rectifiedAreaSqm', 'investment', 'progressPercent', 'startDate', 'completionDeadline'],
     searchKind: 'park',
-    // The ledger's progress KPIs, from the columns the caller sees (a masked column gives null).
-    computed: (shown) => ({
-      rectifiedAreaSqm: typeof shown.demolishedMu === 'number' ? Math.round(shown.demolishedMu * SQM_PER_MU) : null,
-      progressPercent: isIndustrialParkStage(shown.stage) ? stageProgressPercent(shown.stage) : null,
-    }),
     // A project runs from 立项 to its 投产 deadline: the period `datetime` filters on.
     period: { start: "json_extract(properties, '$.startDate')", end: "json_extract(properties, '$.completionDeadline')" },
   }),
