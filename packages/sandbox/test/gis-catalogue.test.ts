@@ -114,6 +114,10 @@ describe('the full one-map catalogue', () => {
         assert.ok(openOrders >= 0 && openOrders <= count);
         assert.ok(!('reporter' in feature.properties) && !('address' in feature.properties), 'counts only');
       }
+      const style = (await get('/gis/layers/workorder-hotspots/style', district)).body;
+      const fill = style.layers.find((layer: Json) => layer.type === 'fill');
+      assert.deepEqual(fill.paint['fill-color'].slice(0, 2), ['match', ['get', 'level']], 'coloured by heat level');
+      assert.equal(fill.paint['fill-opacity'], 0.6, 'a heat map, not a faint overlay');
       const severe = (await get('/gis/collections/workorder-hotspots/items?kind=severe&limit=1', district)).body;
       assert.ok(severe.features.every((f: Json) => f.properties.level === 'severe'));
     });
