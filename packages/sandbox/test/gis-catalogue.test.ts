@@ -237,7 +237,10 @@ describe('the full one-map catalogue', () => {
       assert.equal(rows.items[0].rectifiedAreaSqm, items.find((f) => f.id === rows.items[0].projectId)?.properties.rectifiedAreaSqm);
     });
 
-    it('filters projects by their period with OGC datetime', async () => {
+    it('filters projects by their period with OGC datetime, within the temporal extent it declares', async () => {
+      const [[first, last]] = (await get('/gis/collections/industrial-parks', district)).body.extent.temporal.interval;
+      assert.ok(first.startsWith('2018-') && last > first, `${first} – ${last}`);
+      assert.equal((await get('/gis/collections/villages')).body.extent.temporal, undefined, 'villages have no period');
       const all = (await get('/gis/collections/industrial-parks/items?limit=1', district)).body.numberMatched as number;
       const window = (await get('/gis/collections/industrial-parks/items?limit=1000&datetime=2019-01-01/2019-12-31', district)).body;
       assert.ok(window.numberMatched > 0 && window.numberMatched < all, `${window.numberMatched} of ${all}`);

@@ -2112,7 +2112,8 @@ export interface operations {
                  * @description OGC API – Features temporal filter, for layers with a period per feature (`industrial-parks`: from
                  *     立项日期 `startDate` to 投产时限 `completionDeadline`): a date (`2024-06-30`), a closed interval
                  *     (`2023-01-01/2024-12-31`) or a half-bounded one (`../2020-12-31`, `2025-01-01/..`); date-times are
-                 *     read by their date. Keeps features whose period meets it. A layer without periods answers 400.
+                 *     read by their date. Keeps features whose period meets it. A layer without periods answers 400; one with
+                 *     periods declares their span as its collection's `extent.temporal`.
                  * @example 2023-01-01/2024-12-31
                  */
                 datetime?: string;

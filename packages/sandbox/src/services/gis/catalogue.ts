@@ -28,6 +28,7 @@ function layerRecord(state: GisState, base: string, layer: LayerDef): Schemas['L
 
 function collectionRecord(state: GisState, base: string, layer: LayerDef): Schemas['Collection'] {
   const stats = state.repo.layerStats(layer);
+  const period = state.repo.periodExtent(layer);
   return {
     id: layer.id,
     title: layer.title,
@@ -35,7 +36,11 @@ function collectionRecord(state: GisState, base: string, layer: LayerDef): Schem
     itemType: 'feature',
     crs: ITEM_CRS_URIS,
     storageCrs: CGCS2000,
-    extent: { spatial: { bbox: [roundBox(stats.bbox ?? DISTRICT_BBOX)], crs: CRS84 } },
+    extent: {
+      spatial: { bbox: [roundBox(stats.bbox ?? DISTRICT_BBOX)], crs: CRS84 },
+      // Layers with periods take `datetime` on their items; the interval says which days hold features.
+      ...(period ? { temporal: { interval: [period.map((day) => `${day}T00:00:00Z`)] } } : {}),
+    },
     links: [
       { href: `${base}/gis/collections/${layer.id}`, rel: 'self', type: 'application/json', title: layer.title },
       { href: `${base}/gis/collections/${layer.id}/items`, rel: 'items', type: 'application/geo+json', title: layer.title },

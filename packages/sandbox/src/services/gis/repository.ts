@@ -92,6 +92,15 @@ export class GisRepository {
     this.derivedFrom.set(layer.id, { version, checkedAt: now });
   }
 
+  /** The first and last day of a periodic layer's features (its OGC temporal extent); null without periods or rows. */
+  periodExtent(layer: LayerDef): [string, string] | null {
+    if (!layer.period) return null;
+    const { first, last } = this.prepare(
+      `SELECT min(${layer.period.start}) AS first, max(${layer.period.end}) AS last FROM ${layer.table} WHERE ${layer.where}`,
+    ).get(...layer.params) as { first: string | null; last: string | null };
+    return first === null || last === null ? null : [first, last];
+  }
+
   /** Every row of a layer (for building its tile index) with the layer's tile columns, in rowid order. */
   allRows(layer: LayerDef, regionPrefix: string | null): Row[] {
     const columns = layer.tileColumns?.join(', ') ?? '*';
