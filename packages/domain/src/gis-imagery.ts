@@ -112,7 +112,7 @@ const DYKE_SHARE = 0.15;
 let townCentresMemo: LonLat[] | undefined;
 const townCentres = (): LonLat[] => (townCentresMemo ??= towns.map((town) => labelPointOf(town.code)));
 
-/** How urban a place is, 0–1: near a town centre, fading over ≈ 4 km, plus noise for villages. */
+/** How urban a place is, 0–1: near a town centre, fading over ≈ 7 km, plus noise. */
 function urbanness(lon: number, lat: number): number {
   let nearest = Infinity;
   for (const [cx, cy] of townCentres()) {
@@ -120,13 +120,14 @@ function urbanness(lon: number, lat: number): number {
     const dy = (lat - cy) * 1.09;
     nearest = Math.min(nearest, dx * dx + dy * dy);
   }
-  const core = Math.max(0, 1 - Math.sqrt(nearest) / 0.04);
+  const core = Math.max(0, 1 - Math.sqrt(nearest) / 0.07);
   return core * 0.75 + valueNoise(lon, lat, 0.012, 11) * 0.45;
 }
 
 /** The land cover at a point away from rivers. */
 export function landCoverAt(lon: number, lat: number): LandCover {
-  if (urbanness(lon, lat) > 0.62) return 'built-up';
+  // Town centres, and village settlements scattered through the farmland (Nanhai is mostly built up).
+  if (urbanness(lon, lat) > 0.6 || valueNoise(lon, lat, 0.005, 53) > 0.78) return 'built-up';
   const wet = valueNoise(lon, lat, 0.02, 23);
   if (wet > 0.66) return 'pond';
   return valueNoise(lon, lat, 0.008, 37) > 0.68 ? 'woodland' : 'cropland';
