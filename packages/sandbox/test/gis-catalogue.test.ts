@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
 import { PNG } from 'pngjs';
 import { LAND_COVER, latticeSquareAt, waterways } from '@citybrain/domain';
 import { startTestSandbox, type TestSandbox } from './harness.js';
@@ -254,6 +256,23 @@ describe('the full one-map catalogue', () => {
       assert.ok(late.features.every((f: Json) => f.properties.completionDeadline >= '2030-01-01'));
       const instant = (await get('/gis/collections/industrial-parks/items?limit=1000&datetime=2019-06-30', district)).body;
       assert.ok(instant.numberMatched <= window.numberMatched);
+
+      // Tiles take the same filter: a tile of the window holds exactly the window's projects in it.
+      const inTile = async (query: string): Promise<string[]> => {
+        const res = await get(`/gis/tiles/industrial-parks/8/208/111.pbf${query}`, district);
+        if (res.status === 204) return [];
+        const layer = new VectorTile(new PbfReader(res.body)).layers['industrial-parks']!;
+        return Array.from({ length: layer.length }, (_, index) => String(layer.feature(index).properties.id));
+      };
+      const wholeTile = await inTile('');
+      const windowTile = await inTile('?datetime=2019-01-01/2019-12-31');
+      const windowIds = new Set(window.features.map((f: Json) => f.id));
+      assert.ok(windowTile.length > 0 && windowTile.length < wholeTile.length, `${windowTile.length} of ${wholeTile.length}`);
+      assert.deepEqual(windowTile.filter((id) => !windowIds.has(id)), [], 'only projects of the window');
+      assert.deepEqual(wholeTile.filter((id) => windowIds.has(id)).sort(), [...windowTile].sort(), 'every project of the window');
+      const ogc = await get('/gis/collections/industrial-parks/tiles/WebMercatorQuad/8/111/208?datetime=2019-01-01/2019-12-31', district);
+      assert.equal(ogc.status, 200);
+      assert.equal((await get('/gis/tiles/villages/8/208/111.pbf?datetime=2019-01-01')).status, 400, 'villages have no period');
 
       assert.equal((await get('/gis/collections/industrial-parks/items?datetime=2020-01-01/2019-01-01', district)).status, 400, 'reversed');
       assert.equal((await get('/gis/collections/industrial-parks/items?datetime=../..', district)).status, 400, 'open at both ends');

@@ -1109,6 +1109,15 @@ export interface components {
         TileMatrixSetId: "WebMercatorQuad";
         /** @description Imagery tileset id from `/gis/imagery` */
         ImageryId: components["schemas"]["LayerId"];
+        /**
+         * @description OGC API – Features temporal filter, for layers with a period per feature (`industrial-parks`: from
+         *     立项日期 `startDate` to 投产时限 `completionDeadline`): a date (`2024-06-30`), a closed interval
+         *     (`2023-01-01/2024-12-31`) or a half-bounded one (`../2020-12-31`, `2025-01-01/..`); date-times are
+         *     read by their date. Keeps features whose period meets it, in items and tiles alike. A layer without
+         *     periods answers 400; one with periods declares their span as its collection's `extent.temporal`.
+         * @example 2023-01-01/2024-12-31
+         */
+        Datetime: string;
         /** @description ETag of a cached copy; answered 304 when unchanged */
         IfNoneMatch: string;
         /** @description Page size. */
@@ -1732,7 +1741,17 @@ export interface operations {
     };
     getGisTile: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description OGC API – Features temporal filter, for layers with a period per feature (`industrial-parks`: from
+                 *     立项日期 `startDate` to 投产时限 `completionDeadline`): a date (`2024-06-30`), a closed interval
+                 *     (`2023-01-01/2024-12-31`) or a half-bounded one (`../2020-12-31`, `2025-01-01/..`); date-times are
+                 *     read by their date. Keeps features whose period meets it, in items and tiles alike. A layer without
+                 *     periods answers 400; one with periods declares their span as its collection's `extent.temporal`.
+                 * @example 2023-01-01/2024-12-31
+                 */
+                datetime?: components["parameters"]["Datetime"];
+            };
             header?: {
                 /** @description ETag of a cached copy; answered 304 when unchanged */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
@@ -1993,7 +2012,17 @@ export interface operations {
     };
     getGisCollectionTile: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description OGC API – Features temporal filter, for layers with a period per feature (`industrial-parks`: from
+                 *     立项日期 `startDate` to 投产时限 `completionDeadline`): a date (`2024-06-30`), a closed interval
+                 *     (`2023-01-01/2024-12-31`) or a half-bounded one (`../2020-12-31`, `2025-01-01/..`); date-times are
+                 *     read by their date. Keeps features whose period meets it, in items and tiles alike. A layer without
+                 *     periods answers 400; one with periods declares their span as its collection's `extent.temporal`.
+                 * @example 2023-01-01/2024-12-31
+                 */
+                datetime?: components["parameters"]["Datetime"];
+            };
             header?: {
                 /** @description ETag of a cached copy; answered 304 when unchanged */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
@@ -2112,11 +2141,11 @@ export interface operations {
                  * @description OGC API – Features temporal filter, for layers with a period per feature (`industrial-parks`: from
                  *     立项日期 `startDate` to 投产时限 `completionDeadline`): a date (`2024-06-30`), a closed interval
                  *     (`2023-01-01/2024-12-31`) or a half-bounded one (`../2020-12-31`, `2025-01-01/..`); date-times are
-                 *     read by their date. Keeps features whose period meets it. A layer without periods answers 400; one with
-                 *     periods declares their span as its collection's `extent.temporal`.
+                 *     read by their date. Keeps features whose period meets it, in items and tiles alike. A layer without
+                 *     periods answers 400; one with periods declares their span as its collection's `extent.temporal`.
                  * @example 2023-01-01/2024-12-31
                  */
-                datetime?: string;
+                datetime?: components["parameters"]["Datetime"];
             };
             header?: {
                 /** @description Narrow the caller's region scope to this code (must lie inside the caller's own region). */

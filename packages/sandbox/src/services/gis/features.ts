@@ -16,6 +16,7 @@ import { contentCrs, geometryIn, parseBbox, requestedCrs } from './crs.js';
 import { bboxAround, centreOf, distanceToGeometry, localFrame, round6, roundBox, type BBox, type StoredGeometry } from './geo.js';
 import { LAYERS_BY_ID, type LayerDef, type PersonalView, type Row } from './layers.js';
 import { apiBase, selfHref, type Link } from './links.js';
+import { parsePeriod } from './period.js';
 import { stateOf } from './state.js';
 
 type Schemas = GisComponents['schemas'];
@@ -101,27 +102,6 @@ function itemFilters(layer: LayerDef, query: Record<string, unknown>): { column:
   return filters;
 }
 
-/**
- * OGC API – Features `datetime` as the days it spans: an instant is its own day, `..` leaves an end
- * open. Only layers with a period per feature take it.
- */
-function itemPeriod(layer: LayerDef, datetime: string | undefined): { from: string | null; to: string | null } | null {
-  if (datetime === undefined) return null;
-  if (!layer.period) {
-    throw badRequest(`图层 ${layer.id} 的要素没有时间属性，不支持 datetime`, [{ name: 'query/datetime', reason: '支持 datetime 的图层：industrial-parks' }]);
-  }
-  const day = (part: string | undefined): string | null => (part === undefined || part === '..' || part === '' ? null : part.slice(0, 10));
-  const [first, second] = datetime.split('/');
-  const period = datetime.includes('/') ? { from: day(first), to: day(second) } : { from: day(first), to: day(first) };
-  if (period.from === null && period.to === null) {
-    throw badRequest('datetime 不能两端都开放', [{ name: 'query/datetime', reason: '例如 2023-01-01/2024-12-31 或 ../2020-12-31' }]);
-  }
-  if (period.from !== null && period.to !== null && period.from > period.to) {
-    throw badRequest(`datetime 起点 ${period.from} 晚于终点 ${period.to}`, [{ name: 'query/datetime', reason: '起点应不晚于终点' }]);
-  }
-  return period;
-}
-
 function toFeature(layer: LayerDef, row: Row, view: PersonalView): Feature<StoredGeometry> & { id: string } {
   return {
     type: 'Feature',
@@ -154,7 +134,7 @@ export function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: Fastif
   const query = req.query;
   const scope = scopeRegion(req);
   const filters = itemFilters(layer, query);
-  const period = itemPeriod(layer, query.datetime);
+  const period = parsePeriod(layer, query.datetime);
   const bbox = parseBbox(query.bbox, query['bbox-crs']);
   const crs = requestedCrs(query.crs);
   const afterRowid = decodeCursor(query.cursor);

@@ -27,6 +27,7 @@ import { roundBox, tileAt, type BBox, type StoredGeometry } from './geo.js';
 import { LAYERS_BY_ID, type LayerDef, type Row } from './layers.js';
 import { apiBase } from './links.js';
 import type { Feature } from 'geojson';
+import { parsePeriod, periodMeets } from './period.js';
 import { stateOf, type GisState } from './state.js';
 import { migrateGis, seedGis } from './store.js';
 import { BASEMAP_MAX_ZOOM, basemapStyle, type BasemapSourceLayer } from './styles.js';
@@ -150,16 +151,22 @@ function checkTileAddress(z: number, x: number, y: number, maxzoom: number): voi
 
 function getGisTile(req: RequestOf<'getGisTile'>, reply: FastifyReply, ctx: ServiceContext) {
   const { layerId, z, x, y } = req.params;
-  return sendLayerTile(req, reply, ctx, layerId, z, x, y);
+  return sendLayerTile(req, reply, ctx, layerId, z, x, y, req.query.datetime);
 }
 
-/** One layer's tile as this caller may read it: the XYZ and the OGC API – Tiles routes alike. */
-function sendLayerTile(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, layerId: string, z: number, x: number, y: number) {
+/** One layer's tile as this caller may read it, within `datetime` if given: the XYZ and the OGC API – Tiles routes alike. */
+function sendLayerTile(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, layerId: string, z: number, x: number, y: number, datetime: string | undefined) {
   const layer = readableLayer(req, layerId);
   const regionPrefix = rowScope(layer, scopeRegion(req));
+  const period = parsePeriod(layer, datetime);
   checkTileAddress(z, x, y, layer.maxzoom);
   const state = stateOf(ctx);
-  const tile = tileSetFor(state, layer, regionPrefix).tile(state.repo.layerStats(layer).version, z, x, y);
+  // parsePeriod refuses `datetime` on a layer without periods, so a period here means the layer has one.
+  const days = layer.period;
+  const only = period && days
+    ? { key: `${period.from ?? '..'}/${period.to ?? '..'}`, keep: (tile: Record<string, unknown>) => periodMeets(period, tile[days.start], tile[days.end]) }
+    : undefined;
+  const tile = tileSetFor(state, layer, regionPrefix).tile(state.repo.layerStats(layer).version, z, x, y, only);
   return sendTile(req, reply, tile, layer.access === 'public' ? 'public, max-age=3600' : 'private, max-age=600');
 }
 
@@ -229,7 +236,7 @@ function getGisCollectionTileset(req: RequestOf<'getGisCollectionTileset'>, _rep
 
 function getGisCollectionTile(req: RequestOf<'getGisCollectionTile'>, reply: FastifyReply, ctx: ServiceContext) {
   const { layerId, tileMatrix, tileRow, tileCol } = req.params;
-  return sendLayerTile(req, reply, ctx, layerId, tileMatrix, tileCol, tileRow);
+  return sendLayerTile(req, reply, ctx, layerId, tileMatrix, tileCol, tileRow, req.query.datetime);
 }
 
 function getGisBasemapStyle(req: RequestOf<'getGisBasemapStyle'>, reply: FastifyReply, ctx: ServiceContext) {

@@ -61,7 +61,10 @@ export interface LayerDef extends GisLayerEntry {
   searchKind?: 'town' | 'village' | 'park' | 'river' | 'road' | 'service-point';
   /** For a layer computed from another service's rows: how it follows them. */
   derived?: DerivedSource;
-  /** For a layer whose features have a period (OGC `datetime`): SQL expressions of its first and last day (YYYY-MM-DD). */
+  /**
+   * For a layer whose features have a period (OGC `datetime`): the properties holding its first and
+   * last day (YYYY-MM-DD) in the row's JSON and in the tiles (so they must be among `tileExtras`).
+   */
   period?: { start: string; end: string };
 }
 
@@ -260,7 +263,7 @@ export const LAYERS: readonly LayerDef[] = [
     tileExtras: ['stage', 'mode', 'areaMu', 'overdue', 'rectifiedAreaSqm', 'investment', 'progressPercent', 'startDate', 'completionDeadline'],
     searchKind: 'park',
     // A project runs from 立项 to its 投产 deadline: the period `datetime` filters on.
-    period: { start: "json_extract(properties, '$.startDate')", end: "json_extract(properties, '$.completionDeadline')" },
+    period: { start: 'startDate', end: 'completionDeadline' },
   }),
   zoneLayer(gisLayerEntry('road-control'), { sourceLayer: '公路建筑控制区' }),
   zoneLayer(gisLayerEntry('river-protection'), { sourceLayer: '河道管理范围线' }),

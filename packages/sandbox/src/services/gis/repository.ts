@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db.js';
 import type { BBox } from './geo.js';
 import type { LayerDef, Row } from './layers.js';
+import type { Period } from './period.js';
 
 export interface ItemQuery {
   filters: { column: string; value: string }[];
@@ -14,7 +15,7 @@ export interface ItemQuery {
   /** Only rows whose village code starts with this region prefix (layers drawn from a dataset). */
   regionPrefix: string | null;
   /** Only rows whose period (a layer's `period`) meets these days, YYYY-MM-DD, either end open (null). */
-  period?: { from: string | null; to: string | null } | null;
+  period?: Period | null;
   afterRowid: number;
   limit: number;
 }
@@ -96,8 +97,8 @@ export class GisRepository {
   periodExtent(layer: LayerDef): [string, string] | null {
     if (!layer.period) return null;
     const { first, last } = this.prepare(
-      `SELECT min(${layer.period.start}) AS first, max(${layer.period.end}) AS last FROM ${layer.table} WHERE ${layer.where}`,
-    ).get(...layer.params) as { first: string | null; last: string | null };
+      `SELECT min(json_extract(properties, ?)) AS first, max(json_extract(properties, ?)) AS last FROM ${layer.table} WHERE ${layer.where}`,
+    ).get(`$.${layer.period.start}`, `$.${layer.period.end}`, ...layer.params) as { first: string | null; last: string | null };
     return first === null || last === null ? null : [first, last];
   }
 
@@ -113,14 +114,14 @@ export class GisRepository {
     const parts = [`(${layer.where})`];
     const params: unknown[] = [...layer.params];
     if (query.period && layer.period) {
-      // A period meets [from, to] when it ends on or after `from` and starts on or before `to`.
+      // A period meets [from, to] when it ends on or after `from` and starts on or before `to` (as periodMeets).
       if (query.period.from !== null) {
-        parts.push(`(${layer.period.end}) >= ?`);
-        params.push(query.period.from);
+        parts.push(`json_extract(properties, ?) >= ?`);
+        params.push(`$.${layer.period.end}`, query.period.from);
       }
       if (query.period.to !== null) {
-        parts.push(`(${layer.period.start}) <= ?`);
-        params.push(query.period.to);
+        parts.push(`json_extract(properties, ?) <= ?`);
+        params.push(`$.${layer.period.start}`, query.period.to);
       }
     }
     if (query.regionPrefix !== null) {
