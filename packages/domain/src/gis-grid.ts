@@ -14,8 +14,8 @@ import { intersect } from './gis-shapes.js';
 import { findVillage } from './regions.js';
 
 /** South-west corner of the lattice (just outside the district's extent) and its step in degrees (≈1.1 × 1.0 km). */
-export const GRID_ORIGIN: LonLat = [112.8, 22.78];
-export const GRID_STEP = 0.01;
+const GRID_ORIGIN: LonLat = [112.8, 22.78];
+const GRID_STEP = 0.01;
 
 /** Pieces smaller than this (slivers where a village line grazes a square) join no grid. */
 const MIN_CELL_SQM = 20_000;

@@ -125,7 +125,7 @@ function urbanness(lon: number, lat: number): number {
 }
 
 /** The land cover at a point away from rivers. */
-export function landCoverAt(lon: number, lat: number): LandCover {
+function landCoverAt(lon: number, lat: number): LandCover {
   // Town centres, and village settlements scattered through the farmland (Nanhai is mostly built up).
   if (urbanness(lon, lat) > 0.6 || valueNoise(lon, lat, 0.005, 53) > 0.78) return 'built-up';
   const wet = valueNoise(lon, lat, 0.02, 23);
