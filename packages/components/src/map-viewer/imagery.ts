@@ -5,11 +5,9 @@
  * the catalogue's attribution and 审图号 go to the bottom-left line. Loaded only by maps that ask.
  */
 import type { StyleSpecification } from 'maplibre-gl';
-import type { CityBrainClient, GisComponents } from '@citybrain/client';
+import type { CityBrainClient, Imagery } from '@citybrain/client';
 import type { Basemap } from './basemaps.js';
 import { toBBox } from './config.js';
-
-export type ImageryRecord = GisComponents['schemas']['Imagery'];
 
 /** Raised when the catalogue has no such imagery (or none at all). */
 export class MissingImageryError extends Error {
@@ -19,7 +17,7 @@ export class MissingImageryError extends Error {
 }
 
 /** A MapLibre style with one raster source over the imagery's PNG tiles, within its extent and zooms. */
-export function imageryStyle(imagery: ImageryRecord, background = '#ffffff'): StyleSpecification {
+export function imageryStyle(imagery: Imagery, background = '#ffffff'): StyleSpecification {
   const bounds = toBBox(imagery.bbox);
   return {
     version: 8,
@@ -49,8 +47,8 @@ export async function imageryBasemap(
   reviewNo: string | undefined,
   signal: AbortSignal,
 ): Promise<Basemap> {
-  const { data } = await client.GET('/gis/imagery', { signal });
-  const imagery = imageryId ? data.imagery.find((entry) => entry.id === imageryId) : data.imagery[0];
+  const list = await client.gis.imagery({ signal });
+  const imagery = imageryId ? list.find((entry) => entry.id === imageryId) : list[0];
   if (!imagery) throw new MissingImageryError(imageryId);
   return {
     style: imageryStyle(imagery),
