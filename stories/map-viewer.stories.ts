@@ -103,6 +103,14 @@ export const TiandituImagery: Story = {
   args: { basemap: 'tianditu-img', 'tianditu-key': '0123456789abcdef0123456789abcdef', 'review-no': 'GS(XXXX)XXXX号', layers: 'zones' },
 };
 
+/**
+ * The platform's own 遥感影像 (`basemap="imagery"`): synthetic imagery painted from the district's
+ * water and land cover, its attribution and 审图号 bottom-left, with the 城市管理网格 over it.
+ */
+export const PlatformImagery: Story = {
+  args: { basemap: 'imagery', layers: 'grid-cells', center: '113.1,23.05', zoom: 12 },
+};
+
 /** 天地图 without a key: the element explains what is missing instead of sending keyless requests. */
 export const TiandituWithoutKey: Story = {
   args: { basemap: 'tianditu-vec', layers: 'zones' },

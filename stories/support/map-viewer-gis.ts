@@ -3,7 +3,8 @@
  * @citybrain/domain, in the shapes of openapi/gis.yaml: the catalogue in the ten categories,
  * TileJSON, style fragments, Mapbox Vector Tiles cut in the browser (geojson-vt + vt-pbf), the
  * offline basemap (and a GCJ-02-shifted copy of it, standing in for an AMap-style basemap),
- * identify, place search, regions, OGC items and the homestead zone check.
+ * identify, place search, regions, OGC items, the homestead zone check, and the imagery (遥感影像)
+ * painted by the domain package and encoded as PNG in the browser.
  *
  * The district's synthetic boundaries and zones are generated on the first request (a few
  * seconds), then kept.
@@ -19,7 +20,10 @@ import { districtOutline, regionBoundaries, boundaryOf } from '../../packages/do
 import { DISTRICT, findTown, findVillage, towns } from '../../packages/domain/src/regions.js';
 import { mainRoads, waterways } from '../../packages/domain/src/gis-network.js';
 import { bboxOf, pointInGeometry, type Bbox, type LonLat } from '../../packages/domain/src/geometry.js';
-import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisLayerEntry, layerRecordOf, type GisLayerEntry, type GisLegend } from '../../packages/domain/src/gis-catalogue.js';
+import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisLayerEntry, layerRecordOf, type GisCategoryId, type GisLayerEntry, type GisLegend } from '../../packages/domain/src/gis-catalogue.js';
+import { gridCells } from '../../packages/domain/src/gis-grid.js';
+import { GIS_IMAGERY, IMAGERY_TILE_SIZE, findImagery, paintImageryTile, type ImageryEntry } from '../../packages/domain/src/gis-imagery.js';
+import { gisServicesOf } from '../../packages/domain/src/gis-services.js';
 
 /** A catalogue layer (the sandbox's records, @citybrain/domain) with the features the stories serve for it. */
 interface LayerDef extends GisLayerEntry {
@@ -111,13 +115,54 @@ const pointFeatures = memo(() =>
   })),
 );
 
+const gridFeatures = memo(() =>
+  gridCells().map((cell) => ({
+    type: 'Feature' as const,
+    id: cell.gridCode,
+    properties: { id: cell.gridCode, name: cell.name, kind: cell.kind, code: cell.gridCode, townCode: cell.townCode, villageCode: cell.villageCode },
+    geometry: cell.geometry,
+  })),
+);
+
 const LAYERS: LayerDef[] = [
   { ...gisLayerEntry('towns'), features: townFeatures },
   { ...gisLayerEntry('villages'), features: villageFeatures },
   { ...gisLayerEntry('zones'), features: zoneFeatures },
   { ...gisLayerEntry('homestead-parcels'), features: parcelFeatures },
   { ...gisLayerEntry('service-points'), features: pointFeatures },
+  { ...gisLayerEntry('grid-cells'), features: gridFeatures },
 ];
+
+/** A category as `/gis/categories` presents it: its layers here and the platform's services in it. */
+function categoryRecord(id: GisCategoryId, title: string, titleEn: string, order: number) {
+  return {
+    id,
+    title,
+    titleEn,
+    order,
+    layerCount: LAYERS.filter((layer) => layer.category === id).length,
+    services: gisServicesOf(id).map(({ id: serviceId, title: serviceTitle, titleEn: serviceTitleEn, layerIds }) => ({ id: serviceId, title: serviceTitle, titleEn: serviceTitleEn, layerIds })),
+  };
+}
+
+function imageryRecord(entry: ImageryEntry, origin: string) {
+  return {
+    ...entry,
+    format: 'image/png',
+    tileSize: IMAGERY_TILE_SIZE,
+    reviewNo: entry.access === 'public' ? SANDBOX_REVIEW_NO : null,
+    tiles: [`${origin}/api/v1/gis/imagery/${entry.id}/tiles/{z}/{x}/{y}.png`],
+    links: [link(origin, `/gis/imagery/${entry.id}/tilejson`, 'describedby', 'application/json')],
+  };
+}
+
+/** An imagery tile as the sandbox paints it, encoded as PNG by the browser's canvas. */
+async function imageryTile(entry: ImageryEntry, z: number, x: number, y: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(IMAGERY_TILE_SIZE, IMAGERY_TILE_SIZE);
+  const pixels = paintImageryTile(entry, z, x, y);
+  canvas.getContext('2d')!.putImageData(new ImageData(pixels, IMAGERY_TILE_SIZE, IMAGERY_TILE_SIZE), 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
 
 const DISTRICT_BBOX: Bbox = [112.83, 22.8, 113.26, 23.32];
 
@@ -408,7 +453,7 @@ export function mapViewerHandlers(options: GisStoryOptions = {}): HttpHandler[] 
     http.get('*/api/v1/gis/categories', async () => {
       await wait();
       return HttpResponse.json({
-        items: GIS_CATEGORIES.map(({ id, title, titleEn }, index) => ({ id, title, titleEn, order: index + 1, layerCount: LAYERS.filter((layer) => layer.category === id).length })),
+        items: GIS_CATEGORIES.map(({ id, title, titleEn }, index) => categoryRecord(id, title, titleEn, index + 1)),
       });
     }),
     http.get('*/api/v1/gis/layers', async ({ request }) => {
@@ -418,7 +463,7 @@ export function mapViewerHandlers(options: GisStoryOptions = {}): HttpHandler[] 
       return HttpResponse.json({
         layers,
         groups: GIS_CATEGORIES.filter(({ id }) => LAYERS.some((layer) => layer.category === id)).map(({ id, title, titleEn }, index) => ({
-          category: { id, title, titleEn, order: index + 1, layerCount: LAYERS.filter((layer) => layer.category === id).length },
+          category: categoryRecord(id, title, titleEn, index + 1),
           layerIds: LAYERS.filter((layer) => layer.category === id).map((layer) => layer.id),
         })),
         numberMatched: layers.length,
@@ -452,6 +497,18 @@ export function mapViewerHandlers(options: GisStoryOptions = {}): HttpHandler[] 
       if (!layer) return problem(404, 'Not Found', '没有这个图层');
       const [z, x, y] = [Number(params.z), Number(params.x), Number.parseInt(String(params.file), 10)];
       return tileResponse({ [layer.id]: tileIndex(layer.id, layer.features, layer.maxzoom) }, z, x, y);
+    }),
+    http.get('*/api/v1/gis/imagery', async ({ request }) => {
+      await wait();
+      const origin = new URL(request.url).origin;
+      return HttpResponse.json({ imagery: GIS_IMAGERY.map((entry) => imageryRecord(entry, origin)), links: [] });
+    }),
+    http.get('*/api/v1/gis/imagery/:imageryId/tiles/:z/:x/:file', async ({ params }) => {
+      const entry = findImagery(String(params.imageryId));
+      if (!entry) return problem(404, 'Not Found', '没有这个影像');
+      const [z, x, y] = [Number(params.z), Number(params.x), Number.parseInt(String(params.file), 10)];
+      if (z < entry.minzoom || z > entry.maxzoom) return problem(400, 'Bad Request', `影像没有第 ${z} 级瓦片`);
+      return new HttpResponse(await imageryTile(entry, z, x, y), { headers: { 'content-type': 'image/png' } });
     }),
     http.get('*/api/v1/gis/basemap/style.json', async ({ request }) => {
       await wait();

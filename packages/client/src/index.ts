@@ -48,7 +48,7 @@ export type { Paths } from '@citybrain/contract';
 export type { ApiResponse, CallOptions, CallInit, PathsWithMethod, ResponseData, QueryOf, JsonBodyOf, HttpMethod } from './types.js';
 
 export type { AuthResource, RegionsResource, ClientCredentials, HelperOptions, ListOptions, Principal, TokenResponse, Region, RegionDetail } from './resources/common.js';
-export type { GisResource, Layer, LayerCatalogue, TileJson, Feature, FeatureCollection, IdentifyResult, SearchResult, LayerQuery, FeatureQuery, IdentifyQuery, PlaceQuery } from './resources/gis.js';
+export type { GisResource, GisCategory, Imagery, Layer, LayerCatalogue, TileJson, Feature, FeatureCollection, IdentifyResult, SearchResult, LayerQuery, FeatureQuery, IdentifyQuery, PlaceQuery } from './resources/gis.js';
 export type {
   ApprovalsResource,
   ApplicationSummary,

@@ -52,6 +52,15 @@ describe('resource helpers against the sandbox', () => {
       assert.ok(tilejson.tiles.length > 0);
     });
 
+    it('lists the categories with their services and the imagery', async () => {
+      const categories = await district.gis.categories();
+      assert.equal(categories.length, 10);
+      assert.equal(categories.flatMap((category) => category.services).length, 33);
+      assert.ok(categories.every((category) => category.layerCount > 0), 'every category has a layer');
+      const [imagery] = await district.gis.imagery();
+      assert.match(imagery!.tiles[0]!, /\/gis\/imagery\/[a-z0-9-]+\/tiles\/\{z\}\/\{x\}\/\{y\}\.png$/);
+    });
+
     it('iterates every feature of a query by following OGC next links', async () => {
       const query = { villageCode: '440605124201', limit: 7 };
       const features = district.gis.items('homestead-parcels', query);

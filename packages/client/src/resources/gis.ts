@@ -1,10 +1,12 @@
-/** Resource helpers of the GIS "one map" (一张图): catalogue, TileJSON, OGC features, identify, search. */
+/** Resource helpers of the GIS "one map" (一张图): categories, catalogue, imagery, TileJSON, OGC features, identify, search. */
 import type { CoreClient } from '../types.js';
 import type { GisComponents as components, GisOperations as operations } from '@citybrain/contract';
 import { nextOgcLink, paginate, type Paginated } from '../pagination.js';
 import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 
 type Schemas = components['schemas'];
+export type GisCategory = Schemas['Category'];
+export type Imagery = Schemas['Imagery'];
 export type Layer = Schemas['Layer'];
 export type LayerCatalogue = Schemas['LayerCatalogue'];
 export type TileJson = Schemas['TileJson'];
@@ -21,6 +23,10 @@ export type IdentifyQuery = operations['identifyGisFeatures']['parameters']['que
 export type PlaceQuery = operations['searchGisPlaces']['parameters']['query'];
 
 export interface GisResource {
+  /** The ten categories in display order, each with its visible layer count and its services (33 in all). */
+  categories(options?: HelperOptions): Promise<GisCategory[]>;
+  /** The imagery (遥感影像) tilesets the caller may see, newest capture first: PNG tile templates, legend, attribution. */
+  imagery(options?: HelperOptions): Promise<Imagery[]>;
   /** The layer catalogue the caller may see (public layers without a token), optionally grouped by category. */
   layers(query?: LayerQuery, options?: HelperOptions): Promise<LayerCatalogue>;
   /** One layer's catalogue entry: category, access, source CRS, 审图号, attribution, legend, links. */
@@ -41,6 +47,12 @@ export interface GisResource {
 
 export function createGisResource(client: CoreClient): GisResource {
   return {
+    async categories(options) {
+      return (await client.GET('/gis/categories', options)).data.items;
+    },
+    async imagery(options) {
+      return (await client.GET('/gis/imagery', options)).data.imagery;
+    },
     async layers(query = {}, options) {
       return (await client.GET('/gis/layers', { ...options, params: { query } })).data;
     },

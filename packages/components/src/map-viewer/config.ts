@@ -81,11 +81,14 @@ export type BasemapChoice =
   | { kind: 'offline' }
   | { kind: 'none' }
   | { kind: 'tianditu'; variant: 'vec' | 'img' }
+  /** The platform's imagery (遥感影像): the newest capture, or the one with this id. */
+  | { kind: 'imagery'; id: string | undefined }
   | { kind: 'url'; url: string };
 
 /**
  * `basemap`: `offline` (default, the platform's own style), `tianditu-vec`, `tianditu-img`,
- * `none` (a plain background), or the URL of any MapLibre style (https, or relative to the page).
+ * `imagery` or `imagery:<id>` (the platform's 遥感影像), `none` (a plain background), or the URL
+ * of any MapLibre style (https, or relative to the page).
  */
 export function parseBasemap(value: string | null | undefined): Parsed<BasemapChoice> {
   const text = (value ?? '').trim();
@@ -93,6 +96,11 @@ export function parseBasemap(value: string | null | undefined): Parsed<BasemapCh
   if (text === 'none') return { ok: true, value: { kind: 'none' } };
   if (text === 'tianditu-vec' || text === 'tianditu') return { ok: true, value: { kind: 'tianditu', variant: 'vec' } };
   if (text === 'tianditu-img') return { ok: true, value: { kind: 'tianditu', variant: 'img' } };
+  if (text === 'imagery') return { ok: true, value: { kind: 'imagery', id: undefined } };
+  if (text.startsWith('imagery:')) {
+    const id = text.slice('imagery:'.length);
+    return LAYER_ID.test(id) ? { ok: true, value: { kind: 'imagery', id } } : { ok: false, value: text };
+  }
   const url = safeHttpUrl(text);
   return url === undefined ? { ok: false, value: text } : { ok: true, value: { kind: 'url', url } };
 }

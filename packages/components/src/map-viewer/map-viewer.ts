@@ -108,7 +108,8 @@ export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
 
   /**
    * `offline` (default: the platform's own basemap), `tianditu-vec` (天地图矢量), `tianditu-img`
-   * (天地图影像), `none` (plain background), or the URL of any MapLibre style.
+   * (天地图影像), `imagery` (the platform's newest 遥感影像; `imagery:<id>` for a given capture),
+   * `none` (plain background), or the URL of any MapLibre style.
    */
   @property() basemap?: string;
 

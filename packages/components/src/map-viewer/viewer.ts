@@ -419,7 +419,7 @@ export class MapViewerController implements ReactiveController {
     if (!basemap.ok) {
       return this.invalid(
         `basemap:${this.host.basemap}`,
-        msg(str`basemap 属性无效：“${basemap.value}”，应为 offline、tianditu-vec、tianditu-img、none 或样式地址。`, { id: 'map.config.basemap-invalid' }),
+        msg(str`basemap 属性无效：“${basemap.value}”，应为 offline、tianditu-vec、tianditu-img、imagery、imagery:影像编号、none 或样式地址。`, { id: 'map.config.basemap-invalid' }),
       );
     }
     const basemapCrs = parseBasemapCrs(this.host.basemapCrs);
@@ -497,6 +497,19 @@ export class MapViewerController implements ReactiveController {
           reviewNo,
           attribution: msg('天地图（国家地理信息公共服务平台）', { id: 'map.attribution.tianditu' }),
         });
+      }
+      case 'imagery': {
+        const { imageryBasemap, MissingImageryError } = await import('./imagery.js');
+        try {
+          return await imageryBasemap(client, choice.id, reviewNo, signal);
+        } catch (error) {
+          if (!(error instanceof MissingImageryError)) throw error;
+          throw new ConfigurationError(
+            error.imageryId
+              ? msg(str`影像目录中没有“${error.imageryId}”。`, { id: 'map.error.imagery-missing' })
+              : msg('影像目录为空，无法显示影像底图。', { id: 'map.error.imagery-none' }),
+          );
+        }
       }
       case 'url':
         return urlBasemap(choice.url, config.basemapCrs, reviewNo);

@@ -55,7 +55,8 @@ export interface paths {
         /**
          * The platform's ten layer categories
          * @description The fixed ten categories of the one-map layer tree (scheme `nanhai-gis-10-categories`) in display order,
-         *     each with the number of layers the caller may see. Categories without visible layers are listed
+         *     each with the number of layers the caller may see and the platform's services in it (33 in all, each
+         *     with the ids of the layers or imagery that serve it). Categories without visible layers are listed
          *     too (with `layerCount: 0`), so a layer tree always shows the same ten headings.
          */
         get: operations["listGisCategories"];
@@ -445,6 +446,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/gis/imagery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Imagery tilesets (遥感影像), one per capture date
+         * @description The raster tilesets of the one-map, newest capture first: id, category, capture date, ground resolution,
+         *     legend, 审图号 and attribution (show both bottom-left of a map drawing it), and links to its TileJSON and
+         *     its PNG tile template (`tiles`, as in TileJSON). In this sandbox the imagery is synthetic: painted from the district's own water
+         *     surfaces and a land-cover field, so the path, legend and attribution are real but the pixels are not.
+         */
+        get: operations["listGisImagery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gis/imagery/{imageryId}/tilejson": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * TileJSON 3.0.0 of an imagery tileset (raster)
+         * @description A raster TileJSON (no `vector_layers`): `tiles` is the PNG template, `attribution` carries the 审图号.
+         *     MapLibre takes it as a `raster` source URL; `<cb-map-layer type="tilejson">` draws it too.
+         */
+        get: operations["getGisImageryTileJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gis/imagery/{imageryId}/tiles/{z}/{x}/{y}.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One PNG tile of an imagery tileset
+         * @description A 256 × 256 RGBA PNG on the WebMercatorQuad grid, XYZ scheme, at the tileset's zooms (10–16; others are
+         *     answered 400 — MapLibre over-zooms the highest itself). Pixels outside the tileset's `bbox` are
+         *     transparent. A tile never changes within a tileset `version`: it carries a strong `ETag` (send
+         *     `If-None-Match` to get `304`) and `Cache-Control: public, max-age=31536000, immutable`.
+         */
+        get: operations["getGisImageryTile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -463,6 +531,18 @@ export interface components {
          * @enum {string}
          */
         CategoryId: "basemap" | "boundaries" | "planning" | "natural-resources" | "rural" | "industry" | "construction" | "ecology" | "public-services" | "urban-management";
+        /**
+         * @description One of the platform's services (33 across the ten categories) and what serves it here: the ids of
+         *     catalogue layers (`/gis/layers`) or imagery tilesets (`/gis/imagery`). Empty: documented only — this
+         *     server holds no data for it (a district adds its own layer).
+         */
+        GisService: {
+            id: string;
+            /** @description zh-CN title */
+            title: string;
+            titleEn: string;
+            layerIds: components["schemas"]["LayerId"][];
+        };
         Category: {
             id: components["schemas"]["CategoryId"];
             /** @description zh-CN title */
@@ -472,6 +552,8 @@ export interface components {
             order: number;
             /** @description Layers of this category the caller may see */
             layerCount: number;
+            /** @description The platform's services in this category, in order */
+            services: components["schemas"]["GisService"][];
         };
         /**
          * @description `public`: readable anonymously; `internal`: needs `gis:internal`
@@ -585,6 +667,63 @@ export interface components {
             /** @description [lon, lat, zoom] */
             center?: number[];
             vector_layers: components["schemas"]["VectorLayer"][];
+        };
+        /** @description One imagery (遥感影像) raster tileset */
+        Imagery: {
+            id: components["schemas"]["LayerId"];
+            title: string;
+            titleEn: string;
+            description?: string;
+            category: components["schemas"]["CategoryId"];
+            access: components["schemas"]["LayerAccess"];
+            /**
+             * Format: date
+             * @description 成像日期
+             */
+            captureDate: string;
+            /** @description Changes whenever the tiles change (part of their ETags) */
+            version: string;
+            /** @description Ground resolution, metres per pixel at full resolution */
+            resolutionM?: number;
+            /** @enum {string} */
+            format: "image/png";
+            /** @enum {integer} */
+            tileSize: 256;
+            minzoom: number;
+            maxzoom: number;
+            bbox: components["schemas"]["BBox"];
+            /** @description 审图号 to show bottom-left with the imagery; null for internal imagery (内部用图) */
+            reviewNo: string | null;
+            /** @description Plain text (untrusted; render as text) */
+            attribution: string;
+            license?: string;
+            legend: components["schemas"]["Legend"];
+            /** @description PNG tile URL templates (`{z}`, `{x}`, `{y}`), as in TileJSON */
+            tiles: string[];
+            /** @description `describedby` → its TileJSON */
+            links: components["schemas"]["Link"][];
+        };
+        ImageryCatalogue: {
+            imagery: components["schemas"]["Imagery"][];
+            links: components["schemas"]["Link"][];
+        };
+        /** @description TileJSON 3.0.0 of raster tiles (no `vector_layers`) */
+        RasterTileJson: {
+            /** @constant */
+            tilejson: "3.0.0";
+            name?: string;
+            description?: string;
+            version?: string;
+            /** @description Plain text (untrusted; render as text) */
+            attribution?: string;
+            /** @enum {string} */
+            scheme?: "xyz";
+            tiles: string[];
+            minzoom: number;
+            maxzoom: number;
+            bounds: components["schemas"]["BBox"];
+            /** @description [lon, lat, zoom] */
+            center?: number[];
         };
         /** @description A MapLibre style layer (see the MapLibre Style Spec) */
         MapLibreStyleLayer: {
@@ -968,6 +1107,17 @@ export interface components {
         TileY: number;
         /** @description The tile matrix set; the platform tiles on OGC's WebMercatorQuad */
         TileMatrixSetId: "WebMercatorQuad";
+        /** @description Imagery tileset id from `/gis/imagery` */
+        ImageryId: components["schemas"]["LayerId"];
+        /**
+         * @description OGC API – Features temporal filter, for layers with a period per feature (`industrial-parks`: from
+         *     立项日期 `startDate` to 投产时限 `completionDeadline`): a date (`2024-06-30`), a closed interval
+         *     (`2023-01-01/2024-12-31`) or a half-bounded one (`../2020-12-31`, `2025-01-01/..`); date-times are
+         *     read by their date. Keeps features whose period meets it, in items and tiles alike. A layer without
+         *     periods answers 400; one with periods declares their span as its collection's `extent.temporal`.
+         * @example 2023-01-01/2024-12-31
+         */
+        Datetime: string;
         /** @description ETag of a cached copy; answered 304 when unchanged */
         IfNoneMatch: string;
         /** @description Page size. */
@@ -1108,23 +1258,58 @@ export interface operations {
                      *           "titleEn": "Basic geography",
                      *           "description": "水系、道路等基础地理要素",
                      *           "order": 1,
-                     *           "layerCount": 2
+                     *           "layerCount": 2,
+                     *           "services": [
+                     *             {
+                     *               "id": "vector-map",
+                     *               "title": "电子地图",
+                     *               "titleEn": "Vector map",
+                     *               "layerIds": [
+                     *                 "water",
+                     *                 "roads"
+                     *               ]
+                     *             },
+                     *             {
+                     *               "id": "imagery",
+                     *               "title": "遥感影像",
+                     *               "titleEn": "Imagery",
+                     *               "layerIds": [
+                     *                 "imagery-2025"
+                     *               ]
+                     *             },
+                     *             {
+                     *               "id": "place-names",
+                     *               "title": "地名地址",
+                     *               "titleEn": "Place names and addresses",
+                     *               "layerIds": []
+                     *             }
+                     *           ]
                      *         },
                      *         {
-                     *           "id": "boundaries",
-                     *           "title": "行政区划",
-                     *           "titleEn": "Administrative divisions",
-                     *           "description": "区、镇街、村居界线",
-                     *           "order": 2,
-                     *           "layerCount": 2
-                     *         },
-                     *         {
-                     *           "id": "rural",
-                     *           "title": "农业农村",
-                     *           "titleEn": "Agriculture and rural affairs",
-                     *           "description": "宅基地宗地、农村集体资产",
-                     *           "order": 5,
-                     *           "layerCount": 1
+                     *           "id": "urban-management",
+                     *           "title": "城市管理",
+                     *           "titleEn": "Urban management",
+                     *           "description": "网格、部件与事件（一网统管）",
+                     *           "order": 10,
+                     *           "layerCount": 2,
+                     *           "services": [
+                     *             {
+                     *               "id": "grid",
+                     *               "title": "城市管理网格",
+                     *               "titleEn": "Urban management grid",
+                     *               "layerIds": [
+                     *                 "grid-cells"
+                     *               ]
+                     *             },
+                     *             {
+                     *               "id": "hotline-hotspots",
+                     *               "title": "12345 诉求热点",
+                     *               "titleEn": "12345 hotspots",
+                     *               "layerIds": [
+                     *                 "workorder-hotspots"
+                     *               ]
+                     *             }
+                     *           ]
                      *         }
                      *       ]
                      *     }
@@ -1556,7 +1741,17 @@ export interface operations {
     };
     getGisTile: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description OGC API – Features temporal filter, for layers with a period per feature (`industrial-parks`: from
+                 *     立项日期 `startDate` to 投产时限 `completionDeadline`): a date (`2024-06-30`), a closed interval
+                 *     (`2023-01-01/2024-12-31`) or a half-bounded one (`../2020-12-31`, `2025-01-01/..`); date-times are
+                 *     read by their date. Keeps features whose period meets it, in items and tiles alike. A layer without
+                 *     periods answers 400; one with periods declares their span as its collection's `extent.temporal`.
+                 * @example 2023-01-01/2024-12-31
+                 */
+                datetime?: components["parameters"]["Datetime"];
+            };
             header?: {
                 /** @description ETag of a cached copy; answered 304 when unchanged */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
@@ -1817,7 +2012,17 @@ export interface operations {
     };
     getGisCollectionTile: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description OGC API – Features temporal filter, for layers with a period per feature (`industrial-parks`: from
+                 *     立项日期 `startDate` to 投产时限 `completionDeadline`): a date (`2024-06-30`), a closed interval
+                 *     (`2023-01-01/2024-12-31`) or a half-bounded one (`../2020-12-31`, `2025-01-01/..`); date-times are
+                 *     read by their date. Keeps features whose period meets it, in items and tiles alike. A layer without
+                 *     periods answers 400; one with periods declares their span as its collection's `extent.temporal`.
+                 * @example 2023-01-01/2024-12-31
+                 */
+                datetime?: components["parameters"]["Datetime"];
+            };
             header?: {
                 /** @description ETag of a cached copy; answered 304 when unchanged */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
@@ -1927,10 +2132,20 @@ export interface operations {
                  */
                 parcelNo?: string;
                 /**
-                 * @description Queryable of `water`, `roads`, `villages` and `service-points` — feature kind
+                 * @description Queryable of `water`, `roads`, `villages`, `service-points`, `grid-cells` (community, village) and
+                 *     `workorder-hotspots` (the heat level: low, medium, high, severe) — feature kind
                  * @example river
                  */
                 kind?: string;
+                /**
+                 * @description OGC API – Features temporal filter, for layers with a period per feature (`industrial-parks`: from
+                 *     立项日期 `startDate` to 投产时限 `completionDeadline`): a date (`2024-06-30`), a closed interval
+                 *     (`2023-01-01/2024-12-31`) or a half-bounded one (`../2020-12-31`, `2025-01-01/..`); date-times are
+                 *     read by their date. Keeps features whose period meets it, in items and tiles alike. A layer without
+                 *     periods answers 400; one with periods declares their span as its collection's `extent.temporal`.
+                 * @example 2023-01-01/2024-12-31
+                 */
+                datetime?: components["parameters"]["Datetime"];
             };
             header?: {
                 /** @description Narrow the caller's region scope to this code (must lie inside the caller's own region). */
@@ -2575,6 +2790,206 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listGisImagery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The imagery tilesets the caller may see */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "imagery": [
+                     *         {
+                     *           "id": "imagery-2025",
+                     *           "title": "2025 年度遥感影像（合成）",
+                     *           "titleEn": "Imagery 2025 (synthetic)",
+                     *           "description": "南海区 2025 年度卫星遥感影像底图（0.5 米级）。",
+                     *           "category": "basemap",
+                     *           "access": "public",
+                     *           "captureDate": "2025-11-20",
+                     *           "version": "2025.1",
+                     *           "resolutionM": 0.5,
+                     *           "format": "image/png",
+                     *           "tileSize": 256,
+                     *           "minzoom": 10,
+                     *           "maxzoom": 16,
+                     *           "bbox": [
+                     *             112.8,
+                     *             22.78,
+                     *             113.3,
+                     *             23.34
+                     *           ],
+                     *           "reviewNo": "粤S(2025)000号",
+                     *           "attribution": "南海区自然资源局 · 合成遥感影像（模拟数据）",
+                     *           "license": "政务公开（合成数据，可自由使用）",
+                     *           "legend": {
+                     *             "property": "landCover",
+                     *             "items": [
+                     *               {
+                     *                 "value": "water",
+                     *                 "label": "河流水面",
+                     *                 "labelEn": "River",
+                     *                 "color": "#2e5670"
+                     *               },
+                     *               {
+                     *                 "value": "cropland",
+                     *                 "label": "耕地",
+                     *                 "labelEn": "Cropland",
+                     *                 "color": "#809654"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "links": [
+                     *             {
+                     *               "href": "http://localhost:8080/api/v1/gis/imagery/imagery-2025/tilejson",
+                     *               "rel": "describedby",
+                     *               "type": "application/json",
+                     *               "title": "TileJSON 3.0.0"
+                     *             }
+                     *           ],
+                     *           "tiles": [
+                     *             "http://localhost:8080/api/v1/gis/imagery/imagery-2025/tiles/{z}/{x}/{y}.png"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "links": [
+                     *         {
+                     *           "href": "http://localhost:8080/api/v1/gis/imagery",
+                     *           "rel": "self",
+                     *           "type": "application/json"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImageryCatalogue"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getGisImageryTileJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Imagery tileset id from `/gis/imagery` */
+                imageryId: components["parameters"]["ImageryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description TileJSON */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "tilejson": "3.0.0",
+                     *       "name": "2025 年度遥感影像（合成）",
+                     *       "version": "2025.1",
+                     *       "attribution": "南海区自然资源局 · 合成遥感影像（模拟数据） 粤S(2025)000号",
+                     *       "scheme": "xyz",
+                     *       "tiles": [
+                     *         "http://localhost:8080/api/v1/gis/imagery/imagery-2025/tiles/{z}/{x}/{y}.png"
+                     *       ],
+                     *       "minzoom": 10,
+                     *       "maxzoom": 16,
+                     *       "bounds": [
+                     *         112.8,
+                     *         22.78,
+                     *         113.3,
+                     *         23.34
+                     *       ],
+                     *       "center": [
+                     *         113.05,
+                     *         23.06,
+                     *         12
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RasterTileJson"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getGisImageryTile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of a cached copy; answered 304 when unchanged */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description Imagery tileset id from `/gis/imagery` */
+                imageryId: components["parameters"]["ImageryId"];
+                /**
+                 * @description Zoom level (the tileset's `minzoom`–`maxzoom`)
+                 * @example 14
+                 */
+                z: number;
+                /**
+                 * @description Tile column (0 at 180°W)
+                 * @example 13336
+                 */
+                x: components["parameters"]["TileX"];
+                /**
+                 * @description Tile row (XYZ scheme, 0 at the north)
+                 * @example 7121
+                 */
+                y: components["parameters"]["TileY"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tile */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description Not modified (the `If-None-Match` ETag still matches) */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -5,7 +5,7 @@
  */
 import type { GisComponents } from '@citybrain/contract';
 import type { FastifyReply } from 'fastify';
-import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisCategoryOrder, layerRecordOf } from '@citybrain/domain';
+import { GIS_CATEGORIES, SANDBOX_REVIEW_NO, gisCategoryOrder, gisServicesOf, layerRecordOf, type GisCategoryId } from '@citybrain/domain';
 import type { RequestOf, ServiceContext } from '../../context.js';
 import { requirePermission } from '../../auth.js';
 import { readableLayer, visibleLayers } from './access.js';
@@ -28,6 +28,7 @@ function layerRecord(state: GisState, base: string, layer: LayerDef): Schemas['L
 
 function collectionRecord(state: GisState, base: string, layer: LayerDef): Schemas['Collection'] {
   const stats = state.repo.layerStats(layer);
+  const period = state.repo.periodExtent(layer);
   return {
     id: layer.id,
     title: layer.title,
@@ -35,7 +36,11 @@ function collectionRecord(state: GisState, base: string, layer: LayerDef): Schem
     itemType: 'feature',
     crs: ITEM_CRS_URIS,
     storageCrs: CGCS2000,
-    extent: { spatial: { bbox: [roundBox(stats.bbox ?? DISTRICT_BBOX)], crs: CRS84 } },
+    extent: {
+      spatial: { bbox: [roundBox(stats.bbox ?? DISTRICT_BBOX)], crs: CRS84 },
+      // Layers with periods take `datetime` on their items; the interval says which days hold features.
+      ...(period ? { temporal: { interval: [period.map((day) => `${day}T00:00:00Z`)] } } : {}),
+    },
     links: [
       { href: `${base}/gis/collections/${layer.id}`, rel: 'self', type: 'application/json', title: layer.title },
       { href: `${base}/gis/collections/${layer.id}/items`, rel: 'items', type: 'application/geo+json', title: layer.title },
@@ -79,6 +84,10 @@ export function getGisConformance() {
   };
 }
 
+/** A category's services as the API lists them (without the category each entry repeats). */
+const servicesOf = (category: GisCategoryId): Schemas['GisService'][] =>
+  gisServicesOf(category).map(({ id, title, titleEn, layerIds }) => ({ id, title, titleEn, layerIds }));
+
 export function listGisCategories(req: RequestOf<'listGisCategories'>) {
   const visible = visibleLayers(req);
   return {
@@ -89,6 +98,7 @@ export function listGisCategories(req: RequestOf<'listGisCategories'>) {
       description: category.description,
       order: index + 1,
       layerCount: visible.filter((layer) => layer.category === category.id).length,
+      services: servicesOf(category.id),
     })),
   };
 }
@@ -128,6 +138,7 @@ export function listGisLayers(req: RequestOf<'listGisLayers'>, _reply: FastifyRe
           ...category,
           order: index + 1,
           layerCount: layers.filter((layer) => layer.category === category.id).length,
+          services: servicesOf(category.id),
         },
         layerIds: layers.filter((layer) => layer.category === category.id).map((layer) => layer.id),
       }))

@@ -16,6 +16,7 @@ import { contentCrs, geometryIn, parseBbox, requestedCrs } from './crs.js';
 import { bboxAround, centreOf, distanceToGeometry, localFrame, round6, roundBox, type BBox, type StoredGeometry } from './geo.js';
 import { LAYERS_BY_ID, type LayerDef, type PersonalView, type Row } from './layers.js';
 import { apiBase, selfHref, type Link } from './links.js';
+import { parsePeriod } from './period.js';
 import { stateOf } from './state.js';
 
 type Schemas = GisComponents['schemas'];
@@ -133,13 +134,14 @@ export function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: Fastif
   const query = req.query;
   const scope = scopeRegion(req);
   const filters = itemFilters(layer, query);
+  const period = parsePeriod(layer, query.datetime);
   const bbox = parseBbox(query.bbox, query['bbox-crs']);
   const crs = requestedCrs(query.crs);
   const afterRowid = decodeCursor(query.cursor);
   const limit = query.limit ?? 50;
   const state = stateOf(ctx);
   const regionPrefix = rowScope(layer, scope);
-  const rows = state.repo.items(layer, { filters, bbox, regionPrefix, afterRowid, limit: limit + 1 });
+  const rows = state.repo.items(layer, { filters, bbox, regionPrefix, period, afterRowid, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const tracker = new MaskingTracker(req, scope);
   const features = page.map((row) => {
@@ -160,7 +162,7 @@ export function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: Fastif
   links.push({ href: `${base}/gis/collections/${layer.id}`, rel: 'collection', type: 'application/json', title: layer.title });
   const body: Schemas['FeatureCollection'] = {
     type: 'FeatureCollection',
-    numberMatched: state.repo.countItems(layer, { filters, bbox, regionPrefix }),
+    numberMatched: state.repo.countItems(layer, { filters, bbox, regionPrefix, period }),
     numberReturned: features.length,
     timeStamp: ctx.clock.now().toISOString(),
     features,

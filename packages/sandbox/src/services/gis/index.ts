@@ -1,6 +1,7 @@
 /**
  * The GIS "one map" service (openapi/gis.yaml): the layer catalogue, TileJSON and styles
- * (catalogue.ts), OGC API Features items, identify and place search (features.ts), and here the
+ * (catalogue.ts), OGC API Features items, identify and place search (features.ts), imagery raster
+ * tiles (imagery.ts), and here the
  * vector tiles of every layer and of the offline basemap.
  */
 import type { GisOperations } from '@citybrain/contract';
@@ -26,10 +27,12 @@ import { roundBox, tileAt, type BBox, type StoredGeometry } from './geo.js';
 import { LAYERS_BY_ID, type LayerDef, type Row } from './layers.js';
 import { apiBase } from './links.js';
 import type { Feature } from 'geojson';
+import { parsePeriod, periodMeets } from './period.js';
 import { stateOf, type GisState } from './state.js';
 import { migrateGis, seedGis } from './store.js';
 import { BASEMAP_MAX_ZOOM, basemapStyle, type BasemapSourceLayer } from './styles.js';
-import { TileSet, type EncodedTile } from './tiles.js';
+import { TileSet, ifNoneMatchHits, type EncodedTile } from './tiles.js';
+import { getGisImageryTile, getGisImageryTileJson, listGisImagery } from './imagery.js';
 
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 const BASEMAP_ATTRIBUTION = `南海区城市大脑 · 离线底图${SANDBOX_NOTICE}`;
@@ -131,10 +134,7 @@ function basemapVersion(state: GisState): string {
 
 function sendTile(req: FastifyRequest, reply: FastifyReply, tile: EncodedTile, cacheControl: string): FastifyReply {
   reply.header('etag', tile.etag).header('cache-control', cacheControl);
-  const match = req.headers['if-none-match'];
-  if (typeof match === 'string' && match.split(',').some((tag) => tag.trim() === tile.etag || tag.trim() === '*')) {
-    return reply.code(304).send();
-  }
+  if (ifNoneMatchHits(req.headers['if-none-match'], tile.etag)) return reply.code(304).send();
   if (!tile.body) return reply.code(204).send();
   return reply.code(200).type(MVT_TYPE).send(tile.body);
 }
@@ -151,16 +151,22 @@ function checkTileAddress(z: number, x: number, y: number, maxzoom: number): voi
 
 function getGisTile(req: RequestOf<'getGisTile'>, reply: FastifyReply, ctx: ServiceContext) {
   const { layerId, z, x, y } = req.params;
-  return sendLayerTile(req, reply, ctx, layerId, z, x, y);
+  return sendLayerTile(req, reply, ctx, layerId, z, x, y, req.query.datetime);
 }
 
-/** One layer's tile as this caller may read it: the XYZ and the OGC API – Tiles routes alike. */
-function sendLayerTile(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, layerId: string, z: number, x: number, y: number) {
+/** One layer's tile as this caller may read it, within `datetime` if given: the XYZ and the OGC API – Tiles routes alike. */
+function sendLayerTile(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, layerId: string, z: number, x: number, y: number, datetime: string | undefined) {
   const layer = readableLayer(req, layerId);
   const regionPrefix = rowScope(layer, scopeRegion(req));
+  const period = parsePeriod(layer, datetime);
   checkTileAddress(z, x, y, layer.maxzoom);
   const state = stateOf(ctx);
-  const tile = tileSetFor(state, layer, regionPrefix).tile(state.repo.layerStats(layer).version, z, x, y);
+  // parsePeriod refuses `datetime` on a layer without periods, so a period here means the layer has one.
+  const days = layer.period;
+  const only = period && days
+    ? { key: `${period.from ?? '..'}/${period.to ?? '..'}`, keep: (tile: Record<string, unknown>) => periodMeets(period, tile[days.start], tile[days.end]) }
+    : undefined;
+  const tile = tileSetFor(state, layer, regionPrefix).tile(state.repo.layerStats(layer).version, z, x, y, only);
   return sendTile(req, reply, tile, layer.access === 'public' ? 'public, max-age=3600' : 'private, max-age=600');
 }
 
@@ -230,7 +236,7 @@ function getGisCollectionTileset(req: RequestOf<'getGisCollectionTileset'>, _rep
 
 function getGisCollectionTile(req: RequestOf<'getGisCollectionTile'>, reply: FastifyReply, ctx: ServiceContext) {
   const { layerId, tileMatrix, tileRow, tileCol } = req.params;
-  return sendLayerTile(req, reply, ctx, layerId, tileMatrix, tileCol, tileRow);
+  return sendLayerTile(req, reply, ctx, layerId, tileMatrix, tileCol, tileRow, req.query.datetime);
 }
 
 function getGisBasemapStyle(req: RequestOf<'getGisBasemapStyle'>, reply: FastifyReply, ctx: ServiceContext) {
@@ -278,5 +284,8 @@ export const gisService: SandboxService<keyof GisOperations> = {
     searchGisPlaces,
     getGisBasemapStyle,
     getGisBasemapTile,
+    listGisImagery,
+    getGisImageryTileJson,
+    getGisImageryTile,
   },
 };

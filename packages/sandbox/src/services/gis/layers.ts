@@ -3,10 +3,11 @@
  * where its titles, category, access, legend and zoom range live) reads from which table, and which
  * properties its items, tiles and queryables expose.
  */
-import { INDUSTRIAL_PARK_STAGES, findDataset, findVillage, gisLayerEntry, type DatasetDefinition, type GisLayerEntry } from '@citybrain/domain';
+import { HOTSPOT_LEVELS, INDUSTRIAL_PARK_STAGES, findDataset, findVillage, gisLayerEntry, type DatasetDefinition, type GisLayerEntry } from '@citybrain/domain';
 import type { Principal, Role } from '../../auth.js';
 import { maskPersonalValue, type PersonalField } from '../../masking.js';
 import { columnTreatment, presentValue, type CellValue } from '../data/access.js';
+import { HOTSPOT_LAYER_ID, workOrderHotspots, type DerivedSource } from './hotspots.js';
 
 export type TableName = 'parcels' | 'zones' | 'gis_features';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -58,6 +59,13 @@ export interface LayerDef extends GisLayerEntry {
   dataset?: LayerDataset;
   /** Whether place search looks at this layer's names and codes. */
   searchKind?: 'town' | 'village' | 'park' | 'river' | 'road' | 'service-point';
+  /** For a layer computed from another service's rows: how it follows them. */
+  derived?: DerivedSource;
+  /**
+   * For a layer whose features have a period (OGC `datetime`): the properties holding its first and
+   * last day (YYYY-MM-DD) in the row's JSON and in the tiles (so they must be among `tileExtras`).
+   */
+  period?: { start: string; end: string };
 }
 
 const REGION_QUERYABLES: Record<string, Queryable> = {
@@ -76,6 +84,8 @@ interface FeatureLayerSource {
   tileExtras?: string[];
   dataset?: LayerDataset;
   searchKind?: LayerDef['searchKind'];
+  derived?: DerivedSource;
+  period?: LayerDef['period'];
 }
 
 function featureLayer(entry: GisLayerEntry, source: FeatureLayerSource): LayerDef {
@@ -250,8 +260,10 @@ export const LAYERS: readonly LayerDef[] = [
         schema: { type: 'string', enum: INDUSTRIAL_PARK_STAGES.map((stage) => stage.value) },
       },
     },
-    tileExtras: ['stage', 'mode', 'areaMu', 'overdue'],
+    tileExtras: ['stage', 'mode', 'areaMu', 'overdue', 'rectifiedAreaSqm', 'investment', 'progressPercent', 'startDate', 'completionDeadline'],
     searchKind: 'park',
+    // A project runs from 立项 to its 投产 deadline: the period `datetime` filters on.
+    period: { start: 'startDate', end: 'completionDeadline' },
   }),
   zoneLayer(gisLayerEntry('road-control'), { sourceLayer: '公路建筑控制区' }),
   zoneLayer(gisLayerEntry('river-protection'), { sourceLayer: '河道管理范围线' }),
@@ -261,6 +273,21 @@ export const LAYERS: readonly LayerDef[] = [
       kind: { column: 'kind', title: '类型', schema: { type: 'string', enum: ['service-centre', 'party-service-centre', 'clinic', 'school'] } },
     },
     searchKind: 'service-point',
+  }),
+  featureLayer(gisLayerEntry('grid-cells'), {
+    queryables: {
+      ...REGION_QUERYABLES,
+      kind: { column: 'kind', title: '类型', schema: { type: 'string', enum: ['community', 'village'] } },
+    },
+    tileExtras: ['townCode', 'villageCode'],
+  }),
+  featureLayer(gisLayerEntry(HOTSPOT_LAYER_ID), {
+    queryables: {
+      townCode: REGION_QUERYABLES.townCode!,
+      kind: { column: 'kind', title: '热度等级', schema: { type: 'string', enum: HOTSPOT_LEVELS.map((level) => level.value) } },
+    },
+    tileExtras: ['level', 'orders', 'openOrders'],
+    derived: workOrderHotspots,
   }),
 ];
 

@@ -7,12 +7,15 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db.js';
 import type { BBox } from './geo.js';
 import type { LayerDef, Row } from './layers.js';
+import type { Period } from './period.js';
 
 export interface ItemQuery {
   filters: { column: string; value: string }[];
   bbox: BBox | null;
   /** Only rows whose village code starts with this region prefix (layers drawn from a dataset). */
   regionPrefix: string | null;
+  /** Only rows whose period (a layer's `period`) meets these days, YYYY-MM-DD, either end open (null). */
+  period?: Period | null;
   afterRowid: number;
   limit: number;
 }
@@ -30,6 +33,8 @@ const VERSION_TTL_MS = 5_000;
 export class GisRepository {
   private readonly statements = new Map<string, Statement>();
   private readonly stats = new Map<string, LayerStats>();
+  /** Derived layers: the source version each was last built from, and when that was checked. */
+  private readonly derivedFrom = new Map<string, { version: string; checkedAt: number }>();
 
   constructor(private readonly db: Db) {}
 
@@ -47,6 +52,7 @@ export class GisRepository {
    * indexes, tile caches and ETags follow writes by other services without any notification.
    */
   layerStats(layer: LayerDef, now = Date.now()): LayerStats {
+    this.refreshDerived(layer, now);
     const known = this.stats.get(layer.id);
     if (known && now - known.checkedAt < VERSION_TTL_MS) return known;
     const head = this.prepare(`SELECT count(*) AS n, max(rowid) AS last FROM ${layer.table} WHERE ${layer.where}`).get(...layer.params) as {
@@ -71,6 +77,31 @@ export class GisRepository {
     return stats;
   }
 
+  /**
+   * Rebuilds a derived layer whose source changed since it was built (checked at most once per TTL).
+   * Its stats are dropped with it, so the layer's version, tiles and ETags follow at once.
+   */
+  private refreshDerived(layer: LayerDef, now = Date.now()): void {
+    if (!layer.derived) return;
+    const known = this.derivedFrom.get(layer.id);
+    if (known && now - known.checkedAt < VERSION_TTL_MS) return;
+    const version = layer.derived.version(this.db);
+    if (known?.version !== version) {
+      this.db.transaction(() => layer.derived!.rebuild(this.db))();
+      this.stats.delete(layer.id);
+    }
+    this.derivedFrom.set(layer.id, { version, checkedAt: now });
+  }
+
+  /** The first and last day of a periodic layer's features (its OGC temporal extent); null without periods or rows. */
+  periodExtent(layer: LayerDef): [string, string] | null {
+    if (!layer.period) return null;
+    const { first, last } = this.prepare(
+      `SELECT min(json_extract(properties, ?)) AS first, max(json_extract(properties, ?)) AS last FROM ${layer.table} WHERE ${layer.where}`,
+    ).get(`$.${layer.period.start}`, `$.${layer.period.end}`, ...layer.params) as { first: string | null; last: string | null };
+    return first === null || last === null ? null : [first, last];
+  }
+
   /** Every row of a layer (for building its tile index) with the layer's tile columns, in rowid order. */
   allRows(layer: LayerDef, regionPrefix: string | null): Row[] {
     const columns = layer.tileColumns?.join(', ') ?? '*';
@@ -78,9 +109,21 @@ export class GisRepository {
     return this.prepare(`SELECT rowid AS rid, ${columns} FROM ${layer.table} WHERE ${sql} ORDER BY rowid`).all(...params) as Row[];
   }
 
-  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix'>): { sql: string; params: unknown[] } {
+  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>): { sql: string; params: unknown[] } {
+    this.refreshDerived(layer);
     const parts = [`(${layer.where})`];
     const params: unknown[] = [...layer.params];
+    if (query.period && layer.period) {
+      // A period meets [from, to] when it ends on or after `from` and starts on or before `to` (as periodMeets).
+      if (query.period.from !== null) {
+        parts.push(`json_extract(properties, ?) >= ?`);
+        params.push(`$.${layer.period.end}`, query.period.from);
+      }
+      if (query.period.to !== null) {
+        parts.push(`json_extract(properties, ?) <= ?`);
+        params.push(`$.${layer.period.start}`, query.period.to);
+      }
+    }
     if (query.regionPrefix !== null) {
       parts.push(`substr(village_code, 1, ?) = ?`);
       params.push(query.regionPrefix.length, query.regionPrefix);
@@ -111,8 +154,8 @@ export class GisRepository {
     ) as Row[];
   }
 
-  countItems(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix'>): number {
-    if (query.filters.length === 0 && !query.bbox && query.regionPrefix === null) return this.layerStats(layer).count;
+  countItems(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>): number {
+    if (query.filters.length === 0 && !query.bbox && query.regionPrefix === null && !query.period) return this.layerStats(layer).count;
     const { sql, params } = this.conditions(layer, query);
     return (this.prepare(`SELECT count(*) AS n FROM ${layer.table} WHERE ${sql}`).get(...params) as { n: number }).n;
   }

@@ -16,6 +16,7 @@ import {
   servicePoints,
   villages,
   waterways,
+  gridCells,
   labelPointOf,
   bboxOf,
 } from '@citybrain/domain';
@@ -94,7 +95,8 @@ export function migrateGis(db: Db): void {
   `);
 }
 
-interface FeatureRow {
+/** One row of `gis_features` as the service writes it. */
+export interface FeatureRow {
   layerId: string;
   id: string;
   name: string;
@@ -107,13 +109,14 @@ interface FeatureRow {
   geometry: Geometry;
 }
 
-export function seedGis(db: Db, ctx: SeedContext): void {
+/** A writer of `gis_features` rows (bbox columns derived from the geometry), for the seed and derived layers. */
+export function featureInserter(db: Db): (row: FeatureRow) => void {
   const insertFeature = db.prepare(`
     INSERT INTO gis_features (layer_id, id, name, kind, code, town_code, village_code, properties, label_lon, label_lat,
       min_lon, min_lat, max_lon, max_lat, geometry)
     VALUES (@layerId, @id, @name, @kind, @code, @townCode, @villageCode, @properties, @labelLon, @labelLat,
       @minLon, @minLat, @maxLon, @maxLat, @geometry)`);
-  const addFeature = (row: FeatureRow) => {
+  return (row) => {
     const [minLon, minLat, maxLon, maxLat] = bboxOf(row.geometry);
     insertFeature.run({
       ...row,
@@ -127,6 +130,10 @@ export function seedGis(db: Db, ctx: SeedContext): void {
       geometry: JSON.stringify(row.geometry),
     });
   };
+}
+
+export function seedGis(db: Db, ctx: SeedContext): void {
+  const addFeature = featureInserter(db);
 
   const { towns, villages: villageFeatures } = regionBoundaries();
   const outline = districtOutline();
@@ -244,6 +251,30 @@ export function seedGis(db: Db, ctx: SeedContext): void {
     });
   }
 
+  const grid = gridCells();
+  for (const cell of grid) {
+    addFeature({
+      layerId: 'grid-cells',
+      id: cell.gridCode,
+      name: cell.name,
+      kind: cell.kind,
+      code: cell.gridCode,
+      townCode: cell.townCode,
+      villageCode: cell.villageCode,
+      properties: {
+        gridCode: cell.gridCode,
+        name: cell.name,
+        kind: cell.kind,
+        townCode: cell.townCode,
+        townName: findTown(cell.townCode)?.name ?? null,
+        villageCode: cell.villageCode,
+        areaSqm: cell.areaSqm,
+      },
+      label: cell.label,
+      geometry: cell.geometry,
+    });
+  }
+
   const insertZone = db.prepare(`
     INSERT INTO zones (id, zone_type, town_code, village_code, source_layer, source_dept, legal_basis, version, effective_date,
       area_sqm, min_lon, min_lat, max_lon, max_lat, geometry)
@@ -268,5 +299,5 @@ export function seedGis(db: Db, ctx: SeedContext): void {
     insertParcelBox.run(lastInsertRowid, minLon, maxLon, minLat, maxLat);
     parcelCount++;
   }
-  ctx.log(`gis: ${towns.length} towns, ${villageFeatures.length} villages, ${zones.length} zones, ${parcelCount} parcels`);
+  ctx.log(`gis: ${towns.length} towns, ${villageFeatures.length} villages, ${grid.length} grid cells, ${zones.length} zones, ${parcelCount} parcels`);
 }

@@ -48,6 +48,9 @@ const FILL_OPACITY: Record<string, number> = {
   water: 0.85,
   towns: 0.03,
   villages: 0.03,
+  // The grid reads by its lines; the hotspots are a heat map, so their colour must carry.
+  'grid-cells': 0.08,
+  'workorder-hotspots': 0.6,
 };
 
 /** The style layers that draw one catalogue layer from `source` (its vector source id). */

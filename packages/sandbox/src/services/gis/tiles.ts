@@ -56,6 +56,11 @@ export class TileCache {
   }
 }
 
+/** Whether an `If-None-Match` header names `etag` (or `*`): the cached copy is still good. */
+export function ifNoneMatchHits(header: string | string[] | undefined, etag: string): boolean {
+  return typeof header === 'string' && header.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
+}
+
 const digest = (data: Buffer | string): string => createHash('sha256').update(data).digest('base64url').slice(0, 27);
 
 /**
@@ -93,14 +98,19 @@ export class TileSet {
     return indexes;
   }
 
-  tile(version: string, z: number, x: number, y: number): EncodedTile {
-    const key = `${this.id}@${version}/${z}/${x}/${y}`;
+  /**
+   * One encoded tile. With `only`, the tile keeps the features whose attributes pass `only.keep`
+   * (a time filter): cut from the same index, cached under `only.key` beside the whole tile.
+   */
+  tile(version: string, z: number, x: number, y: number, only?: { key: string; keep: (attributes: Record<string, unknown>) => boolean }): EncodedTile {
+    const key = `${this.id}@${version}/${z}/${x}/${y}${only ? `?${only.key}` : ''}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const layers: Record<string, GeoJsonVtTile> = {};
     let any = false;
     for (const [sourceLayer, index] of this.indexFor(version)) {
-      const tile = index.getTile(z, x, y);
+      const whole = index.getTile(z, x, y);
+      const tile = whole && only ? { ...whole, features: whole.features.filter((feature) => only.keep(feature.tags ?? {})) } : whole;
       if (tile && tile.features.length > 0) {
         layers[sourceLayer] = tile;
         any = true;
