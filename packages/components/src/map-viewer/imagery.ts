@@ -4,17 +4,12 @@
  * Web Mercator grid as the vector layers, in CGCS2000 like them, so overlays need no conversion;
  * the catalogue's attribution and 审图号 go to the bottom-left line. Loaded only by maps that ask.
  */
+import { msg, str } from '@lit/localize';
 import type { StyleSpecification } from 'maplibre-gl';
 import type { CityBrainClient, Imagery } from '@citybrain/client';
 import type { Basemap } from './basemaps.js';
 import { toBBox } from './config.js';
-
-/** Raised when the catalogue has no such imagery (or none at all). */
-export class MissingImageryError extends Error {
-  constructor(readonly imageryId: string | undefined) {
-    super(imageryId ? `no imagery "${imageryId}" in the catalogue` : 'the catalogue lists no imagery');
-  }
-}
+import { ConfigurationError } from '../shared/status.js';
 
 /** A MapLibre style with one raster source over the imagery's PNG tiles, within its extent and zooms. */
 export function imageryStyle(imagery: Imagery, background = '#ffffff'): StyleSpecification {
@@ -49,7 +44,12 @@ export async function imageryBasemap(
 ): Promise<Basemap> {
   const list = await client.gis.imagery({ signal });
   const imagery = imageryId ? list.find((entry) => entry.id === imageryId) : list[0];
-  if (!imagery) throw new MissingImageryError(imageryId);
+  // The page asked for what the platform does not have: its configuration, not a passing failure.
+  if (!imagery) {
+    throw new ConfigurationError(
+      imageryId ? msg(str`影像目录中没有“${imageryId}”。`, { id: 'map.error.imagery-missing' }) : msg('影像目录为空，无法显示影像底图。', { id: 'map.error.imagery-none' }),
+    );
+  }
   return {
     style: imageryStyle(imagery),
     crs: 'wgs84',

@@ -499,17 +499,8 @@ export class MapViewerController implements ReactiveController {
         });
       }
       case 'imagery': {
-        const { imageryBasemap, MissingImageryError } = await import('./imagery.js');
-        try {
-          return await imageryBasemap(client, choice.id, reviewNo, signal);
-        } catch (error) {
-          if (!(error instanceof MissingImageryError)) throw error;
-          throw new ConfigurationError(
-            error.imageryId
-              ? msg(str`影像目录中没有“${error.imageryId}”。`, { id: 'map.error.imagery-missing' })
-              : msg('影像目录为空，无法显示影像底图。', { id: 'map.error.imagery-none' }),
-          );
-        }
+        const { imageryBasemap } = await import('./imagery.js');
+        return imageryBasemap(client, choice.id, reviewNo, signal);
       }
       case 'url':
         return urlBasemap(choice.url, config.basemapCrs, reviewNo);
