@@ -19,7 +19,7 @@ const MAGIC = {
 export type MaterialFileType = keyof typeof MAGIC;
 
 /** `size` bytes that read as `type` by their magic bytes; `seed` varies the filler so files differ. */
-export function materialFile(type: MaterialFileType, size: number, seed = 1): Uint8Array {
+export function materialFile(type: MaterialFileType, size: number, seed = 1): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   let x = seed * 2654435761 >>> 0;
   for (let i = 0; i < size; i++) {
@@ -31,7 +31,7 @@ export function materialFile(type: MaterialFileType, size: number, seed = 1): Ui
 }
 
 /** An HTML page with a script: what a hostile upload declares as an image. */
-export function htmlPage(): Uint8Array {
+export function htmlPage(): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode('<!doctype html><html><body><script>fetch("/steal?c="+document.cookie)</script></body></html>');
 }
 

@@ -45,7 +45,7 @@ function tus(s: TestSandbox) {
         headers: { ...TUS, 'upload-length': String(length), 'upload-metadata': uploadMetadata({ filename: '身份证.pdf', filetype: 'application/pdf', kind: 'ID_CARD', ...meta }) },
       });
     },
-    patch(token: string, location: string, offset: number, bytes: Uint8Array) {
+    patch(token: string, location: string, offset: number, bytes: Uint8Array<ArrayBuffer>) {
       return fetch(at(location), {
         method: 'PATCH',
         headers: { ...TUS, authorization: `Bearer ${token}`, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
@@ -56,7 +56,7 @@ function tus(s: TestSandbox) {
       return fetch(at(location), { method: 'HEAD', headers: { ...TUS, authorization: `Bearer ${token}` } });
     },
     /** A whole file in one PATCH; returns the upload's location and the last answer. */
-    async upload(token: string, bytes: Uint8Array, meta: Record<string, string> = {}) {
+    async upload(token: string, bytes: Uint8Array<ArrayBuffer>, meta: Record<string, string> = {}) {
       const created = await this.create(token, bytes.length, meta);
       assert.equal(created.status, 201, await created.clone().text());
       const location = created.headers.get('location')!;
