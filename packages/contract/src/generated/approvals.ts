@@ -3077,6 +3077,7 @@ export interface operations {
                     "application/json": components["schemas"]["UploadedMaterial"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3112,10 +3113,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["TusVersionUnsupported"];
         };
     };
     getUploadOffset: {
@@ -3154,10 +3157,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["UploadExpired"];
+            412: components["responses"]["TusVersionUnsupported"];
         };
     };
     appendUploadChunk: {
@@ -3207,6 +3212,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             410: components["responses"]["UploadExpired"];
+            412: components["responses"]["TusVersionUnsupported"];
             413: components["responses"]["UploadTooLarge"];
             422: components["responses"]["UnprocessableEntity"];
         };
@@ -3249,6 +3255,7 @@ export interface operations {
                     "image/webp": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
