@@ -180,6 +180,27 @@ describe('material uploads', () => {
     assert.match(body.name, /\.pdf$/);
   });
 
+  it('lets a page of an allowed origin speak tus: the preflight allows its headers, the answers expose its own', async () => {
+    const origin = 'http://localhost:5173';
+    const preflight = await s.api('/approvals/uploads/0123456789abcdef0123456789abcdef', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,tus-resumable,upload-offset,content-type' },
+    });
+    assert.equal(preflight.status, 204);
+    const allowed = preflight.headers.get('access-control-allow-headers')!.toLowerCase();
+    for (const header of ['tus-resumable', 'upload-offset', 'upload-length', 'upload-metadata']) assert.ok(allowed.includes(header), header);
+    const created = await client.create(village, 100);
+    assert.equal(created.headers.get('access-control-allow-origin'), null, 'no CORS grant without an Origin');
+    const fromPage = await s.api('/approvals/uploads', {
+      method: 'POST',
+      token: village,
+      headers: { origin, ...TUS, 'upload-length': '100', 'upload-metadata': uploadMetadata({ kind: 'ID_CARD', filetype: 'application/pdf' }) },
+    });
+    assert.equal(fromPage.headers.get('access-control-allow-origin'), origin);
+    const exposed = fromPage.headers.get('access-control-expose-headers')!.toLowerCase();
+    for (const header of ['location', 'upload-offset', 'upload-expires', 'tus-resumable']) assert.ok(exposed.includes(header), header);
+  });
+
   it('cancels an unfinished upload (tus termination)', async () => {
     const created = await client.create(village, 5000);
     const location = created.headers.get('location')!;
