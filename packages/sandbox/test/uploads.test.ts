@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labelPointOf } from '@citybrain/domain';
@@ -207,6 +207,19 @@ describe('material uploads', () => {
     const deleted = await fetch(`${s.url}${location}`, { method: 'DELETE', headers: { ...TUS, authorization: `Bearer ${village}` } });
     assert.equal(deleted.status, 204);
     assert.equal((await client.head(village, location)).status, 404);
+  });
+
+  it('drops an unfinished upload past its expiry, with its bytes, when the next upload starts', async () => {
+    const created = await client.create(village, 5000);
+    const location = created.headers.get('location')!;
+    const id = location.split('/').pop()!;
+    assert.equal((await client.patch(village, location, 0, materialFile('application/pdf', 5000).subarray(0, 2000))).status, 204);
+    const partial = join(s.ctx.config.uploadsDir!, 'partial', id);
+    assert.ok(existsSync(partial));
+    s.ctx.db.prepare('UPDATE material_uploads SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - 1000).toISOString(), id);
+    assert.equal((await client.create(village, 1000)).status, 201);
+    assert.equal((await s.api(`/approvals/uploads/${id}`, { token: village })).status, 404);
+    assert.ok(!existsSync(partial));
   });
 
   describe('linked to an application', () => {

@@ -237,9 +237,11 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
         page: { limit: page.limit, nextCursor: page.nextCursor, total: page.total, totalExact: true },
       };
     },
-    createUpload(req, reply, ctx) {
+    async createUpload(req, reply, ctx) {
       requirePermission(req, 'approvals:create');
-      return uploadsOf(ctx).relay(req, reply, null);
+      const uploads = uploadsOf(ctx);
+      await uploads.dropExpired(new Date());
+      return uploads.relay(req, reply, null);
     },
     getUpload(req, _reply, ctx) {
       requirePermission(req, 'approvals:create');

@@ -318,6 +318,18 @@ export class MaterialUploads {
     return reply.code(response.status).send();
   }
 
+  /**
+   * Forgets the unfinished uploads past their expiry, with their bytes (tus's expiration extension):
+   * run before each new upload, so abandoned uploads do not pile up in the uploads directory.
+   */
+  async dropExpired(now: Date): Promise<void> {
+    const expired = this.db.prepare("SELECT id FROM material_uploads WHERE status = 'uploading' AND expires_at <= ?").all(now.toISOString()) as { id: string }[];
+    for (const { id } of expired) {
+      // The file store removes the bytes and then the row; without bytes there is only the row to remove.
+      await this.store.remove(id).catch(() => this.db.prepare('DELETE FROM material_uploads WHERE id = ?').run(id));
+    }
+  }
+
   /** Deletes an upload not yet part of an application (tus termination). */
   async terminate(req: FastifyRequest, reply: FastifyReply, row: UploadRow): Promise<FastifyReply> {
     if (row.application_id) throw conflict(`上传 ${row.id} 已是申请 ${row.application_id} 的材料，不能删除`, 'upload-linked');
