@@ -36,7 +36,7 @@ function application(attachments: Json[]): Json {
 
 /** A tus client in a few lines: create, append, ask for the offset. */
 function tus(s: TestSandbox) {
-  const at = (location: string) => `${s.url}${location}`;
+  const at = (location: string) => new URL(location, s.url);
   return {
     async create(token: string, length: number, meta: Record<string, string> = {}) {
       return s.api('/approvals/uploads', {
@@ -98,7 +98,8 @@ describe('material uploads', () => {
     assert.equal(created.headers.get('tus-resumable'), '1.0.0');
     assert.ok(created.headers.get('upload-expires'));
     const location = created.headers.get('location')!;
-    assert.match(location, /^\/api\/v1\/approvals\/uploads\/[0-9a-f]{32}$/);
+    assert.equal(location, `${s.url}/api/v1/approvals/uploads/${location.split('/').pop()}`);
+    assert.match(location, /\/api\/v1\/approvals\/uploads\/[0-9a-f]{32}$/);
 
     const chunk = 1024 * 1024;
     let offset = 0;
@@ -118,6 +119,17 @@ describe('material uploads', () => {
       { kind: body.kind, name: body.name, mediaType: body.mediaType, sizeBytes: body.sizeBytes, offset: body.offset, status: body.status, sha256: body.sha256, expiresAt: body.expiresAt },
       { kind: 'RED_LINE_MAP', name: '规划红线图.jpg', mediaType: 'image/jpeg', sizeBytes: bytes.length, offset: bytes.length, status: 'complete', sha256: sha256Hex(bytes), expiresAt: null },
     );
+  });
+
+  it('builds the upload\'s Location on the configured public base URL, never on the Host header', async () => {
+    const configured = s.ctx.config.publicBaseUrl;
+    s.ctx.config.publicBaseUrl = 'https://maps.example.gov.cn/citybrain';
+    try {
+      const created = await client.create(village, 1000);
+      assert.match(created.headers.get('location')!, /^https:\/\/maps\.example\.gov\.cn\/citybrain\/api\/v1\/approvals\/uploads\/[0-9a-f]{32}$/);
+    } finally {
+      s.ctx.config.publicBaseUrl = configured;
+    }
   });
 
   it('refuses a chunk at the wrong offset (409), leaving the stored bytes as they were', async () => {
@@ -204,7 +216,7 @@ describe('material uploads', () => {
   it('cancels an unfinished upload (tus termination)', async () => {
     const created = await client.create(village, 5000);
     const location = created.headers.get('location')!;
-    const deleted = await fetch(`${s.url}${location}`, { method: 'DELETE', headers: { ...TUS, authorization: `Bearer ${village}` } });
+    const deleted = await fetch(location, { method: 'DELETE', headers: { ...TUS, authorization: `Bearer ${village}` } });
     assert.equal(deleted.status, 204);
     assert.equal((await client.head(village, location)).status, 404);
   });
@@ -315,7 +327,8 @@ describe('material uploads across a restart', () => {
       try {
         const token = await s.token(VILLAGE);
         const created = await tus(s).create(token, bytes.length, { kind: 'SITE_PHOTO', filetype: 'image/png', filename: '现场.png' });
-        location = created.headers.get('location')!;
+        // The path only: the sandbox after the restart listens on another port.
+        location = new URL(created.headers.get('location')!).pathname;
         assert.equal((await tus(s).patch(token, location, 0, bytes.subarray(0, 1_300_000))).status, 204);
       } finally {
         await s.close();

@@ -174,6 +174,8 @@ export class MaterialUploads {
     private readonly db: Db,
     dir: string,
     private readonly materials: readonly MaterialRequirement[],
+    /** The configured public base URL (config.ts), read when a Location is made: a forged `Host` header never shapes one. */
+    publicBaseUrl: () => string,
   ) {
     this.partialDir = join(dir, 'partial');
     this.contentDir = join(dir, 'sha256');
@@ -181,7 +183,7 @@ export class MaterialUploads {
     this.tus = new Server({
       path: UPLOADS_PATH,
       datastore: this.store,
-      relativeLocation: true,
+      generateUrl: (_req, { path, id }) => `${publicBaseUrl()}${path}/${id}`,
       maxSize: Math.max(...materials.map((m) => m.maxBytes)),
       // The route's validated path parameter, not tus's own reading of the URL.
       getFileIdFromRequest: (req) => this.callOf(req).uploadId ?? undefined,
@@ -388,6 +390,9 @@ const uploadsByContext = new WeakMap<ServiceContext, MaterialUploads>();
 /** The sandbox's uploads (one tus server and store per running sandbox). */
 export function materialUploads(ctx: ServiceContext, materials: readonly MaterialRequirement[]): MaterialUploads {
   let uploads = uploadsByContext.get(ctx);
-  if (!uploads) uploadsByContext.set(ctx, (uploads = new MaterialUploads(ctx.db, ctx.config.uploadsDir!, materials)));
+  if (!uploads) {
+    uploads = new MaterialUploads(ctx.db, ctx.config.uploadsDir!, materials, () => ctx.config.publicBaseUrl ?? '');
+    uploadsByContext.set(ctx, uploads);
+  }
   return uploads;
 }
