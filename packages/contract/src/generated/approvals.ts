@@ -3023,7 +3023,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    /** @description URL of the upload (`/api/v1/approvals/uploads/{uploadId}`) */
+                    /** @description Absolute URL of the upload, on the server's public base URL (`…/api/v1/approvals/uploads/{uploadId}`) */
                     Location?: string;
                     "Tus-Resumable": components["headers"]["Tus-Resumable"];
                     "Upload-Expires": components["headers"]["Upload-Expires"];
