@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, stat } from 'node:fs/promises';
+import { link, mkdir, open, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -131,6 +131,23 @@ class UploadRecords implements KvStore<Upload> {
   }
 }
 
+/**
+ * The file store, with each chunk on disk before its offset is acknowledged: the database commits
+ * with full durability, and an acknowledged offset must survive a power cut as well as a restart.
+ */
+class DurableFileStore extends FileStore {
+  override async write(readable: Parameters<FileStore['write']>[0], id: string, offset: number): Promise<number> {
+    const end = await super.write(readable, id, offset);
+    const file = await open(join(this.directory, id), 'r+');
+    try {
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
+    return end;
+  }
+}
+
 /** What the tus hooks need of the request they run for: tus hands them its own `Request`, which this maps back. */
 interface Call {
   principal: Principal;
@@ -165,7 +182,7 @@ async function sha256Of(path: string): Promise<string> {
 
 export class MaterialUploads {
   private readonly calls = new WeakMap<Request, Call>();
-  private readonly store: FileStore;
+  private readonly store: DurableFileStore;
   private readonly tus: Server;
   private readonly partialDir: string;
   private readonly contentDir: string;
@@ -179,7 +196,7 @@ export class MaterialUploads {
   ) {
     this.partialDir = join(dir, 'partial');
     this.contentDir = join(dir, 'sha256');
-    this.store = new FileStore({ directory: this.partialDir, configstore: new UploadRecords(db), expirationPeriodInMilliseconds: RESUMABLE_FOR_MS });
+    this.store = new DurableFileStore({ directory: this.partialDir, configstore: new UploadRecords(db), expirationPeriodInMilliseconds: RESUMABLE_FOR_MS });
     this.tus = new Server({
       path: UPLOADS_PATH,
       datastore: this.store,
