@@ -110,9 +110,11 @@ describe('material uploads through the client', () => {
     assert.equal(error.problem?.code, 'upload-content-rejected');
   });
 
-  it('rejects a file over the kind\'s size limit before sending its bytes', async () => {
+  it('rejects a file over the kind\'s size limit, as the process definition gives it, before sending its bytes', async () => {
     const recorder = recordingFetch();
-    const big = new Blob([new Uint8Array(10 * MB + 1)], { type: 'application/pdf' });
+    const definition = await clientWith().approvals.processDefinition('homestead');
+    const idCard = definition.materials.find((m) => m.kind === 'ID_CARD')!;
+    const big = new Blob([new Uint8Array(idCard.maxBytes + 1)], { type: 'application/pdf' });
     const error = await clientWith(recorder.fetch).approvals.uploadMaterial(big, { kind: 'ID_CARD', name: 'id.pdf' }).catch((e: unknown) => e);
     assert.ok(error instanceof ApiError);
     assert.equal(error.status, 413);
