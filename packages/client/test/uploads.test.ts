@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, ApiError, UnprocessableError, createClient, type CityBrainClient } from '../src/index.js';
+import { AbortError, ApiError, NotFoundError, UnprocessableError, createClient, type CityBrainClient } from '../src/index.js';
 import { htmlPage, materialFile, sha256Hex } from '../../sandbox/test/material-files.js';
 import { applicationForm } from './forms.js';
 import { recordingFetch, startClientSandbox, type ClientTestSandbox } from './sandbox.js';
@@ -101,6 +101,14 @@ describe('material uploads through the client', () => {
     });
     assert.equal(material.sha256, sha256Hex(bytes));
     assert.ok(patches > 4);
+  });
+
+  it('deletes an upload the form no longer wants, which then is gone', async () => {
+    const client = clientWith();
+    const material = await client.approvals.uploadMaterial(new Blob([materialFile('image/jpeg', 4000, 77)], { type: 'image/jpeg' }), { kind: 'SITE_PHOTO', name: '多拍的.jpg' });
+    assert.equal((await client.approvals.getUpload(material.uploadId)).status, 'complete');
+    await client.approvals.deleteUpload(material.uploadId);
+    await assert.rejects(client.approvals.getUpload(material.uploadId), NotFoundError);
   });
 
   it('rejects with the server\'s problem when the content is not the declared type', async () => {
