@@ -1046,7 +1046,8 @@ export interface components {
         ResubmitAction: components["schemas"]["ActionBase"] & {
             /** @constant */
             action: "resubmit";
-            attachments?: components["schemas"]["AttachmentMetadata"][];
+            /** @description The supplemented materials, as completed uploads (`{ kind, uploadId }`) or metadata, as at creation */
+            attachments?: components["schemas"]["AttachmentInput"][];
             nzjdqk?: components["schemas"]["ProposedHomestead"];
         };
         /** @description 撤回 — before the decision (incl. RETURNED, SUSPENDED) → WITHDRAWN */
