@@ -273,6 +273,31 @@ describe('material uploads', () => {
       assert.equal(deleted.status, 409);
     });
 
+    it('takes uploads with a resubmission after a return (补正), replayed once per key and linked like a new application\'s', async () => {
+      const ids = await uploadAll(REQUIRED);
+      const created = await json('/approvals/applications', village, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(application(REQUIRED.map((kind, i) => ({ kind, uploadId: ids[i] })))),
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const act = (body: Json, key: string) => json(`/approvals/applications/${created.body.id}/actions`, village, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body),
+      });
+      const returned = await act({ action: 'return', reason: '缺少相邻权利人书面意见', requiredMaterials: ['NEIGHBOUR_AGREEMENT'], deadlineWorkingDays: 10 }, 'return-uploads-1');
+      assert.equal(returned.status, 200, JSON.stringify(returned.body));
+      const { id: consent } = await client.upload(village, materialFile('application/pdf', 2500, 300), { kind: 'NEIGHBOUR_AGREEMENT', filename: '四邻同意书.pdf' });
+      const resubmit = { action: 'resubmit', attachments: [{ kind: 'NEIGHBOUR_AGREEMENT', uploadId: consent }] };
+      const first = await act(resubmit, 'resubmit-uploads-1');
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const replay = await act(resubmit, 'resubmit-uploads-1');
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      const detail = await json(`/approvals/applications/${created.body.id}`, await s.token('demo-district'));
+      const added = (detail.body.attachments as Json[]).filter((a) => a.uploadId === consent);
+      assert.deepEqual(added.map((a) => [a.kind, a.name, a.sha256]), [['NEIGHBOUR_AGREEMENT', '四邻同意书.pdf', sha256Hex(materialFile('application/pdf', 2500, 300))]]);
+      assert.equal((await json(`/approvals/uploads/${consent}`, village)).body.applicationId, created.body.id);
+    });
+
     it('names an unfinished, unknown or mismatched upload and too many files of a kind (422), creating nothing', async () => {
       const unfinished = (await client.create(village, 3000)).headers.get('location')!.split('/').pop()!;
       const [photo] = await uploadAll(['COMMITMENT']);

@@ -21,6 +21,7 @@ import {
   shanghaiDate,
   validateHomesteadInput,
   type Areal,
+  type AttachmentInput,
   type Rng,
 } from '@citybrain/domain';
 import type { SandboxService, ServiceContext } from '../../context.js';
@@ -60,6 +61,13 @@ const applications = recordHandlers({
   auditRead: auditUnmaskedRead,
   detail: applicationDetail,
   timeline: applicationTimeline,
+  // 补正: the materials a resubmission brings may be uploads, resolved and linked as at creation.
+  prepareAction(req, ctx, body) {
+    if (body.action !== 'resubmit' || !Array.isArray(body.attachments)) return { body, done: () => {} };
+    const uploads = uploadsOf(ctx);
+    const attachments = uploads.resolveAttachments(req.principal, body.attachments as AttachmentInput[]);
+    return { body: { ...body, attachments }, done: (id) => uploads.link(attachments, id) };
+  },
 });
 
 // ----------------------------------------------------------------------------------- the public lookup's rate limit
