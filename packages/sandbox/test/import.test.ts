@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { labelPointOf } from '@citybrain/domain';
 import { startTestSandbox, type TestSandbox } from './harness.js';
+import { SqliteImportTarget } from '../src/import/index.js';
+import { areaSqm, type ParcelRow } from '../src/import/rows.js';
 
 /**
  * `npm run import` as a town runs it: fixtures made at test time with GDAL's ogr2ogr (a GeoPackage,
@@ -184,6 +186,19 @@ describe('npm run import', () => {
       assert.match(output, message, file);
       assert.match(output, /Nothing was written/, file);
     }
+    assert.deepEqual(storeState(), before);
+  });
+
+  it('writes a file in one transaction: a row the database refuses takes the rows before it back with it', () => {
+    const geometry = { type: 'Polygon' as const, coordinates: square(0.04, 0.04) };
+    const parcel = (n: number, landUse: string): ParcelRow => ({
+      id: `P-TX-${n}`, parcelNo: `${TANGBIAN}TX0000${n}`, villageCode: TANGBIAN, townCode: TANGBIAN.slice(0, 9), ownerName: null, ownerIdNumber: null,
+      ownerPhone: null, areaSqm: areaSqm(geometry), landUse, status: 'registered', approvalNo: null, approvedOn: null, certificateNo: null,
+      registeredOn: null, floors: null, bbox: [0, 0, 0, 0], geometry,
+    });
+    const before = storeState();
+    // The importer never builds the second row (rowOf checks landUse); the table's CHECK refuses it all the same.
+    assert.throws(() => new SqliteImportTarget(sandbox.ctx.db).write({ layer: 'parcels', rows: [parcel(1, 'rural-housing'), parcel(2, 'golf-course')] }), /CHECK constraint/);
     assert.deepEqual(storeState(), before);
   });
 
