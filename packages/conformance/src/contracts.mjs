@@ -73,11 +73,13 @@ export class Contracts {
     }
   }
 
-  /** The value the contract gives as an example of a parameter (its own, its schema's, a default, an enum's first). */
+  /** The value the contract gives as an example of a parameter (its own, its schema's, a default, an enum's first, an integer's minimum). */
   static exampleOf(parameter) {
     const { schema = {} } = parameter;
     const named = parameter.examples && Object.values(parameter.examples)[0]?.value;
-    return parameter.example ?? named ?? schema.example ?? schema.examples?.[0] ?? schema.default ?? schema.enum?.[0];
+    const given = parameter.example ?? named ?? schema.example ?? schema.examples?.[0] ?? schema.default ?? schema.enum?.[0];
+    // An integer with none (a tile's z/x/y, a year) still has a smallest valid value.
+    return given ?? (schema.type === 'integer' ? schema.minimum ?? 0 : undefined);
   }
 
   /** Whether an operation answers with a stream of events (the suite does not hold streams open). */

@@ -13,8 +13,9 @@ export class CheckSkipped extends Error {}
  * @typedef {{ clientId: string, secret: string }} Credentials
  * @typedef {{ status: number, headers: Headers, text: string, body: any, violation: string | null, operationId: string }} Answer
  * @typedef {{ as?: string, params?: Record<string, string>, query?: Record<string, string | number>, headers?: Record<string, string>,
- *   json?: unknown, form?: Record<string, string>, url?: string }} CallOptions
- *   `as`: a role of the configuration, or `public` (no token); `url`: a full URL the server gave (a `next` link)
+ *   json?: unknown, form?: Record<string, string>, url?: string, stream?: boolean }} CallOptions
+ *   `as`: a role of the configuration, or `public` (no token); `url`: a full URL the server gave (a `next` link);
+ *   `stream`: an answer that is an event stream is closed after its headers (it never ends)
  */
 
 export class Session {
@@ -75,7 +76,10 @@ export class Session {
     }
     const response = await fetch(url, { method: op.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
     const contentType = response.headers.get('content-type') ?? '';
-    const text = /json|text|csv|xml/.test(contentType) ? await response.text() : (await response.arrayBuffer(), '');
+    let text = '';
+    if (options.stream && contentType.startsWith('text/event-stream')) await response.body?.cancel();
+    else if (/json|text|csv|xml/.test(contentType)) text = await response.text();
+    else await response.arrayBuffer();
     let parsed = null;
     if (/json/.test(contentType)) {
       try {
