@@ -122,6 +122,14 @@ describe('citybrain-conformance', () => {
       },
     },
     {
+      what: 'the limit is not honoured',
+      check: 'cursor paging listDatasetRows',
+      reason: /page 1 has 4 items for limit=3/,
+      breakIt: ({ request, answer }) => {
+        if (!answer && request.url.pathname.endsWith('/rows') && request.url.searchParams.get('limit') === '3') request.url.searchParams.set('limit', '4');
+      },
+    },
+    {
       what: 'X-Region-Code is ignored',
       check: 'region scope',
       reason: /narrowed to 440605124001 returns|asking for 440605011: answered 200/,
