@@ -153,8 +153,8 @@ async function childRegion(t, region) {
 }
 
 const REGION_LISTS = [
-  { list: 'listWorkOrders', get: 'getWorkOrder', param: 'id' },
-  { list: 'listApplications', get: 'getApplication', param: 'id' },
+  { list: 'listWorkOrders', get: 'getWorkOrder', events: 'streamWorkOrderEvents', param: 'id' },
+  { list: 'listApplications', get: 'getApplication', events: 'streamApplicationEvents', param: 'id' },
 ];
 
 const regionScopeCheck = {
@@ -165,7 +165,7 @@ const regionScopeCheck = {
     t.expect(!inside(town, other) && !inside(other, town), `the town (${town}) and the other town (${other}) must be two separate regions`);
     const village = await childRegion(t, town);
     let crossChecked = 0;
-    for (const { list, get, param } of REGION_LISTS) {
+    for (const { list, get, events, param } of REGION_LISTS) {
       for (const item of itemsOf(await t.ok(list, { as: 'town', query: { limit: 50 } }))) {
         t.expect(inside(placeOf(item), town), `${list} as the town ${town} returns ${keyOf(item)} in ${placeOf(item)}`);
       }
@@ -175,18 +175,25 @@ const regionScopeCheck = {
       }
       await expectProblem(t, list, { as: 'town', headers: { 'x-region-code': other } }, 403, `${list}: the town ${town} asking for ${other}`);
       await expectProblem(t, list, { as: 'town', headers: { 'x-region-code': town.slice(0, 6) } }, 403, `${list}: the town ${town} widening to ${town.slice(0, 6)}`);
+      const own = itemsOf(await t.ok(list, { as: 'town', query: { limit: 1 } }))[0];
+      if (own) {
+        const stream = await t.call(events, { as: 'town', params: { [param]: own.id }, stream: true });
+        t.expect(stream.status === 200, `${events} ${own.id} (its own) as the town answered ${stream.status}`);
+      }
       if (!t.session.hasRole('district')) continue;
       const elsewhere = itemsOf(await t.ok(list, { as: 'district', query: { limit: 20 }, headers: { 'x-region-code': other } }));
       for (const item of elsewhere) {
         t.expect(inside(placeOf(item), other), `${list} as the district narrowed to ${other} returns ${keyOf(item)} in ${placeOf(item)}`);
       }
       if (elsewhere[0]) {
-        const answer = await t.call(get, { as: 'town', params: { [param]: elsewhere[0].id } });
-        t.expect([403, 404].includes(answer.status), `${get} ${elsewhere[0].id} (in ${other}) as the town ${town} answered ${answer.status}`);
+        for (const operationId of [get, events]) {
+          const answer = await t.call(operationId, { as: 'town', params: { [param]: elsewhere[0].id }, stream: true });
+          t.expect([403, 404].includes(answer.status), `${operationId} ${elsewhere[0].id} (in ${other}) as the town ${town} answered ${answer.status}`);
+        }
         crossChecked++;
       }
     }
-    t.note(`${town} sees only itself, narrows to ${village}, is refused ${other} and the district; ${crossChecked} items of ${other} hidden from it`);
+    t.note(`${town} sees only itself (lists, items, event streams), narrows to ${village}, is refused ${other} and the district; ${crossChecked} items of ${other} hidden from it`);
   },
 };
 

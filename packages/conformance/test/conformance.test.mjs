@@ -48,6 +48,14 @@ async function brokenProxy(target) {
       headers: request.headers,
       body: chunks.length ? Buffer.concat(chunks) : undefined,
     });
+    if (upstream.headers.get('content-type')?.startsWith('text/event-stream')) {
+      // An event stream never ends: pass it through as it comes, until the client hangs up.
+      res.writeHead(upstream.status, { 'content-type': 'text/event-stream' });
+      const reader = upstream.body.getReader();
+      res.once('close', () => reader.cancel().catch(() => {}));
+      for (let read = await reader.read(); !read.done; read = await reader.read().catch(() => ({ done: true }))) res.write(read.value);
+      return;
+    }
     const answer = { request, status: upstream.status, headers: Object.fromEntries(upstream.headers), body: Buffer.from(await upstream.arrayBuffer()).toString('utf8') };
     delete answer.headers['content-encoding'];
     delete answer.headers['content-length'];
@@ -59,7 +67,10 @@ async function brokenProxy(target) {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     set: (fn) => (breakIt = fn),
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () => new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    }),
   };
 }
 
