@@ -52,6 +52,19 @@ function sweepCheck(contracts, role) {
 const itemsOf = (body) => body?.items ?? body?.features ?? [];
 const keyOf = (item) => JSON.stringify(item?.id ?? item?.code ?? item);
 
+/**
+ * The first configured role the server lets read a list: some lists are not the district's (a
+ * town's own share applications, say), and a documented 401/403 there is no fault of the paging.
+ */
+async function readerOf(t, op, params, query) {
+  for (const role of ['district', 'town', 'village']) {
+    if (!t.session.hasRole(role)) continue;
+    const answer = await t.call(op.operationId, { as: role, params, query: { ...query, limit: PAGE } });
+    if (answer.status !== 401 && answer.status !== 403) return role;
+  }
+  return undefined;
+}
+
 /** Walks a cursor-paged list in small pages and compares them with one big page. */
 function pagingCheck(op) {
   return {
@@ -60,9 +73,11 @@ function pagingCheck(op) {
       const { params, query, missing } = exampleRequest(op);
       if (missing.length) t.skip(`no example value for ${missing.join(', ')}`);
       delete query.limit;
+      const as = await readerOf(t, op, params, query);
+      if (!as) t.skip('no configured role may read it (each was answered 401 or 403)');
       const walked = [];
       let ended = false;
-      let options = { params, query: { ...query, limit: PAGE } };
+      let options = { as, params, query: { ...query, limit: PAGE } };
       for (let page = 1; page <= PAGES && !ended; page++) {
         const body = await t.ok(op.operationId, options);
         const items = itemsOf(body);
@@ -74,11 +89,11 @@ function pagingCheck(op) {
         }
         const nextCursor = body?.page?.nextCursor;
         const nextLink = body?.links?.find?.((link) => link.rel === 'next')?.href;
-        if (nextCursor) options = { params, query: { ...query, limit: PAGE, cursor: nextCursor } };
-        else if (nextLink) options = { url: nextLink };
+        if (nextCursor) options = { as, params, query: { ...query, limit: PAGE, cursor: nextCursor } };
+        else if (nextLink) options = { as, url: nextLink };
         else ended = true;
       }
-      const whole = itemsOf(await t.ok(op.operationId, { params, query: { ...query, limit: PAGE * PAGES } })).map(keyOf);
+      const whole = itemsOf(await t.ok(op.operationId, { as, params, query: { ...query, limit: PAGE * PAGES } })).map(keyOf);
       const missingKeys = whole.slice(0, walked.length).filter((key) => !walked.includes(key));
       t.expect(!missingKeys.length, `paging by ${PAGE} skipped ${missingKeys.slice(0, 3).join(', ')} that one page of ${PAGE * PAGES} has`);
       t.expect(JSON.stringify(whole.slice(0, walked.length)) === JSON.stringify(walked), `pages of ${PAGE} are in another order than one page of ${PAGE * PAGES}`);
@@ -86,11 +101,11 @@ function pagingCheck(op) {
 
       const { default: byDefault, maximum } = op.parameters.find((p) => p.name === 'limit')?.schema ?? {};
       if (byDefault !== undefined) {
-        const count = itemsOf(await t.ok(op.operationId, { params, query })).length;
+        const count = itemsOf(await t.ok(op.operationId, { as, params, query })).length;
         t.expect(count <= byDefault, `without limit, ${count} items, more than the default ${byDefault}`);
       }
       for (const outOfRange of maximum === undefined ? [0] : [0, maximum + 1]) {
-        const answer = await t.call(op.operationId, { params, query: { ...query, limit: outOfRange } });
+        const answer = await t.call(op.operationId, { as, params, query: { ...query, limit: outOfRange } });
         t.expect(answer.status === 400, `limit=${outOfRange} answered ${answer.status}, not 400`);
       }
       t.note(`${walked.length} items in ${Math.ceil(walked.length / PAGE) || 1} pages, no repeats or gaps; default and out-of-range limits honoured`);

@@ -47,6 +47,7 @@ const PERMISSION: Record<string, string | null> = {
   exportDatasetRows: 'data:export', listDataThemes: 'data:read', listDataDepartments: 'data:read',
   getGisLandingPage: null, getGisConformance: null, listGisCategories: 'gis:read', listGisLayers: 'gis:read',
   getGisLayer: 'gis:read', getGisLayerTileJson: 'gis:read', getGisLayerStyle: 'gis:read', getGisTile: 'gis:read',
+  listGisImagery: 'gis:read', getGisImageryTileJson: 'gis:read', getGisImageryTile: 'gis:read',
   listGisCollectionTilesets: 'gis:read', getGisCollectionTileset: 'gis:read', getGisCollectionTile: 'gis:read',
   listGisCollections: 'gis:read', getGisCollection: 'gis:read', listGisFeatures: 'gis:read', getGisFeature: 'gis:read',
   getGisQueryables: 'gis:read', identifyGisFeatures: 'gis:read', searchGisPlaces: 'gis:read', getGisBasemapStyle: null,
@@ -73,7 +74,7 @@ const GRANTS: Record<Role, string[]> = {
 const REFERENCE = new Set([
   'listRegions', 'getRegion', 'getPrincipal', 'issueToken', 'getGisLandingPage', 'getGisConformance', 'listGisCategories',
   'listGisLayers', 'getGisLayer', 'getGisLayerTileJson', 'getGisLayerStyle', 'getGisTile', 'listGisCollections',
-  'listGisCollectionTilesets', 'getGisCollectionTileset', 'getGisCollectionTile',
+  'listGisCollectionTilesets', 'getGisCollectionTileset', 'getGisCollectionTile', 'listGisImagery', 'getGisImageryTileJson', 'getGisImageryTile',
   'getGisCollection', 'getGisQueryables', 'searchGisPlaces', 'getGisBasemapStyle', 'getGisBasemapTile', 'checkZone',
   'listDatasets', 'getDataset', 'listDataThemes', 'listDataDepartments', 'listProcessDefinitions', 'getProcessDefinition',
   'getWorkOrderProcessDefinition', 'lookupApplication', 'listCalendarYears', 'getCalendarYear', 'putCalendarYear',
@@ -427,6 +428,7 @@ export async function runAccessMatrix(baseUrl: string, options: AccessOptions): 
           .replace('{year}', '2026')
           .replace('{code}', p.region.length > 6 ? p.region : '440605124')
           .replace('{layerId}', 'homestead-parcels')
+          .replace('{imageryId}', 'imagery-2025')
           .replace('{featureId}', featureId)
           .replace('{z}', '14')
           .replace('{x}', '13528')
