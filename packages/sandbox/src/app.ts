@@ -461,6 +461,8 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   }
 
   const stops = config.simulate ? services.flatMap((s) => (s.start ? [s.start(ctx)] : [])) : [];
+  // Before the server waits for its connections to end: open event streams would never end by themselves.
+  app.addHook('preClose', async () => ctx.events.shutdown());
   app.addHook('onClose', async () => {
     for (const stop of stops) stop();
     db.close();

@@ -11,6 +11,7 @@ type Listener = (event: BusEvent) => void;
 export class EventBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly streamsByClient = new Map<string, number>();
+  private readonly openStreamEnds = new Set<() => void>();
 
   /** Counts one more open stream for `client` unless it already holds `max`; false when it does. */
   claimStream(client: string, max: number): boolean {
@@ -28,6 +29,17 @@ export class EventBus {
 
   openStreams(client: string): number {
     return this.streamsByClient.get(client) ?? 0;
+  }
+
+  /** Registers how an open stream ends when the server shuts down; returns the unregistration. */
+  onShutdown(end: () => void): () => void {
+    this.openStreamEnds.add(end);
+    return () => this.openStreamEnds.delete(end);
+  }
+
+  /** Ends every open stream: a server that waited for them would never finish closing. */
+  shutdown(): void {
+    for (const end of [...this.openStreamEnds]) end();
   }
 
   subscribe(topic: string, listener: Listener): () => void {

@@ -66,6 +66,7 @@ export function openEventStream(
   let heartbeat: NodeJS.Timeout | undefined;
   let unsubscribe = () => {};
   let stopWatchingClock = () => {};
+  let forgetOnShutdown = () => {};
   const close = () => {
     if (closed) return;
     closed = true;
@@ -73,6 +74,7 @@ export function openEventStream(
     clearTimeout(timer);
     unsubscribe();
     stopWatchingClock();
+    forgetOnShutdown();
     ctx.events.releaseStream(client);
   };
   req.raw.on('close', close);
@@ -107,6 +109,7 @@ export function openEventStream(
   heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   // Moving the sandbox clock (tests) moves these deadlines too: look again at once.
   stopWatchingClock = ctx.clock.onChange(stillOpen);
+  forgetOnShutdown = ctx.events.onShutdown(() => finish(closingFrame('reconnect', { reason: 'shutdown' })));
   stillOpen();
   return reply;
 }

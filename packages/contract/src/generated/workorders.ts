@@ -169,8 +169,9 @@ export interface paths {
          *       (`application/problem+json` body, type `…/problems/unauthorized`). Get a new token, then reconnect with
          *       `Last-Event-ID`.
          *     - `event: reconnect` when the stream reaches its maximum lifetime (sandbox default one hour,
-         *       `CITYBRAIN_STREAM_LIFETIME` seconds); `data:` is `{"reason":"max-lifetime","maxLifetimeSeconds":3600}`.
-         *       Reconnect with `Last-Event-ID` (an `EventSource` does so by itself).
+         *       `CITYBRAIN_STREAM_LIFETIME` seconds); `data:` is `{"reason":"max-lifetime","maxLifetimeSeconds":3600}`;
+         *       or when the server instance shuts down, `data:` `{"reason":"shutdown"}`.
+         *       Reconnect with `Last-Event-ID` (an `EventSource` does so by itself; another instance answers).
          *     One client (the token's subject) holds at most a set number of open streams (sandbox default 16,
          *     `CITYBRAIN_STREAMS_PER_CLIENT`); one more is 429 `too-many-streams`. Free text in events (remarks) is masked
          *     by role like the structured fields.

@@ -141,4 +141,15 @@ describe('live streams', () => {
     again.controller.abort();
     streams[1]!.controller.abort();
   });
+
+  it('end with event: reconnect when the server shuts down, so that it does not wait for them', async () => {
+    const closing = await startTestSandbox();
+    const stream = await openStream(closing, await createOrder(closing), await closing.token(TOWN));
+    assert.equal(stream.response.status, 200);
+    const rest = stream.rest();
+    const closed = closing.close();
+    const last = lastMessage(await rest);
+    assert.deepEqual([last.event, last.data, last.id], ['reconnect', { reason: 'shutdown' }, undefined]);
+    await Promise.race([closed, delay(5_000).then(() => assert.fail('the server still waits for the stream'))]);
+  });
 });
