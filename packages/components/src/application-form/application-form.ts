@@ -379,11 +379,14 @@ export class CbApplicationForm extends CityBrainElement {
 
   private showSubmitError(error: unknown): void {
     const fields = fieldErrorsOf(error);
-    const known = new Set(this.form ? instancesOf(this.form, this.values).map((instance) => instance.path) : []);
+    const shown = this.form ? instancesOf(this.form, this.values).map((instance) => instance.path) : [];
     const serverErrors: FieldErrors = {};
     for (const { name, reason } of fields) {
       const path = pathOfProblemField(name);
-      if (path && known.has(path)) serverErrors[path] ??= reason;
+      if (path === undefined) continue;
+      // A problem with a whole group (`body/location`: the point is outside the village) goes to its first field.
+      const field = shown.find((candidate) => candidate === path) ?? shown.find((candidate) => candidate.startsWith(`${path}.`));
+      if (field) serverErrors[field] ??= reason;
     }
     this.serverErrors = serverErrors;
     if (Object.keys(serverErrors).length === 0) {
