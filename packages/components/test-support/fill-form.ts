@@ -5,19 +5,19 @@
 import type { FilledForm } from './homestead-application.js';
 
 interface FormLike extends HTMLElement {
-  shadowRoot: ShadowRoot;
+  readonly shadowRoot: ShadowRoot | null;
   updateComplete: Promise<boolean>;
 }
 
 export async function addRows(form: FormLike, count: number): Promise<void> {
   for (let i = 0; i < count; i += 1) {
-    form.shadowRoot.querySelector<HTMLButtonElement>('[part~="add-button"]')!.click();
+    form.shadowRoot!.querySelector<HTMLButtonElement>('[part~="add-button"]')!.click();
     await form.updateComplete;
   }
 }
 
 export async function typeInto(form: FormLike, path: string, value: string): Promise<void> {
-  const controls = [...form.shadowRoot.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(`[name="${path}"]`)];
+  const controls = [...form.shadowRoot!.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(`[name="${path}"]`)];
   if (controls.length === 0) throw new Error(`no control named ${path}`);
   const radio = controls.find((control) => control instanceof HTMLInputElement && control.type === 'radio' && control.value === value) as HTMLInputElement | undefined;
   if (radio) {
