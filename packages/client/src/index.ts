@@ -66,6 +66,8 @@ export type {
   ZoneCheckResult,
   ZoneStats,
 } from './resources/approvals.js';
+export { MemoryUploadStore } from './resources/uploads.js';
+export type { UploadMaterialOptions, UploadedMaterial, UploadStore, PreviousUpload, MaterialKind, MaterialRequirement } from './resources/uploads.js';
 export type {
   WorkOrdersResource,
   WorkOrder,

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -159,7 +161,9 @@ function writeParserProblem(error: NodeJS.ErrnoException, socket: Socket): void 
 }
 
 /** Response headers a cross-origin page may read. */
-const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'Link', 'Idempotent-Replayed', 'Content-Disposition', 'X-Total-Count', 'X-Masked-Columns'];
+const EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'Link', 'Idempotent-Replayed', 'Content-Disposition', 'X-Total-Count', 'X-Masked-Columns',
+  // A tus client in a page reads where its upload is and how far it got.
+  'Location', 'Tus-Resumable', 'Tus-Version', 'Upload-Offset', 'Upload-Length', 'Upload-Metadata', 'Upload-Expires'];
 
 /**
  * The CORS headers @fastify/cors would add, for answers that skip its hook (framework errors):
@@ -243,6 +247,9 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
 
   const specs = loadSpecs();
   const db = openDatabase(config.dbPath);
+  // Resolved on the config itself, which the services read (as `publicBaseUrl` once the server listens).
+  const temporaryUploads = !config.uploadsDir && config.dbPath === ':memory:';
+  config.uploadsDir ??= temporaryUploads ? mkdtempSync(join(tmpdir(), 'citybrain-uploads-')) : `${config.dbPath.replace(/\.db$/, '')}-uploads`;
   const clock = new Clock();
   const workdays = new WorkdayCalendar({
     ...readHolidayCalendar(SHIPPED_CALENDAR).years,
@@ -322,6 +329,10 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     });
   });
 
+  // The bytes of a tus PATCH stay unread in the request stream for the upload store: buffering them
+  // would cap an upload at the body limit and hold megabytes in memory.
+  app.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null, undefined));
+
   app.setErrorHandler((error: FastifyError | ProblemError, req, reply) => {
     if (error instanceof ProblemError) return sendProblem(req, reply, error);
     const status = (error as FastifyError).statusCode;
@@ -361,7 +372,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     exposedHeaders: EXPOSED_HEADERS,
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Idempotency-Key', 'X-Region-Code', 'X-Request-Id',
       'Last-Event-ID', 'X-Sandbox-Fault', 'X-Ca-Key', 'X-Ca-Signature', 'X-Ca-Timestamp', 'X-Ca-Nonce',
-      'X-Ca-Signature-Method', 'X-Ca-Signature-Headers'],
+      'X-Ca-Signature-Method', 'X-Ca-Signature-Headers', 'Tus-Resumable', 'Upload-Length', 'Upload-Metadata', 'Upload-Offset'],
     maxAge: 600,
   });
 
@@ -398,6 +409,8 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   const responseValidators = new Map<string, ValidateFunction | null>();
   const operationsById = new Map(specs.operations.map((op) => [op.operationId, op]));
 
+  // A path whose HEAD is an operation of its own (tus's offset query) does not get Fastify's HEAD beside its GET.
+  const ownHead = new Set(specs.operations.filter((op) => op.method === 'HEAD').map((op) => op.path));
   for (const op of specs.operations) {
     const bound = handlers.get(op.operationId);
     if (!bound) unimplemented.push(op.operationId);
@@ -406,6 +419,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
       url: API_PREFIX + toFastifyPath(op.path),
       schema: requestSchemas(op),
       bodyLimit: BODY_LIMITS[op.operationId] ?? DEFAULT_BODY_LIMIT,
+      exposeHeadRoute: !ownHead.has(op.path),
       config: { operationId: op.operationId },
       handler: async (req, reply) => {
         if (!bound) throw new ProblemError(501, 'not-implemented', '尚未实现', `${op.operationId} 尚未在沙箱中实现`);
@@ -448,6 +462,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   app.addHook('onClose', async () => {
     for (const stop of stops) stop();
     db.close();
+    if (temporaryUploads) rmSync(config.uploadsDir!, { recursive: true, force: true });
   });
 
   return { app, ctx, specs, tokens, faults, unimplemented };

@@ -7,6 +7,12 @@ export interface SandboxConfig {
   port: number;
   /** SQLite file, or ':memory:' for throwaway test servers. */
   dbPath: string;
+  /**
+   * Where uploaded materials are kept, outside the database: unfinished uploads and the complete files
+   * by content hash. Default: beside the database file (`<db>-uploads/`); for an in-memory database a
+   * temporary directory that goes with the server.
+   */
+  uploadsDir: string | null;
   seed: string;
   seedSize: SeedSize;
   /** Advance applications and work orders on a timer (on for `npm start`). */
@@ -91,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.CITYBRAIN_HOST ?? 'localhost',
     port: Number(env.CITYBRAIN_PORT ?? env.PORT ?? 8080),
     dbPath: env.CITYBRAIN_DB ?? resolve(repoRoot, '.data', `citybrain-${overrides.seedSize ?? seedSize}.db`),
+    uploadsDir: env.CITYBRAIN_UPLOADS_DIR ? resolve(env.CITYBRAIN_UPLOADS_DIR) : null,
     seed: env.CITYBRAIN_SEED ?? 'nanhai-2026',
     seedSize,
     simulate: flag(env.CITYBRAIN_SIMULATE, false),

@@ -187,7 +187,8 @@ export function requestSchemas(op: Operation): Record<string, JsonObject> {
   if (headers) parts.headers = headers;
   const content = op.requestBody?.content;
   if (content) {
-    const schema = content['application/json'] ?? content['application/x-www-form-urlencoded'] ?? Object.values(content)[0];
+    // JSON and form bodies are validated here; a binary one (the bytes of a tus PATCH) streams on to its handler unread.
+    const schema = content['application/json'] ?? content['application/x-www-form-urlencoded'];
     if (schema) parts.body = withoutReadOnly(withoutAnnotations(schema));
   }
   return parts;

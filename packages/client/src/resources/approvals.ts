@@ -5,6 +5,7 @@ import type { ServerEvent } from '../sse.js';
 import type { CoreClient, JsonBodyOf, QueryOf, ResponseData } from '../types.js';
 import { pagingOf, type HelperOptions, type ListOptions } from './common.js';
 import { watchPath, type WatchCallOptions } from './events.js';
+import { MemoryUploadStore, uploadMaterial, type UploadMaterialOptions, type UploadedMaterial } from './uploads.js';
 
 type Schemas = components['schemas'];
 export type ApplicationSummary = Schemas['ApplicationSummary'];
@@ -56,9 +57,22 @@ export interface ApprovalsResource {
    * with `break` or the signal: `client.approvals.watch(id, { signal: AbortSignal.timeout(60_000) })`.
    */
   watch(id: string, options?: WatchCallOptions): AsyncGenerator<ApplicationEvent, void, undefined>;
+  /**
+   * Uploads one material over the tus resumable upload protocol, in chunks, resuming from the
+   * server's offset after a cut connection, and an earlier unfinished upload of the same file when
+   * called again. Resolves with the stored upload once the server has checked it; attach it with
+   * `create({ …, attachments: [{ kind, uploadId }] })`. A refused file rejects with the server's
+   * problem (`UnprocessableError` when its content is not the declared type, 413 when too large).
+   */
+  uploadMaterial(file: Blob, options: UploadMaterialOptions): Promise<UploadedMaterial>;
+  /** One of the caller's uploads: its kind, name, type, size, offset, hash and status. */
+  getUpload(uploadId: string, options?: HelperOptions): Promise<UploadedMaterial>;
+  /** Deletes an upload not yet part of an application (a cancelled file); 409 once it is. */
+  deleteUpload(uploadId: string, options?: HelperOptions): Promise<void>;
 }
 
 export function createApprovalsResource(client: CoreClient): ApprovalsResource {
+  const unfinishedUploads = new MemoryUploadStore();
   return {
     list(query = {}, options) {
       const { limits, call } = pagingOf(client, '/approvals/applications', options);
@@ -95,6 +109,15 @@ export function createApprovalsResource(client: CoreClient): ApprovalsResource {
     },
     watch(id, options) {
       return watchPath<ApplicationEvent>(client, `/approvals/applications/${encodeURIComponent(id)}/events`, options);
+    },
+    uploadMaterial(file, options) {
+      return uploadMaterial(client, unfinishedUploads, file, options);
+    },
+    async getUpload(uploadId, options) {
+      return (await client.GET('/approvals/uploads/{uploadId}', { ...options, params: { path: { uploadId } } })).data;
+    },
+    async deleteUpload(uploadId, options) {
+      await client.DELETE('/approvals/uploads/{uploadId}', { ...options, params: { path: { uploadId }, header: { 'Tus-Resumable': '1.0.0' } } });
     },
   };
 }

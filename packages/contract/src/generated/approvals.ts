@@ -80,8 +80,15 @@ export interface paths {
          *     `draft: true` keeps it in `DRAFT` until the `submit` action. The response carries the tracking number
          *     and — only here — the 6-digit verification code for the public lookup.
          *
+         *     Attachments are completed uploads (`{ kind, uploadId }`, from `POST /approvals/uploads` by the same
+         *     client; name, media type, size and SHA-256 come from the stored upload) or metadata of files kept
+         *     elsewhere. An upload that is unknown, not complete, another client's, of another kind or already
+         *     linked to an application, or more files of a kind than its `maxFiles`, is answered 422 naming the
+         *     field (`body/attachments/2/uploadId`).
+         *
          *     Not idempotent: send an `Idempotency-Key` (the form id of the front-end works well) so that a retry
          *     returns the original application instead of creating a second one.
+         *     A retry with the same key and the same attachments is a replay; an upload is never linked twice.
          */
         post: operations["createApplication"];
         delete?: never;
@@ -271,6 +278,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/approvals/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a resumable material upload (tus 1.0.0 creation)
+         * @description Creates an upload of one application material by the [tus 1.0.0](https://tus.io/protocols/resumable-upload)
+         *     resumable upload protocol (core, `creation`, `termination` and `expiration` extensions): any tus
+         *     client works (tus-js-client, Uppy, TUSKit, tus-java-client). The caller needs `approvals:create`, the
+         *     permission that creates the application the material is for; an upload belongs to the client that
+         *     created it.
+         *
+         *     `Upload-Metadata` carries the comma-separated `key base64(value)` pairs `filename`, `filetype` (the
+         *     declared media type) and `kind` (the `MaterialKind`). The process definition's `materials` give the
+         *     media types, the size limit and the number of files each kind accepts: a kind or media type outside
+         *     them is refused (400 naming `header/upload-metadata`), a length above `maxBytes` is refused (413).
+         *
+         *     The answer's `Location` is the upload's URL (`…/approvals/uploads/{uploadId}`); send the bytes
+         *     there with `PATCH` and ask for the acknowledged offset with `HEAD` after an interruption. An
+         *     unfinished upload can be resumed until `Upload-Expires`.
+         */
+        post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/uploads/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Upload id (the last segment of the creation's `Location`)
+                 * @example 3f6c2a9e0b1d4c7f8a5e2d1c0b9a8f7e
+                 */
+                uploadId: components["parameters"]["UploadId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Describe one upload
+         * @description The upload as a material: its kind, the sanitised file name, the media type (declared while
+         *     uploading, detected from the content once complete), the size, the SHA-256 of the content once
+         *     complete, how far it got and until when it can be resumed. Only the client that created the
+         *     upload sees it (404 for anyone else).
+         */
+        get: operations["getUpload"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel an upload (tus 1.0.0 termination)
+         * @description Deletes an upload and its bytes (cancel in the form). An upload already linked to an application is
+         *     part of that application's record and cannot be deleted (409).
+         */
+        delete: operations["deleteUpload"];
+        options?: never;
+        /**
+         * The acknowledged offset of an upload (tus 1.0.0 HEAD)
+         * @description How many bytes the server has stored for this upload: resume with a `PATCH` from `Upload-Offset`.
+         *     What was acknowledged survives a server restart. `Cache-Control: no-store`.
+         */
+        head: operations["getUploadOffset"];
+        /**
+         * Append bytes to an upload (tus 1.0.0 PATCH)
+         * @description Appends the body at `Upload-Offset`, which must equal the server's offset (409 otherwise: ask with
+         *     `HEAD`). The answer's `Upload-Offset` is what the server has stored. The request that completes the
+         *     file also checks it: the content's type by its magic bytes must be the declared `filetype` and one
+         *     of the kind's `mediaTypes`, else the upload is refused (422, type `upload-content-rejected`) and
+         *     deleted. A complete file is stored by the SHA-256 of its content.
+         */
+        patch: operations["appendUploadChunk"];
+        trace?: never;
+    };
+    "/approvals/applications/{id}/attachments/{attachmentId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the file of one material
+         * @description The uploaded file of an attachment, for those who may read the application and see personal data
+         *     unmasked (`approvals:read`; roles whose personal fields are masked are refused, 403, as the
+         *     materials are identity documents). Always a download (`Content-Disposition: attachment`, with
+         *     `X-Content-Type-Options: nosniff` and `Content-Security-Policy: sandbox`), never rendered as active
+         *     content. An attachment given as metadata only has no file here (404).
+         */
+        get: operations["getAttachmentContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -321,10 +432,10 @@ export interface components {
          *     SURVEY_REPORT 勘测定界报告, NO_HOMESTEAD_PROOF 无宅基地证明, HOUSE_DESIGN 房屋设计图,
          *     DANGER_APPRAISAL 危房鉴定书, GROUP_CONSENT 村民小组同意书, NEIGHBOUR_AGREEMENT 相邻权利人书面协议,
          *     SOLE_HOUSING_PROOF 唯一住房证明, NEIGHBOUR_OPINION 四邻意见, VILLAGE_MINUTES 村民委员会会议记录,
-         *     NOTICE 公示材料, OTHER 其他.
+         *     NOTICE 公示材料, SITE_PHOTO 现场照片, OTHER 其他.
          * @enum {string}
          */
-        MaterialKind: "COMMITMENT" | "SHARE_CERT" | "ID_CARD" | "HOUSEHOLD_REGISTER" | "BOUNDARY_FORM" | "RED_LINE_MAP" | "SURVEY_REPORT" | "NO_HOMESTEAD_PROOF" | "HOUSE_DESIGN" | "DANGER_APPRAISAL" | "GROUP_CONSENT" | "NEIGHBOUR_AGREEMENT" | "SOLE_HOUSING_PROOF" | "NEIGHBOUR_OPINION" | "VILLAGE_MINUTES" | "NOTICE" | "OTHER";
+        MaterialKind: "COMMITMENT" | "SHARE_CERT" | "ID_CARD" | "HOUSEHOLD_REGISTER" | "BOUNDARY_FORM" | "RED_LINE_MAP" | "SURVEY_REPORT" | "NO_HOMESTEAD_PROOF" | "HOUSE_DESIGN" | "DANGER_APPRAISAL" | "GROUP_CONSENT" | "NEIGHBOUR_AGREEMENT" | "SOLE_HOUSING_PROOF" | "NEIGHBOUR_OPINION" | "VILLAGE_MINUTES" | "NOTICE" | "SITE_PHOTO" | "OTHER";
         /**
          * @description Reason for 不予批准: PER_CAPITA_AREA 现有住房人均建筑面积已超标准, UNDER_AGE 申请人未满18周岁,
          *     PLANNING_CONFLICT 不符合国土空间规划/村庄规划, BASIC_FARMLAND 占用永久基本农田, GEO_HAZARD 位于地质灾害隐患点,
@@ -474,6 +585,8 @@ export interface components {
             actions: components["schemas"]["ActionDefinition"][];
             siteVisits?: components["schemas"]["SiteVisitDefinition"][];
             config?: components["schemas"]["ProcessConfig"];
+            /** @description The materials an application takes, with the media types, size and number of files each accepts (empty for a process without materials) */
+            materials: components["schemas"]["MaterialRequirement"][];
         };
         /** @description 申请户主 `jcxx` */
         ApplicantInfo: {
@@ -598,21 +711,74 @@ export interface components {
             nzjdqk: components["schemas"]["ProposedHomestead"];
             qt: components["schemas"]["OtherInfo"];
         };
-        /** @description Metadata of one material (the file itself lives in the document store) */
-        AttachmentInput: {
+        /**
+         * @description Media types a material may have (checked against the content's magic bytes)
+         * @enum {string}
+         */
+        MaterialMediaType: "application/pdf" | "image/jpeg" | "image/png" | "image/webp";
+        /** @description Metadata of one material (the file itself in the document store, or an upload of this API) */
+        AttachmentMetadata: {
             kind: components["schemas"]["MaterialKind"];
             name: string;
-            /** @enum {string} */
-            mediaType: "application/pdf" | "image/jpeg" | "image/png";
+            mediaType: components["schemas"]["MaterialMediaType"];
             sizeBytes: number;
             sha256?: string;
             /** Format: uri */
             url?: string;
         };
-        Attachment: components["schemas"]["AttachmentInput"] & {
+        /**
+         * @description A completed upload of `POST /approvals/uploads` by the same client: name, media type, size and
+         *     SHA-256 are taken from the stored upload. An upload is linked to one application only.
+         */
+        UploadedAttachmentInput: {
+            kind: components["schemas"]["MaterialKind"];
+            uploadId: string;
+        };
+        /** @description One material of a new application — a completed upload (`kind` + `uploadId`) or the metadata of a file kept elsewhere */
+        AttachmentInput: components["schemas"]["UploadedAttachmentInput"] | components["schemas"]["AttachmentMetadata"];
+        Attachment: components["schemas"]["AttachmentMetadata"] & {
             id: string;
             /** Format: date-time */
             uploadedAt: string;
+            /** @description The upload the file came from; its content is at `…/attachments/{id}/content` */
+            uploadId?: string;
+        };
+        /**
+         * @description `uploading` until every byte is stored and checked, then `complete`
+         * @enum {string}
+         */
+        UploadStatus: "uploading" | "complete";
+        /** @description A material uploaded by `POST /approvals/uploads` */
+        UploadedMaterial: {
+            uploadId: string;
+            kind: components["schemas"]["MaterialKind"];
+            /** @description The file name as given, sanitised (no path, control or bidi characters; at most 200 characters) */
+            name: string;
+            mediaType: components["schemas"]["MaterialMediaType"];
+            sizeBytes: number;
+            /** @description Bytes stored so far */
+            offset: number;
+            /** @description SHA-256 of the content, once complete */
+            sha256: string | null;
+            status: components["schemas"]["UploadStatus"];
+            /**
+             * Format: date-time
+             * @description Until when an unfinished upload can be resumed (null once complete)
+             */
+            expiresAt: string | null;
+            /** @description The application the upload is linked to, if any */
+            applicationId: string | null;
+        };
+        /** @description A material a process takes, with what the upload of it must be */
+        MaterialRequirement: {
+            kind: components["schemas"]["MaterialKind"];
+            label: components["schemas"]["LocalizedText"];
+            /** @description Whether the application must have it when the town accepts it */
+            required: boolean;
+            mediaTypes: components["schemas"]["MaterialMediaType"][];
+            maxBytes: number;
+            /** @description Files of this kind one application may have */
+            maxFiles: number;
         };
         /** @description The form (pinyin keys at the top level) plus where and what is attached */
         ApplicationCreate: {
@@ -880,7 +1046,7 @@ export interface components {
         ResubmitAction: components["schemas"]["ActionBase"] & {
             /** @constant */
             action: "resubmit";
-            attachments?: components["schemas"]["AttachmentInput"][];
+            attachments?: components["schemas"]["AttachmentMetadata"][];
             nzjdqk?: components["schemas"]["ProposedHomestead"];
         };
         /** @description 撤回 — before the decision (incl. RETURNED, SUSPENDED) → WITHDRAWN */
@@ -1290,6 +1456,65 @@ export interface components {
         RegionLevel: CommonComponents["schemas"]["RegionLevel"];
     };
     responses: {
+        /** @description The `Tus-Resumable` version is not supported; `Tus-Version` lists those that are. */
+        TusVersionUnsupported: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                /** @description Supported protocol versions */
+                "Tus-Version"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/precondition-failed",
+                 *       "title": "前提条件不满足",
+                 *       "status": 412,
+                 *       "detail": "Unsupported version",
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The file is larger than the material kind accepts (`maxBytes` of the process definition). */
+        UploadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/upload-too-large",
+                 *       "title": "文件过大",
+                 *       "status": 413,
+                 *       "detail": "规划红线图 不得大于 20 MB",
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The unfinished upload expired and its bytes were dropped; start a new upload. */
+        UploadExpired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://citybrain.nanhai.gov.cn/problems/gone",
+                 *       "title": "上传已过期",
+                 *       "status": 410,
+                 *       "detail": "The file for this url no longer exists",
+                 *       "requestId": "4f7d0c2a-8c1e-4b7e-9a51-2f0e7f1d2b3c"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is malformed; `errors` names each offending field. */
         BadRequest: {
             headers: {
@@ -1457,6 +1682,16 @@ export interface components {
     };
     parameters: {
         /**
+         * @description The tus protocol version the client speaks (`1.0.0`; another version is answered 412)
+         * @example 1.0.0
+         */
+        TusResumable: string;
+        /**
+         * @description Upload id (the last segment of the creation's `Location`)
+         * @example 3f6c2a9e0b1d4c7f8a5e2d1c0b9a8f7e
+         */
+        UploadId: string;
+        /**
          * @description Application id (equal to its tracking number)
          * @example ZJD-440605124-2026-000123
          */
@@ -1480,6 +1715,12 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description The tus protocol version of the server */
+        "Tus-Resumable": "1.0.0";
+        /** @description Bytes of the upload the server has stored */
+        "Upload-Offset": number;
+        /** @description Until when an unfinished upload can be resumed (RFC 9110 date) */
+        "Upload-Expires": string;
         /** @description Id of this request, echoed from the request or generated; quote it when reporting a problem. */
         "X-Request-Id": string;
         /** @description RFC 8288 links, `rel="next"` for the next page. */
@@ -1781,7 +2022,40 @@ export interface operations {
                      *           "COMMITMENT",
                      *           "RED_LINE_MAP"
                      *         ]
-                     *       }
+                     *       },
+                     *       "materials": [
+                     *         {
+                     *           "kind": "ID_CARD",
+                     *           "label": {
+                     *             "zh": "身份证复印件",
+                     *             "en": "ID card copy"
+                     *           },
+                     *           "required": true,
+                     *           "mediaTypes": [
+                     *             "application/pdf",
+                     *             "image/jpeg",
+                     *             "image/png",
+                     *             "image/webp"
+                     *           ],
+                     *           "maxBytes": 10485760,
+                     *           "maxFiles": 4
+                     *         },
+                     *         {
+                     *           "kind": "RED_LINE_MAP",
+                     *           "label": {
+                     *             "zh": "规划红线图",
+                     *             "en": "Planning red-line map"
+                     *           },
+                     *           "required": true,
+                     *           "mediaTypes": [
+                     *             "application/pdf",
+                     *             "image/jpeg",
+                     *             "image/png"
+                     *           ],
+                     *           "maxBytes": 20971520,
+                     *           "maxFiles": 2
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["ProcessDefinition"];
@@ -2015,6 +2289,10 @@ export interface operations {
                  *           "mediaType": "image/jpeg",
                  *           "sizeBytes": 1830221,
                  *           "sha256": "7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d"
+                 *         },
+                 *         {
+                 *           "kind": "SOLE_HOUSING_PROOF",
+                 *           "uploadId": "3f6c2a9e0b1d4c7f8a5e2d1c0b9a8f7e"
                  *         },
                  *         {
                  *           "kind": "COMMITMENT",
@@ -2712,6 +2990,266 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    createUpload: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The tus protocol version the client speaks (`1.0.0`; another version is answered 412)
+                 * @example 1.0.0
+                 */
+                "Tus-Resumable": components["parameters"]["TusResumable"];
+                /**
+                 * @description Size of the whole file in bytes (deferred lengths are not supported)
+                 * @example 1830221
+                 */
+                "Upload-Length": number;
+                /**
+                 * @description `filename`, `filetype` and `kind`, each as `key base64(value)`, comma-separated
+                 * @example filename 6KeE5YiS57qi57q/5Zu+LmpwZw==,filetype aW1hZ2UvanBlZw==,kind UkVEX0xJTkVfTUFQ
+                 */
+                "Upload-Metadata": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload was created; send its bytes to `Location` */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description URL of the upload (`/api/v1/approvals/uploads/{uploadId}`) */
+                    Location?: string;
+                    "Tus-Resumable": components["headers"]["Tus-Resumable"];
+                    "Upload-Expires": components["headers"]["Upload-Expires"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            412: components["responses"]["TusVersionUnsupported"];
+            413: components["responses"]["UploadTooLarge"];
+        };
+    };
+    getUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Upload id (the last segment of the creation's `Location`)
+                 * @example 3f6c2a9e0b1d4c7f8a5e2d1c0b9a8f7e
+                 */
+                uploadId: components["parameters"]["UploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "uploadId": "3f6c2a9e0b1d4c7f8a5e2d1c0b9a8f7e",
+                     *       "kind": "RED_LINE_MAP",
+                     *       "name": "规划红线图.jpg",
+                     *       "mediaType": "image/jpeg",
+                     *       "sizeBytes": 1830221,
+                     *       "offset": 1830221,
+                     *       "sha256": "7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d",
+                     *       "status": "complete",
+                     *       "expiresAt": null,
+                     *       "applicationId": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UploadedMaterial"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteUpload: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The tus protocol version the client speaks (`1.0.0`; another version is answered 412)
+                 * @example 1.0.0
+                 */
+                "Tus-Resumable": components["parameters"]["TusResumable"];
+            };
+            path: {
+                /**
+                 * @description Upload id (the last segment of the creation's `Location`)
+                 * @example 3f6c2a9e0b1d4c7f8a5e2d1c0b9a8f7e
+                 */
+                uploadId: components["parameters"]["UploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload was deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Tus-Resumable": components["headers"]["Tus-Resumable"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getUploadOffset: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The tus protocol version the client speaks (`1.0.0`; another version is answered 412)
+                 * @example 1.0.0
+                 */
+                "Tus-Resumable": components["parameters"]["TusResumable"];
+            };
+            path: {
+                /**
+                 * @description Upload id (the last segment of the creation's `Location`)
+                 * @example 3f6c2a9e0b1d4c7f8a5e2d1c0b9a8f7e
+                 */
+                uploadId: components["parameters"]["UploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload's offset and length (no body) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Tus-Resumable": components["headers"]["Tus-Resumable"];
+                    "Upload-Offset": components["headers"]["Upload-Offset"];
+                    /** @description Size of the whole file in bytes */
+                    "Upload-Length"?: number;
+                    /** @description The metadata given at creation */
+                    "Upload-Metadata"?: string;
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["UploadExpired"];
+        };
+    };
+    appendUploadChunk: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The tus protocol version the client speaks (`1.0.0`; another version is answered 412)
+                 * @example 1.0.0
+                 */
+                "Tus-Resumable": components["parameters"]["TusResumable"];
+                /**
+                 * @description Offset at which the body starts
+                 * @example 0
+                 */
+                "Upload-Offset": number;
+            };
+            path: {
+                /**
+                 * @description Upload id (the last segment of the creation's `Location`)
+                 * @example 3f6c2a9e0b1d4c7f8a5e2d1c0b9a8f7e
+                 */
+                uploadId: components["parameters"]["UploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/offset+octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The bytes were stored */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Tus-Resumable": components["headers"]["Tus-Resumable"];
+                    "Upload-Offset": components["headers"]["Upload-Offset"];
+                    "Upload-Expires": components["headers"]["Upload-Expires"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            410: components["responses"]["UploadExpired"];
+            413: components["responses"]["UploadTooLarge"];
+            422: components["responses"]["UnprocessableEntity"];
+        };
+    };
+    getAttachmentContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Application id (equal to its tracking number)
+                 * @example ZJD-440605124-2026-000123
+                 */
+                id: components["parameters"]["ApplicationId"];
+                /**
+                 * @description Attachment id (from the application's `attachments`)
+                 * @example ZJD-440605124-2026-000123-att-1
+                 */
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description `attachment` with the sanitised file name (RFC 6266 `filename*`) */
+                    "Content-Disposition"?: string;
+                    "Content-Security-Policy"?: "sandbox";
+                    /** @description The SHA-256 of the content */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
         };

@@ -658,12 +658,19 @@ export interface components {
          *     SURVEY_REPORT 勘测定界报告, NO_HOMESTEAD_PROOF 无宅基地证明, HOUSE_DESIGN 房屋设计图,
          *     DANGER_APPRAISAL 危房鉴定书, GROUP_CONSENT 村民小组同意书, NEIGHBOUR_AGREEMENT 相邻权利人书面协议,
          *     SOLE_HOUSING_PROOF 唯一住房证明, NEIGHBOUR_OPINION 四邻意见, VILLAGE_MINUTES 村民委员会会议记录,
-         *     NOTICE 公示材料, OTHER 其他.
+         *     NOTICE 公示材料, SITE_PHOTO 现场照片, OTHER 其他.
          * @enum {string}
          */
         MaterialKind: ApprovalsComponents["schemas"]["MaterialKind"];
         /** @description Configurable rules of this deployment (unverified defaults; keep configurable) */
         ProcessConfig: ApprovalsComponents["schemas"]["ProcessConfig"];
+        /**
+         * @description Media types a material may have (checked against the content's magic bytes)
+         * @enum {string}
+         */
+        MaterialMediaType: ApprovalsComponents["schemas"]["MaterialMediaType"];
+        /** @description A material a process takes, with what the upload of it must be */
+        MaterialRequirement: ApprovalsComponents["schemas"]["MaterialRequirement"];
         /** @description A process as configured in this deployment (shared by homestead approvals and work orders) */
         ProcessDefinition: ApprovalsComponents["schemas"]["ProcessDefinition"];
         ActionBase: ApprovalsComponents["schemas"]["ActionBase"];
@@ -1383,7 +1390,8 @@ export interface operations {
                      *         "returnWindowWorkingDays": 2,
                      *         "maxExtensionWorkingDays": 10,
                      *         "reopenWindowWorkingDays": 15
-                     *       }
+                     *       },
+                     *       "materials": []
                      *     }
                      */
                     "application/json": components["schemas"]["ProcessDefinition"];

@@ -5,6 +5,7 @@
  */
 import type { ApprovalsOperations } from '@citybrain/contract';
 import { randomInt } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import {
   bboxOf,
   createHomesteadRecord,
@@ -22,9 +23,10 @@ import {
   type Areal,
   type Rng,
 } from '@citybrain/domain';
-import type { SandboxService } from '../../context.js';
+import type { SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import { requirePermission, scopeRegion } from '../../auth.js';
+import { personalFieldPolicy } from '../../masking.js';
 import { badRequest, forbidden, notFound, tooManyRequests, unprocessable } from '../../problems.js';
 import {
   actorOf,
@@ -46,6 +48,9 @@ import {
 } from './store.js';
 import { applicationDetail, applicationSummary, applicationTimeline, auditUnmaskedRead, publicTimeline } from './present.js';
 import { checkZone, zoneStats } from './zones.js';
+import { attachmentDisposition, materialUploads, migrateUploads } from './uploads.js';
+
+const uploadsOf = (ctx: ServiceContext) => materialUploads(ctx, homesteadProcess.materials);
 
 const applications = recordHandlers({
   store: applicationStore,
@@ -133,6 +138,7 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
   migrate(db) {
     migrateProcessEvents(db);
     migrateApplications(db);
+    migrateUploads(db);
   },
   seed(db, seed) {
     const generated = generateApplications({
@@ -191,10 +197,14 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
         const year = Number(shanghaiDate(now).slice(0, 4));
         const trackingNo = formatTrackingNo(village.townCode, year, nextTrackingSequence(ctx.db, village.townCode, year));
         const verificationCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
-        const { record, events } = createHomesteadRecord(homesteadProcess, input, {
+        // Inside the idempotent write: a replay never gets here, and a refused upload rolls everything back.
+        const uploads = uploadsOf(ctx);
+        const attachments = uploads.resolveAttachments(req.principal, input.attachments ?? []);
+        const { record, events } = createHomesteadRecord(homesteadProcess, { ...input, attachments }, {
           id: trackingNo, trackingNo, actor: actorOf(req.principal), at: now, calendar: ctx.workdays,
         });
         applicationStore.save(ctx.db, record, { verificationHash: verificationHash(trackingNo, verificationCode) });
+        uploads.link(attachments, record.id);
         return {
           id: record.id,
           events,
@@ -226,6 +236,54 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
         items: page.records.map((record) => applicationSummary(record, req.principal.role, now)),
         page: { limit: page.limit, nextCursor: page.nextCursor, total: page.total, totalExact: true },
       };
+    },
+    createUpload(req, reply, ctx) {
+      requirePermission(req, 'approvals:create');
+      return uploadsOf(ctx).relay(req, reply, null);
+    },
+    getUpload(req, _reply, ctx) {
+      requirePermission(req, 'approvals:create');
+      const uploads = uploadsOf(ctx);
+      return uploads.describe(uploads.ownUpload(req.principal, req.params.uploadId));
+    },
+    getUploadOffset(req, reply, ctx) {
+      requirePermission(req, 'approvals:create');
+      const uploads = uploadsOf(ctx);
+      return uploads.relay(req, reply, uploads.ownUpload(req.principal, req.params.uploadId).id);
+    },
+    appendUploadChunk(req, reply, ctx) {
+      requirePermission(req, 'approvals:create');
+      const uploads = uploadsOf(ctx);
+      return uploads.relay(req, reply, uploads.ownUpload(req.principal, req.params.uploadId).id);
+    },
+    deleteUpload(req, reply, ctx) {
+      requirePermission(req, 'approvals:create');
+      const uploads = uploadsOf(ctx);
+      return uploads.terminate(req, reply, uploads.ownUpload(req.principal, req.params.uploadId));
+    },
+    getAttachmentContent(req, reply, ctx) {
+      requirePermission(req, 'approvals:read');
+      const { id, attachmentId } = req.params;
+      const record = applicationStore.load(ctx.db, id, scopeRegion(req));
+      if (!record) throw notFound(`申请 ${id} 不存在`);
+      const attachment = record.attachments.find((a) => a.id === attachmentId);
+      const content = attachment?.uploadId ? uploadsOf(ctx).content(attachment.uploadId) : null;
+      if (!attachment || !content) throw notFound(`申请 ${id} 没有可下载的材料 ${attachmentId}`);
+      // Materials are identity papers: a role that sees ID numbers masked may not take the copy itself,
+      // except the client that uploaded it.
+      const policy = personalFieldPolicy(req.principal.role);
+      if (policy.idNumber !== 'full' && content.clientId !== req.principal.clientId) {
+        throw forbidden(`角色 ${req.principal.role} 的个人信息经遮蔽，不能下载申请材料原件`);
+      }
+      if (policy.auditUnmasked) ctx.audit(req, 'approvals:attachment-content', `${id}/${attachmentId}`, [attachment.kind]);
+      // Never rendered in the API's origin: a download, and sandboxed should a browser open it anyway.
+      return reply
+        .type(attachment.mediaType)
+        .header('content-disposition', attachmentDisposition(attachment.name))
+        .header('content-security-policy', 'sandbox')
+        .header('cache-control', 'private, no-store')
+        .header('etag', `"${attachment.sha256}"`)
+        .send(createReadStream(content.path));
     },
     getApplication: applications.get,
     actOnApplication: applications.act,

@@ -1,0 +1,270 @@
+/**
+ * Material uploads: the tus 1.0.0 resumable upload protocol of `/approvals/uploads`, driven by
+ * tus-js-client (offsets, resume, retries) over this client's own transport, so an upload carries the
+ * same token (refreshed after a 401), region scope, signer, fetch and logging as every other call.
+ * Works on any `Blob` (a `File` from an input, or a Blob in Node); no DOM.
+ */
+import { Upload, type HttpRequest, type HttpResponse, type HttpStack } from 'tus-js-client';
+import type { ApprovalsComponents } from '@citybrain/contract';
+import { AbortError, ApiError, CityBrainError } from '../errors.js';
+import type { CoreClient } from '../types.js';
+
+type Schemas = ApprovalsComponents['schemas'];
+export type UploadedMaterial = Schemas['UploadedMaterial'];
+export type MaterialKind = Schemas['MaterialKind'];
+export type MaterialRequirement = Schemas['MaterialRequirement'];
+
+/** An earlier upload a file can resume, as tus-js-client records it. */
+export interface PreviousUpload {
+  size: number | null;
+  metadata: Record<string, string>;
+  creationTime: string;
+  urlStorageKey: string;
+  uploadUrl: string | null;
+  parallelUploadUrls: string[] | null;
+}
+
+/**
+ * Where unfinished uploads are remembered by file fingerprint (tus-js-client's `UrlStorage`). The
+ * default keeps them in memory for the client's life; a page that wants to resume after a reload
+ * passes one over its own storage.
+ */
+export interface UploadStore {
+  findAllUploads(): Promise<PreviousUpload[]>;
+  findUploadsByFingerprint(fingerprint: string): Promise<PreviousUpload[]>;
+  removeUpload(urlStorageKey: string): Promise<void>;
+  addUpload(fingerprint: string, upload: PreviousUpload): Promise<string>;
+}
+
+export interface UploadMaterialOptions {
+  /** Which material the file is (`MaterialKind`); the process definition's `materials` say what each accepts. */
+  kind: MaterialKind;
+  /** Bytes the server has taken so far and the file's size; called after each chunk. */
+  onProgress?: (sent: number, total: number) => void;
+  /** Stops the upload (the call rejects with `AbortError`); what the server acknowledged stays resumable. */
+  signal?: AbortSignal;
+  /**
+   * Continue an earlier, unfinished upload of the same file (same kind, name, size, type and content
+   * sample) from the offset the server acknowledged. Default true.
+   */
+  resume?: boolean;
+  /** Bytes per request (default 512 KiB): a cut connection loses at most one chunk. */
+  chunkSize?: number;
+  /** The file name sent when `file` is a Blob without one (a `File` has its own). */
+  name?: string;
+  /** Waits in ms before each new attempt after a network failure (default 0, 1, 3, 5, 10, 20 s). */
+  retryDelays?: number[];
+  /** Where unfinished uploads are remembered (default: in memory, per client). */
+  store?: UploadStore;
+}
+
+const DEFAULT_CHUNK_SIZE = 512 * 1024;
+const DEFAULT_RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, 20_000];
+/** Bytes read from each end of a file for its fingerprint. */
+const FINGERPRINT_SAMPLE = 64 * 1024;
+
+/** Unfinished uploads of this client's life. */
+export class MemoryUploadStore implements UploadStore {
+  readonly #uploads = new Map<string, { fingerprint: string; upload: PreviousUpload }>();
+  #next = 0;
+
+  async findAllUploads(): Promise<PreviousUpload[]> {
+    return [...this.#uploads.values()].map((entry) => entry.upload);
+  }
+
+  async findUploadsByFingerprint(fingerprint: string): Promise<PreviousUpload[]> {
+    return [...this.#uploads.values()].filter((entry) => entry.fingerprint === fingerprint).map((entry) => entry.upload);
+  }
+
+  async removeUpload(urlStorageKey: string): Promise<void> {
+    this.#uploads.delete(urlStorageKey);
+  }
+
+  async addUpload(fingerprint: string, upload: PreviousUpload): Promise<string> {
+    const key = `citybrain-upload:${fingerprint}:${++this.#next}`;
+    this.#uploads.set(key, { fingerprint, upload: { ...upload, urlStorageKey: key } });
+    return key;
+  }
+}
+
+/** FNV-1a over the bytes: a cheap content sample hash (Web Crypto is missing on plain-http pages). */
+function fnv1a(bytes: Uint8Array, hash = 0x811c9dc5): number {
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash;
+}
+
+/** Names the same file again, not just any file of the same size: kind, name, size, type, date and both ends of the content. */
+async function fingerprintOf(file: Blob, kind: MaterialKind, name: string, endpoint: string): Promise<string> {
+  const head = new Uint8Array(await file.slice(0, FINGERPRINT_SAMPLE).arrayBuffer());
+  const tail = new Uint8Array(await file.slice(Math.max(0, file.size - FINGERPRINT_SAMPLE)).arrayBuffer());
+  const modified = 'lastModified' in file ? String(file.lastModified) : '';
+  const sample = fnv1a(tail, fnv1a(head)).toString(16);
+  return ['citybrain-material', endpoint, kind, encodeURIComponent(name), file.size, file.type, modified, sample].join(':');
+}
+
+/** tus-js-client reads the file through this: slices of the Blob, which `fetch` sends as they are. */
+const blobReader = {
+  async openFile(input: Blob) {
+    return {
+      size: input.size,
+      async slice(start: number, end: number) {
+        return { value: input.slice(start, end), done: end >= input.size };
+      },
+      close() {},
+    };
+  },
+};
+
+class TransportResponse implements HttpResponse {
+  constructor(
+    private readonly status: number,
+    private readonly headers: Headers,
+    private readonly body: string,
+  ) {}
+
+  getStatus() {
+    return this.status;
+  }
+
+  getHeader(name: string) {
+    return this.headers.get(name) ?? undefined;
+  }
+
+  getBody() {
+    return this.body;
+  }
+
+  getUnderlyingObject() {
+    return this.headers;
+  }
+}
+
+/**
+ * One tus request through `client.raw`. An error status comes back to tus-js-client as a response
+ * (it decides: a 409 means ask the offset again, a 404 on resume means start anew); a network failure
+ * rejects (it retries). The client's own retries are off: tus-js-client resumes from the offset.
+ */
+class TransportRequest implements HttpRequest {
+  readonly #headers: Record<string, string> = {};
+  readonly #abort = new AbortController();
+  #onProgress: (sent: number) => void = () => {};
+
+  constructor(
+    private readonly client: CoreClient,
+    private readonly method: string,
+    private readonly url: string,
+    private readonly failures: { last?: CityBrainError },
+  ) {}
+
+  getMethod() {
+    return this.method;
+  }
+
+  getURL() {
+    return this.url;
+  }
+
+  setHeader(name: string, value: string) {
+    this.#headers[name] = value;
+  }
+
+  getHeader(name: string) {
+    return this.#headers[name];
+  }
+
+  setProgressHandler(handler: (sent: number) => void) {
+    this.#onProgress = handler;
+  }
+
+  async send(body?: Blob | null): Promise<HttpResponse> {
+    try {
+      const { response, data } = await this.client.raw<string>(this.method, this.url, {
+        headers: this.#headers,
+        body: body ?? undefined,
+        parseAs: 'text',
+        retry: false,
+        signal: this.#abort.signal,
+        // A chunk over a slow village network may take minutes; the caller's signal ends it.
+        ...(body ? { timeout: 0, totalTimeout: 0 } : {}),
+      });
+      if (body) this.#onProgress(body.size);
+      return new TransportResponse(response.status, response.headers, data);
+    } catch (error) {
+      if (error instanceof CityBrainError) this.failures.last = error;
+      if (error instanceof ApiError) return new TransportResponse(error.status, new Headers(), JSON.stringify(error.problem ?? {}));
+      throw error;
+    }
+  }
+
+  async abort() {
+    this.#abort.abort();
+  }
+
+  getUnderlyingObject() {
+    return this.#abort;
+  }
+}
+
+class TransportStack implements HttpStack {
+  constructor(
+    private readonly client: CoreClient,
+    private readonly failures: { last?: CityBrainError },
+  ) {}
+
+  createRequest(method: string, url: string): HttpRequest {
+    return new TransportRequest(this.client, method, url, this.failures);
+  }
+
+  getName() {
+    return 'citybrain-client';
+  }
+}
+
+/** `client.approvals.uploadMaterial`: see {@link UploadMaterialOptions}. */
+export function uploadMaterial(client: CoreClient, defaultStore: UploadStore, file: Blob, options: UploadMaterialOptions): Promise<UploadedMaterial> {
+  if (!(file instanceof Blob)) return Promise.reject(new TypeError('uploadMaterial needs a Blob or File'));
+  if (!options || typeof options.kind !== 'string') return Promise.reject(new TypeError('uploadMaterial needs options.kind, the MaterialKind of the file'));
+  const endpoint = `${client.baseUrl}/approvals/uploads`;
+  const name = options.name ?? ('name' in file && typeof file.name === 'string' ? file.name : '');
+  const failures: { last?: CityBrainError } = {};
+  const { signal } = options;
+  const aborted = () => new AbortError({ method: 'PATCH', url: endpoint, cause: signal?.reason });
+
+  return new Promise<string>((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted());
+    const upload = new Upload(file, {
+      endpoint,
+      metadata: { filename: name, filetype: file.type, kind: options.kind },
+      chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
+      storeFingerprintForResuming: options.resume !== false,
+      // A finished upload becomes part of one application: the same file later is a new upload.
+      removeFingerprintOnSuccess: true,
+      urlStorage: options.store ?? defaultStore,
+      fingerprint: () => fingerprintOf(file, options.kind, name, endpoint),
+      fileReader: blobReader,
+      httpStack: new TransportStack(client, failures),
+      // What the server acknowledged, once per chunk (tus-js-client's own progress repeats and counts unacknowledged bytes).
+      onChunkComplete: options.onProgress ? (_chunk, accepted, total) => options.onProgress!(accepted, total) : null,
+      onSuccess: () => resolve(upload.url!),
+      onError: (error) => reject(failures.last ?? new CityBrainError({ method: 'PATCH', url: upload.url ?? endpoint, message: error.message, cause: error })),
+    });
+    signal?.addEventListener('abort', () => {
+      // Not terminated: what the server has stays there for the next attempt.
+      void upload.abort(false);
+      reject(aborted());
+    }, { once: true });
+    const start = async () => {
+      if (options.resume !== false) {
+        const previous = await upload.findPreviousUploads();
+        const latest = previous.at(-1);
+        if (latest) upload.resumeFromPreviousUpload(latest);
+      }
+      if (!signal?.aborted) upload.start();
+    };
+    start().catch(reject);
+  }).then(async (url) => {
+    const uploadId = new URL(url, endpoint).pathname.split('/').pop()!;
+    return (await client.GET('/approvals/uploads/{uploadId}', { params: { path: { uploadId } }, signal })).data;
+  });
+}

@@ -1,0 +1,307 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { labelPointOf } from '@citybrain/domain';
+import { startTestSandbox, type TestSandbox } from './harness.js';
+import { htmlPage, materialFile, sha256Hex, uploadMetadata } from './material-files.js';
+
+/**
+ * Material uploads (tus 1.0.0 at /approvals/uploads) and their link to an application, against a real
+ * sandbox on loopback with the contract check on.
+ */
+
+type Json = Record<string, any>;
+
+const TANGBIAN = '440605124201';
+const VILLAGE = 'demo-village-tangbian';
+const TUS = { 'tus-resumable': '1.0.0' };
+
+function application(attachments: Json[]): Json {
+  return {
+    villageCode: TANGBIAN,
+    location: labelPointOf(TANGBIAN),
+    jcxx: { xm: '陈志强', xb: '男', nl: 44, lxdh: '13926081234', sfzh: '440605198203151312', hksz: '广东省佛山市南海区狮山镇唐边村第三村民小组' },
+    jtcy: [{ xm: '李美玲', nl: 41, yhzgx: '配偶', sfzh: '440605198508212622', hkszd: '广东省佛山市南海区狮山镇唐边村' }],
+    xzjxqk: { zjdmj: 0, jzmj: 0, qszsh: '无', xzjdclqk: '其他' },
+    nzjdqk: {
+      zjdmj: 80, fjzdmj: 72, dz: '狮山镇唐边村第三村民小组新村二巷西侧', szdz: '村道', sznz: '陈国华宅基地', szxz: '空地', szbz: '二巷',
+      dl: '建设用地', jflx: '异址新建', zfjzmj: 216, jzcs: 3, jzgd: 10.5, sfzqxlqlryj: true,
+    },
+    qt: { sqly: '家庭人口增加，现无宅基地，申请异址新建住房', sqr: '陈志强', sqrrq: '2026-09-01' },
+    attachments,
+  };
+}
+
+/** A tus client in a few lines: create, append, ask for the offset. */
+function tus(s: TestSandbox) {
+  const at = (location: string) => `${s.url}${location}`;
+  return {
+    async create(token: string, length: number, meta: Record<string, string> = {}) {
+      return s.api('/approvals/uploads', {
+        method: 'POST',
+        token,
+        headers: { ...TUS, 'upload-length': String(length), 'upload-metadata': uploadMetadata({ filename: '身份证.pdf', filetype: 'application/pdf', kind: 'ID_CARD', ...meta }) },
+      });
+    },
+    patch(token: string, location: string, offset: number, bytes: Uint8Array<ArrayBuffer>) {
+      return fetch(at(location), {
+        method: 'PATCH',
+        headers: { ...TUS, authorization: `Bearer ${token}`, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+        body: bytes,
+      });
+    },
+    head(token: string, location: string) {
+      return fetch(at(location), { method: 'HEAD', headers: { ...TUS, authorization: `Bearer ${token}` } });
+    },
+    /** A whole file in one PATCH; returns the upload's location and the last answer. */
+    async upload(token: string, bytes: Uint8Array<ArrayBuffer>, meta: Record<string, string> = {}) {
+      const created = await this.create(token, bytes.length, meta);
+      assert.equal(created.status, 201, await created.clone().text());
+      const location = created.headers.get('location')!;
+      return { location, id: location.split('/').pop()!, answer: await this.patch(token, location, 0, bytes) };
+    },
+  };
+}
+
+describe('material uploads', () => {
+  let s: TestSandbox;
+  let village: string;
+  let client: ReturnType<typeof tus>;
+
+  before(async () => {
+    s = await startTestSandbox();
+    village = await s.token(VILLAGE);
+    client = tus(s);
+  });
+  after(() => s.close());
+
+  const json = async (path: string, token: string, init: RequestInit = {}) => {
+    const res = await s.api(path, { ...init, token });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Json };
+  };
+
+  it('publishes the homestead materials with their media types, size and count limits', async () => {
+    const { body } = await json('/approvals/process-definitions/homestead', village);
+    const byKind = new Map((body.materials as Json[]).map((m) => [m.kind, m]));
+    for (const kind of ['ID_CARD', 'HOUSEHOLD_REGISTER', 'COMMITMENT', 'RED_LINE_MAP']) assert.equal(byKind.get(kind)?.required, true, kind);
+    assert.equal(byKind.get('SITE_PHOTO')?.required, false);
+    assert.deepEqual(byKind.get('SITE_PHOTO')?.mediaTypes, ['image/jpeg', 'image/png', 'image/webp']);
+    assert.equal(byKind.get('ID_CARD')?.label.en, 'ID card copy');
+  });
+
+  it('takes a file in chunks, answers the acknowledged offset, and keeps the complete file by its hash', async () => {
+    const bytes = materialFile('image/jpeg', 3 * 1024 * 1024 + 17, 7);
+    const created = await client.create(village, bytes.length, { filename: '规划红线图.jpg', filetype: 'image/jpeg', kind: 'RED_LINE_MAP' });
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.get('tus-resumable'), '1.0.0');
+    assert.ok(created.headers.get('upload-expires'));
+    const location = created.headers.get('location')!;
+    assert.match(location, /^\/api\/v1\/approvals\/uploads\/[0-9a-f]{32}$/);
+
+    const chunk = 1024 * 1024;
+    let offset = 0;
+    while (offset < bytes.length) {
+      const answer = await client.patch(village, location, offset, bytes.subarray(offset, offset + chunk));
+      assert.equal(answer.status, 204, await answer.text());
+      offset = Number(answer.headers.get('upload-offset'));
+      if (offset < bytes.length) {
+        const head = await client.head(village, location);
+        assert.equal(head.headers.get('upload-offset'), String(offset));
+        assert.equal(head.headers.get('upload-length'), String(bytes.length));
+        assert.equal(head.headers.get('cache-control'), 'no-store');
+      }
+    }
+    const { body } = await json(`/approvals/uploads/${location.split('/').pop()}`, village);
+    assert.deepEqual(
+      { kind: body.kind, name: body.name, mediaType: body.mediaType, sizeBytes: body.sizeBytes, offset: body.offset, status: body.status, sha256: body.sha256, expiresAt: body.expiresAt },
+      { kind: 'RED_LINE_MAP', name: '规划红线图.jpg', mediaType: 'image/jpeg', sizeBytes: bytes.length, offset: bytes.length, status: 'complete', sha256: sha256Hex(bytes), expiresAt: null },
+    );
+  });
+
+  it('refuses a chunk at the wrong offset (409), leaving the stored bytes as they were', async () => {
+    const bytes = materialFile('application/pdf', 4000);
+    const created = await client.create(village, bytes.length);
+    const location = created.headers.get('location')!;
+    assert.equal((await client.patch(village, location, 0, bytes.subarray(0, 1000))).status, 204);
+    const wrong = await client.patch(village, location, 500, bytes.subarray(500, 2000));
+    assert.equal(wrong.status, 409);
+    assert.equal(wrong.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+    assert.equal((await client.head(village, location)).headers.get('upload-offset'), '1000');
+  });
+
+  it('rejects and deletes a file whose magic bytes are not what it declares (HTML as image/png)', async () => {
+    const { id, answer } = await client.upload(village, htmlPage(), { filename: 'photo.png', filetype: 'image/png', kind: 'SITE_PHOTO' });
+    assert.equal(answer.status, 422);
+    const problem = (await answer.json()) as Json;
+    assert.equal(problem.code, 'upload-content-rejected');
+    assert.match(problem.detail, /image\/png/);
+    assert.equal((await s.api(`/approvals/uploads/${id}`, { token: village })).status, 404);
+  });
+
+  it('rejects a PDF declared as a JPEG', async () => {
+    const { answer } = await client.upload(village, materialFile('application/pdf', 2000), { filetype: 'image/jpeg' });
+    assert.equal(answer.status, 422);
+  });
+
+  it('refuses a length over the kind\'s limit (413), a type or kind the process does not take (400)', async () => {
+    const { body: definition } = await json('/approvals/process-definitions/homestead', village);
+    const idCard = (definition.materials as Json[]).find((m) => m.kind === 'ID_CARD')!;
+    const tooLarge = await client.create(village, idCard.maxBytes + 1);
+    assert.equal(tooLarge.status, 413);
+    assert.equal(((await tooLarge.json()) as Json).errors[0].name, 'header/upload-length');
+    const pdfPhoto = await client.create(village, 1000, { kind: 'SITE_PHOTO', filetype: 'application/pdf' });
+    assert.equal(pdfPhoto.status, 400);
+    assert.equal(((await pdfPhoto.json()) as Json).errors[0].name, 'header/upload-metadata');
+    assert.equal((await client.create(village, 1000, { kind: 'NOTICE' })).status, 400);
+    assert.equal((await client.create(village, 1000, { filetype: 'text/html' })).status, 400);
+  });
+
+  it('needs approvals:create, and shows an upload to the client that made it only', async () => {
+    const { location, id } = await client.upload(village, materialFile('application/pdf', 1500));
+    const anonymous = await s.api('/approvals/uploads', { method: 'POST', headers: { ...TUS, 'upload-length': '10', 'upload-metadata': uploadMetadata({ kind: 'ID_CARD', filetype: 'application/pdf' }) } });
+    assert.equal(anonymous.status, 401);
+    const department = await s.token('demo-dept-agri');
+    assert.equal((await client.create(department, 1000)).status, 403);
+    const town = await s.token('demo-town-shishan');
+    assert.equal((await s.api(`/approvals/uploads/${id}`, { token: town })).status, 404);
+    assert.equal((await client.head(town, location)).status, 404);
+    assert.equal((await client.patch(town, location, 1500, new Uint8Array(1))).status, 404);
+  });
+
+  it('keeps a hostile file name as harmless text', async () => {
+    const hostile = `../../etc/\u202Egpj.exe\u0000\r\nX-Evil: 1\\${'长'.repeat(300)}.pdf`;
+    const { id } = await client.upload(village, materialFile('application/pdf', 1200), { filename: hostile });
+    const { body } = await json(`/approvals/uploads/${id}`, village);
+    assert.doesNotMatch(body.name, /[/\\\u0000-\u001f\u202e]/);
+    assert.ok([...body.name].length <= 200);
+    assert.match(body.name, /^etc/);
+    assert.match(body.name, /\.pdf$/);
+  });
+
+  it('cancels an unfinished upload (tus termination)', async () => {
+    const created = await client.create(village, 5000);
+    const location = created.headers.get('location')!;
+    const deleted = await fetch(`${s.url}${location}`, { method: 'DELETE', headers: { ...TUS, authorization: `Bearer ${village}` } });
+    assert.equal(deleted.status, 204);
+    assert.equal((await client.head(village, location)).status, 404);
+  });
+
+  describe('linked to an application', () => {
+    const uploadAll = async (kinds: string[]) => {
+      const ids: string[] = [];
+      for (const [i, kind] of kinds.entries()) {
+        const { id, answer } = await client.upload(village, materialFile('application/pdf', 2000 + i, 100 + i), { kind, filename: `${kind}.pdf` });
+        assert.equal(answer.status, 204);
+        ids.push(id);
+      }
+      return ids;
+    };
+    const REQUIRED = ['ID_CARD', 'HOUSEHOLD_REGISTER', 'COMMITMENT', 'RED_LINE_MAP'];
+
+    it('creates the application from the uploads, once per Idempotency-Key, and never links an upload twice', async () => {
+      const ids = await uploadAll(REQUIRED);
+      const body = JSON.stringify(application(REQUIRED.map((kind, i) => ({ kind, uploadId: ids[i] }))));
+      const headers = { 'content-type': 'application/json', 'idempotency-key': 'form-uploads-0001' };
+      const first = await json('/approvals/applications', village, { method: 'POST', headers, body });
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      const retry = await json('/approvals/applications', village, { method: 'POST', headers, body });
+      assert.equal(retry.status, 201);
+      assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+      assert.equal(retry.body.id, first.body.id);
+
+      const again = await json('/approvals/applications', village, { method: 'POST', headers: { ...headers, 'idempotency-key': 'form-uploads-0002' }, body });
+      assert.equal(again.status, 422);
+      assert.deepEqual(again.body.errors.map((e: Json) => e.name), REQUIRED.map((_, i) => `body/attachments/${i}/uploadId`));
+
+      const district = await s.token('demo-district');
+      const detail = await json(`/approvals/applications/${first.body.id}`, district);
+      const attachment = (detail.body.attachments as Json[])[0]!;
+      assert.equal(attachment.uploadId, ids[0]);
+      assert.equal(attachment.name, 'ID_CARD.pdf');
+      assert.equal(attachment.sha256, sha256Hex(materialFile('application/pdf', 2000, 100)));
+      const { body: upload } = await json(`/approvals/uploads/${ids[0]}`, village);
+      assert.equal(upload.applicationId, first.body.id);
+      const deleted = await fetch(`${s.url}/api/v1/approvals/uploads/${ids[0]}`, { method: 'DELETE', headers: { ...TUS, authorization: `Bearer ${village}` } });
+      assert.equal(deleted.status, 409);
+    });
+
+    it('names an unfinished, unknown or mismatched upload and too many files of a kind (422), creating nothing', async () => {
+      const unfinished = (await client.create(village, 3000)).headers.get('location')!.split('/').pop()!;
+      const [photo] = await uploadAll(['COMMITMENT']);
+      const refused = await json('/approvals/applications', village, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(application([
+          { kind: 'ID_CARD', uploadId: unfinished },
+          { kind: 'ID_CARD', uploadId: '0123456789abcdef0123456789abcdef' },
+          { kind: 'ID_CARD', uploadId: photo },
+          ...Array.from({ length: 4 }, () => ({ kind: 'RED_LINE_MAP', name: '红线图.pdf', mediaType: 'application/pdf', sizeBytes: 1000 })),
+        ])),
+      });
+      assert.equal(refused.status, 422);
+      assert.deepEqual(refused.body.errors.map((e: Json) => e.name), [
+        'body/attachments/0/uploadId', 'body/attachments/1/uploadId', 'body/attachments/2/kind', 'body/attachments',
+      ]);
+      const { body: stillFree } = await json(`/approvals/uploads/${photo}`, village);
+      assert.equal(stillFree.applicationId, null);
+    });
+
+    it('serves a material as a sandboxed download to unmasked roles and its uploader, and refuses masked roles', async () => {
+      const ids = await uploadAll(REQUIRED);
+      const created = await json('/approvals/applications', village, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(application(REQUIRED.map((kind, i) => ({ kind, uploadId: ids[i] })))),
+      });
+      const path = `/approvals/applications/${created.body.id}/attachments/${created.body.id}-att-2/content`;
+      const district = await s.api(path, { token: await s.token('demo-district') });
+      assert.equal(district.status, 200);
+      assert.match(district.headers.get('content-disposition')!, /^attachment; filename="HOUSEHOLD_REGISTER.pdf"; filename\*=UTF-8''HOUSEHOLD_REGISTER.pdf$/);
+      assert.equal(district.headers.get('content-security-policy'), 'sandbox');
+      assert.equal(district.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(district.headers.get('content-type'), 'application/pdf');
+      assert.deepEqual(new Uint8Array(await district.arrayBuffer()), materialFile('application/pdf', 2001, 101));
+      assert.equal((await s.api(path, { token: village })).status, 200);
+      assert.equal((await s.api(path, { token: await s.token('demo-dept-agri') })).status, 403);
+      assert.equal((await s.api(path)).status, 401);
+    });
+  });
+});
+
+describe('material uploads across a restart', () => {
+  it('keeps every acknowledged byte: HEAD after the restart answers the offset and PATCH resumes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citybrain-restart-'));
+    try {
+      const config = { dbPath: join(dir, 'sandbox.db'), uploadsDir: join(dir, 'uploads') };
+      const bytes = materialFile('image/png', 2 * 1024 * 1024, 3);
+      let s = await startTestSandbox(config);
+      let location: string;
+      try {
+        const token = await s.token(VILLAGE);
+        const created = await tus(s).create(token, bytes.length, { kind: 'SITE_PHOTO', filetype: 'image/png', filename: '现场.png' });
+        location = created.headers.get('location')!;
+        assert.equal((await tus(s).patch(token, location, 0, bytes.subarray(0, 1_300_000))).status, 204);
+      } finally {
+        await s.close();
+      }
+      s = await startTestSandbox(config);
+      try {
+        const token = await s.token(VILLAGE);
+        const head = await tus(s).head(token, location);
+        assert.equal(head.status, 200);
+        assert.equal(head.headers.get('upload-offset'), '1300000');
+        assert.equal((await tus(s).patch(token, location, 1_300_000, bytes.subarray(1_300_000))).status, 204);
+        const res = await s.api(`/approvals/uploads/${location.split('/').pop()}`, { token });
+        const body = (await res.json()) as Json;
+        assert.equal(body.status, 'complete');
+        assert.equal(body.sha256, sha256Hex(bytes));
+      } finally {
+        await s.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
