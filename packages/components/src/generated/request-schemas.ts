@@ -353,66 +353,7 @@ export const requestSchemas = {
         "type": "array",
         "maxItems": 50,
         "items": {
-          "type": "object",
-          "description": "Metadata of one material (the file itself lives in the document store)",
-          "required": [
-            "kind",
-            "name",
-            "mediaType",
-            "sizeBytes"
-          ],
-          "properties": {
-            "kind": {
-              "type": "string",
-              "description": "Kind of an application material: COMMITMENT 农村宅基地使用承诺书, SHARE_CERT 股权证, ID_CARD 身份证,\nHOUSEHOLD_REGISTER 户口本, BOUNDARY_FORM 个人建房用地界限申请表, RED_LINE_MAP 规划红线图,\nSURVEY_REPORT 勘测定界报告, NO_HOMESTEAD_PROOF 无宅基地证明, HOUSE_DESIGN 房屋设计图,\nDANGER_APPRAISAL 危房鉴定书, GROUP_CONSENT 村民小组同意书, NEIGHBOUR_AGREEMENT 相邻权利人书面协议,\nSOLE_HOUSING_PROOF 唯一住房证明, NEIGHBOUR_OPINION 四邻意见, VILLAGE_MINUTES 村民委员会会议记录,\nNOTICE 公示材料, OTHER 其他.\n",
-              "enum": [
-                "COMMITMENT",
-                "SHARE_CERT",
-                "ID_CARD",
-                "HOUSEHOLD_REGISTER",
-                "BOUNDARY_FORM",
-                "RED_LINE_MAP",
-                "SURVEY_REPORT",
-                "NO_HOMESTEAD_PROOF",
-                "HOUSE_DESIGN",
-                "DANGER_APPRAISAL",
-                "GROUP_CONSENT",
-                "NEIGHBOUR_AGREEMENT",
-                "SOLE_HOUSING_PROOF",
-                "NEIGHBOUR_OPINION",
-                "VILLAGE_MINUTES",
-                "NOTICE",
-                "OTHER"
-              ]
-            },
-            "name": {
-              "type": "string",
-              "minLength": 1,
-              "maxLength": 200
-            },
-            "mediaType": {
-              "type": "string",
-              "enum": [
-                "application/pdf",
-                "image/jpeg",
-                "image/png"
-              ]
-            },
-            "sizeBytes": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 52428800
-            },
-            "sha256": {
-              "type": "string",
-              "pattern": "^[0-9a-f]{64}$"
-            },
-            "url": {
-              "type": "string",
-              "format": "uri",
-              "maxLength": 1000
-            }
-          }
+          "description": "One material of a new application — a completed upload (`kind` + `uploadId`) or the metadata of a file kept elsewhere"
         }
       }
     }
