@@ -13,7 +13,7 @@ import '../approval-status/define.js';
 import './define.js';
 import type { ApplicationSubmittedDetail, CbApplicationForm } from './application-form.js';
 
-function text(node: Element | null | undefined): string {
+function text(node: Node | null | undefined): string {
   return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 

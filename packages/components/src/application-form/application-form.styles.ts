@@ -172,6 +172,48 @@ export const applicationFormStyles = [
       letter-spacing: 0.05em;
       overflow-wrap: anywhere;
     }
+    input[type='file'] {
+      padding: var(--_cb-space-s);
+    }
+    .files {
+      display: flex;
+      flex-direction: column;
+      gap: var(--_cb-space-s);
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
+    .file {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--_cb-space-xs) var(--_cb-space-m);
+      padding: var(--_cb-space-s) var(--_cb-space-m);
+      border: 1px solid var(--_cb-color-divider);
+      border-radius: var(--_cb-radius);
+    }
+    .file__name {
+      font-weight: 600;
+      overflow-wrap: anywhere;
+    }
+    .file__actions {
+      display: flex;
+      flex: 1 1 100%;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--_cb-space-s) var(--_cb-space-m);
+    }
+    .file progress {
+      flex: 1 1 10em;
+      block-size: calc(var(--_cb-font-size-m) * 0.8);
+    }
+    .file__state--done {
+      color: var(--_cb-color-success);
+      font-weight: 600;
+    }
+    .file--failed {
+      border-color: var(--_cb-color-danger);
+    }
     .config-error {
       color: var(--_cb-color-danger);
     }

@@ -12,6 +12,8 @@ import { addRow, bodyOf, emptyValues, instancesOf, pathOfProblemField, removeRow
 import { draftKey, loadDraft, newSubmissionKey, removeDraft, saveDraft } from './draft-store.js';
 import { validateForm, type FieldErrors, type ValidationContext } from './validation.js';
 import { controlId, renderConfirmation, renderForm, type SummaryItem } from './templates.js';
+import { LocalUploadStore, MaterialUploads, type MaterialRequirement, type MaterialUploader } from './materials.js';
+import { materialPath, renderMaterials } from './material-templates.js';
 import { applicationFormStyles } from './application-form.styles.js';
 
 type ApplicationCreated = ApprovalsComponents['schemas']['ApplicationCreated'];
@@ -74,6 +76,10 @@ function areaCapFrom(config: ProcessConfig | undefined): ValidationContext['area
  * contract's request schema (`ApplicationCreate`), so its questions, required answers, choices and
  * limits are the API's.
  *
+ * The materials the process definition lists (ID card, household register, red-line map…) are
+ * upload slots with their type, size and count limits; each file is uploaded at once, resumably
+ * (tus, through the client), with its own progress, cancel and retry, and attached by `uploadId`.
+ *
  * ```html
  * <cb-provider base-url="https://citybrain.example.gov.cn/api/v1" .getToken=${…}>
  *   <cb-application-form process="homestead"></cb-application-form>
@@ -111,6 +117,8 @@ function areaCapFrom(config: ProcessConfig | undefined): ValidationContext['area
  * @csspart hint - A question's hint.
  * @csspart field-error - A question's error message.
  * @csspart input - Every text box, drop-down and radio button.
+ * @csspart materials - The materials section (申请材料); also `material` (one material's slot), `file-input`, `material-file` (one file), `progress`, `cancel-button`, `retry-button`, `remove-file-button`.
+ * @csspart announcer - The visually hidden live region announcing finished and failed uploads.
  * @csspart draft-notice - The notice that a draft was restored; also `discard-button`.
  * @csspart submit-button - The submit button.
  * @csspart confirmation - The confirmation panel; also `confirmation-title`, `receipt`, `tracking-number`, `verification-code`, `start-again-button`.
@@ -154,6 +162,9 @@ export class CbApplicationForm extends CityBrainElement {
   @state() private restored = false;
   @state() private created?: ApplicationCreated;
   @state() private processConfig?: ProcessConfig;
+  /** The materials of the process definition, one upload slot each. */
+  @state() private materials: MaterialRequirement[] = [];
+  @state() private announcement = '';
 
   private readonly clients = new ClientController(this);
   private form?: GroupNode;
@@ -163,6 +174,18 @@ export class CbApplicationForm extends CityBrainElement {
   private draftTimer?: ReturnType<typeof setTimeout>;
   private loadedDefinitionWith?: CityBrainClient;
   private focusAfterRender?: 'summary' | 'confirmation';
+  private announceToken = 0;
+  private readonly uploads = new MaterialUploads(
+    {
+      changed: () => {
+        this.requestUpdate();
+        this.scheduleDraft();
+      },
+      announce: (text) => void this.announce(text),
+      uploader: () => this.uploader(),
+    },
+    new LocalUploadStore('cb-application-form-upload:'),
+  );
 
   /** The answers as the request body they would be submitted as (without validation). */
   get value(): Partial<ApplicationCreate> {
@@ -184,11 +207,14 @@ export class CbApplicationForm extends CityBrainElement {
     this.submitProblem = undefined;
     this.restored = false;
     this.created = undefined;
+    this.uploads.clear();
     this.submissionKey = newSubmissionKey();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // What the server acknowledged stays resumable: choosing the same file again continues it.
+    this.uploads.cancelAll();
     // Whatever was typed in the last moments is kept.
     if (this.draftTimer !== undefined) this.writeDraft();
   }
@@ -238,11 +264,16 @@ export class CbApplicationForm extends CityBrainElement {
     }
   }
 
-  /** The deployment's area caps, for checking the proposed area while typing; without them the server checks alone. */
+  /**
+   * The deployment's area caps, for checking the proposed area while typing (without them the
+   * server checks alone), and the materials the process takes.
+   */
   private async loadProcessConfig(client: CityBrainClient): Promise<void> {
     try {
       const { data } = await client.GET('/approvals/process-definitions/{key}', { params: { path: { key: 'homestead' } } });
-      if (this.loadedDefinitionWith === client) this.processConfig = data.config;
+      if (this.loadedDefinitionWith !== client) return;
+      this.processConfig = data.config;
+      this.materials = Array.isArray(data.materials) ? data.materials : [];
     } catch {
       // Anonymous callers may not read definitions: the server still applies the cap on submit.
     }
@@ -259,6 +290,7 @@ export class CbApplicationForm extends CityBrainElement {
     this.attempted = false;
     this.serverErrors = {};
     this.created = undefined;
+    this.uploads.restore(draft?.materials ?? []);
   }
 
   private scheduleDraft(): void {
@@ -270,7 +302,34 @@ export class CbApplicationForm extends CityBrainElement {
     clearTimeout(this.draftTimer);
     this.draftTimer = undefined;
     if (!this.storageKey || this.created) return;
-    saveDraft(this.storageKey, { ...this.values, submissionKey: this.submissionKey, savedAt: Date.now() });
+    saveDraft(this.storageKey, { ...this.values, submissionKey: this.submissionKey, savedAt: Date.now(), materials: this.uploads.saved() });
+  }
+
+  // ---------------------------------------------------------------------------- materials
+
+  private uploader(): MaterialUploader | Error {
+    const client = this.clients.client;
+    if (client instanceof Error) return client;
+    return {
+      uploadMaterial: (file, options) => client.approvals.uploadMaterial(file, options),
+      deleteUpload: (uploadId) => client.approvals.deleteUpload(uploadId),
+    };
+  }
+
+  /** Sets the live region's text; clearing it first makes a repeated message heard again. */
+  private async announce(text: string): Promise<void> {
+    const token = ++this.announceToken;
+    this.announcement = '';
+    await this.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (token === this.announceToken) this.announcement = text;
+  }
+
+  /** Problems of the materials that stop a submission, by slot path (`material.ID_CARD`). */
+  private materialErrors(): FieldErrors {
+    const errors: FieldErrors = {};
+    for (const [kind, message] of this.uploads.problems(this.materials)) errors[materialPath(kind)] = message;
+    return errors;
   }
 
   // ---------------------------------------------------------------------------- answers
@@ -349,7 +408,7 @@ export class CbApplicationForm extends CityBrainElement {
     if (!form || this.busy || this.created) return; // a second click while the first is in flight does nothing
     this.attempted = true;
     this.submitProblem = undefined;
-    const errors = validateForm(form, this.values, this.validationContext());
+    const errors = { ...validateForm(form, this.values, this.validationContext()), ...this.materialErrors() };
     if (Object.keys(errors).length > 0 || Object.keys(this.serverErrors).length > 0) {
       this.focusAfterRender = 'summary';
       return;
@@ -364,9 +423,11 @@ export class CbApplicationForm extends CityBrainElement {
     this.writeDraft();
     this.busy = true;
     try {
-      const body = bodyOf(form, this.values) as ApplicationCreate;
+      const attachments = this.uploads.attachments();
+      const body = { ...(bodyOf(form, this.values) as ApplicationCreate), ...(attachments.length ? { attachments } : {}) };
       const created = await client.approvals.create(body, { idempotencyKey: this.submissionKey });
       this.created = created;
+      this.uploads.clear();
       if (this.storageKey) removeDraft(this.storageKey);
       this.focusAfterRender = 'confirmation';
       this.emit('cb-application-submitted', this.detailOf(created));
@@ -439,14 +500,23 @@ export class CbApplicationForm extends CityBrainElement {
     }
     const all = validateForm(this.form, this.values, this.validationContext());
     const errors = this.visibleErrors(all);
+    const materialErrors = this.attempted ? this.materialErrors() : {};
     const summary: SummaryItem[] | undefined = this.attempted
-      ? instancesOf(this.form, this.values)
-          .filter((instance) => errors[instance.path])
-          .map((instance) => ({ path: instance.path, message: errors[instance.path]! }))
+      ? [
+          ...instancesOf(this.form, this.values)
+            .filter((instance) => errors[instance.path])
+            .map((instance) => ({ path: instance.path, message: errors[instance.path]! })),
+          ...Object.entries(materialErrors).map(([path, message]) => ({ path, message })),
+        ]
       : undefined;
+    const slotErrors = new Map(this.uploads.slotErrors);
+    for (const material of this.materials) {
+      const problem = materialErrors[materialPath(material.kind)];
+      if (problem && !slotErrors.has(material.kind)) slotErrors.set(material.kind, problem);
+    }
     const village = this.values.values.villageCode ?? '';
     const cap = /^\d{12}$/.test(village) ? areaCapFrom(this.processConfig)?.(village.slice(0, 9)) : undefined;
-    return renderForm({
+    return html`${renderForm({
       form: this.form,
       state: this.values,
       errors,
@@ -458,7 +528,15 @@ export class CbApplicationForm extends CityBrainElement {
         cap === undefined
           ? {}
           : { 'nzjdqk.zjdmj': msg(str`本镇宅基地面积上限为 ${cap} 平方米。`, { id: 'form.hint.area-cap' }) },
-      beforeSubmit: nothing,
+      beforeSubmit: renderMaterials({
+        materials: this.materials,
+        files: (kind) => this.uploads.list(kind),
+        errors: slotErrors,
+        canRetry: (id) => this.uploads.canRetry(id),
+        onChoose: (material, files) => this.uploads.add(material, files),
+        onRetry: (id) => this.uploads.retry(id),
+        onRemove: (id) => this.uploads.remove(id),
+      }),
       restored: this.restored,
       onInput: this.onInput,
       onLeave: this.onLeave,
@@ -467,6 +545,7 @@ export class CbApplicationForm extends CityBrainElement {
       onSubmit: this.onSubmit,
       onSummaryLink: this.onSummaryLink,
       onDiscard: this.onDiscard,
-    });
+    })}
+      <div class="visually-hidden" part="announcer" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>`;
   }
 }

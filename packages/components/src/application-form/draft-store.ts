@@ -8,12 +8,15 @@
  * then quietly does nothing, and the form works without drafts.
  */
 import type { FormValues } from './model.js';
+import type { SavedMaterial } from './materials.js';
 
 export interface Draft extends FormValues {
   /** Sent as `Idempotency-Key` with the submission; one per application. */
   submissionKey: string;
   /** When the draft was last saved (ms since the epoch). */
   savedAt: number;
+  /** The finished uploads of the materials. */
+  materials: SavedMaterial[];
 }
 
 const PREFIX = 'cb-application-form';
@@ -38,6 +41,18 @@ function isCountRecord(value: unknown): value is Record<string, number> {
   return typeof value === 'object' && value !== null && Object.values(value).every((item) => Number.isInteger(item) && (item as number) >= 0);
 }
 
+function isSavedMaterial(value: unknown): value is SavedMaterial {
+  const item = value as Partial<SavedMaterial> | null;
+  return (
+    typeof item === 'object' &&
+    item !== null &&
+    typeof item.kind === 'string' &&
+    typeof item.name === 'string' &&
+    typeof item.uploadId === 'string' &&
+    typeof item.sizeBytes === 'number'
+  );
+}
+
 /** The saved draft, or undefined when there is none or it is not one (another script's data, an old format). */
 export function loadDraft(key: string): Draft | undefined {
   let parsed: unknown;
@@ -58,7 +73,8 @@ export function loadDraft(key: string): Draft | undefined {
   ) {
     return undefined;
   }
-  return { values: draft.values, rows: draft.rows, submissionKey: draft.submissionKey, savedAt: Number(draft.savedAt) || 0 };
+  const materials = Array.isArray(draft.materials) ? draft.materials.filter(isSavedMaterial) : [];
+  return { values: draft.values, rows: draft.rows, submissionKey: draft.submissionKey, savedAt: Number(draft.savedAt) || 0, materials };
 }
 
 export function saveDraft(key: string, draft: Draft): void {
