@@ -8,6 +8,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { recordFetch, sandboxToken, sandboxUrl } from '../../test-support/sandbox.js';
 import { filledHomestead } from '../../test-support/homestead-application.js';
 import { fillForm, typeInto } from '../../test-support/fill-form.js';
+import { chooseFiles, materialFile } from '../../test-support/material-files.js';
 import '../provider/define.js';
 import '../approval-status/define.js';
 import './define.js';
@@ -27,6 +28,23 @@ async function filledForTangbian(token: string) {
   return filled;
 }
 
+const REQUIRED_MATERIALS = ['ID_CARD', 'HOUSEHOLD_REGISTER', 'COMMITMENT', 'RED_LINE_MAP'];
+
+/** Waits for the materials of the process definition, then uploads a small PDF for each required one. */
+async function attachRequired(form: CbApplicationForm, except: string[] = []): Promise<void> {
+  await waitUntil(() => form.shadowRoot!.querySelector('#field-material-ID_CARD'), 'material slots', { timeout: 10_000 });
+  let seed = Date.now() % 100_000;
+  for (const kind of REQUIRED_MATERIALS.filter((k) => !except.includes(k))) {
+    await chooseFiles(form, kind, [materialFile(`${kind}.pdf`, 'application/pdf', 20_000, (seed += 1))]);
+  }
+  await waitUntil(() => allUploaded(form), 'uploads finished', { timeout: 20_000 });
+}
+
+function allUploaded(form: CbApplicationForm): boolean {
+  const files = [...form.shadowRoot!.querySelectorAll('[part~="material-file"]')];
+  return files.length > 0 && files.every((file) => file.classList.contains('file--complete'));
+}
+
 let counter = 0;
 async function formWithToken(token: string): Promise<CbApplicationForm> {
   const provider = await fixture(html`<cb-provider base-url=${sandboxUrl()} token=${token}>
@@ -40,6 +58,8 @@ function submitButton(form: CbApplicationForm): HTMLButtonElement {
 }
 
 describe('cb-application-form against the sandbox', function () {
+  // Each test uploads the required materials; one sends 3 MB in chunks with a cut connection.
+  this.timeout(90_000);
   let token: string;
 
   before(async function (this: { skip(): void }) {
@@ -57,6 +77,7 @@ describe('cb-application-form against the sandbox', function () {
   it('submits once on a double click; the confirmation’s number and code find it in cb-approval-status', async () => {
     const form = await formWithToken(token);
     await fillForm(form, await filledForTangbian(token));
+    await attachRequired(form);
     const recorder = recordFetch();
     let detail: ApplicationSubmittedDetail;
     try {
@@ -98,6 +119,7 @@ describe('cb-application-form against the sandbox', function () {
     </cb-provider>`);
     const form = provider.querySelector('cb-application-form')!;
     await fillForm(form, await filledForTangbian(token));
+    await attachRequired(form);
     // The request reaches the server, but the answer is lost on the way back.
     const original = window.fetch;
     const keys: string[] = [];
@@ -152,6 +174,7 @@ describe('cb-application-form against the sandbox', function () {
     const area = form.shadowRoot!.querySelector('[name="nzjdqk.zjdmj"]')!;
     expect(area.getAttribute('aria-invalid')).to.equal('true');
     await typeInto(form, 'nzjdqk.zjdmj', '80');
+    await attachRequired(form);
     // A well-formed code of a village that is not in the district: only the server knows.
     await typeInto(form, 'villageCode', '440605124299');
     await form.submit();
@@ -164,6 +187,78 @@ describe('cb-application-form against the sandbox', function () {
     // Correcting the field clears the server's objection.
     await typeInto(form, 'villageCode', '440605124201');
     expect(village.getAttribute('aria-invalid')).to.equal('false');
+  });
+
+  it('uploads a 3 MB file across a cut connection, resuming from the server’s offset, and attaches it', async () => {
+    const form = await formWithToken(token);
+    await fillForm(form, await filledForTangbian(token));
+    await attachRequired(form, ['RED_LINE_MAP']);
+    const original = window.fetch;
+    const requests: { method: string; offset: string | null }[] = [];
+    let patches = 0;
+    let cut = false;
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      if (request.url.includes('/approvals/uploads')) requests.push({ method: request.method, offset: request.headers.get('upload-offset') });
+      if (request.method === 'PATCH' && (patches += 1) === 3) {
+        // The third chunk reaches the server, but the connection drops before the answer.
+        await original(request);
+        cut = true;
+        throw new TypeError('Failed to fetch');
+      }
+      return original(input, init);
+    };
+    const progress: number[] = [];
+    try {
+      const size = 3 * 1024 * 1024;
+      await chooseFiles(form, 'RED_LINE_MAP', [materialFile('规划红线图.jpg', 'image/jpeg', size, Date.now() % 100_000)]);
+      await waitUntil(() => {
+        const bar = form.shadowRoot!.querySelector<HTMLProgressElement>('#field-material-RED_LINE_MAP ~ ul progress');
+        if (bar) progress.push(bar.value);
+        return allUploaded(form);
+      }, 'the large upload finished', { timeout: 60_000, interval: 20 });
+    } finally {
+      window.fetch = original;
+    }
+    expect(cut).to.equal(true);
+    expect(progress.some((value) => value > 0 && value < 3 * 1024 * 1024)).to.equal(true);
+    // After the cut: the client asked for the offset and went on from there, not from 0.
+    const afterCut = requests.slice(requests.findIndex((r, i) => r.method === 'PATCH' && requests.slice(0, i + 1).filter((x) => x.method === 'PATCH').length === 3) + 1);
+    expect(afterCut[0]?.method).to.equal('HEAD');
+    expect(Number(afterCut.find((r) => r.method === 'PATCH')?.offset)).to.be.greaterThan(0);
+    expect(text(form.shadowRoot!.querySelector('#field-material-RED_LINE_MAP ~ ul'))).to.contain('已上传');
+
+    const submitted = oneEvent(form, 'cb-application-submitted');
+    await form.submit();
+    const { detail } = (await submitted) as CustomEvent<ApplicationSubmittedDetail>;
+    const application = (await (await fetch(`${sandboxUrl()}/api/v1/approvals/applications/${detail.id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      attachments?: { kind: string; sizeBytes: number }[];
+    };
+    const attachments = application.attachments ?? [];
+    expect(attachments.map((a) => a.kind).sort()).to.deep.equal([...REQUIRED_MATERIALS].sort());
+    expect(attachments.find((a) => a.kind === 'RED_LINE_MAP')?.sizeBytes).to.equal(3 * 1024 * 1024);
+  });
+
+  it('refuses what the slot cannot take before sending, shows the server’s refusal of a disguised file, and names missing materials', async () => {
+    const form = await formWithToken(token);
+    await fillForm(form, await filledForTangbian(token));
+    await waitUntil(() => form.shadowRoot!.querySelector('#field-material-ID_CARD'), 'material slots', { timeout: 10_000 });
+    // An HTML page that claims to be a PDF, with a hostile name.
+    const hostileName = '<img src=x onerror="window.__cbPwned=1">\u202Egpj.exe.pdf';
+    const disguised = new File(['<!doctype html><script>alert(1)</script>'.padEnd(2000, ' ')], hostileName, { type: 'application/pdf' });
+    await chooseFiles(form, 'ID_CARD', [disguised, new File(['x'], 'setup.exe', { type: 'application/x-msdownload' })]);
+    const slot = form.shadowRoot!.querySelector('#field-material-ID_CARD')!;
+    expect(slot.getAttribute('aria-invalid')).to.equal('true');
+    expect(text(form.shadowRoot!.querySelector('#field-material-ID_CARD-error'))).to.contain('setup.exe');
+    await waitUntil(() => form.shadowRoot!.querySelector('.file--failed'), 'refused by the server', { timeout: 20_000 });
+    expect(form.shadowRoot!.querySelector('.file--failed [part~="retry-button"]')).to.equal(null);
+    expect(form.shadowRoot!.querySelector('[part~="materials"] img')).to.equal(null);
+    expect((window as unknown as { __cbPwned?: number }).__cbPwned).to.equal(undefined);
+    await form.submit();
+    await form.updateComplete;
+    const summary = text(form.shadowRoot!.querySelector('[part~="error-summary"]'));
+    expect(summary).to.contain('身份证复印件有文件没有上传成功').and.contain('请上传户口簿复印件。');
+    await expect(form).to.be.accessible();
   });
 
   it('without a token allowed to create applications, says so', async () => {

@@ -80,6 +80,7 @@ export function mediaTypeOf(file: { name: string; type: string }): string {
 }
 
 export function formatBytes(bytes: number): string {
+  if (bytes <= 0) return '0 KB';
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
