@@ -4,7 +4,7 @@
  * same token (refreshed after a 401), region scope, signer, fetch and logging as every other call.
  * Works on any `Blob` (a `File` from an input, or a Blob in Node); no DOM.
  */
-import { Upload, type HttpRequest, type HttpResponse, type HttpStack } from 'tus-js-client';
+import type { HttpRequest, HttpResponse, HttpStack } from 'tus-js-client';
 import type { ApprovalsComponents } from '@citybrain/contract';
 import { AbortError, ApiError, CityBrainError } from '../errors.js';
 import type { CoreClient } from '../types.js';
@@ -230,7 +230,9 @@ export function uploadMaterial(client: CoreClient, defaultStore: UploadStore, fi
   const { signal } = options;
   const aborted = () => new AbortError({ method: 'PATCH', url: endpoint, cause: signal?.reason });
 
-  return new Promise<string>((resolve, reject) => {
+  // tus-js-client loads with the first upload: it is a third of the script-tag bundle's size, and most
+  // pages never upload (DESIGN.md size budget: citybrain.js ≤ 40 KB gzip).
+  return import('tus-js-client').then(({ Upload }) => new Promise<string>((resolve, reject) => {
     if (signal?.aborted) return reject(aborted());
     const upload = new Upload(file, {
       endpoint,
@@ -263,7 +265,7 @@ export function uploadMaterial(client: CoreClient, defaultStore: UploadStore, fi
       if (!signal?.aborted) upload.start();
     };
     start().catch(reject);
-  }).then(async (url) => {
+  })).then(async (url) => {
     const uploadId = new URL(url, endpoint).pathname.split('/').pop()!;
     return (await client.GET('/approvals/uploads/{uploadId}', { params: { path: { uploadId } }, signal })).data;
   });
