@@ -4,6 +4,7 @@ import { expect, waitFor } from 'storybook/test';
 import type { CbApplicationForm } from '@citybrain/components';
 import { filledHomestead } from '../packages/components/test-support/homestead-application.js';
 import { fillForm, typeInto } from '../packages/components/test-support/fill-form.js';
+import { chooseFiles, materialFile } from '../packages/components/test-support/material-files.js';
 import { acceptingHandlers, refusingHandlers, unavailableHandlers } from './support/application-form-msw.js';
 
 interface Args {
@@ -47,6 +48,17 @@ function form(canvas: HTMLElement): CbApplicationForm {
   return canvas.querySelector('cb-application-form')!;
 }
 
+const REQUIRED_MATERIALS = ['ID_CARD', 'HOUSEHOLD_REGISTER', 'COMMITMENT', 'RED_LINE_MAP'];
+
+/** Waits for the material slots (from the process definition), then chooses a small PDF for each required one. */
+async function attachRequired(element: CbApplicationForm): Promise<void> {
+  await waitFor(() => expect(element.shadowRoot!.querySelector('#field-material-ID_CARD')).not.toBeNull(), { timeout: 5000 });
+  for (const [index, kind] of REQUIRED_MATERIALS.entries()) {
+    await chooseFiles(element, kind, [materialFile(`${kind}.pdf`, 'application/pdf', 30_000, index + 1)]);
+  }
+  await waitFor(() => expect(element.shadowRoot!.querySelectorAll('.file--complete').length).toBe(REQUIRED_MATERIALS.length), { timeout: 10_000 });
+}
+
 /** A story on a form whose draft starts empty. */
 function story(formId: string, extra: Story = {}): Story {
   return {
@@ -63,6 +75,7 @@ export const Empty = story('story-empty');
 export const Filled = story('story-filled', {
   play: async ({ canvasElement }) => {
     await fillForm(form(canvasElement), filledHomestead());
+    await attachRequired(form(canvasElement));
   },
 });
 
@@ -108,6 +121,7 @@ export const RefusedByTheServer = story('story-refused', {
   play: async ({ canvasElement }) => {
     const element = form(canvasElement);
     await fillForm(element, filledHomestead());
+    await attachRequired(element);
     await element.submit();
     await waitFor(() => expect(element.shadowRoot!.querySelector('[name="villageCode"]')!.getAttribute('aria-invalid')).toBe('true'));
   },
@@ -119,6 +133,7 @@ export const SubmissionFails = story('story-unavailable', {
   play: async ({ canvasElement }) => {
     const element = form(canvasElement);
     await fillForm(element, filledHomestead());
+    await attachRequired(element);
     await element.submit();
     await waitFor(() => expect(element.shadowRoot!.querySelector('[part~="error-summary"]')!.textContent).toMatch(/服务暂时不可用/));
   },
@@ -129,8 +144,35 @@ export const Submitted = story('story-success', {
   play: async ({ canvasElement }) => {
     const element = form(canvasElement);
     await fillForm(element, filledHomestead());
+    await attachRequired(element);
     await element.submit();
     await waitFor(() => expect(element.shadowRoot!.querySelector('[part~="tracking-number"]')).not.toBeNull());
+  },
+});
+
+/** A 4 MB red-line map on a slow connection: progress per file, with cancel while it runs. */
+export const UploadProgress = story('story-upload-progress', {
+  parameters: { msw: acceptingHandlers(800, { chunkDelay: 900 }) },
+  play: async ({ canvasElement }) => {
+    const element = form(canvasElement);
+    await waitFor(() => expect(element.shadowRoot!.querySelector('#field-material-RED_LINE_MAP')).not.toBeNull(), { timeout: 5000 });
+    await chooseFiles(element, 'RED_LINE_MAP', [materialFile('规划红线图.jpg', 'image/jpeg', 4 * 1024 * 1024)]);
+    await waitFor(() => expect(element.shadowRoot!.querySelector<HTMLProgressElement>('[part~="progress"]')?.value).toBeGreaterThan(0), { timeout: 5000 });
+  },
+});
+
+/** Files refused: one before sending (wrong type, too large), one by the server after upload (content not what it claims). */
+export const UploadFailures = story('story-upload-failures', {
+  parameters: { msw: acceptingHandlers(800, { refuse: true }) },
+  play: async ({ canvasElement }) => {
+    const element = form(canvasElement);
+    await waitFor(() => expect(element.shadowRoot!.querySelector('#field-material-ID_CARD')).not.toBeNull(), { timeout: 5000 });
+    await chooseFiles(element, 'ID_CARD', [
+      materialFile('身份证.pdf', 'application/pdf', 40_000),
+      new File(['x'], '安装程序.exe', { type: 'application/x-msdownload' }),
+      materialFile('超大扫描件.pdf', 'application/pdf', 11 * 1024 * 1024, 2),
+    ]);
+    await waitFor(() => expect(element.shadowRoot!.querySelector('.file--failed')).not.toBeNull(), { timeout: 5000 });
   },
 });
 

@@ -57,7 +57,7 @@ function submitButton(form: CbApplicationForm): HTMLButtonElement {
   return form.shadowRoot!.querySelector<HTMLButtonElement>('[part~="submit-button"]')!;
 }
 
-describe('cb-application-form against the sandbox', function () {
+describe('cb-application-form against the sandbox', function (this: { timeout(ms: number): void }) {
   // Each test uploads the required materials; one sends 3 MB in chunks with a cut connection.
   this.timeout(90_000);
   let token: string;
