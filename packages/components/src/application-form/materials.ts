@@ -91,7 +91,7 @@ export function materialLabel(material: MaterialRequirement): string {
 
 /** "PDF、JPG 或 PNG，每个不超过 10 MB，最多 4 个". */
 export function materialHint(material: MaterialRequirement): string {
-  const types = material.mediaTypes.map((type) => TYPE_NAMES[type] ?? type).join(' / ');
+  const types = material.mediaTypes.map((type: string) => TYPE_NAMES[type] ?? type).join(' / ');
   return msg(str`${types}，每个不超过 ${formatBytes(material.maxBytes)}，最多 ${material.maxFiles} 个。`, { id: 'form.material.hint' });
 }
 
@@ -102,7 +102,7 @@ export function refusalOf(material: MaterialRequirement, file: { name: string; t
     return msg(str`${materialLabel(material)}最多上传 ${material.maxFiles} 个文件，“${name}”没有添加。`, { id: 'form.material.too-many' });
   }
   if (!material.mediaTypes.includes(mediaTypeOf(file) as (typeof material.mediaTypes)[number])) {
-    return msg(str`“${name}”的格式不能上传，请选择 ${material.mediaTypes.map((type) => TYPE_NAMES[type] ?? type).join(' / ')} 文件。`, {
+    return msg(str`“${name}”的格式不能上传，请选择 ${material.mediaTypes.map((type: string) => TYPE_NAMES[type] ?? type).join(' / ')} 文件。`, {
       id: 'form.material.wrong-type',
     });
   }
