@@ -147,4 +147,5 @@ export const applicationFormTemplates = {
   'form.material.remove': 'Remove',
   'form.material.complete': 'Uploaded',
   'form.material.files': str`Files of ${0}`,
+  'form.material.interrupted': 'The upload was interrupted.',
 } satisfies LocaleModule['templates'];

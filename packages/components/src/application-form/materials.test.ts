@@ -115,6 +115,20 @@ describe('application form materials', () => {
     expect(uploads.list()[0]).to.include({ status: 'complete', uploadId: 'up-a' });
   });
 
+  it('shows uploads stopped by leaving the page as interrupted, ready to retry', async () => {
+    const { calls, uploads } = setUp();
+    uploads.add(ID_CARD, [materialFile('a.pdf', 'application/pdf', 100)]);
+    await settle();
+    uploads.cancelAll();
+    await settle();
+    const [a] = uploads.list();
+    expect(a).to.include({ status: 'failed', error: '上传已中断。' });
+    expect(calls[0]!.options.signal!.aborted).to.equal(true);
+    uploads.retry(a!.id);
+    await settle();
+    expect(calls).to.have.length(2);
+  });
+
   it('cancels an upload in flight, and deletes a removed finished upload on the server', async () => {
     const { calls, uploads, deleted } = setUp();
     uploads.add(ID_CARD, [materialFile('a.pdf', 'application/pdf', 100), materialFile('b.pdf', 'application/pdf', 100, 2)]);

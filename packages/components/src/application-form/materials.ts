@@ -159,7 +159,7 @@ export class MaterialUploads {
 
   /** Replaces every file with a draft's finished uploads (unfinished ones need their file chosen again). */
   restore(saved: readonly SavedMaterial[]): void {
-    this.cancelAll();
+    this.clear();
     this.files = saved.map((item) => ({
       id: `m${(nextId += 1)}`,
       kind: item.kind as MaterialKind,
@@ -269,15 +269,21 @@ export class MaterialUploads {
     this.host.changed();
   }
 
+  /**
+   * Stops every upload in flight (the element left the page). They show as interrupted, and a retry
+   * continues from what the server acknowledged.
+   */
   cancelAll(): void {
     for (const abort of this.aborts.values()) abort.abort();
     this.aborts.clear();
-    this.blobs.clear();
+    const interrupted = msg('上传已中断。', { id: 'form.material.interrupted' });
+    this.files = this.files.map((file): MaterialFile => (file.status === 'uploading' ? { ...file, status: 'failed', error: interrupted } : file));
   }
 
   /** Forgets every file (after submission, or when starting again); finished uploads stay on the server. */
   clear(): void {
     this.cancelAll();
+    this.blobs.clear();
     this.files = [];
     this.slotErrors.clear();
   }
