@@ -157,7 +157,7 @@ describe('cb-application-form against the sandbox', function (this: { timeout(ms
     const retry = recorder.requests.find((request) => request.method === 'POST')!;
     expect(retry.headers.get('idempotency-key')).to.equal(keys[0]);
     const response = await fetch(`${sandboxUrl()}/api/v1/approvals/applications/${again.result!.id}`, { headers: { authorization: `Bearer ${token}` } });
-    expect(response.ok).to.equal(true);
+    expect(response.status, await response.clone().text()).to.equal(200);
     // The one application the first request created: the server replayed its answer.
     const { items } = (await (await fetch(`${sandboxUrl()}/api/v1/approvals/applications?limit=100`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       items: { trackingNo: string; submittedAt: string }[];
@@ -237,6 +237,39 @@ describe('cb-application-form against the sandbox', function (this: { timeout(ms
     const attachments = application.attachments ?? [];
     expect(attachments.map((a) => a.kind).sort()).to.deep.equal([...REQUIRED_MATERIALS].sort());
     expect(attachments.find((a) => a.kind === 'RED_LINE_MAP')?.sizeBytes).to.equal(3 * 1024 * 1024);
+  });
+
+  it('a file chosen again after the page was left mid-upload continues where the server stopped', async () => {
+    const formId = `resume-${Date.now()}`;
+    const provider = await fixture(html`<cb-provider base-url=${sandboxUrl()} token=${token}>
+      <cb-application-form form-id=${formId}></cb-application-form>
+    </cb-provider>`);
+    const first = provider.querySelector('cb-application-form')!;
+    await waitUntil(() => first.shadowRoot!.querySelector('#field-material-HOUSE_DESIGN'), 'material slots', { timeout: 10_000 });
+    const drawing = materialFile('房屋设计图.pdf', 'application/pdf', 3 * 1024 * 1024, Date.now() % 100_000);
+    const original = window.fetch;
+    const patches: number[] = [];
+    window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = input instanceof Request ? input : new Request(input, init);
+      if (request.method === 'PATCH') patches.push(Number(request.headers.get('upload-offset')));
+      return original(input, init);
+    };
+    try {
+      await chooseFiles(first, 'HOUSE_DESIGN', [drawing]);
+      await waitUntil(() => patches.length >= 3, 'two chunks acknowledged', { timeout: 20_000, interval: 5 });
+      // The villager's phone drops the page: the element goes, the acknowledged bytes stay on the server.
+      first.remove();
+      const sentBefore = patches.length;
+      const again = document.createElement('cb-application-form');
+      again.formId = formId;
+      provider.append(again);
+      await waitUntil(() => again.shadowRoot!.querySelector('#field-material-HOUSE_DESIGN'), 'material slots again', { timeout: 10_000 });
+      await chooseFiles(again, 'HOUSE_DESIGN', [drawing]);
+      await waitUntil(() => allUploaded(again), 'the resumed upload finished', { timeout: 60_000 });
+      expect(patches[sentBefore]).to.be.greaterThan(0);
+    } finally {
+      window.fetch = original;
+    }
   });
 
   it('refuses what the slot cannot take before sending, shows the server’s refusal of a disguised file, and names missing materials', async () => {
