@@ -65,6 +65,7 @@ export type {
   LookupRequest,
   ZoneCheckResult,
   ZoneStats,
+  ProcessDefinition,
 } from './resources/approvals.js';
 export { MemoryUploadStore } from './resources/uploads.js';
 export type { UploadMaterialOptions, UploadedMaterial, UploadStore, PreviousUpload, MaterialKind, MaterialRequirement } from './resources/uploads.js';

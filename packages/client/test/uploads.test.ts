@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, ApiError, UnprocessableError, createClient, type CityBrainClient } from '../src/index.js';
+import { AbortError, ApiError, NotFoundError, UnprocessableError, createClient, type CityBrainClient } from '../src/index.js';
 import { htmlPage, materialFile, sha256Hex } from '../../sandbox/test/material-files.js';
 import { applicationForm } from './forms.js';
 import { recordingFetch, startClientSandbox, type ClientTestSandbox } from './sandbox.js';
@@ -103,6 +103,14 @@ describe('material uploads through the client', () => {
     assert.ok(patches > 4);
   });
 
+  it('deletes an upload the form no longer wants, which then is gone', async () => {
+    const client = clientWith();
+    const material = await client.approvals.uploadMaterial(new Blob([materialFile('image/jpeg', 4000, 77)], { type: 'image/jpeg' }), { kind: 'SITE_PHOTO', name: '多拍的.jpg' });
+    assert.equal((await client.approvals.getUpload(material.uploadId)).status, 'complete');
+    await client.approvals.deleteUpload(material.uploadId);
+    await assert.rejects(client.approvals.getUpload(material.uploadId), NotFoundError);
+  });
+
   it('rejects with the server\'s problem when the content is not the declared type', async () => {
     const error = await clientWith().approvals.uploadMaterial(new Blob([htmlPage()], { type: 'image/png' }), { kind: 'SITE_PHOTO', name: 'photo.png' })
       .then(() => assert.fail('an HTML page was taken as a PNG'), (e: unknown) => e);
@@ -110,9 +118,11 @@ describe('material uploads through the client', () => {
     assert.equal(error.problem?.code, 'upload-content-rejected');
   });
 
-  it('rejects a file over the kind\'s size limit before sending its bytes', async () => {
+  it('rejects a file over the kind\'s size limit, as the process definition gives it, before sending its bytes', async () => {
     const recorder = recordingFetch();
-    const big = new Blob([new Uint8Array(10 * MB + 1)], { type: 'application/pdf' });
+    const definition = await clientWith().approvals.processDefinition('homestead');
+    const idCard = definition.materials.find((m) => m.kind === 'ID_CARD')!;
+    const big = new Blob([new Uint8Array(idCard.maxBytes + 1)], { type: 'application/pdf' });
     const error = await clientWith(recorder.fetch).approvals.uploadMaterial(big, { kind: 'ID_CARD', name: 'id.pdf' }).catch((e: unknown) => e);
     assert.ok(error instanceof ApiError);
     assert.equal(error.status, 413);

@@ -150,11 +150,13 @@ function writeParserProblem(error: NodeJS.ErrnoException, socket: Socket): void 
         : new ProblemError(400, 'bad-request', '请求无法解析', 'The request is not well-formed HTTP.');
   const requestId = randomUUID();
   const body = JSON.stringify(problem.toBody('/', requestId));
+  // The answer to a HEAD has no body (RFC 9110 §9.3.2): its client would read one as garbage after the response.
+  const head = (error as NodeJS.ErrnoException & { rawPacket?: Buffer }).rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
         `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${requestId}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+        `X-Request-Id: ${requestId}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${head ? '' : body}`,
     );
   }
   socket.destroy(error);

@@ -17,6 +17,7 @@ async function main() {
     `  Example town website   ${base}/examples/town-website/`,
     `  API                    ${base}/api/v1   (contracts: ${base}/openapi/)`,
     `  Database               ${config.dbPath}`,
+    `  Uploaded materials     ${sandbox.ctx.config.uploadsDir}`,
     `  Simulation             ${config.simulate ? 'on (applications and work orders advance on a timer)' : 'off'}`,
     '',
     '  Demo clients (POST /api/v1/auth/token, grant_type=client_credentials):',

@@ -36,6 +36,14 @@ describe('requests the HTTP parser refuses', () => {
     assert.match(String(problem.body.type), /\/problems\/header-too-large$/);
   });
 
+  it('a HEAD the parser refuses gets the problem\'s status and headers, and no body after them', async () => {
+    const huge = 'a'.repeat(64 * 1024);
+    const answer = await raw(`HEAD /api/v1/approvals/uploads/0123456789abcdef0123456789abcdef HTTP/1.1\r\nHost: x\r\nTus-Resumable: ${huge}\r\n\r\n`);
+    assert.match(answer, /^HTTP\/1\.1 431 /);
+    assert.match(answer, /content-type: application\/problem\+json/i);
+    assert.ok(answer.endsWith('\r\n\r\n'), `no body: ${answer.slice(answer.indexOf('\r\n\r\n'))}`);
+  });
+
   it('an invalid chunked body is a 400 problem', async () => {
     const problem = problemOf(
       await raw('POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'),

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labelPointOf } from '@citybrain/domain';
@@ -36,7 +36,7 @@ function application(attachments: Json[]): Json {
 
 /** A tus client in a few lines: create, append, ask for the offset. */
 function tus(s: TestSandbox) {
-  const at = (location: string) => `${s.url}${location}`;
+  const at = (location: string) => new URL(location, s.url);
   return {
     async create(token: string, length: number, meta: Record<string, string> = {}) {
       return s.api('/approvals/uploads', {
@@ -98,7 +98,8 @@ describe('material uploads', () => {
     assert.equal(created.headers.get('tus-resumable'), '1.0.0');
     assert.ok(created.headers.get('upload-expires'));
     const location = created.headers.get('location')!;
-    assert.match(location, /^\/api\/v1\/approvals\/uploads\/[0-9a-f]{32}$/);
+    assert.equal(location, `${s.url}/api/v1/approvals/uploads/${location.split('/').pop()}`);
+    assert.match(location, /\/api\/v1\/approvals\/uploads\/[0-9a-f]{32}$/);
 
     const chunk = 1024 * 1024;
     let offset = 0;
@@ -118,6 +119,17 @@ describe('material uploads', () => {
       { kind: body.kind, name: body.name, mediaType: body.mediaType, sizeBytes: body.sizeBytes, offset: body.offset, status: body.status, sha256: body.sha256, expiresAt: body.expiresAt },
       { kind: 'RED_LINE_MAP', name: '规划红线图.jpg', mediaType: 'image/jpeg', sizeBytes: bytes.length, offset: bytes.length, status: 'complete', sha256: sha256Hex(bytes), expiresAt: null },
     );
+  });
+
+  it('builds the upload\'s Location on the configured public base URL, never on the Host header', async () => {
+    const configured = s.ctx.config.publicBaseUrl;
+    s.ctx.config.publicBaseUrl = 'https://maps.example.gov.cn/citybrain';
+    try {
+      const created = await client.create(village, 1000);
+      assert.match(created.headers.get('location')!, /^https:\/\/maps\.example\.gov\.cn\/citybrain\/api\/v1\/approvals\/uploads\/[0-9a-f]{32}$/);
+    } finally {
+      s.ctx.config.publicBaseUrl = configured;
+    }
   });
 
   it('refuses a chunk at the wrong offset (409), leaving the stored bytes as they were', async () => {
@@ -180,12 +192,46 @@ describe('material uploads', () => {
     assert.match(body.name, /\.pdf$/);
   });
 
+  it('lets a page of an allowed origin speak tus: the preflight allows its headers, the answers expose its own', async () => {
+    const origin = 'http://localhost:5173';
+    const preflight = await s.api('/approvals/uploads/0123456789abcdef0123456789abcdef', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,tus-resumable,upload-offset,content-type' },
+    });
+    assert.equal(preflight.status, 204);
+    const allowed = preflight.headers.get('access-control-allow-headers')!.toLowerCase();
+    for (const header of ['tus-resumable', 'upload-offset', 'upload-length', 'upload-metadata']) assert.ok(allowed.includes(header), header);
+    const created = await client.create(village, 100);
+    assert.equal(created.headers.get('access-control-allow-origin'), null, 'no CORS grant without an Origin');
+    const fromPage = await s.api('/approvals/uploads', {
+      method: 'POST',
+      token: village,
+      headers: { origin, ...TUS, 'upload-length': '100', 'upload-metadata': uploadMetadata({ kind: 'ID_CARD', filetype: 'application/pdf' }) },
+    });
+    assert.equal(fromPage.headers.get('access-control-allow-origin'), origin);
+    const exposed = fromPage.headers.get('access-control-expose-headers')!.toLowerCase();
+    for (const header of ['location', 'upload-offset', 'upload-expires', 'tus-resumable']) assert.ok(exposed.includes(header), header);
+  });
+
   it('cancels an unfinished upload (tus termination)', async () => {
     const created = await client.create(village, 5000);
     const location = created.headers.get('location')!;
-    const deleted = await fetch(`${s.url}${location}`, { method: 'DELETE', headers: { ...TUS, authorization: `Bearer ${village}` } });
+    const deleted = await fetch(location, { method: 'DELETE', headers: { ...TUS, authorization: `Bearer ${village}` } });
     assert.equal(deleted.status, 204);
     assert.equal((await client.head(village, location)).status, 404);
+  });
+
+  it('drops an unfinished upload past its expiry, with its bytes, when the next upload starts', async () => {
+    const created = await client.create(village, 5000);
+    const location = created.headers.get('location')!;
+    const id = location.split('/').pop()!;
+    assert.equal((await client.patch(village, location, 0, materialFile('application/pdf', 5000).subarray(0, 2000))).status, 204);
+    const partial = join(s.ctx.config.uploadsDir!, 'partial', id);
+    assert.ok(existsSync(partial));
+    s.ctx.db.prepare('UPDATE material_uploads SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - 1000).toISOString(), id);
+    assert.equal((await client.create(village, 1000)).status, 201);
+    assert.equal((await s.api(`/approvals/uploads/${id}`, { token: village })).status, 404);
+    assert.ok(!existsSync(partial));
   });
 
   describe('linked to an application', () => {
@@ -225,6 +271,31 @@ describe('material uploads', () => {
       assert.equal(upload.applicationId, first.body.id);
       const deleted = await fetch(`${s.url}/api/v1/approvals/uploads/${ids[0]}`, { method: 'DELETE', headers: { ...TUS, authorization: `Bearer ${village}` } });
       assert.equal(deleted.status, 409);
+    });
+
+    it('takes uploads with a resubmission after a return (补正), replayed once per key and linked like a new application\'s', async () => {
+      const ids = await uploadAll(REQUIRED);
+      const created = await json('/approvals/applications', village, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(application(REQUIRED.map((kind, i) => ({ kind, uploadId: ids[i] })))),
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const act = (body: Json, key: string) => json(`/approvals/applications/${created.body.id}/actions`, village, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body),
+      });
+      const returned = await act({ action: 'return', reason: '缺少相邻权利人书面意见', requiredMaterials: ['NEIGHBOUR_AGREEMENT'], deadlineWorkingDays: 10 }, 'return-uploads-1');
+      assert.equal(returned.status, 200, JSON.stringify(returned.body));
+      const { id: consent } = await client.upload(village, materialFile('application/pdf', 2500, 300), { kind: 'NEIGHBOUR_AGREEMENT', filename: '四邻同意书.pdf' });
+      const resubmit = { action: 'resubmit', attachments: [{ kind: 'NEIGHBOUR_AGREEMENT', uploadId: consent }] };
+      const first = await act(resubmit, 'resubmit-uploads-1');
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const replay = await act(resubmit, 'resubmit-uploads-1');
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      const detail = await json(`/approvals/applications/${created.body.id}`, await s.token('demo-district'));
+      const added = (detail.body.attachments as Json[]).filter((a) => a.uploadId === consent);
+      assert.deepEqual(added.map((a) => [a.kind, a.name, a.sha256]), [['NEIGHBOUR_AGREEMENT', '四邻同意书.pdf', sha256Hex(materialFile('application/pdf', 2500, 300))]]);
+      assert.equal((await json(`/approvals/uploads/${consent}`, village)).body.applicationId, created.body.id);
     });
 
     it('names an unfinished, unknown or mismatched upload and too many files of a kind (422), creating nothing', async () => {
@@ -281,7 +352,8 @@ describe('material uploads across a restart', () => {
       try {
         const token = await s.token(VILLAGE);
         const created = await tus(s).create(token, bytes.length, { kind: 'SITE_PHOTO', filetype: 'image/png', filename: '现场.png' });
-        location = created.headers.get('location')!;
+        // The path only: the sandbox after the restart listens on another port.
+        location = new URL(created.headers.get('location')!).pathname;
         assert.equal((await tus(s).patch(token, location, 0, bytes.subarray(0, 1_300_000))).status, 204);
       } finally {
         await s.close();

@@ -20,6 +20,7 @@ export type TimelineEvent = Schemas['TimelineEvent'];
 export type LookupRequest = Schemas['LookupRequest'];
 export type ZoneCheckResult = Schemas['ZoneCheckResult'];
 export type ZoneStats = Schemas['ZoneStats'];
+export type ProcessDefinition = Schemas['ProcessDefinition'];
 
 /** Filters of an application list; paging (`cursor`) is the iterator's job. */
 export type ApplicationQuery = Omit<QueryOf<operations['listApplications']>, 'cursor'>;
@@ -32,6 +33,11 @@ export interface ApprovalsResource {
    * `for await (const a of client.approvals.list({ overdue: true }))`; `.pages()` for pages with totals.
    */
   list(query?: ApplicationQuery, options?: ListOptions): Paginated<ApplicationSummary, ApplicationPage>;
+  /**
+   * A process as this deployment configures it: stages, time limits, actions, and the `materials` an
+   * application takes (their media types, size limit, number of files, which are required).
+   */
+  processDefinition(key?: string, options?: HelperOptions): Promise<ProcessDefinition>;
   /** One application with its form (masked by role), approval record, branches and `allowedActions`. */
   get(id: string, options?: HelperOptions): Promise<HomesteadApplication>;
   /**
@@ -77,6 +83,9 @@ export function createApprovalsResource(client: CoreClient): ApprovalsResource {
     list(query = {}, options) {
       const { limits, call } = pagingOf(client, '/approvals/applications', options);
       return paginateCursor(async (cursor) => (await client.GET('/approvals/applications', { ...call, params: { query: { ...query, cursor } } })).data, limits);
+    },
+    async processDefinition(key = 'homestead', options) {
+      return (await client.GET('/approvals/process-definitions/{key}', { ...options, params: { path: { key } } })).data;
     },
     async get(id, options) {
       return (await client.GET('/approvals/applications/{id}', { ...options, params: { path: { id } } })).data;

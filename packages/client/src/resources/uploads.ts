@@ -1,12 +1,13 @@
 /**
- * Material uploads: the tus 1.0.0 resumable upload protocol of `/approvals/uploads`, driven by
- * tus-js-client (offsets, resume, retries) over this client's own transport, so an upload carries the
- * same token (refreshed after a 401), region scope, signer, fetch and logging as every other call.
- * Works on any `Blob` (a `File` from an input, or a Blob in Node); no DOM.
+ * Material uploads: the tus 1.0.0 resumable upload protocol of `/approvals/uploads` (creation,
+ * offset query, PATCH, termination), spoken over this client's own transport, so an upload carries
+ * the same token (refreshed after a 401), region scope, signer, fetch and logging as every other call.
+ * Works on any `Blob` (a `File` from an input, or a Blob in Node), in browsers and Node alike: no DOM,
+ * no Node built-ins, and no CommonJS dependency for a page's bundler to trip over.
  */
-import type { HttpRequest, HttpResponse, HttpStack } from 'tus-js-client';
 import type { ApprovalsComponents } from '@citybrain/contract';
 import { AbortError, ApiError, CityBrainError } from '../errors.js';
+import { abortableSleep } from '../signals.js';
 import type { CoreClient } from '../types.js';
 
 type Schemas = ApprovalsComponents['schemas'];
@@ -14,32 +15,31 @@ export type UploadedMaterial = Schemas['UploadedMaterial'];
 export type MaterialKind = Schemas['MaterialKind'];
 export type MaterialRequirement = Schemas['MaterialRequirement'];
 
-/** An earlier upload a file can resume, as tus-js-client records it. */
+/** An unfinished upload a file can resume. */
 export interface PreviousUpload {
-  size: number | null;
-  metadata: Record<string, string>;
+  /** The upload's URL (the creation's `Location`). */
+  uploadUrl: string;
+  size: number;
   creationTime: string;
+  /** The key it is kept under (from `addUpload`). */
   urlStorageKey: string;
-  uploadUrl: string | null;
-  parallelUploadUrls: string[] | null;
 }
 
 /**
- * Where unfinished uploads are remembered by file fingerprint (tus-js-client's `UrlStorage`). The
- * default keeps them in memory for the client's life; a page that wants to resume after a reload
- * passes one over its own storage.
+ * Where unfinished uploads are remembered by file fingerprint (the shape of tus-js-client's
+ * `UrlStorage`). The default keeps them in memory for the client's life; a page that wants to resume
+ * after a reload passes one over its own storage.
  */
 export interface UploadStore {
-  findAllUploads(): Promise<PreviousUpload[]>;
   findUploadsByFingerprint(fingerprint: string): Promise<PreviousUpload[]>;
   removeUpload(urlStorageKey: string): Promise<void>;
-  addUpload(fingerprint: string, upload: PreviousUpload): Promise<string>;
+  addUpload(fingerprint: string, upload: Omit<PreviousUpload, 'urlStorageKey'>): Promise<string>;
 }
 
 export interface UploadMaterialOptions {
   /** Which material the file is (`MaterialKind`); the process definition's `materials` say what each accepts. */
   kind: MaterialKind;
-  /** Bytes the server has taken so far and the file's size; called after each chunk. */
+  /** Bytes the server has acknowledged and the file's size; called after each chunk. */
   onProgress?: (sent: number, total: number) => void;
   /** Stops the upload (the call rejects with `AbortError`); what the server acknowledged stays resumable. */
   signal?: AbortSignal;
@@ -52,12 +52,13 @@ export interface UploadMaterialOptions {
   chunkSize?: number;
   /** The file name sent when `file` is a Blob without one (a `File` has its own). */
   name?: string;
-  /** Waits in ms before each new attempt after a network failure (default 0, 1, 3, 5, 10, 20 s). */
+  /** Waits in ms before each new attempt after a failed request (default 0, 1, 3, 5, 10, 20 s); then the call rejects. */
   retryDelays?: number[];
   /** Where unfinished uploads are remembered (default: in memory, per client). */
   store?: UploadStore;
 }
 
+const TUS_HEADERS = { 'Tus-Resumable': '1.0.0' };
 const DEFAULT_CHUNK_SIZE = 512 * 1024;
 const DEFAULT_RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, 20_000];
 /** Bytes read from each end of a file for its fingerprint. */
@@ -68,10 +69,6 @@ export class MemoryUploadStore implements UploadStore {
   readonly #uploads = new Map<string, { fingerprint: string; upload: PreviousUpload }>();
   #next = 0;
 
-  async findAllUploads(): Promise<PreviousUpload[]> {
-    return [...this.#uploads.values()].map((entry) => entry.upload);
-  }
-
   async findUploadsByFingerprint(fingerprint: string): Promise<PreviousUpload[]> {
     return [...this.#uploads.values()].filter((entry) => entry.fingerprint === fingerprint).map((entry) => entry.upload);
   }
@@ -80,7 +77,7 @@ export class MemoryUploadStore implements UploadStore {
     this.#uploads.delete(urlStorageKey);
   }
 
-  async addUpload(fingerprint: string, upload: PreviousUpload): Promise<string> {
+  async addUpload(fingerprint: string, upload: Omit<PreviousUpload, 'urlStorageKey'>): Promise<string> {
     const key = `citybrain-upload:${fingerprint}:${++this.#next}`;
     this.#uploads.set(key, { fingerprint, upload: { ...upload, urlStorageKey: key } });
     return key;
@@ -102,171 +99,111 @@ async function fingerprintOf(file: Blob, kind: MaterialKind, name: string, endpo
   return ['citybrain-material', endpoint, kind, encodeURIComponent(name), file.size, file.type, modified, sample].join(':');
 }
 
-/** tus-js-client reads the file through this: slices of the Blob, which `fetch` sends as they are. */
-const blobReader = {
-  async openFile(input: Blob) {
-    return {
-      size: input.size,
-      async slice(start: number, end: number) {
-        return { value: input.slice(start, end), done: end >= input.size };
-      },
-      close() {},
-    };
-  },
-};
-
-class TransportResponse implements HttpResponse {
-  constructor(
-    private readonly status: number,
-    private readonly headers: Headers,
-    private readonly body: string,
-  ) {}
-
-  getStatus() {
-    return this.status;
-  }
-
-  getHeader(name: string) {
-    return this.headers.get(name) ?? undefined;
-  }
-
-  getBody() {
-    return this.body;
-  }
-
-  getUnderlyingObject() {
-    return this.headers;
-  }
+/** tus `Upload-Metadata`: `key base64(UTF-8 value)` pairs. */
+function uploadMetadata(values: Record<string, string>): string {
+  const base64 = (text: string) => {
+    let binary = '';
+    for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  };
+  return Object.entries(values).map(([key, value]) => (value ? `${key} ${base64(value)}` : key)).join(',');
 }
 
-/**
- * One tus request through `client.raw`. An error status comes back to tus-js-client as a response
- * (it decides: a 409 means ask the offset again, a 404 on resume means start anew); a network failure
- * rejects (it retries). The client's own retries are off: tus-js-client resumes from the offset.
- */
-class TransportRequest implements HttpRequest {
-  readonly #headers: Record<string, string> = {};
-  readonly #abort = new AbortController();
-  #onProgress: (sent: number) => void = () => {};
+/** A failure another attempt may get past: the network, a timeout, a server error, a busy upload; and a wrong offset, after asking again. */
+function worthRetrying(error: unknown): boolean {
+  if (!(error instanceof CityBrainError)) return false;
+  return error.retryable || error.status === 409 || error.status === 423;
+}
 
-  constructor(
-    private readonly client: CoreClient,
-    private readonly method: string,
-    private readonly url: string,
-    private readonly failures: { last?: CityBrainError },
-  ) {}
-
-  getMethod() {
-    return this.method;
-  }
-
-  getURL() {
-    return this.url;
-  }
-
-  setHeader(name: string, value: string) {
-    this.#headers[name] = value;
-  }
-
-  getHeader(name: string) {
-    return this.#headers[name];
-  }
-
-  setProgressHandler(handler: (sent: number) => void) {
-    this.#onProgress = handler;
-  }
-
-  async send(body?: Blob | null): Promise<HttpResponse> {
+/** Runs `attempt` until it succeeds, waiting `delays[i]` before the (i+1)th retry of a failure worth retrying. */
+async function withRetries<T>(attempt: () => Promise<T>, delays: readonly number[], signal: AbortSignal | undefined, url: string): Promise<T> {
+  for (let retry = 0; ; retry++) {
     try {
-      const { response, data } = await this.client.raw<string>(this.method, this.url, {
-        headers: this.#headers,
-        body: body ?? undefined,
-        parseAs: 'text',
-        retry: false,
-        signal: this.#abort.signal,
-        // A chunk over a slow village network may take minutes; the caller's signal ends it.
-        ...(body ? { timeout: 0, totalTimeout: 0 } : {}),
-      });
-      if (body) this.#onProgress(body.size);
-      return new TransportResponse(response.status, response.headers, data);
+      return await attempt();
     } catch (error) {
-      if (error instanceof CityBrainError) this.failures.last = error;
-      if (error instanceof ApiError) return new TransportResponse(error.status, new Headers(), JSON.stringify(error.problem ?? {}));
-      throw error;
+      if (retry >= delays.length || !worthRetrying(error)) throw error;
+      await abortableSleep(delays[retry]!, signal, () => new AbortError({ method: 'PATCH', url, cause: signal?.reason }));
     }
   }
-
-  async abort() {
-    this.#abort.abort();
-  }
-
-  getUnderlyingObject() {
-    return this.#abort;
-  }
 }
 
-class TransportStack implements HttpStack {
-  constructor(
-    private readonly client: CoreClient,
-    private readonly failures: { last?: CityBrainError },
-  ) {}
-
-  createRequest(method: string, url: string): HttpRequest {
-    return new TransportRequest(this.client, method, url, this.failures);
+function offsetOf(response: Response, url: string): number {
+  const offset = Number(response.headers.get('upload-offset'));
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new CityBrainError({ method: response.status === 204 ? 'PATCH' : 'HEAD', url, status: response.status, message: `${url} answered without a valid Upload-Offset` });
   }
-
-  getName() {
-    return 'citybrain-client';
-  }
+  return offset;
 }
 
 /** `client.approvals.uploadMaterial`: see {@link UploadMaterialOptions}. */
-export function uploadMaterial(client: CoreClient, defaultStore: UploadStore, file: Blob, options: UploadMaterialOptions): Promise<UploadedMaterial> {
-  if (!(file instanceof Blob)) return Promise.reject(new TypeError('uploadMaterial needs a Blob or File'));
-  if (!options || typeof options.kind !== 'string') return Promise.reject(new TypeError('uploadMaterial needs options.kind, the MaterialKind of the file'));
+export async function uploadMaterial(client: CoreClient, defaultStore: UploadStore, file: Blob, options: UploadMaterialOptions): Promise<UploadedMaterial> {
+  if (!(file instanceof Blob)) throw new TypeError('uploadMaterial needs a Blob or File');
+  if (!options || typeof options.kind !== 'string') throw new TypeError('uploadMaterial needs options.kind, the MaterialKind of the file');
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize must be a positive whole number of bytes, got ${chunkSize}`);
+  const { signal } = options;
+  const delays = options.retryDelays ?? DEFAULT_RETRY_DELAYS;
+  const store = options.store ?? defaultStore;
+  const resume = options.resume !== false;
   const endpoint = `${client.baseUrl}/approvals/uploads`;
   const name = options.name ?? ('name' in file && typeof file.name === 'string' ? file.name : '');
-  const failures: { last?: CityBrainError } = {};
-  const { signal } = options;
-  const aborted = () => new AbortError({ method: 'PATCH', url: endpoint, cause: signal?.reason });
-
-  // tus-js-client loads with the first upload: it is a third of the script-tag bundle's size, and most
-  // pages never upload (DESIGN.md size budget: citybrain.js ≤ 40 KB gzip).
-  return import('tus-js-client').then(({ Upload }) => new Promise<string>((resolve, reject) => {
-    if (signal?.aborted) return reject(aborted());
-    const upload = new Upload(file, {
-      endpoint,
-      metadata: { filename: name, filetype: file.type, kind: options.kind },
-      chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
-      retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
-      storeFingerprintForResuming: options.resume !== false,
-      // A finished upload becomes part of one application: the same file later is a new upload.
-      removeFingerprintOnSuccess: true,
-      urlStorage: options.store ?? defaultStore,
-      fingerprint: () => fingerprintOf(file, options.kind, name, endpoint),
-      fileReader: blobReader,
-      httpStack: new TransportStack(client, failures),
-      // What the server acknowledged, once per chunk (tus-js-client's own progress repeats and counts unacknowledged bytes).
-      onChunkComplete: options.onProgress ? (_chunk, accepted, total) => options.onProgress!(accepted, total) : null,
-      onSuccess: () => resolve(upload.url!),
-      onError: (error) => reject(failures.last ?? new CityBrainError({ method: 'PATCH', url: upload.url ?? endpoint, message: error.message, cause: error })),
+  // The client's own retries are off: a failed chunk is retried from the server's offset, below.
+  const call = (method: string, url: string, init: { headers?: Record<string, string>; body?: Blob } = {}) =>
+    client.raw<string>(method, url, {
+      ...init,
+      headers: { ...TUS_HEADERS, ...init.headers },
+      parseAs: 'text',
+      retry: false,
+      signal,
+      // A chunk over a slow village network may take minutes; the caller's signal ends it.
+      ...(init.body ? { timeout: 0, totalTimeout: 0 } : {}),
     });
-    signal?.addEventListener('abort', () => {
-      // Not terminated: what the server has stays there for the next attempt.
-      void upload.abort(false);
-      reject(aborted());
-    }, { once: true });
-    const start = async () => {
-      if (options.resume !== false) {
-        const previous = await upload.findPreviousUploads();
-        const latest = previous.at(-1);
-        if (latest) upload.resumeFromPreviousUpload(latest);
+  const askOffset = async (url: string) => offsetOf((await call('HEAD', url)).response, url);
+
+  const fingerprint = resume ? await fingerprintOf(file, options.kind, name, endpoint) : '';
+  let upload: { url: string; offset: number; storeKey?: string } | undefined;
+  for (const previous of resume ? (await store.findUploadsByFingerprint(fingerprint)).reverse() : []) {
+    try {
+      upload = { url: previous.uploadUrl, offset: await withRetries(() => askOffset(previous.uploadUrl), delays, signal, previous.uploadUrl), storeKey: previous.urlStorageKey };
+      break;
+    } catch (error) {
+      // Gone, expired or refused: forget it and start anew.
+      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      await store.removeUpload(previous.urlStorageKey);
+    }
+  }
+  if (!upload) {
+    const { response } = await withRetries(() => call('POST', endpoint, {
+      headers: { 'Upload-Length': String(file.size), 'Upload-Metadata': uploadMetadata({ filename: name, filetype: file.type, kind: options.kind }) },
+    }), delays, signal, endpoint);
+    const url = new URL(response.headers.get('location') ?? '', endpoint).toString();
+    const storeKey = resume ? await store.addUpload(fingerprint, { uploadUrl: url, size: file.size, creationTime: new Date().toISOString() }) : undefined;
+    upload = { url, offset: 0, storeKey };
+  }
+
+  const { url } = upload;
+  let offset = upload.offset;
+  let knownOffset = true;
+  while (offset < file.size) {
+    offset = await withRetries(async () => {
+      try {
+        // After a failure the server may hold more (or less) than was acknowledged: ask first.
+        const from = knownOffset ? offset : await askOffset(url);
+        knownOffset = true;
+        const answer = await call('PATCH', url, {
+          headers: { 'Upload-Offset': String(from), 'Content-Type': 'application/offset+octet-stream' },
+          body: file.slice(from, from + chunkSize),
+        });
+        return offsetOf(answer.response, url);
+      } catch (error) {
+        knownOffset = false;
+        throw error;
       }
-      if (!signal?.aborted) upload.start();
-    };
-    start().catch(reject);
-  })).then(async (url) => {
-    const uploadId = new URL(url, endpoint).pathname.split('/').pop()!;
-    return (await client.GET('/approvals/uploads/{uploadId}', { params: { path: { uploadId } }, signal })).data;
-  });
+    }, delays, signal, url);
+    options.onProgress?.(offset, file.size);
+  }
+  // A finished upload becomes part of one application: the same file later is a new upload.
+  if (upload.storeKey) await store.removeUpload(upload.storeKey);
+  const uploadId = new URL(url).pathname.split('/').pop()!;
+  return (await client.GET('/approvals/uploads/{uploadId}', { params: { path: { uploadId } }, signal })).data;
 }

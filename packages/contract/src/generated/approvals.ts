@@ -1046,7 +1046,8 @@ export interface components {
         ResubmitAction: components["schemas"]["ActionBase"] & {
             /** @constant */
             action: "resubmit";
-            attachments?: components["schemas"]["AttachmentMetadata"][];
+            /** @description The supplemented materials, as completed uploads (`{ kind, uploadId }`) or metadata, as at creation */
+            attachments?: components["schemas"]["AttachmentInput"][];
             nzjdqk?: components["schemas"]["ProposedHomestead"];
         };
         /** @description 撤回 — before the decision (incl. RETURNED, SUSPENDED) → WITHDRAWN */
@@ -3023,7 +3024,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    /** @description URL of the upload (`/api/v1/approvals/uploads/{uploadId}`) */
+                    /** @description Absolute URL of the upload, on the server's public base URL (`…/api/v1/approvals/uploads/{uploadId}`) */
                     Location?: string;
                     "Tus-Resumable": components["headers"]["Tus-Resumable"];
                     "Upload-Expires": components["headers"]["Upload-Expires"];
@@ -3077,6 +3078,7 @@ export interface operations {
                     "application/json": components["schemas"]["UploadedMaterial"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3112,10 +3114,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["TusVersionUnsupported"];
         };
     };
     getUploadOffset: {
@@ -3154,10 +3158,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["UploadExpired"];
+            412: components["responses"]["TusVersionUnsupported"];
         };
     };
     appendUploadChunk: {
@@ -3207,6 +3213,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             410: components["responses"]["UploadExpired"];
+            412: components["responses"]["TusVersionUnsupported"];
             413: components["responses"]["UploadTooLarge"];
             422: components["responses"]["UnprocessableEntity"];
         };
@@ -3249,6 +3256,7 @@ export interface operations {
                     "image/webp": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

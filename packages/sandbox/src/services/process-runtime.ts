@@ -261,11 +261,14 @@ export function actionEndpoint<R extends ProcessRecord<S>, S extends string>(
   reply: FastifyReply,
   ctx: ServiceContext,
   store: RecordStore<R, S>,
-  options: { id: string; scope: string; present: (record: R) => unknown; onMissing: () => never },
+  options: { id: string; scope: string; present: (record: R) => unknown; onMissing: () => never; prepare?: ActionPreparation },
 ): FastifyReply {
   let published: ActionResult<R> | null = null;
   const response = withIdempotency(req, reply, ctx, `${store.kind}.act.${options.id}`, () => {
-    const result = applyAction(ctx, store, options.id, options.scope, req.body, actorOf(req.principal), options.onMissing);
+    // Inside the idempotent write: a replay never gets here, and a refusal rolls everything back.
+    const prepared = options.prepare?.(req, ctx, req.body);
+    const result = applyAction(ctx, store, options.id, options.scope, prepared?.body ?? req.body, actorOf(req.principal), options.onMissing);
+    prepared?.done(options.id);
     published = result;
     return { status: 200, body: { item: options.present(result.record), event: maskFreeTextIn(req.principal.role, result.event) } };
   });
@@ -273,6 +276,12 @@ export function actionEndpoint<R extends ProcessRecord<S>, S extends string>(
   if (done) publishEvents(ctx, store.kind, options.id, [done.event]);
   return response;
 }
+
+/**
+ * A service's own step before an action reaches the process, in its transaction: the body the
+ * process gets (uploaded materials resolved to what was stored, say) and what to do once it applied.
+ */
+export type ActionPreparation = (req: FastifyRequest, ctx: ServiceContext, body: ActionBody) => { body: ActionBody; done(recordId: string): void };
 
 /** What a record service brings to the handlers every record service has. */
 export interface RecordEndpoints<R extends ProcessRecord<S>, S extends string, Detail, Timeline> {
@@ -285,6 +294,8 @@ export interface RecordEndpoints<R extends ProcessRecord<S>, S extends string, D
   auditRead: (req: FastifyRequest, ctx: ServiceContext, target: string) => void;
   detail: (record: R, req: FastifyRequest, ctx: ServiceContext) => Detail;
   timeline: (record: R, role: Role, ctx: ServiceContext) => Timeline;
+  /** Prepares an action's body for the process (see `ActionPreparation`). */
+  prepareAction?: ActionPreparation;
 }
 
 /**
@@ -331,6 +342,7 @@ export function recordHandlers<R extends ProcessRecord<S>, S extends string, Det
         scope,
         present: (record) => endpoints.detail(record, req, ctx),
         onMissing: onMissing(id),
+        prepare: endpoints.prepareAction,
       });
     },
     timeline(req, _reply, ctx) {

@@ -54,6 +54,8 @@ const PERMISSION: Record<string, string | null> = {
   getWorkOrderStats: 'workorders:read', getWorkOrderProcessDefinition: 'workorders:read', getWorkOrder: 'workorders:read',
   actOnWorkOrder: 'workorders:act', getWorkOrderTimeline: 'workorders:read', streamWorkOrderEvents: 'workorders:read',
   listCalendarYears: null, getCalendarYear: null, putCalendarYear: 'calendar:admin',
+  createUpload: 'approvals:create', getUpload: 'approvals:create', getUploadOffset: 'approvals:create',
+  appendUploadChunk: 'approvals:create', deleteUpload: 'approvals:create', getAttachmentContent: 'approvals:read',
 };
 
 const GRANTS: Record<Role, string[]> = {
@@ -370,6 +372,20 @@ export async function runAccessMatrix(baseUrl: string, options: AccessOptions): 
         break;
       case 'issueToken':
         return [];
+      case 'createUpload':
+        // Creates an (abandoned) upload of 1 kB: no record of any region.
+        add('own', op.path, { headers: { 'tus-resumable': '1.0.0', 'upload-length': '1000', 'upload-metadata': 'kind SURfQ0FSRA==,filetype YXBwbGljYXRpb24vcGRm' } });
+        break;
+      case 'getUpload':
+      case 'getUploadOffset':
+      case 'appendUploadChunk':
+      case 'deleteUpload':
+        // An upload is its creator's alone: anyone else's is absent (404) to a caller allowed to upload.
+        add('foreign-record', op.path.replace('{uploadId}', '0123456789abcdef0123456789abcdef'), { headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0' } });
+        break;
+      case 'getAttachmentContent':
+        if (foreignApp) add('foreign-record', op.path.replace('{id}', foreignApp).replace('{attachmentId}', `${foreignApp}-att-1`));
+        break;
       case 'putCalendarYear':
         // A year far from every seeded deadline: loading it changes nothing the other probes read.
         add('own', op.path.replace('{year}', '2031'), {

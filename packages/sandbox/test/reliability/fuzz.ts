@@ -437,7 +437,9 @@ export async function runFuzz(baseUrl: string, cases: readonly FuzzCase[], optio
         tally.add('answers over 64 KB');
         tally.fail(`${c.name} → ${result.status} answered with ${bytes} bytes`);
       }
-      if (!isProblem(result) && result.status !== 414 && result.status !== 431) tally.fail(`${c.name} → ${result.status} is not a problem+json: ${result.text.slice(0, 160)}`);
+      // A HEAD answer has no body: its problem shows in the media type alone.
+      const problem = c.method === 'HEAD' ? (result.headers.get('content-type') ?? '').startsWith('application/problem+json') : isProblem(result);
+      if (!problem && result.status !== 414 && result.status !== 431) tally.fail(`${c.name} → ${result.status} is not a problem+json: ${result.text.slice(0, 160)}`);
     } else tally.add('2xx');
   });
   // Still up and still right: a plain read after the storm.

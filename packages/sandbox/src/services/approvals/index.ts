@@ -21,6 +21,7 @@ import {
   shanghaiDate,
   validateHomesteadInput,
   type Areal,
+  type AttachmentInput,
   type Rng,
 } from '@citybrain/domain';
 import type { SandboxService, ServiceContext } from '../../context.js';
@@ -60,6 +61,13 @@ const applications = recordHandlers({
   auditRead: auditUnmaskedRead,
   detail: applicationDetail,
   timeline: applicationTimeline,
+  // 补正: the materials a resubmission brings may be uploads, resolved and linked as at creation.
+  prepareAction(req, ctx, body) {
+    if (body.action !== 'resubmit' || !Array.isArray(body.attachments)) return { body, done: () => {} };
+    const uploads = uploadsOf(ctx);
+    const attachments = uploads.resolveAttachments(req.principal, body.attachments as AttachmentInput[]);
+    return { body: { ...body, attachments }, done: (id) => uploads.link(attachments, id) };
+  },
 });
 
 // ----------------------------------------------------------------------------------- the public lookup's rate limit
@@ -237,9 +245,11 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
         page: { limit: page.limit, nextCursor: page.nextCursor, total: page.total, totalExact: true },
       };
     },
-    createUpload(req, reply, ctx) {
+    async createUpload(req, reply, ctx) {
       requirePermission(req, 'approvals:create');
-      return uploadsOf(ctx).relay(req, reply, null);
+      const uploads = uploadsOf(ctx);
+      await uploads.dropExpired(new Date());
+      return uploads.relay(req, reply, null);
     },
     getUpload(req, _reply, ctx) {
       requirePermission(req, 'approvals:create');

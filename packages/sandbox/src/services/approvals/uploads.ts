@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, stat } from 'node:fs/promises';
+import { link, mkdir, open, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -131,6 +131,23 @@ class UploadRecords implements KvStore<Upload> {
   }
 }
 
+/**
+ * The file store, with each chunk on disk before its offset is acknowledged: the database commits
+ * with full durability, and an acknowledged offset must survive a power cut as well as a restart.
+ */
+class DurableFileStore extends FileStore {
+  override async write(readable: Parameters<FileStore['write']>[0], id: string, offset: number): Promise<number> {
+    const end = await super.write(readable, id, offset);
+    const file = await open(join(this.directory, id), 'r+');
+    try {
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
+    return end;
+  }
+}
+
 /** What the tus hooks need of the request they run for: tus hands them its own `Request`, which this maps back. */
 interface Call {
   principal: Principal;
@@ -165,7 +182,7 @@ async function sha256Of(path: string): Promise<string> {
 
 export class MaterialUploads {
   private readonly calls = new WeakMap<Request, Call>();
-  private readonly store: FileStore;
+  private readonly store: DurableFileStore;
   private readonly tus: Server;
   private readonly partialDir: string;
   private readonly contentDir: string;
@@ -174,14 +191,16 @@ export class MaterialUploads {
     private readonly db: Db,
     dir: string,
     private readonly materials: readonly MaterialRequirement[],
+    /** The configured public base URL (config.ts), read when a Location is made: a forged `Host` header never shapes one. */
+    publicBaseUrl: () => string,
   ) {
     this.partialDir = join(dir, 'partial');
     this.contentDir = join(dir, 'sha256');
-    this.store = new FileStore({ directory: this.partialDir, configstore: new UploadRecords(db), expirationPeriodInMilliseconds: RESUMABLE_FOR_MS });
+    this.store = new DurableFileStore({ directory: this.partialDir, configstore: new UploadRecords(db), expirationPeriodInMilliseconds: RESUMABLE_FOR_MS });
     this.tus = new Server({
       path: UPLOADS_PATH,
       datastore: this.store,
-      relativeLocation: true,
+      generateUrl: (_req, { path, id }) => `${publicBaseUrl()}${path}/${id}`,
       maxSize: Math.max(...materials.map((m) => m.maxBytes)),
       // The route's validated path parameter, not tus's own reading of the URL.
       getFileIdFromRequest: (req) => this.callOf(req).uploadId ?? undefined,
@@ -318,6 +337,18 @@ export class MaterialUploads {
     return reply.code(response.status).send();
   }
 
+  /**
+   * Forgets the unfinished uploads past their expiry, with their bytes (tus's expiration extension):
+   * run before each new upload, so abandoned uploads do not pile up in the uploads directory.
+   */
+  async dropExpired(now: Date): Promise<void> {
+    const expired = this.db.prepare("SELECT id FROM material_uploads WHERE status = 'uploading' AND expires_at <= ?").all(now.toISOString()) as { id: string }[];
+    for (const { id } of expired) {
+      // The file store removes the bytes and then the row; without bytes there is only the row to remove.
+      await this.store.remove(id).catch(() => this.db.prepare('DELETE FROM material_uploads WHERE id = ?').run(id));
+    }
+  }
+
   /** Deletes an upload not yet part of an application (tus termination). */
   async terminate(req: FastifyRequest, reply: FastifyReply, row: UploadRow): Promise<FastifyReply> {
     if (row.application_id) throw conflict(`上传 ${row.id} 已是申请 ${row.application_id} 的材料，不能删除`, 'upload-linked');
@@ -376,6 +407,9 @@ const uploadsByContext = new WeakMap<ServiceContext, MaterialUploads>();
 /** The sandbox's uploads (one tus server and store per running sandbox). */
 export function materialUploads(ctx: ServiceContext, materials: readonly MaterialRequirement[]): MaterialUploads {
   let uploads = uploadsByContext.get(ctx);
-  if (!uploads) uploadsByContext.set(ctx, (uploads = new MaterialUploads(ctx.db, ctx.config.uploadsDir!, materials)));
+  if (!uploads) {
+    uploads = new MaterialUploads(ctx.db, ctx.config.uploadsDir!, materials, () => ctx.config.publicBaseUrl ?? '');
+    uploadsByContext.set(ctx, uploads);
+  }
   return uploads;
 }
