@@ -270,7 +270,7 @@ export class CbApplicationForm extends CityBrainElement {
    */
   private async loadProcessConfig(client: CityBrainClient): Promise<void> {
     try {
-      const { data } = await client.GET('/approvals/process-definitions/{key}', { params: { path: { key: 'homestead' } } });
+      const data = await client.approvals.processDefinition('homestead');
       if (this.loadedDefinitionWith !== client) return;
       this.processConfig = data.config;
       this.materials = Array.isArray(data.materials) ? data.materials : [];
