@@ -1,7 +1,7 @@
 /**
- * A page of another allowed origin (a town site beside the platform) can run a tus material
- * upload: the preflight grants the methods and headers tus sends, and the answers expose the
- * headers it reads.
+ * A page of another allowed origin (a town site beside the platform) may send every method of a tus
+ * material upload: @fastify/cors grants only GET, HEAD and POST unless told otherwise, and a chunk is
+ * a PATCH, a cancel a DELETE. (The headers tus sends and reads: uploads.test.ts.)
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,9 +36,4 @@ describe('CORS of material uploads', () => {
     });
   }
 
-  it('exposes the headers a tus client reads', async () => {
-    const res = await fetch(`${sandbox.url}/api/v1/approvals/uploads`, { method: 'POST', headers: { origin: ORIGIN, 'tus-resumable': '1.0.0' } });
-    const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase();
-    for (const name of ['location', 'upload-offset', 'upload-length', 'tus-resumable']) assert.ok(exposed.includes(name), `${name} not exposed: ${exposed}`);
-  });
 });
