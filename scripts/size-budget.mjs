@@ -127,6 +127,7 @@ function classicChunks() {
 const CHUNK_ROLES = {
   'data-table': '<cb-data-table>, first use',
   'approval-status': '<cb-approval-status>, first use',
+  'application-form': '<cb-application-form>, first use',
   en: 'English strings, setLocale("en")',
   'gcoord.esm-bundler': 'GCJ-02 conversion, GCJ-02 data',
   'maplibre-gl': 'maplibre-gl, the map engine, with the first map',

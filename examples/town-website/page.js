@@ -29,7 +29,7 @@
     elderlyButton.setAttribute('aria-pressed', String(on));
     document.body.classList.toggle('elderly', on);
     // Every cb-* element has the elderly attribute (larger text and targets, stronger contrast).
-    for (const element of document.querySelectorAll('cb-map-viewer, cb-data-table, cb-approval-status')) {
+    for (const element of document.querySelectorAll('cb-map-viewer, cb-data-table, cb-approval-status, cb-application-form')) {
       element.toggleAttribute('elderly', on);
     }
   });
@@ -168,6 +168,24 @@
       table.setAttribute('data-total', String(event.detail.total));
     });
   }
+
+  // ---------------------------------------------------------------- online application (网上申请)
+  // Creating an application takes a token allowed to (the town window's). This demo site's back end
+  // issues it, as for staff above; a real site would first sign the villager in with its own account.
+  const applicationForm = document.getElementById('homestead-form');
+  if (applicationForm) {
+    CityBrain.configure({ getToken: fetchStaffToken });
+    applicationForm.addEventListener('cb-application-submitted', (event) => {
+      // The tracking number may travel in a link; the verification code stays on this screen.
+      const link = document.getElementById('progress-link');
+      if (link) link.href = `progress.html?trackingNo=${encodeURIComponent(event.detail.trackingNo)}`;
+    });
+  }
+
+  // The progress page, opened from the confirmation: the lookup form starts with the tracking number.
+  const citizenLookup = document.getElementById('citizen-lookup');
+  const trackingNo = new URLSearchParams(location.search).get('trackingNo');
+  if (citizenLookup && trackingNo) citizenLookup.setAttribute('tracking-number', trackingNo);
 
   // ---------------------------------------------------------------- errors
   // Elements show their own error states; the page only notes them for its staff (no console noise).

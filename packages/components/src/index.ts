@@ -4,6 +4,7 @@
  */
 import './provider/define.js';
 import './approval-status/define.js';
+import './application-form/define.js';
 import './data-table/define.js';
 import './map-viewer/define.js';
 import './map-layer/define.js';
@@ -12,6 +13,7 @@ export { CbProvider } from './provider/provider.js';
 export { CbDataTable } from './data-table/data-table.js';
 export type { DataTableColumn, DataTableQuery, ColumnState, DataRow } from './data-table/model.js';
 export type { DataTableRowClickDetail, DataTableQueryChangeDetail, DataTableSelectionDetail, DataTableLoadDetail, DataTableExportDetail } from './data-table/events.js';
+export { CbApplicationForm, type ApplicationSubmittedDetail } from './application-form/application-form.js';
 export { CbApprovalStatus, AUTO_LAYOUT_BREAKPOINTS, type ApprovalStatusChangeDetail, type ApprovalLookupDetail, type ApprovalStatusLayout, type ApprovalStatusMode, type ApprovalStatusLive } from './approval-status/approval-status.js';
 export {
   clientContext,

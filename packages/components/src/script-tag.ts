@@ -50,6 +50,7 @@ const DEFINED_AT_ONCE: ReadonlyArray<readonly [string, CustomElementConstructor]
   ['cb-map-layer', CbMapLayer],
 ];
 const DEFINED_ON_FIRST_USE: Record<string, ElementLoader> = {
+  'cb-application-form': () => import('./application-form/application-form.js').then((module) => module.CbApplicationForm),
   'cb-approval-status': () => import('./approval-status/approval-status.js').then((module) => module.CbApprovalStatus),
   'cb-data-table': () => import('./data-table/data-table.js').then((module) => module.CbDataTable),
 };

@@ -371,6 +371,9 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
 
   await app.register(cors, {
     origin: config.corsOrigins,
+    // @fastify/cors grants GET, HEAD and POST only: a page on another origin could not send a tus
+    // upload's chunks (PATCH) or cancel it (DELETE).
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     exposedHeaders: EXPOSED_HEADERS,
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Idempotency-Key', 'X-Region-Code', 'X-Request-Id',
       'Last-Event-ID', 'X-Sandbox-Fault', 'X-Ca-Key', 'X-Ca-Signature', 'X-Ca-Timestamp', 'X-Ca-Nonce',

@@ -1,4 +1,5 @@
 import { str, type LocaleModule } from '@lit/localize';
+import { applicationFormTemplates } from '../application-form/application-form.en.js';
 import { approvalStatusTemplates } from '../approval-status/approval-status.en.js';
 import { dataTableTemplates } from '../data-table/data-table.en.js';
 import { mapViewerTemplates } from '../map-viewer/map-viewer.en.js';
@@ -14,6 +15,7 @@ import { mapViewerTemplates } from '../map-viewer/map-viewer.en.js';
  * every id is translated once, with matching placeholders, and every file is spread.
  */
 const foundationTemplates: LocaleModule['templates'] = {
+  ...applicationFormTemplates,
   ...approvalStatusTemplates,
   ...dataTableTemplates,
   ...mapViewerTemplates,
