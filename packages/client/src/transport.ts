@@ -273,21 +273,27 @@ class Call {
   #armTimer(link: LinkedAbort, attemptRunning: boolean): void {
     const remainingMs = this.#remainingMs;
     const attemptMs = attemptRunning && this.timeout > 0 ? this.timeout : Number.POSITIVE_INFINITY;
-    const budgetFirst = remainingMs <= attemptMs;
-    const spendBudget = () => {
-      this.#budgetSpent = true;
-      return this.#totalTimeoutError();
-    };
-    if (budgetFirst && remainingMs <= 0) link.abort(spendBudget());
-    else if (budgetFirst && Number.isFinite(remainingMs)) link.abortAfter(remainingMs, spendBudget);
-    else if (!budgetFirst) {
-      const attempt = this.attempts;
-      link.abortAfter(attemptMs, () => {
-        this.#attemptTimedOut = true;
-        return this.#attemptTimeoutError(attempt);
-      });
-    } else link.stopTimer();
+    if (remainingMs <= attemptMs) {
+      if (remainingMs <= 0) link.abort(this.#spendBudget());
+      else if (Number.isFinite(remainingMs)) link.abortAfter(remainingMs, this.#spendBudget);
+      else link.stopTimer();
+    } else {
+      this.#timedAttempt = this.attempts;
+      link.abortAfter(attemptMs, this.#timeOutAttempt);
+    }
   }
+
+  readonly #spendBudget = () => {
+    this.#budgetSpent = true;
+    return this.#totalTimeoutError();
+  };
+
+  /** The attempt the running timer is for. */
+  #timedAttempt = 0;
+  readonly #timeOutAttempt = () => {
+    this.#attemptTimedOut = true;
+    return this.#attemptTimeoutError(this.#timedAttempt);
+  };
 
   /** Waits for `promise` within the caller's signal and the total budget (a token refresh between runs). */
   async withinBudget<T>(promise: Promise<T>): Promise<T> {
@@ -305,7 +311,8 @@ class Call {
     this.#attemptBase = attemptBase;
     return attempts(this.#request.url, {
       method: this.where.method,
-      headers: this.#headers,
+      // The headers are set on each attempt's Request (beforeAttempt): given to ky, they would be
+      // copied into new Headers objects four times over by its option merging.
       body: this.#request.body ?? undefined,
       fetch: this.fetch,
       retry: { shouldRetry: this.shouldRetry },
@@ -317,6 +324,7 @@ class Call {
   async beforeAttempt(request: Request, retryCount: number): Promise<void> {
     const config = this.#config;
     this.attempts = this.#attemptBase + retryCount + 1;
+    for (const [name, value] of this.#headers) request.headers.set(name, value);
     if (this.#abortable) {
       this.#link = new LinkedAbort([this.#request.signal]);
       this.#armTimer(this.#link, false);
@@ -528,6 +536,9 @@ async function readWholeBody(response: Response, signal: AbortSignal | undefined
   } finally {
     signal.removeEventListener('abort', cancel);
   }
+  // A small body is usually one chunk of its own: no copy needed.
+  const only = chunks.length === 1 ? chunks[0]! : undefined;
+  if (only && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength && only.buffer instanceof ArrayBuffer) return only as Uint8Array<ArrayBuffer>;
   const bytes = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
