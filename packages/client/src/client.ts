@@ -118,8 +118,9 @@ function buildClient(options: ClientOptions, tokens: TokenManager | undefined): 
 
   async function send(method: string, url: string, init: RawCallOptions & { headerParams?: Record<string, unknown> }): Promise<ApiResponse<unknown>> {
     const headers = new Headers(options.headers);
-    for (const source of [init.headerParams, headerRecord(init.headers)]) {
-      for (const [name, value] of Object.entries(source ?? {})) {
+    for (const source of [init.headerParams, init.headers && headerRecord(init.headers)]) {
+      if (!source) continue;
+      for (const [name, value] of Object.entries(source)) {
         if (value !== undefined && value !== null) headers.set(name, String(value));
       }
     }
@@ -152,7 +153,8 @@ function buildClient(options: ClientOptions, tokens: TokenManager | undefined): 
     // async, so that a missing path parameter rejects the returned promise rather than throwing.
     async (path: string, init: RawCallOptions & { params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> } } = {}) => {
       const upper = method.toUpperCase();
-      const query = serializeQuery(init.params?.query, commaSeparatedParamsOf(`${upper} ${path}`));
+      const params = init.params?.query;
+      const query = params ? serializeQuery(params, commaSeparatedParamsOf(`${upper} ${path}`)) : '';
       const url = `${baseUrl}${expandPath(path, init.params?.path)}${query ? `?${query}` : ''}`;
       return send(upper, url, { ...init, headerParams: init.params?.header });
     };

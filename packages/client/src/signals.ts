@@ -12,8 +12,10 @@
 /** An AbortController that also aborts when any of its sources does, until released. */
 export class LinkedAbort {
   readonly #controller = new AbortController();
-  readonly #detach: (() => void)[] = [];
+  /** The sources listened to, until released. */
+  #sources: AbortSignal[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #follow = (event: Event) => this.abort((event.target as AbortSignal).reason);
 
   constructor(sources: readonly (AbortSignal | undefined)[]) {
     for (const source of sources) {
@@ -22,9 +24,8 @@ export class LinkedAbort {
         this.abort(source.reason);
         break;
       }
-      const onAbort = () => this.abort(source.reason);
-      source.addEventListener('abort', onAbort, { once: true });
-      this.#detach.push(() => source.removeEventListener('abort', onAbort));
+      source.addEventListener('abort', this.#follow, { once: true });
+      this.#sources.push(source);
     }
   }
 
@@ -53,7 +54,8 @@ export class LinkedAbort {
   /** Detaches from every source and stops the timer; nothing outside keeps this object alive. */
   release(): void {
     this.stopTimer();
-    for (const detach of this.#detach.splice(0)) detach();
+    for (const source of this.#sources) source.removeEventListener('abort', this.#follow);
+    this.#sources = [];
   }
 }
 

@@ -12,7 +12,7 @@
  * - a 401 is answered by one single-flight token refresh and one replay;
  * - the gateway signer runs after every other hook on every attempt, so each retry is re-signed.
  */
-import ky from 'ky';
+import ky, { type KyInstance } from 'ky';
 import type { TokenManager } from './auth.js';
 import {
   AbortError,
@@ -62,6 +62,7 @@ export interface Hooks {
 }
 
 export interface TransportConfig {
+  /** Called with ky's Request and, when the attempt can be aborted, an init carrying the attempt's signal. */
   fetch: typeof globalThis.fetch;
   /** Per attempt, until the whole body is read (streams: until headers, then between chunks). 0 = none. */
   timeout: number;
@@ -84,6 +85,7 @@ export interface TransportConfig {
 export interface TransportRequest {
   method: string;
   url: string;
+  /** Handed over: the transport adds its own headers (request id, accept) to this object. */
   headers: Headers;
   body?: BodyInit | null;
   parseAs: ParseAs;
@@ -104,249 +106,356 @@ export interface TransportResult {
 
 const ALL_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace', 'post', 'patch'];
 
-/**
- * The total budget of one call, linked to the caller's signal. Every call releases it when it
- * settles (a stream: when the stream ends), so a long-lived caller signal keeps nothing of it.
- */
-class CallClock {
-  readonly #startedAt = Date.now();
-  readonly #link: LinkedAbort;
-  #budgetSpent = false;
-
-  constructor(
-    readonly totalMs: number,
-    readonly callerSignal: AbortSignal | undefined,
-    totalTimeoutError: () => CityBrainError,
-  ) {
-    this.#link = new LinkedAbort([callerSignal]);
-    if (totalMs > 0) {
-      this.#link.abortAfter(totalMs, () => {
-        this.#budgetSpent = true;
-        return totalTimeoutError();
-      });
-    }
-  }
-
-  get signal(): AbortSignal {
-    return this.#link.signal;
-  }
-  get remainingMs(): number {
-    return this.totalMs > 0 ? this.totalMs - (Date.now() - this.#startedAt) : Number.POSITIVE_INFINITY;
-  }
-  get callerAborted(): boolean {
-    return this.callerSignal?.aborted === true;
-  }
-  get budgetSpent(): boolean {
-    return this.#budgetSpent;
-  }
-  /** A stream's headers have arrived: only idle limits apply from here, but the caller can still abort. */
-  stopBudget(): void {
-    this.#link.stopTimer();
-  }
-  /** The call is settled: detach from the caller's signal. */
-  release(): void {
-    this.#link.release();
-  }
-}
-
 export interface Transport {
   send(request: TransportRequest): Promise<TransportResult>;
   readonly config: TransportConfig;
 }
 
-export function createTransport(config: TransportConfig): Transport {
-  return { config, send: (request) => sendCall(config, request) };
+/** What the transport's ky instance needs to reach the call an attempt belongs to. */
+interface CallContext {
+  call: Call;
 }
 
-async function sendCall(config: TransportConfig, call: TransportRequest): Promise<TransportResult> {
-  const method = call.method.toUpperCase();
-  const headers = new Headers(call.headers);
-  const requestId = headers.get('x-request-id') ?? randomId();
-  if (config.sendRequestId !== false) headers.set('x-request-id', requestId);
-  if (!headers.has('accept')) headers.set('accept', call.parseAs === 'json' ? 'application/json, application/problem+json' : '*/*');
-  const url = call.url;
-  const where = { method, url: redactUrl(url), requestId };
+export function createTransport(config: TransportConfig): Transport {
+  // Built once: what is the same for every call lives here, so a call hands ky only its own part
+  // (method, headers, body, its fetch and retry decision) and ky merges as little as it can.
+  const attempts = ky.create({
+    // Per-attempt timeouts are the call's own (see Call.fetch); ky's would not abort the fetch everywhere.
+    timeout: false,
+    throwHttpErrors: true,
+    retry: {
+      // decideRetry counts the attempts (and may say more than ky's limit would after a replay).
+      limit: Number.MAX_SAFE_INTEGER,
+      methods: ALL_METHODS,
+      // The wait itself happens in beforeRetry, on the caller's signal: ky 1 only makes its own
+      // wait abortable where AbortSignal.any exists.
+      delay: () => 0,
+      backoffLimit: Number.POSITIVE_INFINITY,
+    },
+    hooks: {
+      beforeRequest: [(request, options, state) => (options.context as unknown as CallContext).call.beforeAttempt(request, state.retryCount)],
+      beforeRetry: [({ request, options, error }) => (options.context as unknown as CallContext).call.beforeRetry(request, error)],
+    },
+  });
+  return { config, send: (request) => sendCall(config, attempts, request) };
+}
 
-  checkNonNegative('timeout', call.timeout);
-  checkNonNegative('totalTimeout', call.totalTimeout);
-  checkNonNegative('idleTimeout', call.idleTimeout);
-  const timeout = call.timeout ?? config.timeout;
-  const totalTimeout = call.totalTimeout ?? config.totalTimeout;
-  const policy = resolveRetryPolicy(call.retry, config.retry);
-  // An empty key is no key: the server runs such a write every time, so it must not be retried.
-  const keyed = (headers.get('idempotency-key') ?? '') !== '';
-  const replayable = isReplayable(method, keyed);
-  // A caller-supplied Authorization header (e.g. for one call as another principal) is left alone.
-  const tokens = headers.has('authorization') ? undefined : config.tokens;
+async function sendCall(config: TransportConfig, attempts: KyInstance, request: TransportRequest): Promise<TransportResult> {
+  const call = new Call(config, request);
+  if (call.callerAborted) throw new AbortError({ ...call.where, cause: request.signal?.reason, attempts: 0 });
+  try {
+    try {
+      await call.runAttempts(attempts, 0);
+    } catch (error) {
+      // One refresh and one replay per call: a second 401 means the credentials themselves are wrong.
+      const tokens = call.tokens;
+      if (!(call.toCallError(error) instanceof UnauthorizedError) || !tokens?.canRefresh || call.tokenSent === undefined) throw error;
+      emit(config.logger, 'info', 'citybrain refreshing token after 401', { ...call.where, attempt: call.attempts });
+      await call.withinBudget(tokens.refresh(call.tokenSent));
+      await call.runAttempts(attempts, call.attempts);
+    }
+  } catch (error) {
+    call.release();
+    const failure = call.toCallError(error);
+    if (!failure) throw error;
+    failure.attempts = Math.max(call.attempts, failure.attempts);
+    if (config.logger) {
+      emit(config.logger, 'warn', 'citybrain request failed', {
+        ...call.where,
+        attempt: failure.attempts,
+        status: failure.status,
+        error: `${failure.name}: ${failure.message}`,
+      });
+    }
+    config.hooks.onError?.(failure);
+    throw failure;
+  }
+  return call.settle();
+}
 
-  const clock = new CallClock(totalTimeout, call.signal, () => new TimeoutError({ ...where, phase: 'total', timeoutMs: totalTimeout }));
-  if (clock.callerAborted) {
-    clock.release();
-    throw new AbortError({ ...where, cause: call.signal?.reason, attempts: 0 });
+/**
+ * One logical call: its options resolved, its bookkeeping across attempts, and what ky asks of it
+ * (each attempt's fetch, whether to retry, the hooks around an attempt).
+ *
+ * Abort plumbing costs a controller and a timer per attempt, no more: the attempt's {@link LinkedAbort}
+ * follows the caller's signal and runs one timer, set to whichever comes first of the attempt's
+ * timeout and the end of the call's total budget, and names the right one when it fires. When the
+ * caller gave no signal and no timeout applies, nothing can abort an attempt and none is made.
+ */
+class Call {
+  readonly where: { method: string; url: string; requestId: string };
+  readonly timeout: number;
+  readonly totalTimeout: number;
+  readonly tokens: TokenManager | undefined;
+  attempts = 0;
+  tokenSent: string | undefined;
+  readonly #config: TransportConfig;
+  readonly #request: TransportRequest;
+  readonly #headers: Headers;
+  readonly #policy: RetryPolicy;
+  readonly #keyed: boolean;
+  readonly #replayable: boolean;
+  readonly #startedAt = Date.now();
+  readonly #abortable: boolean;
+  #budgetSpent = false;
+  /** The running attempt's abort link (a handed-over stream's, until the stream settles). */
+  #link: LinkedAbort | undefined;
+  #attemptTimedOut = false;
+  #attemptBase = 0;
+  #nextDelayMs = 0;
+  #result: { data: unknown; response: Response } | undefined;
+
+  constructor(config: TransportConfig, request: TransportRequest) {
+    this.#config = config;
+    this.#request = request;
+    const method = request.method.toUpperCase();
+    // The caller's Headers object is the transport's from here (both callers build a fresh one).
+    const headers = request.headers;
+    this.#headers = headers;
+    const requestId = headers.get('x-request-id') ?? randomId();
+    if (config.sendRequestId !== false) headers.set('x-request-id', requestId);
+    if (!headers.has('accept')) headers.set('accept', request.parseAs === 'json' ? 'application/json, application/problem+json' : '*/*');
+    // Redacted only when something reads it (an error or a log event), not on every call.
+    let redactedUrl: string | undefined;
+    this.where = {
+      method,
+      get url() {
+        return (redactedUrl ??= redactUrl(request.url));
+      },
+      requestId,
+    };
+
+    checkNonNegative('timeout', request.timeout);
+    checkNonNegative('totalTimeout', request.totalTimeout);
+    checkNonNegative('idleTimeout', request.idleTimeout);
+    this.timeout = request.timeout ?? config.timeout;
+    this.totalTimeout = request.totalTimeout ?? config.totalTimeout;
+    this.#policy = resolveRetryPolicy(request.retry, config.retry);
+    // An empty key is no key: the server runs such a write every time, so it must not be retried.
+    this.#keyed = (headers.get('idempotency-key') ?? '') !== '';
+    this.#replayable = isReplayable(method, this.#keyed);
+    // A caller-supplied Authorization header (e.g. for one call as another principal) is left alone.
+    this.tokens = headers.has('authorization') ? undefined : config.tokens;
+    this.#abortable = request.signal !== undefined || this.timeout > 0 || this.totalTimeout > 0;
   }
 
-  let attempts = 0;
-  let tokenSent: string | undefined;
-  let result: { data: unknown; response: Response } | undefined;
-  let nextDelayMs = 0;
+  get callerAborted(): boolean {
+    return this.#request.signal?.aborted === true;
+  }
+
+  get #remainingMs(): number {
+    return this.totalTimeout > 0 ? this.totalTimeout - (Date.now() - this.#startedAt) : Number.POSITIVE_INFINITY;
+  }
 
   /**
    * The typed error for anything an attempt can throw, or undefined for a foreign error (a bug in a
    * hook, signer or token supplier), which is neither retried nor disguised as a network failure.
    */
-  const toCallError = (error: unknown): CityBrainError | undefined => {
-    if (clock.callerAborted) return new AbortError({ ...where, cause: call.signal?.reason });
+  toCallError(error: unknown): CityBrainError | undefined {
+    if (this.callerAborted) return new AbortError({ ...this.where, cause: this.#request.signal?.reason });
     if (error instanceof CityBrainError) return error;
-    if (clock.budgetSpent) return new TimeoutError({ ...where, phase: 'total', timeoutMs: totalTimeout, cause: error });
+    if (this.#budgetSpent) return this.#totalTimeoutError(error);
     return undefined;
+  }
+
+  #totalTimeoutError(cause?: unknown): TimeoutError {
+    return new TimeoutError({ ...this.where, phase: 'total', timeoutMs: this.totalTimeout, cause });
+  }
+
+  #attemptTimeoutError(attempt: number): TimeoutError {
+    return new TimeoutError({ ...this.where, phase: 'attempt', timeoutMs: this.timeout, attempts: attempt });
+  }
+
+  /**
+   * Aims the attempt's one timer at what ends first: the attempt's own timeout (once it is fetching)
+   * or the call's total budget.
+   */
+  #armTimer(link: LinkedAbort, attemptRunning: boolean): void {
+    const remainingMs = this.#remainingMs;
+    const attemptMs = attemptRunning && this.timeout > 0 ? this.timeout : Number.POSITIVE_INFINITY;
+    if (remainingMs <= attemptMs) {
+      if (remainingMs <= 0) link.abort(this.#spendBudget());
+      else if (Number.isFinite(remainingMs)) link.abortAfter(remainingMs, this.#spendBudget);
+      else link.stopTimer();
+    } else {
+      this.#timedAttempt = this.attempts;
+      link.abortAfter(attemptMs, this.#timeOutAttempt);
+    }
+  }
+
+  readonly #spendBudget = () => {
+    this.#budgetSpent = true;
+    return this.#totalTimeoutError();
+  };
+
+  /** The attempt the running timer is for. */
+  #timedAttempt = 0;
+  readonly #timeOutAttempt = () => {
+    this.#attemptTimedOut = true;
+    return this.#attemptTimeoutError(this.#timedAttempt);
+  };
+
+  /** Waits for `promise` within the caller's signal and the total budget (a token refresh between runs). */
+  async withinBudget<T>(promise: Promise<T>): Promise<T> {
+    if (!this.#abortable) return promise;
+    const link = new LinkedAbort([this.#request.signal]);
+    this.#armTimer(link, false);
+    try {
+      return await unlessAborted(promise, link.signal);
+    } finally {
+      link.release();
+    }
+  }
+
+  runAttempts(attempts: KyInstance, attemptBase: number): Promise<unknown> {
+    this.#attemptBase = attemptBase;
+    return attempts(this.#request.url, {
+      method: this.where.method,
+      // The headers are set on each attempt's Request (beforeAttempt): given to ky, they would be
+      // copied into new Headers objects four times over by its option merging.
+      body: this.#request.body ?? undefined,
+      fetch: this.fetch,
+      retry: { shouldRetry: this.shouldRetry },
+      context: { call: this } satisfies CallContext,
+    });
+  }
+
+  /** ky's beforeRequest: authentication, the caller's hook and the signer, on every attempt. */
+  async beforeAttempt(request: Request, retryCount: number): Promise<void> {
+    const config = this.#config;
+    this.attempts = this.#attemptBase + retryCount + 1;
+    for (const [name, value] of this.#headers) request.headers.set(name, value);
+    if (this.#abortable) {
+      this.#link = new LinkedAbort([this.#request.signal]);
+      this.#armTimer(this.#link, false);
+    }
+    try {
+      if (this.tokens) {
+        const token = this.tokens.current();
+        this.tokenSent = await (this.#link ? unlessAborted(token, this.#link.signal) : token);
+        request.headers.set('authorization', `Bearer ${this.tokenSent}`);
+      }
+      // Awaited only when there is one: every await is a turn of the microtask queue per call.
+      if (config.hooks.beforeRequest) await config.hooks.beforeRequest(request, { attempt: this.attempts });
+      if (config.signer) await config.signer.sign(request);
+    } catch (error) {
+      this.#releaseLink();
+      throw error;
+    }
+    if (config.logger) emit(config.logger, 'debug', 'citybrain request', { ...this.where, attempt: this.attempts, headers: redactHeaders(request.headers) });
+  }
+
+  /** ky's beforeRetry: the backoff wait (abortable by the caller), then the caller's hook. */
+  async beforeRetry(request: Request, error: unknown): Promise<void> {
+    const signal = this.#request.signal;
+    await abortableSleep(this.#nextDelayMs, signal, () => signal?.reason);
+    const failure = this.toCallError(error);
+    if (failure) await this.#config.hooks.beforeRetry?.({ request, error: failure, attempt: this.attempts + 1, delayMs: this.#nextDelayMs });
+  }
+
+  /** ky asks shouldRetry first and uses its true/false as final; `delay` is 0 and beforeRetry waits. */
+  readonly shouldRetry = ({ error, retryCount }: { error: Error; retryCount: number }): boolean => {
+    const failure = this.toCallError(error);
+    if (!failure || this.callerAborted || this.#budgetSpent) return false;
+    const where = this.where;
+    const answer = decideRetry({ error: failure, retryNumber: retryCount, policy: this.#policy, replayable: this.#replayable, keyed: this.#keyed, remainingMs: this.#remainingMs });
+    if (!answer.retry) {
+      if (this.#config.logger) emit(this.#config.logger, 'debug', 'citybrain not retrying', { ...where, attempt: this.attempts, reason: answer.reason });
+      return false;
+    }
+    this.#nextDelayMs = answer.delayMs;
+    if (this.#config.logger) emit(this.#config.logger, 'warn', 'citybrain retrying', { ...where, attempt: this.attempts, status: failure.status, error: failure.name, delayMs: answer.delayMs });
+    return true;
   };
 
   /**
-   * One attempt: fetch, then read and check the body while the attempt's timeout still runs. The
-   * attempt's own signal (call signal + its timer) replaces ky's, whose timeout would reject without
-   * aborting the fetch where `AbortSignal.any` is missing, leaving a stalled connection open.
+   * One attempt: fetch, then read and check the body while the attempt's timeout still runs, so a
+   * stalled or truncated body counts against that attempt. The attempt's signal goes to fetch in its
+   * init (fetch makes its Request from both); ky's own timeout would reject without aborting the
+   * fetch where `AbortSignal.any` is missing, leaving a stalled connection open.
    */
-  const attemptFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    // ky always hands over the Request it built; the other forms are accepted to match fetch's type.
-    const attempt = attempts;
-    const attemptAbort = new LinkedAbort([clock.signal]);
-    let timedOut = false;
-    const attemptTimeout = () => new TimeoutError({ ...where, phase: 'attempt', timeoutMs: timeout, attempts: attempt });
-    if (timeout > 0) {
-      attemptAbort.abortAfter(timeout, () => {
-        timedOut = true;
-        return attemptTimeout();
-      });
-    }
-    const request = new Request(input instanceof Request ? input : new Request(input, init), { signal: attemptAbort.signal });
+  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const config = this.#config;
+    const attempt = this.attempts;
+    const link = this.#link;
+    this.#attemptTimedOut = false;
+    if (link) this.#armTimer(link, true);
     const startedAt = Date.now();
     // Everything fetch and the body stream throw is the network's doing, or one of our aborts.
     const asNetworkFailure = (error: unknown) =>
-      toCallError(error) ?? (timedOut ? attemptTimeout() : new NetworkError({ ...where, attempts: attempt, cause: error }));
+      this.toCallError(error) ?? (this.#attemptTimedOut ? this.#attemptTimeoutError(attempt) : new NetworkError({ ...this.where, attempts: attempt, cause: error }));
     let streamHandedOver = false;
     try {
       let response: Response;
       try {
-        response = await config.fetch(request, input instanceof Request ? init : undefined);
+        response = await config.fetch(input, link ? { ...init, signal: link.signal } : init);
       } catch (error) {
         throw asNetworkFailure(error);
       }
       const durationMs = Date.now() - startedAt;
-      const responseId = response.headers.get('x-request-id') ?? requestId;
-      emit(config.logger, 'debug', 'citybrain response', { ...where, requestId: responseId, attempt, status: response.status, durationMs });
-      await config.hooks.afterResponse?.(response, { request, attempt, durationMs });
+      const responseId = response.headers.get('x-request-id') ?? this.where.requestId;
+      if (config.logger) emit(config.logger, 'debug', 'citybrain response', { ...this.where, requestId: responseId, attempt, status: response.status, durationMs });
+      // ky always hands over the Request it built; the other forms are accepted to match fetch's type.
+      if (config.hooks.afterResponse) await config.hooks.afterResponse(response, { request: input instanceof Request ? input : new Request(input, init), attempt, durationMs });
 
-      const at = { ...where, status: response.status, requestId: responseId, attempts: attempt };
+      // Only a failure reads (and so redacts) the URL.
+      const where = this.where;
+      const at: ResponseContext = {
+        method: where.method,
+        get url() {
+          return where.url;
+        },
+        status: response.status,
+        requestId: responseId,
+        attempts: attempt,
+      };
       try {
-        if (!response.ok) throw await errorFromResponse(response, at, attemptAbort.signal);
-        result = { data: await readBody(response, call.parseAs, at, config.gatewayEnvelopes, attemptAbort.signal), response };
+        if (!response.ok) throw await errorFromResponse(response, at, link?.signal);
+        this.#result = { data: await readBody(response, this.#request.parseAs, at, config.gatewayEnvelopes, link?.signal), response };
       } catch (error) {
         throw asNetworkFailure(error);
       }
-      streamHandedOver = call.parseAs === 'stream';
+      streamHandedOver = this.#request.parseAs === 'stream';
       return response;
     } finally {
-      // A handed-over stream stays abortable by the call until it ends (released with the clock).
-      if (streamHandedOver) attemptAbort.stopTimer();
-      else attemptAbort.release();
+      // A handed-over stream stays abortable by the caller until it ends (released in settle's guard).
+      if (streamHandedOver) link?.stopTimer();
+      else this.#releaseLink();
     }
   };
 
-  const runAttempts = (attemptBase: number) =>
-    ky(url, {
-      method,
-      headers,
-      body: call.body ?? undefined,
-      signal: clock.signal,
-      // Per-attempt timeouts are attemptFetch's; ky's own would not abort the fetch everywhere.
-      timeout: false,
-      throwHttpErrors: true,
-      fetch: attemptFetch,
-      retry: {
-        limit: policy.maxAttempts - 1,
-        methods: ALL_METHODS,
-        // ky asks shouldRetry first and uses its true/false as final; `delay` then returns the wait chosen here.
-        shouldRetry: ({ error, retryCount }) => {
-          const failure = toCallError(error);
-          if (!failure || clock.callerAborted || clock.budgetSpent) return false;
-          const answer = decideRetry({ error: failure, retryNumber: retryCount, policy, replayable, keyed, remainingMs: clock.remainingMs });
-          if (!answer.retry) {
-            emit(config.logger, 'debug', 'citybrain not retrying', { ...where, attempt: attempts, reason: answer.reason });
-            return false;
-          }
-          nextDelayMs = answer.delayMs;
-          emit(config.logger, 'warn', 'citybrain retrying', { ...where, attempt: attempts, status: failure.status, error: failure.name, delayMs: nextDelayMs });
-          return true;
-        },
-        // The wait itself happens in beforeRetry, on the call's signal: ky 1 only makes its own
-        // wait abortable where AbortSignal.any exists.
-        delay: () => 0,
-        backoffLimit: Number.POSITIVE_INFINITY,
-      },
-      hooks: {
-        beforeRequest: [
-          async (request, _options, state) => {
-            attempts = attemptBase + state.retryCount + 1;
-            if (tokens) {
-              tokenSent = await unlessAborted(tokens.current(), clock.signal);
-              request.headers.set('authorization', `Bearer ${tokenSent}`);
-            }
-            await config.hooks.beforeRequest?.(request, { attempt: attempts });
-            await config.signer?.sign(request);
-            emit(config.logger, 'debug', 'citybrain request', { ...where, attempt: attempts, headers: redactHeaders(request.headers) });
-          },
-        ],
-        beforeRetry: [
-          async ({ request, error }) => {
-            await abortableSleep(nextDelayMs, clock.signal, () => clock.signal.reason);
-            const failure = toCallError(error);
-            if (failure) await config.hooks.beforeRetry?.({ request, error: failure, attempt: attempts + 1, delayMs: nextDelayMs });
-          },
-        ],
-      },
-    });
+  #releaseLink(): void {
+    this.#link?.release();
+    this.#link = undefined;
+  }
 
-  try {
-    try {
-      await runAttempts(0);
-    } catch (error) {
-      // One refresh and one replay per call: a second 401 means the credentials themselves are wrong.
-      if (!(toCallError(error) instanceof UnauthorizedError) || !tokens?.canRefresh || tokenSent === undefined) throw error;
-      emit(config.logger, 'info', 'citybrain refreshing token after 401', { ...where, attempt: attempts });
-      await unlessAborted(tokens.refresh(tokenSent), clock.signal);
-      await runAttempts(attempts);
+  /** Detaches from the caller's signal: the call has failed. */
+  release(): void {
+    this.#releaseLink();
+  }
+
+  /** The result of a successful call; a stream keeps the caller's abort until it ends. */
+  settle(): TransportResult {
+    const { response } = this.#result!;
+    let data = this.#result!.data;
+    const request = this.#request;
+    const where = this.where;
+    const responseId = response.headers.get('x-request-id') ?? where.requestId;
+    if (request.parseAs === 'stream' && response.body) {
+      // The budget covered getting the stream; from here only silence between chunks is limited.
+      const link = this.#link;
+      this.#link = undefined;
+      const idleMs = request.idleTimeout ?? this.timeout;
+      data = guardStream(response.body, idleMs, (error) => {
+        if (this.callerAborted) return new AbortError({ ...where, requestId: responseId, cause: request.signal?.reason });
+        if (error instanceof CityBrainError) return error;
+        return new NetworkError({ ...where, requestId: responseId, status: response.status, cause: error });
+      }, () => new TimeoutError({ ...where, requestId: responseId, status: response.status, phase: 'idle', timeoutMs: idleMs }), () => link?.release(), link?.signal);
+    } else {
+      this.#releaseLink();
     }
-  } catch (error) {
-    clock.release();
-    const failure = toCallError(error);
-    if (!failure) throw error;
-    failure.attempts = Math.max(attempts, failure.attempts);
-    emit(config.logger, 'warn', 'citybrain request failed', {
-      ...where,
-      attempt: failure.attempts,
-      status: failure.status,
-      error: `${failure.name}: ${failure.message}`,
-    });
-    config.hooks.onError?.(failure);
-    throw failure;
+    return { data, response, requestId: responseId, attempts: this.attempts };
   }
-
-  const { response } = result!;
-  let data = result!.data;
-  const responseId = response.headers.get('x-request-id') ?? requestId;
-  if (call.parseAs === 'stream' && response.body) {
-    // The budget covered getting the stream; from here only silence between chunks is limited.
-    clock.stopBudget();
-    const idleMs = call.idleTimeout ?? timeout;
-    data = guardStream(response.body, idleMs, (error) => {
-      if (clock.callerAborted) return new AbortError({ ...where, requestId: responseId, cause: call.signal?.reason });
-      if (error instanceof CityBrainError) return error;
-      return new NetworkError({ ...where, requestId: responseId, status: response.status, cause: error });
-    }, () => new TimeoutError({ ...where, requestId: responseId, status: response.status, phase: 'idle', timeoutMs: idleMs }), () => clock.release(), clock.signal);
-  } else {
-    clock.release();
-  }
-  return { data, response, requestId: responseId, attempts };
 }
 
 /**
@@ -380,7 +489,7 @@ interface ResponseContext {
 }
 
 /** The typed error for a non-2xx response, with its problem details parsed when there are any. */
-async function errorFromResponse(response: Response, at: ResponseContext, signal: AbortSignal): Promise<CityBrainError> {
+async function errorFromResponse(response: Response, at: ResponseContext, signal: AbortSignal | undefined): Promise<CityBrainError> {
   const text = decodeText(await readWholeBody(response, signal));
   const mediaType = mediaTypeOf(response.headers);
   let problem: Problem | undefined;
@@ -398,33 +507,37 @@ async function errorFromResponse(response: Response, at: ResponseContext, signal
 }
 
 /**
- * Reads the whole body, failing as soon as `signal` aborts. fetch's own wiring cannot be trusted for
- * that on Node: undici links the body to the signal through the Request object fetch made inside,
- * which the garbage collector may take once the headers have arrived, and then a stalled body outlives
- * the attempt's timeout (seen under load in the fault campaign). Cancelling our reader also closes
- * the connection.
+ * Reads the whole body on a reader of our own, failing as soon as `signal` (if any) aborts. fetch's
+ * own wiring cannot be trusted for that on Node: undici links the body to the signal through the
+ * Request object fetch made inside, which the garbage collector may take once the headers have
+ * arrived, and then a stalled body outlives the attempt's timeout (seen under load in the fault
+ * campaign). Cancelling our reader also closes the connection. Without a signal the reader is kept
+ * all the same: on Node it costs less CPU per call than `arrayBuffer()` (bench/client).
  */
-async function readWholeBody(response: Response, signal: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
+async function readWholeBody(response: Response, signal: AbortSignal | undefined): Promise<Uint8Array<ArrayBuffer>> {
   const body = response.body;
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => undefined);
-  signal.addEventListener('abort', cancel, { once: true });
+  signal?.addEventListener('abort', cancel, { once: true });
   const chunks: Uint8Array[] = [];
   let length = 0;
   try {
-    if (signal.aborted) cancel();
+    if (signal?.aborted) cancel();
     for (;;) {
       const { done, value } = await reader.read();
       // A cancelled reader ends its pending read as if the body were complete.
-      if (signal.aborted) throw signal.reason ?? new DOMException('The body was aborted', 'AbortError');
+      if (signal?.aborted) throw signal.reason ?? new DOMException('The body was aborted', 'AbortError');
       if (done) break;
       chunks.push(value);
       length += value.byteLength;
     }
   } finally {
-    signal.removeEventListener('abort', cancel);
+    signal?.removeEventListener('abort', cancel);
   }
+  // A small body is usually one chunk of its own: no copy needed.
+  const only = chunks.length === 1 ? chunks[0]! : undefined;
+  if (only && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength && only.buffer instanceof ArrayBuffer) return only as Uint8Array<ArrayBuffer>;
   const bytes = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
@@ -435,10 +548,11 @@ async function readWholeBody(response: Response, signal: AbortSignal): Promise<U
 }
 
 /** UTF-8 with the BOM dropped and broken sequences replaced, as `Response.text()` decodes. */
-const decodeText = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const utf8 = new TextDecoder();
+const decodeText = (bytes: Uint8Array) => utf8.decode(bytes);
 
 /** Reads a 2xx body as asked, rejecting HTML pages, wrong content types, broken JSON and gateway errors. */
-async function readBody(response: Response, parseAs: ParseAs, at: ResponseContext, gatewayEnvelopes: boolean, signal: AbortSignal): Promise<unknown> {
+async function readBody(response: Response, parseAs: ParseAs, at: ResponseContext, gatewayEnvelopes: boolean, signal: AbortSignal | undefined): Promise<unknown> {
   const mediaType = mediaTypeOf(response.headers);
   const formatError = (reason: 'html-page' | 'content-type' | 'invalid-json', text: string) =>
     new ResponseFormatError({ ...at, reason, contentType: mediaType, bodySnippet: snippet(text) });

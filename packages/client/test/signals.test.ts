@@ -91,6 +91,28 @@ describe('abort plumbing lets go when a call settles', () => {
     assert.deepEqual(retainedBy(lifetime), { listeners: 0, dependents: 0 });
   });
 
+  it('hands fetch the attempt’s signal in its init, and makes none when nothing can abort the call', async () => {
+    const seen: (AbortSignal | undefined)[] = [];
+    const fetch = async (_input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(init?.signal ?? undefined);
+      return new Response('{"ok":true}', { headers: { 'content-type': 'application/json' } });
+    };
+    const timed = createClient({ baseUrl, fetch });
+    const untimed = createClient({ baseUrl, fetch, timeout: 0, totalTimeout: 0 });
+    await timed.raw('GET', '/ok');
+    await untimed.raw('GET', '/ok', { timeout: 1000 });
+    const caller = new AbortController();
+    await untimed.raw('GET', '/ok', { signal: caller.signal });
+    await untimed.raw('GET', '/ok');
+    assert.deepEqual(
+      seen.map((signal) => signal instanceof AbortSignal),
+      [true, true, true, false],
+      'a signal for a call with a timeout, a per-call timeout or a caller signal; none for the last',
+    );
+    assert.notEqual(seen[2], caller.signal, 'the caller’s own signal is linked, never handed to fetch (it would keep fetch’s listeners)');
+    assert.deepEqual(retainedBy(caller.signal), { listeners: 0, dependents: 0 });
+  });
+
   it('100,000 calls sharing one long-lived signal leave the heap within 16 MB of where it started', async () => {
     // Answered in memory: what could leak is the client's own plumbing (the calls over loopback above
     // cover the network paths), and 100,000 loopback round trips cost CI a minute and a half.

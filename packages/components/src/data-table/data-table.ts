@@ -6,7 +6,7 @@ import { loadStatusStyles, renderLoadStatus } from '../shared/status.js';
 import { getLocale } from '../shared/localization.js';
 import { ClientController, type TokenSupplier } from '../provider/client-context.js';
 import { dataTableStyles } from './data-table.styles.js';
-import { cellFormatter, regionName } from './format-cell.js';
+import { ColumnFormats, regionName } from './format-cell.js';
 import {
   isRow,
   labelText,
@@ -212,6 +212,7 @@ export class CbDataTable extends CityBrainElement {
   });
   private readonly rowSelection = new RowSelection((row) => this.keyOf(row));
   private readonly shareAccess = new ShareAccess(this);
+  private readonly formats = new ColumnFormats();
   private page = 0;
   private panel?: 'filters' | 'columns';
   private csvExport?: CsvExportRun;
@@ -494,7 +495,7 @@ export class CbDataTable extends CityBrainElement {
         ? renderGrid({
             columns: visible,
             layout,
-            formatters: visible.map((c) => cellFormatter(c, region)),
+            formatters: this.formats.for(visible, region),
             sort: this.data.query.sort,
             english,
             window,

@@ -5,8 +5,8 @@
  */
 import type { CityBrainClient } from '@citybrain/client';
 import { msg } from '@lit/localize';
-import { EMPTY_VALUE, formatArea, formatDate, formatDateTime, muToSquareMetres, toShanghaiDate } from '../shared/format.js';
-import { getLocale } from '../shared/localization.js';
+import { areaFormatter, dateFormatter, dateTimeOptions, EMPTY_VALUE, muToSquareMetres, toShanghaiDate } from '../shared/format.js';
+import { getLocale, type SupportedLocale } from '../shared/localization.js';
 import { kindOf, labelText, textOf, type Column } from './model.js';
 
 export type CellFormatter = (value: unknown) => string;
@@ -83,6 +83,33 @@ function numberFormat(column: Column, locale: string): Intl.NumberFormat {
 }
 
 /**
+ * The Intl-backed format of a column type other than plain numbers, made once per column: formatting
+ * a cell only runs it (formatDate and formatArea would look their formatter up on every call).
+ */
+function typedFormat(column: Column, locale: SupportedLocale): ((value: unknown) => string) | undefined {
+  switch (column.type) {
+    case 'area-sqm': {
+      const area = areaFormatter({}, locale);
+      return (value) => area(value as number);
+    }
+    case 'area-mu': {
+      const area = areaFormatter({ unit: 'mu' }, locale);
+      return (value) => area(muToSquareMetres(value as number));
+    }
+    case 'datetime': {
+      const dateTime = dateFormatter(dateTimeOptions(locale), locale);
+      return (value) => dateTime(value as string);
+    }
+    case 'year-month': {
+      const month = dateFormatter({ year: 'numeric', month: 'short' }, locale);
+      return (value) => month(`${value as string}-01`);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
  * A formatter for one column's values in the current locale. It never throws: an object shows as
  * its JSON (whatever its `toString` does), a value that has no text (a cycle, a function) as
  * “无效值”, and a value a type-specific format cannot take (a symbol in a date column) as its text.
@@ -92,27 +119,21 @@ export function cellFormatter(column: Column, region: (code: string) => string |
   const en = locale === 'en';
   const numeric = kindOf(column.type) === 'num';
   const number = numeric ? numberFormat(column, locale) : undefined;
+  const typed = typedFormat(column, locale);
   const yes = msg('是', { id: 'data-table.yes' });
   const no = msg('否', { id: 'data-table.no' });
   const invalid = msg('无效值', { id: 'data-table.invalid-value' });
   const text = (value: unknown): string => {
+    if (typed) return typed(value);
     switch (column.type) {
-      case 'area-sqm':
-        return formatArea(value as number, {}, locale);
-      case 'area-mu':
-        return formatArea(muToSquareMetres(value as number), { unit: 'mu' }, locale);
       case 'percent':
         return `${number!.format(value as number)}%`;
       case 'length-km':
         return `${number!.format(value as number)} km`;
-      case 'datetime':
-        return formatDateTime(value as string, locale);
       case 'date':
         // Calendar dates as ISO 8601 (2026-03-08) in both languages: compact and unambiguous in a
         // dense column; an instant given for a date is taken on its Beijing calendar day.
         return toShanghaiDate(value as string) ?? String(value);
-      case 'year-month':
-        return formatDate(`${value as string}-01`, { year: 'numeric', month: 'short' }, locale);
       case 'boolean':
         return value === true || value === 'true' ? yes : value === false || value === 'false' ? no : String(value);
       case 'enum': {
@@ -146,4 +167,31 @@ export function cellFormatter(column: Column, region: (code: string) => string |
       return textOf(value) ?? invalid;
     }
   };
+}
+
+/**
+ * The cell formatters of a table's columns, made once per column and locale and kept across renders:
+ * a scroll re-renders the rows, not their formats. Region names are looked up through the latest
+ * `region` given, so a formatter made before the client changed still finds the names.
+ */
+export class ColumnFormats {
+  #formatters = new WeakMap<Column, CellFormatter>();
+  #locale: string | undefined;
+  #region: (code: string) => string | undefined = () => undefined;
+  readonly #lookUpRegion = (code: string) => this.#region(code);
+
+  /** The formatter of each of `columns`, in order. */
+  for(columns: readonly Column[], region: (code: string) => string | undefined): CellFormatter[] {
+    this.#region = region;
+    const locale = getLocale();
+    if (locale !== this.#locale) {
+      this.#locale = locale;
+      this.#formatters = new WeakMap();
+    }
+    return columns.map((column) => {
+      let formatter = this.#formatters.get(column);
+      if (!formatter) this.#formatters.set(column, (formatter = cellFormatter(column, this.#lookUpRegion)));
+      return formatter;
+    });
+  }
 }

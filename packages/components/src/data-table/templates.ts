@@ -8,19 +8,15 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import { styleProperties } from '../shared/style-properties.js';
 import { formatNumber } from '../shared/format.js';
-import { isRow, kindOf, labelText, parseSort, type Column, type DataRow, type KnownCount } from './model.js';
+import { kindOf, labelText, parseSort, type Column, type DataRow, type KnownCount } from './model.js';
 import type { CellFormatter } from './format-cell.js';
 import type { ColumnLayout } from './column-layout.js';
 import type { CsvExportRun } from './csv-export.js';
 import { AccessDenied } from './row-source.js';
 import type { Window } from './viewport.js';
+import { bodyRows, LOCK_PATH } from './row-pool.js';
 
-const lockIcon = html`<svg class="lock" viewBox="0 0 16 16" aria-hidden="true">
-  <path d="M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 0 0-4 0v2z" />
-</svg>`;
-
-/** Stands in for an entry of the rows that is not a row object. */
-const NO_ROW: DataRow = Object.freeze({});
+const lockIcon = html`<svg class="lock" viewBox="0 0 16 16" aria-hidden="true"><path d=${LOCK_PATH} /></svg>`;
 
 const sortDirection = (desc: boolean) => (desc ? msg('降序', { id: 'data-table.desc' }) : msg('升序', { id: 'data-table.asc' }));
 
@@ -116,47 +112,10 @@ function renderHeader(view: GridView, column: Column, index: number, sortKeys: R
   </div>`;
 }
 
-function renderRow(view: GridView, index: number, numeric: boolean[]): TemplateResult {
-  const { columns, formatters, offset } = view;
-  const got = view.loading ? undefined : view.rowAt(offset + index);
-  // Plain mode leaves entries that are not rows out of its view; one put into `rows` in place
-  // (or sent by a server) shows as an empty row rather than breaking the table.
-  const row = got === undefined || isRow(got) ? got : NO_ROW;
-  const selected = row !== undefined && view.isSelected(row);
-  return html`<div
-    role="row"
-    class="row"
-    part=${selected ? 'row row-selected' : 'row'}
-    data-i=${index}
-    aria-rowindex=${offset + index + 2}
-    aria-selected=${view.selection !== 'none' && row ? String(selected) : nothing}
-  >
-    ${columns.map((column, j) => {
-      const active = index === view.activeRow && j === view.activeColumn;
-      return html`<div
-        role="gridcell"
-        class="c${numeric[j] ? ' num' : ''}${column.masked ? ' masked' : ''}${active ? ' act' : ''}"
-        part="cell"
-        data-j=${j}
-        id=${active ? `c${index}-${j}` : nothing}
-        aria-colindex=${j + 1}
-      >
-        ${row === undefined
-          ? html`<span class="sk"></span>${j ? nothing : html`<span class="visually-hidden">${msg('加载中…', { id: 'status.loading' })}</span>`}`
-          : column.masked
-            ? html`${lockIcon} ${formatters[j]!(row[column.name])}`
-            : formatters[j]!(row[column.name])}
-      </div>`;
-    })}
-  </div>`;
-}
-
 export function renderGrid(view: GridView): TemplateResult {
   const { columns, window, loading } = view;
   const numeric = columns.map((c) => kindOf(c.type) === 'num');
   const sortKeys = parseSort(view.sort);
-  const rows: TemplateResult[] = [];
-  for (let i = window.start; i < window.end; i++) rows.push(renderRow(view, i, numeric));
   return html`<div
     class="grid${view.ready || loading ? '' : ' short'}"
     part="grid"
@@ -178,7 +137,11 @@ export function renderGrid(view: GridView): TemplateResult {
     </div>
     ${view.shown
       ? html`<div role="rowgroup" class="body" style=${styleProperties({ blockSize: `${window.height}px` })}>
-          <div class="block" style=${styleProperties({ transform: `translateY(${window.top}px)` })}>${rows}</div>
+          <div
+            class="block"
+            style=${styleProperties({ transform: `translateY(${window.top}px)` })}
+            ${bodyRows({ ...view, numeric, loadingText: msg('加载中…', { id: 'status.loading' }) })}
+          ></div>
         </div>`
       : nothing}
   </div>`;

@@ -57,14 +57,15 @@ export class Viewport {
 
   /**
    * Rows to render for a body scrolled by `scrollTop`. The start is rounded down to a multiple of
-   * the buffer, so scrolling re-renders once every `buffer` rows rather than on every row.
+   * the buffer, so scrolling re-renders once every `buffer` rows rather than on every row. A buffer
+   * of 0 gives the rows in view only (the first paint; the buffer follows a frame later).
    */
   window(scrollTop: number, buffer = BUFFER_ROWS): Window {
     const { rowHeight, count } = this;
     const y = this.toVirtual(scrollTop);
     const first = Math.min(count, Math.floor(y / rowHeight));
     const visible = Math.ceil(this.height / rowHeight) + 1;
-    const start = Math.max(0, Math.floor(first / buffer) * buffer - buffer);
+    const start = buffer > 0 ? Math.max(0, Math.floor(first / buffer) * buffer - buffer) : first;
     const end = Math.min(count, start + visible + 3 * buffer);
     // At scale 1 the block sits at its true place and scrolls natively; scaled, it is placed
     // relative to the current scroll position so the rows in view line up exactly.

@@ -6,7 +6,7 @@
  * no height of its own, the controller says so once and the element takes `--cb-data-table-height`.
  */
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { Viewport, type Window } from './viewport.js';
+import { BUFFER_ROWS, Viewport, type Window } from './viewport.js';
 
 export interface GridSizeHost extends ReactiveElement {
   warnOnce(key: string, message: string): void;
@@ -23,6 +23,14 @@ export class WindowingController implements ReactiveController {
   /** A `scrollTop` to give the grid after the update. */
   private pendingScrollTop?: number;
   private observer?: ResizeObserver;
+  /** The row height was read from the styles. */
+  private styled = false;
+  /**
+   * Rows rendered beyond the view: none until the first paint, which then costs only the rows in
+   * view; the buffer for scrolling is rendered in the frame after it.
+   */
+  private buffer = 0;
+  private bufferPending = false;
   /** The grid the observer watches (null: none rendered; undefined: nothing watched yet). */
   private watched?: HTMLElement | null;
 
@@ -37,7 +45,7 @@ export class WindowingController implements ReactiveController {
   /** Lays out `count` rows: the window of them to render now. */
   layout(count: number): Window {
     this.viewport.count = count;
-    return (this.window = this.viewport.window(this.scrollTop));
+    return (this.window = this.viewport.window(this.scrollTop, this.buffer));
   }
 
   /** Back to the first row (a new query, another page). */
@@ -53,6 +61,7 @@ export class WindowingController implements ReactiveController {
 
   onScroll = (e: Event): void => {
     this.scrollTop = (e.currentTarget as HTMLElement).scrollTop;
+    this.buffer = BUFFER_ROWS;
     const next = this.viewport.window(this.scrollTop);
     const current = this.window;
     if (next.start !== current.start || next.end !== current.end || next.top !== current.top) this.host.requestUpdate();
@@ -69,11 +78,33 @@ export class WindowingController implements ReactiveController {
     this.watch();
   }
 
+  /**
+   * Before the first render, takes the row height from the rows' CSS custom property: a style read,
+   * not a layout. With the right height the first render is the one the page paints; a guess of
+   * 40 px for compact rows made the ResizeObserver's report re-render every row before the paint.
+   */
+  hostUpdate(): void {
+    if (this.styled) return;
+    this.styled = true;
+    const rowHeight = pixelsOf(getComputedStyle(this.host).getPropertyValue('--_rh'));
+    if (rowHeight) this.viewport.rowHeight = rowHeight;
+  }
+
   hostDisconnected(): void {
     this.observer?.disconnect();
   }
 
   hostUpdated(): void {
+    if (this.buffer === 0 && !this.bufferPending) {
+      // The frame after the first paint (a rAF from within a rAF) renders the buffer too.
+      this.bufferPending = true;
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          this.buffer = BUFFER_ROWS;
+          this.host.requestUpdate();
+        }),
+      );
+    }
     const grid = this.grid;
     this.watch(grid);
     if (grid && this.pendingScrollTop !== undefined) {
@@ -100,8 +131,8 @@ export class WindowingController implements ReactiveController {
    * Learns the row height and the height of the rows' view. Only called from the ResizeObserver,
    * after the browser's layout, so the sizes read here are already computed: reading them during an
    * update instead forced a synchronous layout of the whole shadow tree (28 ms of a 100 ms mount in
-   * the benchmark's profile). Until the first report, the viewport's defaults (40 px rows, 600 px)
-   * fill the view; the report arrives before the first paint.
+   * the benchmark's profile). Until the first report, the row height from the styles and a 600 px
+   * view fill the view; the report arrives before the first paint.
    */
   private measure(): void {
     const root = this.host.renderRoot;
@@ -125,10 +156,25 @@ export class WindowingController implements ReactiveController {
       return;
     }
     const height = Math.max(rowHeight, view);
-    if (rowHeight !== this.viewport.rowHeight || height !== this.viewport.height) {
-      this.viewport.rowHeight = rowHeight;
-      this.viewport.height = height;
-      this.host.requestUpdate();
-    }
+    const viewport = this.viewport;
+    if (rowHeight === viewport.rowHeight && height === viewport.height) return;
+    const moved = rowHeight !== viewport.rowHeight;
+    viewport.rowHeight = rowHeight;
+    viewport.height = height;
+    // A view smaller than guessed needs no new render while the rows rendered still cover it.
+    const next = viewport.window(this.scrollTop, this.buffer);
+    const shown = this.window;
+    if (moved || next.start < shown.start || next.end > shown.end || next.top !== shown.top) this.host.requestUpdate();
   }
+}
+
+/**
+ * The pixels of a computed `--_rh` (`calc(32px * 1)`, `calc(32px * 1.3)` or `40px`) rounded as an
+ * element's `offsetHeight` is, or undefined for any other form (the ResizeObserver measures it then).
+ */
+export function pixelsOf(value: string): number | undefined {
+  const match = /^calc\(\s*([\d.]+)px\s*\*\s*([\d.]+)\s*\)$|^([\d.]+)px$/.exec(value.trim());
+  if (!match) return undefined;
+  const pixels = match[3] !== undefined ? Number(match[3]) : Number(match[1]) * Number(match[2]);
+  return Number.isFinite(pixels) && pixels > 0 ? Math.round(pixels) : undefined;
 }

@@ -47,19 +47,34 @@ export function formatDate(
   options: Intl.DateTimeFormatOptions = { dateStyle: 'medium' },
   locale: SupportedLocale = getLocale(),
 ): string {
-  if (isMissing(value)) return EMPTY_VALUE;
-  const date = toDate(value);
-  if (Number.isNaN(date.getTime())) return String(value);
-  const resolvedOptions = { ...options, timeZone: SHANGHAI_TIME_ZONE };
-  const formatter = cached(`date|${locale}|${JSON.stringify(resolvedOptions)}`, () =>
-    new Intl.DateTimeFormat(locale, resolvedOptions),
-  );
-  return formatter.format(date);
+  return dateFormatter(options, locale)(value);
 }
+
+/**
+ * {@link formatDate} with its options and locale resolved once: for callers that format many values
+ * alike (a table column), which would otherwise look the Intl formatter up again for every value.
+ */
+export function dateFormatter(options: Intl.DateTimeFormatOptions = { dateStyle: 'medium' }, locale: SupportedLocale = getLocale()): (value: DateInput) => string {
+  const resolvedOptions = { ...options, timeZone: SHANGHAI_TIME_ZONE };
+  const formatter = cached(`date|${locale}|${JSON.stringify(resolvedOptions)}`, () => new Intl.DateTimeFormat(locale, resolvedOptions));
+  return (value) => {
+    if (isMissing(value)) return EMPTY_VALUE;
+    const date = toDate(value);
+    if (Number.isNaN(date.getTime())) return String(value);
+    return formatter.format(date);
+  };
+}
+
+/** The options of {@link formatDateTime} in `locale`. */
+export const dateTimeOptions = (locale: SupportedLocale): Intl.DateTimeFormatOptions => ({
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  hourCycle: locale === 'zh-CN' ? 'h23' : undefined,
+});
 
 /** Date and minutes in Asia/Shanghai: zh-CN `2025年3月8日 14:05`, en `Mar 8, 2025, 2:05 PM`. */
 export function formatDateTime(value: DateInput, locale: SupportedLocale = getLocale()): string {
-  return formatDate(value, { dateStyle: 'medium', timeStyle: 'short', hourCycle: locale === 'zh-CN' ? 'h23' : undefined }, locale);
+  return formatDate(value, dateTimeOptions(locale), locale);
 }
 
 /**
@@ -114,15 +129,26 @@ const areaUnitLabels: Record<SupportedLocale, { m2: string; mu: string }> = {
  */
 export function formatArea(
   squareMetres: number | null | undefined,
-  { unit = 'm2', maximumFractionDigits = 2 }: AreaFormatOptions = {},
+  options: AreaFormatOptions = {},
   locale: SupportedLocale = getLocale(),
 ): string {
-  if (squareMetres === null || squareMetres === undefined || !Number.isFinite(squareMetres)) return EMPTY_VALUE;
+  return areaFormatter(options, locale)(squareMetres);
+}
+
+/** {@link formatArea} with its options and locale resolved once (see {@link dateFormatter}). */
+export function areaFormatter(
+  { unit = 'm2', maximumFractionDigits = 2 }: AreaFormatOptions = {},
+  locale: SupportedLocale = getLocale(),
+): (squareMetres: number | null | undefined) => string {
   const labels = areaUnitLabels[locale];
   const numberOptions = { maximumFractionDigits };
-  const inSquareMetres = `${formatNumber(squareMetres, numberOptions, locale)} ${labels.m2}`;
-  const inMu = `${formatNumber(squareMetresToMu(squareMetres), numberOptions, locale)} ${labels.mu}`;
-  if (unit === 'mu') return inMu;
-  if (unit === 'both') return locale === 'zh-CN' ? `${inSquareMetres}（${inMu}）` : `${inSquareMetres} (${inMu})`;
-  return inSquareMetres;
+  const number = cached(`number|${locale}|${JSON.stringify(numberOptions)}`, () => new Intl.NumberFormat(locale, numberOptions));
+  return (squareMetres) => {
+    if (squareMetres === null || squareMetres === undefined || !Number.isFinite(squareMetres)) return EMPTY_VALUE;
+    const inSquareMetres = `${number.format(squareMetres)} ${labels.m2}`;
+    const inMu = `${number.format(squareMetresToMu(squareMetres))} ${labels.mu}`;
+    if (unit === 'mu') return inMu;
+    if (unit === 'both') return locale === 'zh-CN' ? `${inSquareMetres}（${inMu}）` : `${inSquareMetres} (${inMu})`;
+    return inSquareMetres;
+  };
 }

@@ -1,0 +1,89 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { CbDataTable } from './data-table.js';
+import type { DataRow, DataTableColumn } from './model.js';
+import './define.js';
+
+/**
+ * The body rows are a pool kept by row index: a scroll re-fills only the rows that enter the window,
+ * and a row that stays in it keeps its DOM node (and its text) untouched.
+ */
+
+const columns: DataTableColumn[] = [
+  { name: 'id', label: '序号', type: 'integer' },
+  { name: 'name', label: '名称' },
+  { name: 'capital', label: '注册资本', type: 'money', precision: 2 },
+];
+const rows: DataRow[] = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, name: `狮山镇第${i + 1}号企业`, capital: i * 3.5 }));
+
+function frame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+}
+
+async function mount(): Promise<CbDataTable> {
+  const el = await fixture<CbDataTable>(html`<cb-data-table density="compact" style="height: 400px" .columns=${columns} .rows=${rows}></cb-data-table>`);
+  for (let i = 0; i < 3; i++) {
+    await el.updateComplete;
+    await frame();
+  }
+  return el;
+}
+
+const rowNodes = (el: CbDataTable) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('.block [role="row"]')];
+const byIndex = (el: CbDataTable) => new Map(rowNodes(el).map((row) => [Number(row.dataset.i), row]));
+
+describe('cb-data-table rows (row pool)', () => {
+  it('keeps a row on its DOM node while it stays in the window, and re-fills only the rows that enter', async () => {
+    const el = await mount();
+    const grid = el.shadowRoot!.querySelector<HTMLElement>('[role="grid"]')!;
+    const before = byIndex(el);
+    const [first] = [...before.keys()];
+    expect(first).to.equal(0);
+
+    const textChanged = new Set<Element>();
+    const observer = new MutationObserver((records) => {
+      for (const record of records) if (record.type === 'characterData') textChanged.add(record.target.parentElement!.closest('[role="row"]')!);
+    });
+    observer.observe(el.shadowRoot!.querySelector('.block')!, { subtree: true, characterData: true });
+    // Twenty rows down: rows leave the window at the top and enter at the bottom.
+    grid.scrollTop = 20 * 32;
+    await waitUntil(() => !byIndex(el).has(0), 'the window did not move');
+    await el.updateComplete;
+    observer.disconnect();
+
+    const after = byIndex(el);
+    const kept = [...after.keys()].filter((index) => before.has(index));
+    expect(kept.length, 'rows in both windows').to.be.greaterThan(5);
+    for (const index of kept) expect(after.get(index), `row ${index}`).to.equal(before.get(index));
+    const entered = [...after.keys()].filter((index) => !before.has(index));
+    expect(entered.length, 'rows that entered').to.be.greaterThan(5);
+    expect(textChanged.size, 'rows whose text changed').to.equal(entered.length);
+    for (const index of kept) expect(textChanged.has(after.get(index)!), `row ${index} was rewritten`).to.equal(false);
+    // The rows are in order in the block, and show their own values.
+    expect(rowNodes(el).map((row) => Number(row.dataset.i))).to.deep.equal([...after.keys()].sort((a, b) => a - b));
+    const row = after.get(entered.at(-1)!)!;
+    expect(row.getAttribute('aria-rowindex')).to.equal(String(Number(row.dataset.i) + 2));
+    expect(row.querySelector('[aria-colindex="1"]')!.textContent).to.equal(String(Number(row.dataset.i) + 1));
+  });
+
+  it('scrolling back up reuses the rows in place and keeps the block in row order', async () => {
+    const el = await mount();
+    const grid = el.shadowRoot!.querySelector<HTMLElement>('[role="grid"]')!;
+    grid.scrollTop = 40 * 32;
+    await waitUntil(() => !byIndex(el).has(0), 'the window did not move down');
+    const middle = byIndex(el);
+    grid.scrollTop = 28 * 32;
+    await waitUntil(() => Math.min(...byIndex(el).keys()) < Math.min(...middle.keys()), 'the window did not move up');
+    await el.updateComplete;
+    const after = byIndex(el);
+    for (const [index, row] of after) if (middle.has(index)) expect(row, `row ${index}`).to.equal(middle.get(index));
+    const order = rowNodes(el).map((row) => Number(row.dataset.i));
+    expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+    expect(order.every((index, k) => k === 0 || index === order[k - 1]! + 1), 'contiguous rows').to.equal(true);
+  });
+
+  it('updates kept rows when the rows themselves change (a sort), not only on scroll', async () => {
+    const el = await mount();
+    el.query = { sort: ['-id'], filter: [] };
+    await waitUntil(() => rowNodes(el)[0]?.querySelector('[aria-colindex="1"]')?.textContent === '10,000', 'the first row is not the last id');
+  });
+});
