@@ -49,6 +49,7 @@ const workspaceSources = {
     if (source === '@citybrain/client') return fromRoot('./packages/client/src/index.ts');
     if (source === '@citybrain/client/validators') return fromRoot('./packages/client/src/validators.ts');
     if (source === '@citybrain/validators') return fromRoot('./packages/validators/src/index.ts');
+    if (source === 'url-parse') return fromRoot('./scripts/browser-shims/url-parse.mjs');
     if (importer?.endsWith('.ts') && source.startsWith('.') && source.endsWith('.js')) {
       const candidate = join(dirname(importer), `${source.slice(0, -3)}.ts`);
       if (existsSync(candidate)) return candidate;

@@ -25,6 +25,8 @@ const workspaceSources = {
     if (source === '@citybrain/client') return '/packages/client/src/index.ts';
     if (source === '@citybrain/client/validators') return '/packages/client/src/validators.ts';
     if (source === '@citybrain/validators') return '/packages/validators/src/index.ts';
+    // As the bundles do (rollup.config.mjs): the WHATWG URL instead of tus-js-client's CommonJS url-parse.
+    if (source === 'url-parse') return '/scripts/browser-shims/url-parse.mjs';
     return undefined;
   },
 };
@@ -81,7 +83,8 @@ const sandboxServer = {
 export default {
   rootDir: root,
   files: ['packages/components/src/**/*.test.ts'],
-  nodeResolve: { exportConditions: ['browser'] },
+  // `browser: true` also follows package.json `browser` fields (tus-js-client maps its Node build to its browser build there).
+  nodeResolve: { exportConditions: ['browser'], browser: true },
   plugins: [
     sandboxServer,
     workspaceSources,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, ApiError, NotFoundError, UnprocessableError, createClient, type CityBrainClient } from '../src/index.js';
+import { AbortError, ApiError, MemoryUploadStore, NotFoundError, UnprocessableError, createClient, type CityBrainClient } from '../src/index.js';
 import { htmlPage, materialFile, sha256Hex } from '../../sandbox/test/material-files.js';
 import { applicationForm } from './forms.js';
 import { recordingFetch, startClientSandbox, type ClientTestSandbox } from './sandbox.js';
@@ -86,6 +86,36 @@ describe('material uploads through the client', () => {
     const material = await client.approvals.uploadMaterial(file, { kind: 'SITE_PHOTO', chunkSize: 512 * 1024 });
     assertResumed(tusRequests(recorder.sent).slice(before));
     assert.equal(material.sha256, sha256Hex(new Uint8Array(await file.arrayBuffer())));
+  });
+
+  it('keeps an unfinished upload in the store it is given, so another client (a reloaded page) resumes it, and forgets it once finished', async () => {
+    const kept = new Set<string>();
+    /** A page's own store, as one over sessionStorage would be: it sees what is kept and removed. */
+    class PageStore extends MemoryUploadStore {
+      override async addUpload(...args: Parameters<MemoryUploadStore['addUpload']>) {
+        const key = await super.addUpload(...args);
+        kept.add(key);
+        return key;
+      }
+      override async removeUpload(key: string) {
+        kept.delete(key);
+        await super.removeUpload(key);
+      }
+    }
+    const store = new PageStore();
+    const file = new File([materialFile('application/pdf', 2 * MB, 31)], '用地申请.pdf', { type: 'application/pdf' });
+    const cut = new AbortController();
+    await assert.rejects(
+      clientWith().approvals.uploadMaterial(file, { kind: 'COMMITMENT', chunkSize: 512 * 1024, store, signal: cut.signal, onProgress: (sent) => sent >= MB && cut.abort() }),
+      AbortError,
+    );
+    assert.equal(kept.size, 1);
+
+    const recorder = recordingFetch();
+    const material = await clientWith(recorder.fetch).approvals.uploadMaterial(file, { kind: 'COMMITMENT', chunkSize: 512 * 1024, store });
+    assertResumed(tusRequests(recorder.sent));
+    assert.equal(material.sha256, sha256Hex(new Uint8Array(await file.arrayBuffer())));
+    assert.equal(kept.size, 0);
   });
 
   it('retries a chunk whose connection failed and completes the file', async () => {

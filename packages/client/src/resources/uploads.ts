@@ -1,13 +1,14 @@
 /**
- * Material uploads: the tus 1.0.0 resumable upload protocol of `/approvals/uploads` (creation,
- * offset query, PATCH, termination), spoken over this client's own transport, so an upload carries
- * the same token (refreshed after a 401), region scope, signer, fetch and logging as every other call.
- * Works on any `Blob` (a `File` from an input, or a Blob in Node), in browsers and Node alike: no DOM,
- * no Node built-ins, and no CommonJS dependency for a page's bundler to trip over.
+ * Material uploads: the tus 1.0.0 resumable upload protocol of `/approvals/uploads`, driven by
+ * tus-js-client (creation, offsets, resume, retries) over this client's own transport, so an upload
+ * carries the same token (refreshed after a 401), region scope, signer, fetch and logging as every
+ * other call. Works on any `Blob` (a `File` from an input, or a Blob in Node), in browsers and Node
+ * alike: the file is read as Blob slices and unfinished uploads are kept in the client's `UploadStore`,
+ * never in the page's storage.
  */
+import type { HttpRequest, HttpResponse, HttpStack, PreviousUpload as TusPreviousUpload, UrlStorage } from 'tus-js-client';
 import type { ApprovalsComponents } from '@citybrain/contract';
 import { AbortError, ApiError, CityBrainError } from '../errors.js';
-import { abortableSleep } from '../signals.js';
 import type { CoreClient } from '../types.js';
 
 type Schemas = ApprovalsComponents['schemas'];
@@ -58,7 +59,6 @@ export interface UploadMaterialOptions {
   store?: UploadStore;
 }
 
-const TUS_HEADERS = { 'Tus-Resumable': '1.0.0' };
 const DEFAULT_CHUNK_SIZE = 512 * 1024;
 const DEFAULT_RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, 20_000];
 /** Bytes read from each end of a file for its fingerprint. */
@@ -99,40 +99,151 @@ async function fingerprintOf(file: Blob, kind: MaterialKind, name: string, endpo
   return ['citybrain-material', endpoint, kind, encodeURIComponent(name), file.size, file.type, modified, sample].join(':');
 }
 
-/** tus `Upload-Metadata`: `key base64(UTF-8 value)` pairs. */
-function uploadMetadata(values: Record<string, string>): string {
-  const base64 = (text: string) => {
-    let binary = '';
-    for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-    return btoa(binary);
-  };
-  return Object.entries(values).map(([key, value]) => (value ? `${key} ${base64(value)}` : key)).join(',');
-}
-
 /** A failure another attempt may get past: the network, a timeout, a server error, a busy upload; and a wrong offset, after asking again. */
-function worthRetrying(error: unknown): boolean {
-  if (!(error instanceof CityBrainError)) return false;
+function worthRetrying(error: CityBrainError): boolean {
   return error.retryable || error.status === 409 || error.status === 423;
 }
 
-/** Runs `attempt` until it succeeds, waiting `delays[i]` before the (i+1)th retry of a failure worth retrying. */
-async function withRetries<T>(attempt: () => Promise<T>, delays: readonly number[], signal: AbortSignal | undefined, url: string): Promise<T> {
-  for (let retry = 0; ; retry++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (retry >= delays.length || !worthRetrying(error)) throw error;
-      await abortableSleep(delays[retry]!, signal, () => new AbortError({ method: 'PATCH', url, cause: signal?.reason }));
-    }
+/** tus-js-client reads the file through this: slices of the Blob, which `fetch` sends as they are. */
+const blobReader = {
+  async openFile(input: Blob) {
+    return {
+      size: input.size,
+      async slice(start: number, end: number) {
+        return { value: input.slice(start, end), done: end >= input.size };
+      },
+      close() {},
+    };
+  },
+};
+
+/** The client's `UploadStore` as tus-js-client's `UrlStorage`: it keeps the upload's URL, size and creation time. */
+class StoreAsUrlStorage implements UrlStorage {
+  constructor(private readonly store: UploadStore) {}
+
+  /** tus-js-client's `Upload` never lists every upload; an `UploadStore` need not be able to. */
+  async findAllUploads(): Promise<TusPreviousUpload[]> {
+    return [];
+  }
+
+  async findUploadsByFingerprint(fingerprint: string): Promise<TusPreviousUpload[]> {
+    return (await this.store.findUploadsByFingerprint(fingerprint)).map((upload) => ({ ...upload, metadata: {}, parallelUploadUrls: null }));
+  }
+
+  removeUpload(urlStorageKey: string): Promise<void> {
+    return this.store.removeUpload(urlStorageKey);
+  }
+
+  addUpload(fingerprint: string, upload: TusPreviousUpload): Promise<string> {
+    // Uploads here are never parallel, so tus-js-client always has the one URL and the size.
+    return this.store.addUpload(fingerprint, { uploadUrl: upload.uploadUrl!, size: upload.size!, creationTime: upload.creationTime });
   }
 }
 
-function offsetOf(response: Response, url: string): number {
-  const offset = Number(response.headers.get('upload-offset'));
-  if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new CityBrainError({ method: response.status === 204 ? 'PATCH' : 'HEAD', url, status: response.status, message: `${url} answered without a valid Upload-Offset` });
+class TransportResponse implements HttpResponse {
+  constructor(
+    private readonly status: number,
+    private readonly headers: Headers,
+    private readonly body: string,
+  ) {}
+
+  getStatus() {
+    return this.status;
   }
-  return offset;
+
+  getHeader(name: string) {
+    return this.headers.get(name) ?? undefined;
+  }
+
+  getBody() {
+    return this.body;
+  }
+
+  getUnderlyingObject() {
+    return this.headers;
+  }
+}
+
+/**
+ * One tus request through `client.raw`; `failures.last` keeps the client's error of the latest one,
+ * which is what the call rejects with. A refusal comes back to tus-js-client as a response (it
+ * decides: a 409 means ask the offset again, a 4xx on resume means start anew); what another attempt
+ * may get past (network, timeouts, 5xx, 429) rejects, so it retries from the server's offset. The
+ * client's own retries are off for that reason.
+ */
+class TransportRequest implements HttpRequest {
+  readonly #headers: Record<string, string> = {};
+  readonly #abort = new AbortController();
+
+  constructor(
+    private readonly client: CoreClient,
+    private readonly method: string,
+    private readonly url: string,
+    private readonly failures: { last?: CityBrainError },
+  ) {}
+
+  getMethod() {
+    return this.method;
+  }
+
+  getURL() {
+    return this.url;
+  }
+
+  setHeader(name: string, value: string) {
+    this.#headers[name] = value;
+  }
+
+  getHeader(name: string) {
+    return this.#headers[name];
+  }
+
+  /** Progress is reported per acknowledged chunk (onChunkComplete), not per byte sent. */
+  setProgressHandler() {}
+
+  async send(body?: Blob | null): Promise<HttpResponse> {
+    this.failures.last = undefined;
+    try {
+      const { response, data } = await this.client.raw<string>(this.method, this.url, {
+        headers: this.#headers,
+        body: body ?? undefined,
+        parseAs: 'text',
+        retry: false,
+        signal: this.#abort.signal,
+        // A chunk over a slow village network may take minutes; the caller's signal ends it.
+        ...(body ? { timeout: 0, totalTimeout: 0 } : {}),
+      });
+      return new TransportResponse(response.status, response.headers, data);
+    } catch (error) {
+      if (!(error instanceof CityBrainError)) throw error;
+      this.failures.last = error;
+      if (error instanceof ApiError && !error.retryable) return new TransportResponse(error.status, new Headers(), JSON.stringify(error.problem ?? {}));
+      throw error;
+    }
+  }
+
+  async abort() {
+    this.#abort.abort();
+  }
+
+  getUnderlyingObject() {
+    return this.#abort;
+  }
+}
+
+class TransportStack implements HttpStack {
+  constructor(
+    private readonly client: CoreClient,
+    private readonly failures: { last?: CityBrainError },
+  ) {}
+
+  createRequest(method: string, url: string): HttpRequest {
+    return new TransportRequest(this.client, method, url, this.failures);
+  }
+
+  getName() {
+    return 'citybrain-client';
+  }
 }
 
 /** `client.approvals.uploadMaterial`: see {@link UploadMaterialOptions}. */
@@ -142,68 +253,55 @@ export async function uploadMaterial(client: CoreClient, defaultStore: UploadSto
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize must be a positive whole number of bytes, got ${chunkSize}`);
   const { signal } = options;
-  const delays = options.retryDelays ?? DEFAULT_RETRY_DELAYS;
-  const store = options.store ?? defaultStore;
   const resume = options.resume !== false;
   const endpoint = `${client.baseUrl}/approvals/uploads`;
   const name = options.name ?? ('name' in file && typeof file.name === 'string' ? file.name : '');
-  // The client's own retries are off: a failed chunk is retried from the server's offset, below.
-  const call = (method: string, url: string, init: { headers?: Record<string, string>; body?: Blob } = {}) =>
-    client.raw<string>(method, url, {
-      ...init,
-      headers: { ...TUS_HEADERS, ...init.headers },
-      parseAs: 'text',
-      retry: false,
-      signal,
-      // A chunk over a slow village network may take minutes; the caller's signal ends it.
-      ...(init.body ? { timeout: 0, totalTimeout: 0 } : {}),
+  const failures: { last?: CityBrainError } = {};
+  const aborted = () => new AbortError({ method: 'PATCH', url: endpoint, cause: signal?.reason });
+  if (signal?.aborted) throw aborted();
+
+  // tus-js-client loads with the first upload: it is a third of the script-tag bundle's size, and most
+  // pages never upload (DESIGN.md size budget: citybrain.js ≤ 40 KB gzip).
+  const { Upload } = await import('tus-js-client');
+  const url = await new Promise<string>((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted());
+    const upload = new Upload(file, {
+      endpoint,
+      metadata: { filename: name, filetype: file.type, kind: options.kind },
+      chunkSize,
+      retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
+      onShouldRetry: () => failures.last !== undefined && worthRetrying(failures.last),
+      storeFingerprintForResuming: resume,
+      // A finished upload becomes part of one application: the same file later is a new upload.
+      removeFingerprintOnSuccess: true,
+      urlStorage: new StoreAsUrlStorage(options.store ?? defaultStore),
+      fingerprint: () => fingerprintOf(file, options.kind, name, endpoint),
+      fileReader: blobReader,
+      httpStack: new TransportStack(client, failures),
+      // What the server acknowledged, once per chunk (tus-js-client's own progress counts bytes not yet acknowledged).
+      onChunkComplete: options.onProgress ? (_chunk, accepted, total) => options.onProgress!(accepted, total) : null,
+      onSuccess: () => settle(() => resolve(upload.url!)),
+      onError: (error) => settle(() => reject(failures.last ?? new CityBrainError({ method: 'PATCH', url: upload.url ?? endpoint, message: error.message, cause: error }))),
     });
-  const askOffset = async (url: string) => offsetOf((await call('HEAD', url)).response, url);
-
-  const fingerprint = resume ? await fingerprintOf(file, options.kind, name, endpoint) : '';
-  let upload: { url: string; offset: number; storeKey?: string } | undefined;
-  for (const previous of resume ? (await store.findUploadsByFingerprint(fingerprint)).reverse() : []) {
-    try {
-      upload = { url: previous.uploadUrl, offset: await withRetries(() => askOffset(previous.uploadUrl), delays, signal, previous.uploadUrl), storeKey: previous.urlStorageKey };
-      break;
-    } catch (error) {
-      // Gone, expired or refused: forget it and start anew.
-      if (!(error instanceof ApiError) || error.status >= 500) throw error;
-      await store.removeUpload(previous.urlStorageKey);
-    }
-  }
-  if (!upload) {
-    const { response } = await withRetries(() => call('POST', endpoint, {
-      headers: { 'Upload-Length': String(file.size), 'Upload-Metadata': uploadMetadata({ filename: name, filetype: file.type, kind: options.kind }) },
-    }), delays, signal, endpoint);
-    const url = new URL(response.headers.get('location') ?? '', endpoint).toString();
-    const storeKey = resume ? await store.addUpload(fingerprint, { uploadUrl: url, size: file.size, creationTime: new Date().toISOString() }) : undefined;
-    upload = { url, offset: 0, storeKey };
-  }
-
-  const { url } = upload;
-  let offset = upload.offset;
-  let knownOffset = true;
-  while (offset < file.size) {
-    offset = await withRetries(async () => {
-      try {
-        // After a failure the server may hold more (or less) than was acknowledged: ask first.
-        const from = knownOffset ? offset : await askOffset(url);
-        knownOffset = true;
-        const answer = await call('PATCH', url, {
-          headers: { 'Upload-Offset': String(from), 'Content-Type': 'application/offset+octet-stream' },
-          body: file.slice(from, from + chunkSize),
-        });
-        return offsetOf(answer.response, url);
-      } catch (error) {
-        knownOffset = false;
-        throw error;
+    const onAbort = () => {
+      // Not terminated: what the server has stays there for the next attempt.
+      void upload.abort(false);
+      reject(aborted());
+    };
+    const settle = (outcome: () => void) => {
+      signal?.removeEventListener('abort', onAbort);
+      outcome();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const start = async () => {
+      if (resume) {
+        const latest = (await upload.findPreviousUploads()).at(-1);
+        if (latest) upload.resumeFromPreviousUpload(latest);
       }
-    }, delays, signal, url);
-    options.onProgress?.(offset, file.size);
-  }
-  // A finished upload becomes part of one application: the same file later is a new upload.
-  if (upload.storeKey) await store.removeUpload(upload.storeKey);
-  const uploadId = new URL(url).pathname.split('/').pop()!;
+      if (!signal?.aborted) upload.start();
+    };
+    start().catch((error: unknown) => settle(() => reject(error)));
+  });
+  const uploadId = new URL(url, endpoint).pathname.split('/').pop()!;
   return (await client.GET('/approvals/uploads/{uploadId}', { params: { path: { uploadId } }, signal })).data;
 }
