@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labelPointOf } from '@citybrain/domain';
 import { startTestSandbox, type TestSandbox } from './harness.js';
+import { applicationBody } from './reliability/support.js';
 import { htmlPage, materialFile, sha256Hex, uploadMetadata } from './material-files.js';
 
 /**
@@ -14,24 +14,12 @@ import { htmlPage, materialFile, sha256Hex, uploadMetadata } from './material-fi
 
 type Json = Record<string, any>;
 
-const TANGBIAN = '440605124201';
 const VILLAGE = 'demo-village-tangbian';
 const TUS = { 'tus-resumable': '1.0.0' };
 
+/** 陈志强's application (the reliability suites' household) with these attachments. */
 function application(attachments: Json[]): Json {
-  return {
-    villageCode: TANGBIAN,
-    location: labelPointOf(TANGBIAN),
-    jcxx: { xm: '陈志强', xb: '男', nl: 44, lxdh: '13926081234', sfzh: '440605198203151312', hksz: '广东省佛山市南海区狮山镇唐边村第三村民小组' },
-    jtcy: [{ xm: '李美玲', nl: 41, yhzgx: '配偶', sfzh: '440605198508212622', hkszd: '广东省佛山市南海区狮山镇唐边村' }],
-    xzjxqk: { zjdmj: 0, jzmj: 0, qszsh: '无', xzjdclqk: '其他' },
-    nzjdqk: {
-      zjdmj: 80, fjzdmj: 72, dz: '狮山镇唐边村第三村民小组新村二巷西侧', szdz: '村道', sznz: '陈国华宅基地', szxz: '空地', szbz: '二巷',
-      dl: '建设用地', jflx: '异址新建', zfjzmj: 216, jzcs: 3, jzgd: 10.5, sfzqxlqlryj: true,
-    },
-    qt: { sqly: '家庭人口增加，现无宅基地，申请异址新建住房', sqr: '陈志强', sqrrq: '2026-09-01' },
-    attachments,
-  };
+  return { ...applicationBody(), attachments };
 }
 
 /** A tus client in a few lines: create, append, ask for the offset. */

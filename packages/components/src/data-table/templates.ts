@@ -8,40 +8,25 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { msg, str } from '@lit/localize';
 import { styleProperties } from '../shared/style-properties.js';
 import { formatNumber } from '../shared/format.js';
-import { kindOf, labelText, parseSort, type Column, type DataRow, type KnownCount } from './model.js';
-import type { CellFormatter } from './format-cell.js';
+import { kindOf, labelText, parseSort, type Column, type KnownCount } from './model.js';
 import type { ColumnLayout } from './column-layout.js';
 import type { CsvExportRun } from './csv-export.js';
 import { AccessDenied } from './row-source.js';
-import type { Window } from './viewport.js';
-import { bodyRows, LOCK_PATH } from './row-pool.js';
+import { bodyRows, LOCK_PATH, type RowsView } from './row-pool.js';
 
 const lockIcon = html`<svg class="lock" viewBox="0 0 16 16" aria-hidden="true"><path d=${LOCK_PATH} /></svg>`;
 
 const sortDirection = (desc: boolean) => (desc ? msg('降序', { id: 'data-table.desc' }) : msg('升序', { id: 'data-table.asc' }));
 
-export interface GridView {
-  /** The shown columns, in order. */
-  columns: Column[];
+export interface GridView extends Omit<RowsView, 'numeric' | 'loadingText'> {
   layout: ColumnLayout;
-  formatters: CellFormatter[];
   sort: string[];
   english: boolean;
-  window: Window;
   /** Rows laid out (0: the body is left out). */
   shown: number;
   /** Rows of the query, for `aria-rowcount`. */
   count: number;
-  loading: boolean;
   ready: boolean;
-  /** Index of the first shown row in the query (pager mode). */
-  offset: number;
-  /** Row `i` of the query, undefined while not loaded. */
-  rowAt: (index: number) => DataRow | undefined;
-  isSelected: (row: DataRow) => boolean;
-  selection: 'none' | 'single' | 'multiple';
-  activeRow: number;
-  activeColumn: number;
   activeId: string | undefined;
   /** The header being dragged, by name; the element keeps it, so a header dropped on another table is ignored. */
   drag: { column?: string };
