@@ -205,7 +205,8 @@ describe('cb-data-table (sandbox)', () => {
       const pager = el.shadowRoot!.querySelector('[part="pager"]')!;
       expect(pager.textContent).to.match(/第 1 页，共 \d+ 页/);
       const firstIds = column(el, el.shadowRoot!.querySelector<HTMLElement>('[role="columnheader"]')!.dataset.c!);
-      expect(rows(el)).to.have.length(25);
+      // The rows in view paint first, the rest of the page a frame later.
+      await waitUntil(() => rows(el).length === 25, `the page shows its 25 rows (${rows(el).length})`);
       [...pager.querySelectorAll('button')].find((b) => b.textContent!.includes('下一页'))!.click();
       await waitUntil(() => pager.textContent!.includes('第 2 页') && !rows(el)[0]!.querySelector('.sk'), 'page 2 did not show');
       expect(rows(el)[0]!.getAttribute('aria-rowindex')).to.equal('27');
