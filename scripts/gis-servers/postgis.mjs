@@ -9,24 +9,19 @@
  * Run as root (CI, containers), the cluster belongs to the `postgres` user, as Debian's packages
  * expect. A missing PostgreSQL, PostGIS or ogr2ogr is an error with the install command.
  */
-import { execFile, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { POSTGRES_INSTALL_HINT, startPostgresCluster } from '../postgres-cluster.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 
-export const POSTGIS_INSTALL_HINT =
-  'PostgreSQL with PostGIS or GDAL not found, which the vector tile tests need: install them (Debian/Ubuntu: sudo apt-get install -y postgresql-15 postgresql-15-postgis-3 gdal-bin) or set PG_BIN to the directory of initdb and pg_ctl.';
-
-function findPgBin() {
-  return [process.env.PG_BIN, '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'].find((dir) => dir && existsSync(join(dir, 'initdb'))) ?? null;
-}
+export const POSTGIS_INSTALL_HINT = `${POSTGRES_INSTALL_HINT} The vector tile tests also need GDAL (gdal-bin).`;
 
 /** The tables served, with the columns their tiles carry (the rest stays in the database). */
 const TABLES = {
@@ -34,31 +29,20 @@ const TABLES = {
   villages: ['code', 'name', 'towncode'],
 };
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const probe = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-
 export async function startPostgis() {
-  const bin = findPgBin();
-  if (!bin || !existsSync('/usr/bin/psql') || !existsSync('/usr/bin/ogr2ogr')) throw new Error(POSTGIS_INSTALL_HINT);
+  if (!existsSync('/usr/bin/ogr2ogr')) throw new Error(POSTGIS_INSTALL_HINT);
+  let cluster;
+  try {
+    cluster = await startPostgresCluster();
+  } catch (error) {
+    throw new Error(POSTGIS_INSTALL_HINT, { cause: error });
+  }
   const dir = mkdtempSync(join(tmpdir(), 'citybrain-postgis-'));
-  const asRoot = process.getuid?.() === 0;
-  // initdb and the server refuse to run as root: they run as `postgres`, which must own the directory.
-  const pgUser = asRoot ? 'postgres' : undefined;
-  if (asRoot) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
-  const asPg = (command, args) => (pgUser ? run('su', [pgUser, '-s', '/bin/sh', '-c', [command, ...args].map((part) => `'${part}'`).join(' ')]) : run(command, args));
-  const port = await freePort();
-  await asPg(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'cb', '-E', 'UTF8', '--no-sync']);
-  await asPg(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', join(dir, 'log'), '-w', 'start']);
-  const connection = { host: '127.0.0.1', port, user: 'cb', database: 'postgres' };
-  const psql = (sql) =>
-    run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'cb', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { maxBuffer: 64 * 1024 * 1024 });
-  const stopCluster = () => asPg(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']).catch(() => undefined);
+  const { port, connection, psql } = cluster;
+  const stopCluster = async () => {
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
 
   try {
     await psql('CREATE EXTENSION postgis');
@@ -119,7 +103,6 @@ export async function startPostgis() {
       server.closeAllConnections?.();
       await new Promise((resolve) => server.close(resolve));
       await stopCluster();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

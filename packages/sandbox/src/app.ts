@@ -15,7 +15,8 @@ import { NonceLedger, PUBLIC_PRINCIPAL, TokenService, bodyDigestCheck, verifyGat
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import { EffectCounter, type SandboxService, type ServiceContext } from './context.js';
-import { getMeta, openDatabase, setMeta, type Db } from './db.js';
+import { checkpoint, coreMigrations, getMeta, openStore, setMeta, type Db } from './db.js';
+import { applyMigrations } from './storage/migrations.js';
 import { EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
 import { prepareReplayStore } from './idempotency.js';
@@ -184,12 +185,26 @@ function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemE
     .send(problem.toBody(req.url.split('?')[0], String(req.id)));
 }
 
+/** Any number, the same in every instance: the key of the lock that lets one instance at a time migrate and seed. */
+const SCHEMA_LOCK = 7_514_202_601;
+
 /**
- * Seeds each service once, in its own transaction. The mark is per service, so a database made by
- * an older sandbox gets the tables of services added since, without touching the data it has.
+ * Brings the schema up to date, then seeds each service once, in its own transaction. The mark is
+ * per service, so a database made by an older sandbox gets the tables of services added since,
+ * without touching the data it has. On PostgreSQL, instances starting together take turns.
  */
+function prepareDatabase(db: Db, services: SandboxService[], log: (m: string) => void, seed: () => void) {
+  if (db.dialect === 'postgres') db.exec(`SELECT pg_advisory_lock(${SCHEMA_LOCK})`);
+  try {
+    const applied = applyMigrations(db, [...coreMigrations, ...services.flatMap((service) => service.migrations)]);
+    if (applied.length) log(`applied migrations ${applied.join(', ')}`);
+    seed();
+  } finally {
+    if (db.dialect === 'postgres') db.exec(`SELECT pg_advisory_unlock(${SCHEMA_LOCK})`);
+  }
+}
+
 function seedMissing(db: Db, services: SandboxService[], config: SandboxConfig, clock: Clock, workdays: WorkdayCalendar, log: (m: string) => void) {
-  for (const service of services) service.migrate(db);
   for (const service of services) {
     const mark = `seeded:${service.name}`;
     if (getMeta(db, mark)) continue;
@@ -210,7 +225,7 @@ function seedMissing(db: Db, services: SandboxService[], config: SandboxConfig, 
   setMeta(db, 'seed', config.seed);
   setMeta(db, 'seed_size', config.seedSize);
   // Seeding a full database writes about a gigabyte through the WAL; fold it back at once.
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  checkpoint(db);
 }
 
 /** Where a refused request-target is routed: no route answers it; the first hook answers the refusal. */
@@ -248,21 +263,24 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   });
 
   const specs = loadSpecs();
-  const db = openDatabase(config.dbPath);
+  const db = openStore(config);
   // Resolved on the config itself, which the services read (as `publicBaseUrl` once the server listens).
   const temporaryUploads = !config.uploadsDir && config.dbPath === ':memory:';
   config.uploadsDir ??= temporaryUploads ? mkdtempSync(join(tmpdir(), 'citybrain-uploads-')) : `${config.dbPath.replace(/\.db$/, '')}-uploads`;
   const clock = new Clock();
-  const workdays = new WorkdayCalendar({
-    ...readHolidayCalendar(SHIPPED_CALENDAR).years,
-    ...(config.holidayCalendarFile ? readHolidayCalendar(config.holidayCalendarFile).years : {}),
-    ...storedCalendarYears(db),
+  const services = createServices();
+  const log = (message: string) => app.log.info(message);
+  let workdays!: WorkdayCalendar;
+  prepareDatabase(db, services, log, () => {
+    workdays = new WorkdayCalendar({
+      ...readHolidayCalendar(SHIPPED_CALENDAR).years,
+      ...(config.holidayCalendarFile ? readHolidayCalendar(config.holidayCalendarFile).years : {}),
+      ...storedCalendarYears(db),
+    });
+    seedMissing(db, services, config, clock, workdays, log);
   });
   const effects = new EffectCounter();
   const events = new EventBus();
-  const services = createServices();
-  const log = (message: string) => app.log.info(message);
-  seedMissing(db, services, config, clock, workdays, log);
 
   let secret = getMeta(db, 'token_secret');
   if (!secret) setMeta(db, 'token_secret', (secret = randomBytes(32).toString('hex')));

@@ -1,9 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Transform } from 'node:stream';
-import type { Database } from 'better-sqlite3';
 import type { FastifyRequest } from 'fastify';
 import type { DepartmentCode } from '@citybrain/domain';
 import { forbidden, unauthorized, badRequest } from './problems.js';
+import type { Db } from './db.js';
 
 /**
  * `steward` (数据专员) and `cdo` (部门首席数据官) belong to one department (`deptCode`) and decide the share
@@ -236,7 +236,7 @@ export const SIGNATURE_WINDOW_MS = 15 * 60_000;
  * captured request cannot be replayed (by this process or another one on the same database).
  */
 export class NonceLedger {
-  constructor(private readonly db: Database) {
+  constructor(private readonly db: Db) {
     db.exec(`CREATE TABLE IF NOT EXISTS gateway_nonces (
       client_id TEXT NOT NULL, nonce TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY (client_id, nonce))`);
   }
@@ -244,7 +244,7 @@ export class NonceLedger {
   /** Records the nonce; false if it was already used within the window. */
   remember(clientId: string, nonce: string, now: Date): boolean {
     this.db.prepare('DELETE FROM gateway_nonces WHERE seen_at < ?').run(now.getTime() - 2 * SIGNATURE_WINDOW_MS);
-    return this.db.prepare('INSERT OR IGNORE INTO gateway_nonces (client_id, nonce, seen_at) VALUES (?, ?, ?)').run(clientId, nonce, now.getTime()).changes === 1;
+    return this.db.prepare('INSERT INTO gateway_nonces (client_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(clientId, nonce, now.getTime()).changes === 1;
   }
 }
 

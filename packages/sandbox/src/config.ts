@@ -5,8 +5,10 @@ import type { SeedSize } from '@citybrain/domain';
 export interface SandboxConfig {
   host: string;
   port: number;
-  /** SQLite file, or ':memory:' for throwaway test servers. */
+  /** SQLite file, or ':memory:' for throwaway test servers; unused when `databaseUrl` is set. */
   dbPath: string;
+  /** `postgres://…` (CITYBRAIN_DATABASE_URL): run on PostgreSQL + PostGIS instead of SQLite. */
+  databaseUrl: string | null;
   /**
    * Where uploaded materials are kept, outside the database: unfinished uploads and the complete files
    * by content hash. Default: beside the database file (`<db>-uploads/`); for an in-memory database a
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.CITYBRAIN_HOST ?? 'localhost',
     port: Number(env.CITYBRAIN_PORT ?? env.PORT ?? 8080),
     dbPath: env.CITYBRAIN_DB ?? resolve(repoRoot, '.data', `citybrain-${overrides.seedSize ?? seedSize}.db`),
+    databaseUrl: env.CITYBRAIN_DATABASE_URL || null,
     uploadsDir: env.CITYBRAIN_UPLOADS_DIR ? resolve(env.CITYBRAIN_UPLOADS_DIR) : null,
     seed: env.CITYBRAIN_SEED ?? 'nanhai-2026',
     seedSize,

@@ -4,6 +4,7 @@ import type { SeedSize, Rng } from '@citybrain/domain';
 import type { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import type { Db } from './db.js';
+import type { Migration } from './storage/migrations.js';
 import type { EventBus } from './events.js';
 import type { TokenService } from './auth.js';
 import type { WorkdayCalendar } from './workdays.js';
@@ -79,8 +80,8 @@ export type OperationHandlers<Ids extends OperationId> = { [Id in Ids]: Operatio
  */
 export interface SandboxService<Ids extends OperationId = any> {
   name: string;
-  /** CREATE TABLE IF NOT EXISTS …; runs on every start. */
-  migrate(db: Db): void;
+  /** The service's tables, in order; those a database lacks are applied at start (`storage/migrations.ts`). */
+  migrations: Migration[];
   /** Fills an empty database; runs once, inside a transaction. */
   seed(db: Db, ctx: SeedContext): void;
   /** operationId → handler; path, method and validation come from openapi/. */

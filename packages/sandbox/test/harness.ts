@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
 import type { SandboxConfig } from '../src/config.js';
 
@@ -11,13 +13,34 @@ export interface TestSandbox extends RunningSandbox {
 }
 
 /**
+ * A fresh database with PostGIS on the cluster of `CITYBRAIN_TEST_POSTGRES_URL` (a private cluster
+ * from scripts/postgres-cluster.mjs, which `npm test` starts for its PostgreSQL stage).
+ */
+export async function createTestDatabase(adminUrl: string): Promise<string> {
+  const name = `citybrain_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE citybrain_template`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
  * A real sandbox on loopback for tests: small seed, throwaway in-memory database unless a path is
- * given, quiet logs, the contract check on (any response that violates openapi/ becomes a 500) and
- * the test hooks on (clock, fault and effect counters; district administrator only).
+ * given (or a fresh PostgreSQL database when `CITYBRAIN_TEST_POSTGRES_URL` names a cluster), quiet
+ * logs, the contract check on (any response that violates openapi/ becomes a 500) and the test hooks
+ * on (clock, fault and effect counters; district administrator only).
  */
 export async function startTestSandbox(overrides: Partial<SandboxConfig> = {}): Promise<TestSandbox> {
+  const postgres = process.env.CITYBRAIN_TEST_POSTGRES_URL;
+  const databaseUrl = overrides.databaseUrl !== undefined || !postgres || overrides.dbPath ? (overrides.databaseUrl ?? null) : await createTestDatabase(postgres);
   const sandbox = await startSandbox(
-    { host: '127.0.0.1', port: 0, dbPath: ':memory:', seedSize: 'small', simulate: false, contractCheck: true, testHooks: true, logLevel: 'silent', ...overrides },
+    { host: '127.0.0.1', port: 0, dbPath: ':memory:', seedSize: 'small', simulate: false, contractCheck: true, testHooks: true, logLevel: 'silent', ...overrides, databaseUrl },
     {},
   );
   const api: TestSandbox['api'] = (path, init = {}) => {

@@ -27,7 +27,7 @@ export class SqliteImportTarget implements ImportTarget {
       insertParcel: db.prepare(`
         INSERT INTO parcels (id, parcel_no, village_code, town_code, owner_name, owner_id_number, owner_phone, area_sqm, land_use,
           status, approval_no, approved_on, certificate_no, registered_on, floors, min_lon, min_lat, max_lon, max_lat, geometry)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid AS rid`),
       insertParcelBox: db.prepare('INSERT INTO parcels_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
       deleteZone: db.prepare('DELETE FROM zones WHERE id = ?'),
       insertZone: db.prepare(`
@@ -63,10 +63,10 @@ export class SqliteImportTarget implements ImportTarget {
       this.sql.deleteParcelBox.run(rid);
       this.sql.deleteParcel.run(rid);
     }
-    const { lastInsertRowid } = this.sql.insertParcel.run(row.id, row.parcelNo, row.villageCode, row.townCode, row.ownerName,
+    const { rid } = this.sql.insertParcel.get(row.id, row.parcelNo, row.villageCode, row.townCode, row.ownerName,
       row.ownerIdNumber, row.ownerPhone, row.areaSqm, row.landUse, row.status, row.approvalNo, row.approvedOn, row.certificateNo,
-      row.registeredOn, row.floors, minLon, minLat, maxLon, maxLat, JSON.stringify(row.geometry));
-    this.sql.insertParcelBox.run(lastInsertRowid, minLon, maxLon, minLat, maxLat);
+      row.registeredOn, row.floors, minLon, minLat, maxLon, maxLat, JSON.stringify(row.geometry)) as { rid: number };
+    this.sql.insertParcelBox.run(rid, minLon, maxLon, minLat, maxLat);
     return old.length > 0;
   }
 

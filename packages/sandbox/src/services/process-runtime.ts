@@ -69,12 +69,12 @@ interface EventRow {
 export function appendEvents(db: Db, kind: ProcessKind, recordId: string, events: readonly ProcessEvent[]): TimelineEvent[] {
   const insert = db.prepare(
     `INSERT INTO process_events (kind, record_id, at, action, action_label, from_status, to_status, stage, branch, actor, remark)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
   );
   return events.map((event) => {
-    const { lastInsertRowid } = insert.run(kind, recordId, event.at, event.action, JSON.stringify(event.actionLabel), event.fromStatus,
-      event.toStatus, event.stage, event.branch, JSON.stringify(event.actor), event.remark);
-    return { ...event, id: String(lastInsertRowid) };
+    const { id } = insert.get(kind, recordId, event.at, event.action, JSON.stringify(event.actionLabel), event.fromStatus,
+      event.toStatus, event.stage, event.branch, JSON.stringify(event.actor), event.remark) as { id: number };
+    return { ...event, id: String(id) };
   });
 }
 

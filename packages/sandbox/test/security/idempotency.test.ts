@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applicationBody, PINNED_NOW, workOrderBody } from '../reliability/support.js';
 import { startTestSandbox, type TestSandbox } from '../harness.js';
+import { checkpoint } from '../../src/db.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -98,7 +99,7 @@ describe('idempotency: the replay store keeps no plaintext secret', () => {
     assert.ok(!stored.includes(verificationCode), 'the code is not in the replay store in plaintext');
     assert.ok(!stored.includes('sealed-1'), 'nor the client\'s key');
 
-    sandbox.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    checkpoint(sandbox.ctx.db);
     const file = [join(dir, 'sandbox.db'), join(dir, 'sandbox.db-wal')].filter(existsSync).map((path) => readFileSync(path, 'latin1')).join('');
     assert.ok(!file.includes(`"verificationCode":"${verificationCode}"`), 'nor anywhere in the database file');
 

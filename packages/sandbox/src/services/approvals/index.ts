@@ -32,7 +32,6 @@ import { badRequest, forbidden, notFound, tooManyRequests, unprocessable } from 
 import {
   actorOf,
   createEndpoint,
-  migrateProcessEvents,
   recordHandlers,
   seedRecords,
   setNextLink,
@@ -143,11 +142,10 @@ function buildableLocator(db: Db): (rng: Rng, villageCode: string) => [number, n
 
 export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
   name: 'approvals',
-  migrate(db) {
-    migrateProcessEvents(db);
-    migrateApplications(db);
-    migrateUploads(db);
-  },
+  migrations: [
+    { id: 'approvals/001-applications', sqlite: migrateApplications },
+    { id: 'approvals/002-uploads', sqlite: migrateUploads },
+  ],
   seed(db, seed) {
     const generated = generateApplications({
       size: seed.size,

@@ -319,10 +319,10 @@ function exportDatasetRows(req: RequestOf<'exportDatasetRows'>, reply: FastifyRe
 
 export const dataService: SandboxService<keyof DataOperations> = {
   name: 'data',
-  migrate(db) {
-    migrateDataTables(db);
-    migrateSharing(db);
-  },
+  migrations: [
+    { id: 'data/001-tables', sqlite: migrateDataTables },
+    { id: 'data/002-sharing', sqlite: migrateSharing },
+  ],
   seed(db, seedCtx) {
     seedDataTables(db, { seed: seedCtx.seed, size: seedCtx.size }, seedCtx.log);
   },

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DatasetColumnDef, FilterOperator } from '@citybrain/domain';
-import type { Statement } from 'better-sqlite3';
+import type { SqlStatement } from '../../storage/sql.js';
 import { parseFilterExpression, splitFilterList, validateDivisionCode, validateIdNumber, validateUscc } from '@citybrain/validators';
 import type { Db } from '../../db.js';
 import { badRequest } from '../../problems.js';
@@ -379,14 +379,14 @@ export interface PageResult {
   nextAfter: SqlValue[] | null;
 }
 
-const statementCache = new WeakMap<Db, Map<string, Statement<SqlValue[]>>>();
+const statementCache = new WeakMap<Db, Map<string, SqlStatement>>();
 
-function prepared(db: Db, sql: string): Statement<SqlValue[]> {
+function prepared(db: Db, sql: string): SqlStatement {
   let cache = statementCache.get(db);
   if (!cache) statementCache.set(db, (cache = new Map()));
   let statement = cache.get(sql);
   if (!statement) {
-    statement = db.prepare<SqlValue[]>(sql);
+    statement = db.prepare(sql);
     // Bounded: plans differ only by column choice and filter shape, but a hostile client could vary them.
     if (cache.size > 500) cache.clear();
     cache.set(sql, statement);

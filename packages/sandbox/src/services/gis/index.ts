@@ -261,7 +261,7 @@ function getGisBasemapTile(req: RequestOf<'getGisBasemapTile'>, reply: FastifyRe
 
 export const gisService: SandboxService<keyof GisOperations> = {
   name: 'gis',
-  migrate: migrateGis,
+  migrations: [{ id: 'gis/001-layers', sqlite: migrateGis }],
   seed: seedGis,
   handlers: {
     getGisLandingPage,

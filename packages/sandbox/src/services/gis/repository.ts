@@ -3,7 +3,7 @@
  * from a layer's own condition, adds queryable filters and a bbox prefilter, and pages by rowid
  * (stable insertion order) so cursors stay valid while rows are added.
  */
-import type { Statement } from 'better-sqlite3';
+import type { SqlStatement } from '../../storage/sql.js';
 import type { Db } from '../../db.js';
 import type { BBox } from './geo.js';
 import type { LayerDef, Row } from './layers.js';
@@ -31,14 +31,14 @@ interface LayerStats {
 const VERSION_TTL_MS = 5_000;
 
 export class GisRepository {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements = new Map<string, SqlStatement>();
   private readonly stats = new Map<string, LayerStats>();
   /** Derived layers: the source version each was last built from, and when that was checked. */
   private readonly derivedFrom = new Map<string, { version: string; checkedAt: number }>();
 
   constructor(private readonly db: Db) {}
 
-  private prepare(sql: string): Statement {
+  private prepare(sql: string): SqlStatement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);

@@ -288,15 +288,15 @@ export function seedGis(db: Db, ctx: SeedContext): void {
   const insertParcel = db.prepare(`
     INSERT INTO parcels (id, parcel_no, village_code, town_code, owner_name, owner_id_number, owner_phone, area_sqm, land_use,
       status, approval_no, approved_on, certificate_no, registered_on, floors, min_lon, min_lat, max_lon, max_lat, geometry)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid AS rid`);
   const insertParcelBox = db.prepare('INSERT INTO parcels_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
   let parcelCount = 0;
   for (const parcel of homesteadParcels({ size: ctx.size, seed: ctx.seed })) {
     const [minLon, minLat, maxLon, maxLat] = parcel.bbox;
-    const { lastInsertRowid } = insertParcel.run(parcel.id, parcel.parcelNo, parcel.villageCode, parcel.townCode, parcel.ownerName,
+    const { rid } = insertParcel.get(parcel.id, parcel.parcelNo, parcel.villageCode, parcel.townCode, parcel.ownerName,
       parcel.ownerIdNumber, parcel.ownerPhone, parcel.areaSqm, parcel.landUse, parcel.status, parcel.approvalNo, parcel.approvedOn,
-      parcel.certificateNo, parcel.registeredOn, parcel.floors, minLon, minLat, maxLon, maxLat, JSON.stringify(parcel.geometry));
-    insertParcelBox.run(lastInsertRowid, minLon, maxLon, minLat, maxLat);
+      parcel.certificateNo, parcel.registeredOn, parcel.floors, minLon, minLat, maxLon, maxLat, JSON.stringify(parcel.geometry)) as { rid: number };
+    insertParcelBox.run(rid, minLon, maxLon, minLat, maxLat);
     parcelCount++;
   }
   ctx.log(`gis: ${towns.length} towns, ${villageFeatures.length} villages, ${grid.length} grid cells, ${zones.length} zones, ${parcelCount} parcels`);

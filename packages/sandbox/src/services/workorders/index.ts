@@ -26,7 +26,6 @@ import { badRequest, forbidden, unprocessable } from '../../problems.js';
 import {
   actorOf,
   createEndpoint,
-  migrateProcessEvents,
   OVERDUE_SQL,
   recordHandlers,
   seedRecords,
@@ -104,10 +103,7 @@ function workOrderStats(db: Db, ctx: ServiceContext, scope: string, query: WorkO
 
 export const workOrdersService: SandboxService<keyof WorkOrdersOperations> = {
   name: 'workorders',
-  migrate(db) {
-    migrateProcessEvents(db);
-    migrateWorkOrders(db);
-  },
+  migrations: [{ id: 'workorders/001-work-orders', sqlite: migrateWorkOrders }],
   seed(db, seed) {
     const generated = generateWorkOrders({
       size: seed.size,

@@ -1,0 +1,166 @@
+/**
+ * The PostgreSQL (+ PostGIS) store: the services' synchronous statement API (`SqlDatabase`) over one
+ * connection held by a worker thread. Each statement waits for its answer, as better-sqlite3's do, so
+ * the services, their transactions and their order of effects are the same code on both stores; an
+ * instance runs one statement at a time, and a district scales out by running several instances on
+ * one database. Hot read paths may use `openReadPool` for queries that run beside each other.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import pg from 'pg';
+import type { ArgumentTypes, SqlDatabase, SqlStatement } from './sql.js';
+import { toPositionalParameters } from './sql.js';
+
+type WorkerRequest =
+  | { op: 'open'; url: string; applicationName: string }
+  | { op: 'query'; connection: number; text: string; params: unknown[] }
+  | { op: 'exec'; connection: number; text: string }
+  | { op: 'cursor-open'; connection: number; text: string; params: unknown[] }
+  | { op: 'cursor-read'; cursor: number; count: number }
+  | { op: 'cursor-close'; cursor: number }
+  | { op: 'close'; connection: number };
+
+type WorkerAnswer =
+  | { failed?: false; rows?: Record<string, unknown>[]; rowCount?: number; id?: number }
+  | { failed: true; message: string; code?: string; detail?: string; constraint?: string };
+
+const workerFile = new URL('./postgres-worker.js', import.meta.url);
+/** A statement that takes longer than this is a hung connection, not a slow query. */
+const STATEMENT_WAIT_MS = 120_000;
+let callWorker: ((request: WorkerRequest) => WorkerAnswer) | null = null;
+
+/**
+ * One worker thread for every PostgreSQL connection of the process: the caller posts a request and
+ * blocks on a shared flag until the worker has posted the answer, then takes it off the port.
+ */
+function worker(): (request: WorkerRequest) => WorkerAnswer {
+  if (callWorker) return callWorker;
+  const { port1, port2 } = new MessageChannel();
+  const signal = new SharedArrayBuffer(4);
+  const flag = new Int32Array(signal);
+  const thread = new Worker(workerFile, { workerData: { port: port2, signal }, transferList: [port2] });
+  // The thread waits on its connections' sockets; it must not keep a finished process alive.
+  thread.unref();
+  port1.unref();
+  callWorker = (request) => {
+    Atomics.store(flag, 0, 0);
+    port1.postMessage(request);
+    if (Atomics.wait(flag, 0, 0, STATEMENT_WAIT_MS) === 'timed-out') throw new Error(`PostgreSQL gave no answer within ${STATEMENT_WAIT_MS / 1000} s`);
+    return receiveMessageOnPort(port1)!.message as WorkerAnswer;
+  };
+  return callWorker;
+}
+
+/** A failed statement, with PostgreSQL's SQLSTATE (`23505` unique violation, …) as `code`. */
+export class PostgresError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly detail: string | undefined,
+    readonly constraint: string | undefined,
+    readonly statement: string,
+  ) {
+    super(message);
+    this.name = 'PostgresError';
+  }
+}
+
+function answer(request: WorkerRequest, statement: string): Exclude<WorkerAnswer, { failed: true }> {
+  const result = worker()(request);
+  if (result.failed) throw new PostgresError(result.message, result.code, result.detail, result.constraint, statement);
+  return result;
+}
+
+/** Rows cross the thread as structured clones: bytea arrives as a Uint8Array and becomes a Buffer again. */
+function reviveRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const key in row) {
+    const value = row[key];
+    if (value instanceof Uint8Array && !Buffer.isBuffer(value)) row[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
+  return row;
+}
+
+const CURSOR_BATCH = 1000;
+
+export class PostgresDatabase implements SqlDatabase {
+  readonly dialect = 'postgres' as const;
+  private readonly connection: number;
+  private readonly statements = new Map<string, ReturnType<typeof toPositionalParameters>>();
+  private depth = 0;
+  private closed = false;
+
+  constructor(readonly url: string, applicationName = 'citybrain-sandbox') {
+    this.connection = answer({ op: 'open', url, applicationName }, 'connect').id!;
+  }
+
+  prepare(sql: string): SqlStatement {
+    let translated = this.statements.get(sql);
+    if (!translated) {
+      translated = toPositionalParameters(sql);
+      this.statements.set(sql, translated);
+    }
+    const { text, bind } = translated;
+    const query = (args: unknown[]) => answer({ op: 'query', connection: this.connection, text, params: bind(args) }, text);
+    return {
+      get: (...args) => {
+        const row = query(args).rows![0];
+        return row && reviveRow(row);
+      },
+      all: (...args) => query(args).rows!.map(reviveRow),
+      run: (...args) => ({ changes: query(args).rowCount ?? 0 }),
+      iterate: (...args) => this.iterate(text, bind(args)),
+    };
+  }
+
+  private *iterate(text: string, params: unknown[]): IterableIterator<unknown> {
+    const cursor = answer({ op: 'cursor-open', connection: this.connection, text, params }, text).id!;
+    try {
+      for (;;) {
+        const rows = answer({ op: 'cursor-read', cursor, count: CURSOR_BATCH }, text).rows!;
+        for (const row of rows) yield reviveRow(row);
+        if (rows.length < CURSOR_BATCH) return;
+      }
+    } finally {
+      answer({ op: 'cursor-close', cursor }, text);
+    }
+  }
+
+  exec(sql: string): void {
+    answer({ op: 'exec', connection: this.connection, text: sql }, sql);
+  }
+
+  transaction<F extends (...args: any[]) => any>(fn: F): (...args: ArgumentTypes<F>) => ReturnType<F> {
+    return (...args) => {
+      const savepoint = this.depth > 0 ? `citybrain_${this.depth}` : null;
+      this.exec(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN');
+      this.depth++;
+      try {
+        const result = fn(...args);
+        this.depth--;
+        this.exec(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+        return result;
+      } catch (error) {
+        this.depth--;
+        this.exec(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK');
+        throw error;
+      }
+    };
+  }
+
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    answer({ op: 'close', connection: this.connection }, 'close');
+  }
+}
+
+/** A pool for read-only queries that may run side by side (tiles, row pages), committed data only. */
+export function openReadPool(url: string, max = 4): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, application_name: 'citybrain-sandbox reads' });
+}
+
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));

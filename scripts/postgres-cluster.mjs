@@ -1,0 +1,90 @@
+/**
+ * A private PostgreSQL 15 + PostGIS 3 cluster (Debian's `postgresql-15` and `postgresql-15-postgis-3`)
+ * on a free loopback port with its own data directory, for tests and benchmarks:
+ *
+ *   const cluster = await startPostgresCluster();   // { url, port, psql, createDatabase, stop }
+ *   const url = await cluster.createDatabase();      // a fresh database with PostGIS
+ *
+ * Run as root (CI, containers), the cluster belongs to the `postgres` user, as Debian's packages
+ * expect. Durability is off (`fsync=off`): the data lives as long as the test. A missing PostgreSQL
+ * is an error with the install command.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const POSTGRES_INSTALL_HINT =
+  'PostgreSQL with PostGIS not found: install them (Debian/Ubuntu: sudo apt-get install -y postgresql-15 postgresql-15-postgis-3) or set PG_BIN to the directory of initdb and pg_ctl.';
+
+export function findPgBin() {
+  return [process.env.PG_BIN, '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'].find((dir) => dir && existsSync(join(dir, 'initdb'))) ?? null;
+}
+
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+
+/** @param {{ settings?: Record<string, string | number> }} [options] extra server settings (`max_connections`, …) */
+export async function startPostgresCluster(options = {}) {
+  const bin = findPgBin();
+  if (!bin || !existsSync('/usr/bin/psql')) throw new Error(POSTGRES_INSTALL_HINT);
+  const dir = mkdtempSync(join(tmpdir(), 'citybrain-postgres-'));
+  const asRoot = process.getuid?.() === 0;
+  // initdb and the server refuse to run as root: they run as `postgres`, which must own the directory.
+  if (asRoot) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
+  const asPg = (command, args) => (asRoot ? run('su', ['postgres', '-s', '/bin/sh', '-c', [command, ...args].map((part) => `'${part}'`).join(' ')]) : run(command, args));
+  const port = await freePort();
+  const settings = { listen_addresses: '127.0.0.1', fsync: 'off', max_connections: 200, ...options.settings };
+  const serverOptions = [`-p ${port} -k ${dir}`, ...Object.entries(settings).map(([key, value]) => `-c ${key}=${value}`)].join(' ');
+  await asPg(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'cb', '-E', 'UTF8', '--no-sync']);
+  await asPg(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-o', serverOptions, '-l', join(dir, 'log'), '-w', 'start']);
+  const stopCluster = () => asPg(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']).catch(() => undefined);
+  const urlOf = (database) => `postgres://cb@127.0.0.1:${port}/${database}`;
+  const psql = (sql, database = 'postgres') =>
+    run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'cb', '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { maxBuffer: 64 * 1024 * 1024 });
+  try {
+    // A template with PostGIS, so each test's database is a cheap copy.
+    await psql('CREATE DATABASE citybrain_template');
+    await psql('CREATE EXTENSION postgis', 'citybrain_template');
+  } catch (error) {
+    await stopCluster();
+    throw error;
+  }
+  return {
+    port,
+    url: urlOf('postgres'),
+    connection: { host: '127.0.0.1', port, user: 'cb', database: 'postgres' },
+    psql,
+    /** A new, empty database with PostGIS; returns its URL. */
+    async createDatabase(name = `citybrain_${randomBytes(6).toString('hex')}`) {
+      await psql(`CREATE DATABASE ${name} TEMPLATE citybrain_template`);
+      return urlOf(name);
+    },
+    async stop() {
+      await stopCluster();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// `node scripts/postgres-cluster.mjs`: a cluster for running tests by hand, e.g.
+//   CITYBRAIN_TEST_POSTGRES_URL=<printed url> node --conditions=citybrain-source --import tsx --test packages/sandbox/test/approvals.test.ts
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const cluster = await startPostgresCluster();
+  console.log(cluster.url);
+  const stop = () => cluster.stop().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  setInterval(() => {}, 1 << 30);
+}
