@@ -248,7 +248,7 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
     async createUpload(req, reply, ctx) {
       requirePermission(req, 'approvals:create');
       const uploads = uploadsOf(ctx);
-      await uploads.dropExpired(new Date());
+      await uploads.dropExpired();
       return uploads.relay(req, reply, null);
     },
     getUpload(req, _reply, ctx) {
