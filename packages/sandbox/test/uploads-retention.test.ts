@@ -9,7 +9,8 @@ import { REQUIRED, application, tus } from './tus-client.js';
 
 /**
  * What bounds the uploads directory: uploads no application took expire and go with their files, a
- * content file goes with the last upload of it, each client has a quota of such uploads. Against a real
+ * content file goes with the last upload of it, each client has a quota of such uploads; and a
+ * resubmission's files count with the application's own towards each kind's `maxFiles`. Against a real
  * sandbox on loopback whose clock the tests move.
  */
 
@@ -123,6 +124,29 @@ describe('uploads no application took', () => {
     const copy = await client.upload(village, linkedContent);
     assert.equal((await client.cancel(village, copy.location)).status, 204);
     assert.ok(existsSync(contentFile(linkedContent)));
+  });
+
+  it('counts the files an application has with those a resubmission (补正) brings towards a kind\'s maxFiles', async () => {
+    const village = await s.token(VILLAGE);
+    const kinds = [...REQUIRED, 'RED_LINE_MAP'];
+    const ids = await client.uploadEach(village, kinds, 200);
+    const created = await apply(village, kinds.map((kind, i) => ({ kind, uploadId: ids[i] })));
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const act = (body: Json) => json(`/approvals/applications/${created.body.id}/actions`, village, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const returned = await act({ action: 'return', reason: '红线图不清晰，请补充', requiredMaterials: ['RED_LINE_MAP'], deadlineWorkingDays: 10 });
+    assert.equal(returned.status, 200, JSON.stringify(returned.body));
+
+    const [third] = await client.uploadEach(village, ['RED_LINE_MAP'], 250);
+    const refused = await act({ action: 'resubmit', attachments: [{ kind: 'RED_LINE_MAP', uploadId: third }] });
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.deepEqual(refused.body.errors, [{ name: 'body/attachments', reason: '规划红线图最多 2 个文件，申请已有 2 个，又提交了 1 个' }]);
+    assert.equal((await json(`/approvals/uploads/${third}`, village)).body.applicationId, null);
+
+    const [consent] = await client.uploadEach(village, ['NEIGHBOUR_AGREEMENT'], 260);
+    const resubmitted = await act({ action: 'resubmit', attachments: [{ kind: 'NEIGHBOUR_AGREEMENT', uploadId: consent }] });
+    assert.equal(resubmitted.status, 200, JSON.stringify(resubmitted.body));
   });
 
   it('refuses an upload beyond the client\'s quota of uploads no application took (413 upload-quota-exceeded) until it cancels one', async () => {

@@ -439,9 +439,14 @@ export class MaterialUploads {
   /**
    * An application's attachments with each upload (`{ kind, uploadId }`) replaced by what was stored:
    * the caller's own complete upload of that kind, not yet part of an application nor expired; and no
-   * kind with more files than the process allows. Every offending field is named (422).
+   * kind with more files than the process allows, counting those the application has (`attached`, on a
+   * resubmission). Every offending field is named (422).
    */
-  resolveAttachments(principal: Principal, attachments: NonNullable<ApplicationCreate['attachments']>): Omit<Attachment, 'id' | 'uploadedAt'>[] {
+  resolveAttachments(
+    principal: Principal,
+    attachments: NonNullable<ApplicationCreate['attachments']>,
+    attached: readonly Pick<Attachment, 'kind'>[] = [],
+  ): Omit<Attachment, 'id' | 'uploadedAt'>[] {
     const errors: FieldError[] = [];
     const seen = new Set<string>();
     const now = this.clock.now().toISOString();
@@ -462,7 +467,10 @@ export class MaterialUploads {
     });
     for (const material of this.materials) {
       const count = attachments.filter((a) => a.kind === material.kind).length;
-      if (count > material.maxFiles) errors.push({ name: 'body/attachments', reason: `${material.label.zh}最多 ${material.maxFiles} 个文件，提交了 ${count} 个` });
+      const before = attached.filter((a) => a.kind === material.kind).length;
+      if (count && before + count > material.maxFiles) {
+        errors.push({ name: 'body/attachments', reason: `${material.label.zh}最多 ${material.maxFiles} 个文件，${before ? `申请已有 ${before} 个，又` : ''}提交了 ${count} 个` });
+      }
     }
     if (errors.length) throw unprocessable(errors.map((e) => `${e.name} ${e.reason}`).join('; '), 'attachments-invalid', errors);
     return resolved as Omit<Attachment, 'id' | 'uploadedAt'>[];
