@@ -15,6 +15,18 @@ export interface SandboxConfig {
    * temporary directory that goes with the server.
    */
   uploadsDir: string | null;
+  /**
+   * How long a complete upload that no application has taken is kept (on the sandbox clock); then it is
+   * deleted with its file, as an unfinished upload is a day after it started. Without a limit any client
+   * that may apply could fill the uploads directory.
+   */
+  uploadRetentionSeconds: number;
+  /**
+   * Bytes of uploads not (yet) part of an application that one client may hold at once (declared
+   * lengths, unfinished uploads included); a new upload beyond it is refused (413 `upload-quota-exceeded`).
+   * It bounds the disk one client can take before its uploads expire.
+   */
+  pendingUploadBytesPerClient: number;
   seed: string;
   seedSize: SeedSize;
   /** Advance applications and work orders on a timer (on for `npm start`). */
@@ -101,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbPath: env.CITYBRAIN_DB ?? resolve(repoRoot, '.data', `citybrain-${overrides.seedSize ?? seedSize}.db`),
     databaseUrl: env.CITYBRAIN_DATABASE_URL || null,
     uploadsDir: env.CITYBRAIN_UPLOADS_DIR ? resolve(env.CITYBRAIN_UPLOADS_DIR) : null,
+    uploadRetentionSeconds: Number(env.CITYBRAIN_UPLOAD_RETENTION ?? 86_400),
+    pendingUploadBytesPerClient: Number(env.CITYBRAIN_PENDING_UPLOAD_BYTES ?? 512 * 1024 * 1024),
     seed: env.CITYBRAIN_SEED ?? 'nanhai-2026',
     seedSize,
     simulate: flag(env.CITYBRAIN_SIMULATE, false),

@@ -82,9 +82,9 @@ export interface paths {
          *
          *     Attachments are completed uploads (`{ kind, uploadId }`, from `POST /approvals/uploads` by the same
          *     client; name, media type, size and SHA-256 come from the stored upload) or metadata of files kept
-         *     elsewhere. An upload that is unknown, not complete, another client's, of another kind or already
-         *     linked to an application, or more files of a kind than its `maxFiles`, is answered 422 naming the
-         *     field (`body/attachments/2/uploadId`).
+         *     elsewhere. An upload that is unknown, not complete, expired, another client's, of another kind or
+         *     already linked to an application, or more files of a kind than its `maxFiles`, is answered 422 naming
+         *     the field (`body/attachments/2/uploadId`).
          *
          *     Not idempotent: send an `Idempotency-Key` (the form id of the front-end works well) so that a retry
          *     returns the original application instead of creating a second one.
@@ -299,11 +299,18 @@ export interface paths {
          *     `Upload-Metadata` carries the comma-separated `key base64(value)` pairs `filename`, `filetype` (the
          *     declared media type) and `kind` (the `MaterialKind`). The process definition's `materials` give the
          *     media types, the size limit and the number of files each kind accepts: a kind or media type outside
-         *     them is refused (400 naming `header/upload-metadata`), a length above `maxBytes` is refused (413).
+         *     them is refused (400 naming `header/upload-metadata`), a length above `maxBytes` is refused (413,
+         *     type `upload-too-large`).
          *
          *     The answer's `Location` is the upload's URL (`…/approvals/uploads/{uploadId}`); send the bytes
          *     there with `PATCH` and ask for the acknowledged offset with `HEAD` after an interruption. An
-         *     unfinished upload can be resumed until `Upload-Expires`.
+         *     unfinished upload can be resumed until `Upload-Expires` (a day); a complete one is kept for an
+         *     application until its `expiresAt` (a day after it completed, by default). Past that, an upload no
+         *     application took is deleted with its file.
+         *
+         *     The uploads a client holds that no application took yet, unfinished ones by their `Upload-Length`,
+         *     may add up to a quota (512 MB by default): an upload beyond it is refused (413, type
+         *     `upload-quota-exceeded`) until the client uses, cancels or outlives some of them.
          */
         post: operations["createUpload"];
         delete?: never;
@@ -764,7 +771,9 @@ export interface components {
             status: components["schemas"]["UploadStatus"];
             /**
              * Format: date-time
-             * @description Until when an unfinished upload can be resumed (null once complete)
+             * @description Until when the upload is kept unless an application takes it: an unfinished one can be resumed
+             *     until then, a complete one must be attached by then; past it, it is deleted with its file. Null
+             *     once an application took it (kept with the application from then on).
              */
             expiresAt: string | null;
             /** @description The application the upload is linked to, if any */
@@ -1047,7 +1056,10 @@ export interface components {
         ResubmitAction: components["schemas"]["ActionBase"] & {
             /** @constant */
             action: "resubmit";
-            /** @description The supplemented materials, as completed uploads (`{ kind, uploadId }`) or metadata, as at creation */
+            /**
+             * @description The supplemented materials, as completed uploads (`{ kind, uploadId }`) or metadata, as at
+             *     creation; with the application's own, at most `maxFiles` of each kind (422 otherwise)
+             */
             attachments?: components["schemas"]["AttachmentInput"][];
             nzjdqk?: components["schemas"]["ProposedHomestead"];
         };
@@ -3037,7 +3049,20 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             412: components["responses"]["TusVersionUnsupported"];
-            413: components["responses"]["UploadTooLarge"];
+            /**
+             * @description The file is larger than its kind accepts (`upload-too-large`), or it would take the client's
+             *     uploads that no application took beyond the quota (`upload-quota-exceeded`): submit the
+             *     application, or cancel uploads not needed, and try again.
+             */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getUpload: {

@@ -60,11 +60,14 @@ const applications = recordHandlers({
   auditRead: auditUnmaskedRead,
   detail: applicationDetail,
   timeline: applicationTimeline,
-  // 补正: the materials a resubmission brings may be uploads, resolved and linked as at creation.
+  // 补正: the materials a resubmission brings may be uploads, resolved and linked as at creation, and
+  // count towards each kind's number of files with those the application already has.
   prepareAction(req, ctx, body) {
     if (body.action !== 'resubmit' || !Array.isArray(body.attachments)) return { body, done: () => {} };
     const uploads = uploadsOf(ctx);
-    const attachments = uploads.resolveAttachments(req.principal, body.attachments as AttachmentInput[]);
+    // The action route's record (visible to the caller: the route checked before this runs).
+    const record = applicationStore.load(ctx.db, (req.params as { id: string }).id, scopeRegion(req));
+    const attachments = uploads.resolveAttachments(req.principal, body.attachments as AttachmentInput[], record?.attachments);
     return { body: { ...body, attachments }, done: (id) => uploads.link(attachments, id) };
   },
 });
@@ -246,7 +249,7 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
     async createUpload(req, reply, ctx) {
       requirePermission(req, 'approvals:create');
       const uploads = uploadsOf(ctx);
-      await uploads.dropExpired(new Date());
+      await uploads.dropExpired();
       return uploads.relay(req, reply, null);
     },
     getUpload(req, _reply, ctx) {

@@ -6,11 +6,17 @@
  * sanitised name and tus's own record of the upload (length, metadata, creation date), so a restart
  * finds every upload it acknowledged; the bytes stay outside the database, in the uploads directory:
  * `partial/<uploadId>` while uploading, and once complete and checked (magic bytes, size) also
- * `sha256/<ab>/<sha256>`, by the hash of the content.
+ * `sha256/<ab>/<sha256>`, by the hash of the content (one file for every upload of the same content).
+ *
+ * What no application takes does not stay: an unfinished upload expires a day after it started, a
+ * complete one `uploadRetentionSeconds` after it completed (config.ts, on the sandbox clock), unless an
+ * application took it first; expired uploads are deleted with their files before each new upload, and a
+ * content file goes with the last upload of that content. Each client may hold at most
+ * `pendingUploadBytesPerClient` bytes of uploads no application took, so none can fill the disk in between.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, stat } from 'node:fs/promises';
+import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,6 +34,8 @@ import {
 } from '@citybrain/domain';
 import type { ApprovalsComponents } from '@citybrain/contract';
 import type { Principal } from '../../auth.js';
+import type { Clock } from '../../clock.js';
+import type { SandboxConfig } from '../../config.js';
 import type { ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import { ProblemError, badRequest, conflict, notFound, unprocessable, type FieldError } from '../../problems.js';
@@ -40,6 +48,10 @@ const UPLOADS_PATH = '/api/v1/approvals/uploads';
 const RESUMABLE_FOR_MS = 24 * 60 * 60_000;
 /** The contract's `AttachmentMetadata.name` limit. */
 const MAX_NAME_LENGTH = 200;
+const MB = 1024 * 1024;
+
+/** What the uploads read of the sandbox's configuration, at each use: a test may change it on a running sandbox. */
+type UploadSettings = Pick<SandboxConfig, 'publicBaseUrl' | 'uploadRetentionSeconds' | 'pendingUploadBytesPerClient'>;
 
 interface UploadRow {
   id: string;
@@ -71,6 +83,11 @@ export function migrateUploads(db: Db): void {
       tus_info TEXT
     );
     CREATE INDEX IF NOT EXISTS material_uploads_application ON material_uploads (application_id);
+    CREATE INDEX IF NOT EXISTS material_uploads_expiry ON material_uploads (expires_at);
+    CREATE INDEX IF NOT EXISTS material_uploads_content ON material_uploads (sha256);
+    CREATE INDEX IF NOT EXISTS material_uploads_client ON material_uploads (client_id);
+    -- Complete uploads once kept no expiry: those no application took expire now, and the next sweep takes them.
+    UPDATE material_uploads SET expires_at = created_at WHERE status = 'complete' AND application_id IS NULL AND expires_at IS NULL;
   `);
 }
 
@@ -109,9 +126,21 @@ export function attachmentDisposition(name: string): string {
 
 // ----------------------------------------------------------------------------------- the tus server
 
+/** A file already gone is what removing it was for. */
+function unlessMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}
+
+const megabytes = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
+const hoursOrMinutes = (seconds: number) => (seconds >= 3600 ? `${Math.round(seconds / 3600)} 小时` : `${Math.ceil(seconds / 60)} 分钟`);
+
 /** tus's record of each upload, kept in the upload's row (the file store's `configstore`). */
 class UploadRecords implements KvStore<Upload> {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Called with the content hash of a deleted complete upload. */
+    private readonly released: (sha256: string) => Promise<void>,
+  ) {}
 
   async get(id: string): Promise<Upload | undefined> {
     const row = this.db.prepare('SELECT tus_info FROM material_uploads WHERE id = ?').get(id) as { tus_info: string | null } | undefined;
@@ -122,8 +151,12 @@ class UploadRecords implements KvStore<Upload> {
     this.db.prepare('UPDATE material_uploads SET tus_info = ? WHERE id = ?').run(JSON.stringify(upload), id);
   }
 
+  /** tus deletes through here (termination, content rejected). An upload an application took is never deleted: its attachment refers to it. */
   async delete(id: string): Promise<void> {
-    this.db.prepare('DELETE FROM material_uploads WHERE id = ?').run(id);
+    const deleted = this.db.prepare('DELETE FROM material_uploads WHERE id = ? AND application_id IS NULL RETURNING sha256').get(id) as
+      | { sha256: string | null }
+      | undefined;
+    if (deleted?.sha256) await this.released(deleted.sha256);
   }
 
   async list(): Promise<string[]> {
@@ -186,21 +219,25 @@ export class MaterialUploads {
   private readonly tus: Server;
   private readonly partialDir: string;
   private readonly contentDir: string;
+  /** The content files' links and unlinks, one after another (see `serially`). */
+  private contentSteps: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
     dir: string,
     private readonly materials: readonly MaterialRequirement[],
-    /** The configured public base URL (config.ts), read when a Location is made: a forged `Host` header never shapes one. */
-    publicBaseUrl: () => string,
+    /** The public base URL is read when a Location is made: a forged `Host` header never shapes one. */
+    private readonly settings: UploadSettings,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {
     this.partialDir = join(dir, 'partial');
     this.contentDir = join(dir, 'sha256');
-    this.store = new DurableFileStore({ directory: this.partialDir, configstore: new UploadRecords(db), expirationPeriodInMilliseconds: RESUMABLE_FOR_MS });
+    const records = new UploadRecords(db, (sha256) => this.serially(() => this.unlinkUnreferenced(sha256)));
+    this.store = new DurableFileStore({ directory: this.partialDir, configstore: records, expirationPeriodInMilliseconds: RESUMABLE_FOR_MS });
     this.tus = new Server({
       path: UPLOADS_PATH,
       datastore: this.store,
-      generateUrl: (_req, { path, id }) => `${publicBaseUrl()}${path}/${id}`,
+      generateUrl: (_req, { path, id }) => `${settings.publicBaseUrl ?? ''}${path}/${id}`,
       maxSize: Math.max(...materials.map((m) => m.maxBytes)),
       // The route's validated path parameter, not tus's own reading of the URL.
       getFileIdFromRequest: (req) => this.callOf(req).uploadId ?? undefined,
@@ -221,7 +258,27 @@ export class MaterialUploads {
     return problem;
   }
 
-  /** A new upload: a kind of the process, a declared type it accepts, a length within its limit. */
+  /**
+   * Runs the content files' steps one at a time: without it, a deletion could find no upload of a
+   * content and unlink its file just as a finishing upload of the same content found the file there.
+   */
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.contentSteps.then(step);
+    this.contentSteps = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Unlinks a content file once no upload refers to it (call it `serially`). */
+  private async unlinkUnreferenced(sha256: string): Promise<void> {
+    if (this.db.prepare('SELECT 1 FROM material_uploads WHERE sha256 = ? LIMIT 1').get(sha256)) return;
+    await unlink(this.contentPath(sha256)).catch(unlessMissing);
+  }
+
+  private expiresAfter(ms: number): string {
+    return new Date(this.clock.now().getTime() + ms).toISOString();
+  }
+
+  /** A new upload: a kind of the process, a declared type it accepts, a length within its limit and the client's quota. */
   private async admit(req: Request, upload: Upload): Promise<Record<string, never>> {
     const { principal } = this.callOf(req);
     const metadata = upload.metadata ?? {};
@@ -237,23 +294,38 @@ export class MaterialUploads {
         { name: 'header/upload-metadata', reason: `filetype must be one of ${requirement.mediaTypes.join(', ')}` },
       ]));
     }
-    if ((upload.size ?? 0) > requirement.maxBytes) {
-      throw this.refuse(req, new ProblemError(413, 'upload-too-large', '文件过大', `${requirement.label.zh}不得大于 ${requirement.maxBytes / 1024 / 1024} MB`, {
+    const size = upload.size ?? 0;
+    if (size > requirement.maxBytes) {
+      throw this.refuse(req, new ProblemError(413, 'upload-too-large', '文件过大', `${requirement.label.zh}不得大于 ${megabytes(requirement.maxBytes)}`, {
         errors: [{ name: 'header/upload-length', reason: `at most ${requirement.maxBytes} bytes` }],
       }));
     }
-    const created = upload.creation_date ?? new Date().toISOString();
+    const now = this.clock.now().toISOString();
+    // Read and written with no await between: two uploads started at once cannot both pass on the same remainder.
+    const pending = Number((this.db.prepare(
+      'SELECT COALESCE(SUM(size_bytes), 0) AS bytes FROM material_uploads WHERE client_id = ? AND application_id IS NULL AND expires_at > ?',
+    ).get(principal.clientId, now) as { bytes: number | string }).bytes);
+    const quota = this.settings.pendingUploadBytesPerClient;
+    if (pending + size > quota) {
+      throw this.refuse(req, new ProblemError(413, 'upload-quota-exceeded', '待提交的上传已达上限',
+        `尚未用于申请的上传已有 ${megabytes(pending)}，再加 ${megabytes(size)} 将超过每个客户端 ${megabytes(quota)} 的上限：` +
+        `请先提交申请或取消不用的上传；未用于申请的上传在 ${hoursOrMinutes(this.settings.uploadRetentionSeconds)}后自动删除`, {
+          code: 'upload-quota-exceeded',
+          errors: [{ name: 'header/upload-length', reason: `${quota - pending} bytes left of the ${quota} bytes a client may hold in uploads no application took` }],
+        }));
+    }
     this.db.prepare(
       `INSERT INTO material_uploads (id, client_id, kind, name, media_type, size_bytes, status, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, 'uploading', ?, ?)`,
     ).run(upload.id, principal.clientId, requirement.kind, sanitiseFileName(metadata.filename, requirement.kind, declared), declared,
-      upload.size, created, new Date(Date.parse(created) + RESUMABLE_FOR_MS).toISOString());
+      size, now, this.expiresAfter(RESUMABLE_FOR_MS));
     return {};
   }
 
   /**
    * The last byte arrived: the content must be what was declared, by its magic bytes (an HTML page
-   * declared as image/png is not an image), else the upload is deleted. Then it is kept by its hash.
+   * declared as image/png is not an image), else the upload is deleted. Then it is kept by its hash,
+   * until an application takes it or its retention ends.
    */
   private async accept(req: Request, upload: Upload): Promise<Record<string, never>> {
     const row = this.row(upload.id)!;
@@ -268,13 +340,18 @@ export class MaterialUploads {
       ));
     }
     const sha256 = await sha256Of(path);
-    const stored = this.contentPath(sha256);
-    await mkdir(dirname(stored), { recursive: true });
-    // The same content uploaded before is already there: one copy serves both.
-    await link(path, stored).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
+    await this.serially(async () => {
+      const stored = this.contentPath(sha256);
+      await mkdir(dirname(stored), { recursive: true });
+      // The same content uploaded before is already there: one copy serves both.
+      await link(path, stored).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+      const kept = this.db.prepare("UPDATE material_uploads SET status = 'complete', sha256 = ?, expires_at = ? WHERE id = ?")
+        .run(sha256, this.expiresAfter(this.settings.uploadRetentionSeconds * 1000), upload.id);
+      // Deleted while its last bytes arrived: its content must not stay behind.
+      if (kept.changes === 0) await this.unlinkUnreferenced(sha256);
     });
-    this.db.prepare("UPDATE material_uploads SET status = 'complete', sha256 = ?, expires_at = NULL WHERE id = ?").run(sha256, upload.id);
     return {};
   }
 
@@ -338,14 +415,18 @@ export class MaterialUploads {
   }
 
   /**
-   * Forgets the unfinished uploads past their expiry, with their bytes (tus's expiration extension):
-   * run before each new upload, so abandoned uploads do not pile up in the uploads directory.
+   * Deletes the uploads past their expiry that no application took, with their files: unfinished ones
+   * (tus's expiration extension) and complete ones never used. Run before each new upload: only new
+   * uploads add to the uploads directory, so what expired never piles up there.
    */
-  async dropExpired(now: Date): Promise<void> {
-    const expired = this.db.prepare("SELECT id FROM material_uploads WHERE status = 'uploading' AND expires_at <= ?").all(now.toISOString()) as { id: string }[];
-    for (const { id } of expired) {
-      // The file store removes the bytes and then the row; without bytes there is only the row to remove.
-      await this.store.remove(id).catch(() => this.db.prepare('DELETE FROM material_uploads WHERE id = ?').run(id));
+  async dropExpired(): Promise<void> {
+    // One statement finds and deletes: an application that takes an upload meanwhile keeps it.
+    const expired = this.db.prepare('DELETE FROM material_uploads WHERE application_id IS NULL AND expires_at <= ? RETURNING id, sha256')
+      .all(this.clock.now().toISOString()) as { id: string; sha256: string | null }[];
+    for (const { id, sha256 } of expired) {
+      // The partial file, or a complete file's second name.
+      await unlink(join(this.partialDir, id)).catch(unlessMissing);
+      if (sha256) await this.serially(() => this.unlinkUnreferenced(sha256));
     }
   }
 
@@ -357,12 +438,18 @@ export class MaterialUploads {
 
   /**
    * An application's attachments with each upload (`{ kind, uploadId }`) replaced by what was stored:
-   * the caller's own complete upload of that kind, not yet part of an application; and no kind with more
-   * files than the process allows. Every offending field is named (422).
+   * the caller's own complete upload of that kind, not yet part of an application nor expired; and no
+   * kind with more files than the process allows, counting those the application has (`attached`, on a
+   * resubmission). Every offending field is named (422).
    */
-  resolveAttachments(principal: Principal, attachments: NonNullable<ApplicationCreate['attachments']>): Omit<Attachment, 'id' | 'uploadedAt'>[] {
+  resolveAttachments(
+    principal: Principal,
+    attachments: NonNullable<ApplicationCreate['attachments']>,
+    attached: readonly Pick<Attachment, 'kind'>[] = [],
+  ): Omit<Attachment, 'id' | 'uploadedAt'>[] {
     const errors: FieldError[] = [];
     const seen = new Set<string>();
+    const now = this.clock.now().toISOString();
     const resolved = attachments.map((attachment, index) => {
       if (!('uploadId' in attachment)) return attachment;
       const field = `body/attachments/${index}/uploadId`;
@@ -370,6 +457,7 @@ export class MaterialUploads {
       if (!row || row.client_id !== principal.clientId) errors.push({ name: field, reason: `上传 ${attachment.uploadId} 不存在` });
       else if (row.status !== 'complete') errors.push({ name: field, reason: `上传 ${row.id} 尚未完成` });
       else if (row.application_id) errors.push({ name: field, reason: `上传 ${row.id} 已是申请 ${row.application_id} 的材料` });
+      else if (row.expires_at !== null && row.expires_at <= now) errors.push({ name: field, reason: `上传 ${row.id} 已过期，请重新上传` });
       else if (seen.has(row.id)) errors.push({ name: field, reason: `上传 ${row.id} 重复` });
       else if (row.kind !== attachment.kind) errors.push({ name: `body/attachments/${index}/kind`, reason: `上传 ${row.id} 是 ${row.kind}，不是 ${attachment.kind}` });
       seen.add(attachment.uploadId);
@@ -379,15 +467,18 @@ export class MaterialUploads {
     });
     for (const material of this.materials) {
       const count = attachments.filter((a) => a.kind === material.kind).length;
-      if (count > material.maxFiles) errors.push({ name: 'body/attachments', reason: `${material.label.zh}最多 ${material.maxFiles} 个文件，提交了 ${count} 个` });
+      const before = attached.filter((a) => a.kind === material.kind).length;
+      if (count && before + count > material.maxFiles) {
+        errors.push({ name: 'body/attachments', reason: `${material.label.zh}最多 ${material.maxFiles} 个文件，${before ? `申请已有 ${before} 个，又` : ''}提交了 ${count} 个` });
+      }
     }
     if (errors.length) throw unprocessable(errors.map((e) => `${e.name} ${e.reason}`).join('; '), 'attachments-invalid', errors);
     return resolved as Omit<Attachment, 'id' | 'uploadedAt'>[];
   }
 
-  /** Makes the resolved uploads part of `applicationId`, in the caller's transaction. */
+  /** Makes the resolved uploads part of `applicationId`, in the caller's transaction: kept from now on. */
   link(attachments: readonly Omit<Attachment, 'id' | 'uploadedAt'>[], applicationId: string): void {
-    const claim = this.db.prepare('UPDATE material_uploads SET application_id = ? WHERE id = ? AND application_id IS NULL');
+    const claim = this.db.prepare('UPDATE material_uploads SET application_id = ?, expires_at = NULL WHERE id = ? AND application_id IS NULL');
     for (const { uploadId } of attachments) {
       if (uploadId && claim.run(applicationId, uploadId).changes !== 1) {
         throw conflict(`上传 ${uploadId} 已是另一申请的材料`, 'upload-linked');
@@ -408,7 +499,7 @@ const uploadsByContext = new WeakMap<ServiceContext, MaterialUploads>();
 export function materialUploads(ctx: ServiceContext, materials: readonly MaterialRequirement[]): MaterialUploads {
   let uploads = uploadsByContext.get(ctx);
   if (!uploads) {
-    uploads = new MaterialUploads(ctx.db, ctx.config.uploadsDir!, materials, () => ctx.config.publicBaseUrl ?? '');
+    uploads = new MaterialUploads(ctx.db, ctx.config.uploadsDir!, materials, ctx.config, ctx.clock);
     uploadsByContext.set(ctx, uploads);
   }
   return uploads;
