@@ -48,7 +48,7 @@ import {
 } from './store.js';
 import { applicationDetail, applicationSummary, applicationTimeline, auditUnmaskedRead, publicTimeline } from './present.js';
 import { checkZone, zoneStats } from './zones.js';
-import { attachmentDisposition, materialUploads, migrateUploads } from './uploads.js';
+import { attachmentDisposition, materialUploads, migrateUploads, UPLOAD_RETENTION_MIGRATION } from './uploads.js';
 
 const uploadsOf = (ctx: ServiceContext) => materialUploads(ctx, homesteadProcess.materials);
 
@@ -148,6 +148,7 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
   migrations: [
     { id: 'approvals/001-applications', sqlite: migrateApplications },
     { id: 'approvals/002-uploads', sqlite: migrateUploads },
+    { id: 'approvals/003-upload-retention', sqlite: UPLOAD_RETENTION_MIGRATION, postgres: UPLOAD_RETENTION_MIGRATION },
   ],
   seed(db, seed) {
     const generated = generateApplications({

@@ -83,13 +83,20 @@ export function migrateUploads(db: Db): void {
       tus_info TEXT
     );
     CREATE INDEX IF NOT EXISTS material_uploads_application ON material_uploads (application_id);
-    CREATE INDEX IF NOT EXISTS material_uploads_expiry ON material_uploads (expires_at);
-    CREATE INDEX IF NOT EXISTS material_uploads_content ON material_uploads (sha256);
-    CREATE INDEX IF NOT EXISTS material_uploads_client ON material_uploads (client_id);
-    -- Complete uploads once kept no expiry: those no application took expire now, and the next sweep takes them.
-    UPDATE material_uploads SET expires_at = created_at WHERE status = 'complete' AND application_id IS NULL AND expires_at IS NULL;
   `);
 }
+
+/**
+ * Retention of unlinked uploads: indexes for the sweep, the content references and the per-client
+ * quota; and complete uploads that an earlier sandbox kept without expiry, which no application
+ * took, expire now so that the next sweep takes them.
+ */
+export const UPLOAD_RETENTION_MIGRATION = `
+  CREATE INDEX IF NOT EXISTS material_uploads_expiry ON material_uploads (expires_at);
+  CREATE INDEX IF NOT EXISTS material_uploads_content ON material_uploads (sha256);
+  CREATE INDEX IF NOT EXISTS material_uploads_client ON material_uploads (client_id);
+  UPDATE material_uploads SET expires_at = created_at WHERE status = 'complete' AND application_id IS NULL AND expires_at IS NULL;
+`;
 
 // ----------------------------------------------------------------------------------- file names
 
