@@ -31,6 +31,8 @@ const INSERT_BATCH_ROWS = 5_000;
 const FILL_BATCH_ROWS = 1_000_000;
 /** Generator rows a fill draws its rows from: enough for realistic spreads of every column. */
 const FILL_SAMPLE_ROWS = 10_000;
+/** Sort memory for building a filled table's indexes on PostgreSQL (its default is 64 MB). */
+const FILL_INDEX_MEMORY = '512MB';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -238,7 +240,8 @@ export function seedDataTables(db: Db, ctx: RowContext, log: (message: string) =
  * integer key is `n + 1`, a text key a sample key's leading characters followed by `n`, zero-padded
  * to the key's length. The indexes are dropped for the load and built after it, the per-village
  * counts and planner statistics recomputed. Datasets keyed by their region column (one row per
- * village) cannot grow and are refused.
+ * village) cannot grow and are refused. Fill a database no sandbox is serving (a running one keeps
+ * the catalogue's row counts from its start), outside a transaction: each million rows commits.
  */
 export function fillDatasetRows(db: Db, datasetId: string, count: number, ctx: RowContext = { seed: 'citybrain', size: 'full' }): number {
   const table = DATASET_TABLES.get(datasetId);
@@ -257,6 +260,8 @@ export function fillDatasetRows(db: Db, datasetId: string, count: number, ctx: R
   db.exec(`CREATE TEMP TABLE fill_sample AS SELECT * FROM ${table.sql} WHERE 1 = 0`);
   insertRows(db, table, 'fill_sample', sample, (position) => position);
   db.exec('CREATE INDEX fill_sample_position ON fill_sample ("_sample")');
+  // Scratch tables get no automatic statistics; without them the fill may join row by row.
+  db.exec('ANALYZE fill_sample');
 
   const digits = String(Math.max(0, count - 1)).length;
   const keyParams: string[] = [];
@@ -281,7 +286,10 @@ export function fillDatasetRows(db: Db, datasetId: string, count: number, ctx: R
   }
   db.exec('DROP TABLE fill_sample');
 
+  // Each index is one sort of the whole table, which PostgreSQL's default sort memory (64 MB) sends to disk.
+  if (postgres) db.exec(`SET maintenance_work_mem = '${FILL_INDEX_MEMORY}'`);
   createDatasetIndexes(db, table, count);
+  if (postgres) db.exec('RESET maintenance_work_mem');
   recordRegionCounts(db, table);
   db.exec(`ANALYZE ${table.sql}`);
   return count;
