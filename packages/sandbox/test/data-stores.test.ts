@@ -109,6 +109,19 @@ describe('the data service on SQLite and PostgreSQL', () => {
     assert.deepEqual(cut, whole.flat().slice(0, 1_234));
   });
 
+  it('closes the PostgreSQL cursor and its connection when an export stops early', async () => {
+    const cursors = () =>
+      (postgres.prepare("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = 'citybrain-sandbox cursor' AND datname = current_database()").get() as { n: number }).n;
+    const batches = exportBatches(postgres, planFor(postgres, QUERIES[0]!), Number.POSITIVE_INFINITY, 100);
+    assert.equal(batches.next().value?.length, 100);
+    assert.equal(cursors(), 1, 'the export reads through a cursor of its own');
+    // What the CSV stream does when the client goes away mid-download.
+    batches.return(undefined);
+    // The server process of a closed connection may outlive the close by a moment.
+    for (let tries = 0; tries < 100 && cursors() > 0; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(cursors(), 0);
+  });
+
   it('counts the same on both stores, from statistics, by COUNT and from the sample', () => {
     for (const query of QUERIES) {
       const [onSqlite, onPostgres] = [sqlite, postgres].map((db) => planFor(db, query)) as [QueryPlan, QueryPlan];
