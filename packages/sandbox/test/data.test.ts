@@ -465,7 +465,7 @@ describe('data service', () => {
 
     it('estimates a large filtered count from the 1 % sample, close to the exact count', () => {
       const table = DATASET_TABLES.get('market-enterprises')!;
-      const plan = buildPlan(table, '440605', { filter: ['industry:in:C,F'] }, () => true);
+      const plan = buildPlan(sandbox.ctx.db.dialect, table, '440605', { filter: ['industry:in:C,F'] }, () => true);
       const exact = countRows(sandbox.ctx.db, plan, 'exact');
       const estimate = countRows(sandbox.ctx.db, plan, 'estimated', 1_000);
       assert.equal(estimate.method, 'sample');

@@ -14,7 +14,7 @@ import { badRequest, forbidden, notFound } from '../../problems.js';
 import { columnTreatment, isListed, presentValue, unmaskedReadIsAudited, type CellValue, type ColumnTreatment, type DatasetAccess } from './access.js';
 import { accessNow, migrateSharing, shareHandlers } from './sharing.js';
 import { BYTE_ORDER_MARK, contentDisposition, csvHeader, csvLine } from './csv.js';
-import { buildPlan, countRows, decodeCursor, describeSort, encodeCursor, readPage, type QueryPlan, type SqlValue } from './query.js';
+import { buildPlan, countRows, decodeCursor, describeSort, encodeCursor, exportBatches, readPage, type QueryPlan, type SqlValue } from './query.js';
 import { DATASET_TABLES, migrateDataTables, seedDataTables, type DatasetTable, type TableColumn } from './tables.js';
 
 const LAYER_ORDER: readonly DatasetLayer[] = ['base', 'theme', 'topic'];
@@ -181,7 +181,7 @@ function prepareRead(req: FastifyRequest<{ Params: { datasetId: string } }>, ctx
   if (need === 'export' && !access.export) throw forbidden(`数据集 ${dataset.id} 不允许导出`);
   const regionPrefix = regionScopeOf(req, query.regionCode);
   const treatments = new Map(table.columns.map((c) => [c, columnTreatment(req.principal, c.def, access.grant)]));
-  const plan = buildPlan(table, regionPrefix, query, (def) => treatments.get(table.byName.get(def.name)!) === 'full');
+  const plan = buildPlan(ctx.db.dialect, table, regionPrefix, query, (def) => treatments.get(table.byName.get(def.name)!) === 'full');
   return { dataset, table, plan, treatments, grant: access.grant };
 }
 
@@ -288,19 +288,16 @@ function exportDatasetRows(req: RequestOf<'exportDatasetRows'>, reply: FastifyRe
     let finished = false;
     try {
       yield BYTE_ORDER_MARK + csvHeader(columns, style);
-      let after: ReturnType<typeof readPage>['nextAfter'] = null;
-      do {
-        const page = readPage(ctx.db, read.plan, after, Math.min(EXPORT_BATCH_ROWS, maxRows - written));
+      for (const batch of exportBatches(ctx.db, read.plan, maxRows, EXPORT_BATCH_ROWS)) {
         let chunk = '';
-        for (const raw of page.rows) {
+        for (const raw of batch) {
           const row = presentRow(principal, read, raw);
           chunk += csvLine(columns, exportedFields.map((name) => row[name]), style);
         }
-        written += page.rows.length;
-        after = page.nextAfter;
+        written += batch.length;
         // Each batch is one string; the stream asks for the next only when the socket has drained.
         yield chunk;
-      } while (after && written < maxRows);
+      }
       finished = true;
     } finally {
       ctx.audit(req, finished ? 'data.export.completed' : 'data.export.aborted', `${target}#rows=${written}`, exportedFields, query.purpose);
@@ -320,8 +317,9 @@ function exportDatasetRows(req: RequestOf<'exportDatasetRows'>, reply: FastifyRe
 export const dataService: SandboxService<keyof DataOperations> = {
   name: 'data',
   migrations: [
-    { id: 'data/001-tables', sqlite: migrateDataTables },
-    { id: 'data/002-sharing', sqlite: migrateSharing },
+    // One step for both stores: each writes the DDL of the store it is given.
+    { id: 'data/001-tables', sqlite: migrateDataTables, postgres: migrateDataTables },
+    { id: 'data/002-sharing', sqlite: migrateSharing, postgres: migrateSharing },
   ],
   seed(db, seedCtx) {
     seedDataTables(db, { seed: seedCtx.seed, size: seedCtx.size }, seedCtx.log);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DatasetColumnDef, FilterOperator } from '@citybrain/domain';
-import type { SqlStatement } from '../../storage/sql.js';
+import type { Dialect, SqlStatement } from '../../storage/sql.js';
 import { parseFilterExpression, splitFilterList, validateDivisionCode, validateIdNumber, validateUscc } from '@citybrain/validators';
 import type { Db } from '../../db.js';
 import { badRequest } from '../../problems.js';
@@ -28,6 +28,8 @@ export interface SortKey {
 
 export interface QueryPlan {
   table: DatasetTable;
+  /** The store the plan's SQL is written for. */
+  dialect: Dialect;
   /** The caller's effective region prefix (6, 9 or 12 digits). */
   regionPrefix: string;
   /** Requested sort followed by the primary key: a total order. */
@@ -169,7 +171,7 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function filterCondition(column: TableColumn, operator: FilterOperator, rawValue: string, name: string): Condition {
+function filterCondition(dialect: Dialect, column: TableColumn, operator: FilterOperator, rawValue: string, name: string): Condition {
   const c = column.sql;
   const one = (): SqlValue => {
     const value = typedValue(column.def, rawValue, operator);
@@ -180,8 +182,8 @@ function filterCondition(column: TableColumn, operator: FilterOperator, rawValue
     case 'eq':
       return { sql: `${c} = ?`, params: [one()] };
     case 'ne':
-      // IS NOT: a row whose value is empty is also "not equal".
-      return { sql: `${c} IS NOT ?`, params: [one()] };
+      // IS DISTINCT FROM: a row whose value is empty is also "not equal".
+      return { sql: `${c} IS DISTINCT FROM ?`, params: [one()] };
     case 'gt':
       return { sql: `${c} > ?`, params: [one()] };
     case 'gte':
@@ -205,7 +207,8 @@ function filterCondition(column: TableColumn, operator: FilterOperator, rawValue
         : { sql: `(${c} IS NULL OR ${c} NOT IN (${list}))`, params: values };
     }
     case 'like':
-      return { sql: `${c} LIKE ? ESCAPE '\\'`, params: [likePattern(String(one()))] };
+      // SQLite's LIKE ignores the case of ASCII letters only; so does ILIKE on PostgreSQL's "C" collation.
+      return { sql: `${c} ${dialect === 'postgres' ? 'ILIKE' : 'LIKE'} ? ESCAPE '\\'`, params: [likePattern(String(one()))] };
     case 'prefix': {
       const prefix = String(one());
       const upper = prefixUpperBound(prefix);
@@ -220,7 +223,7 @@ function filterCondition(column: TableColumn, operator: FilterOperator, rawValue
   }
 }
 
-export function parseFilters(table: DatasetTable, raw: unknown, usable: ColumnGuard): { conditions: Condition[]; canonical: string[] } {
+export function parseFilters(table: DatasetTable, raw: unknown, usable: ColumnGuard, dialect: Dialect): { conditions: Condition[]; canonical: string[] } {
   if (raw === undefined) return { conditions: [], canonical: [] };
   const expressions = Array.isArray(raw) ? raw : [raw];
   if (expressions.length > MAX_FILTERS) fail('query/filter', `最多 ${MAX_FILTERS} 个筛选条件`);
@@ -240,7 +243,7 @@ export function parseFilters(table: DatasetTable, raw: unknown, usable: ColumnGu
       const allowed = usable(column.def) ? column.def.filterOperators : [];
       fail(name, `列 ${columnName} 不支持运算符 ${operator}（可用：${allowed.join(', ') || '无'}）`);
     }
-    conditions.push(filterCondition(column, operator, value, name));
+    conditions.push(filterCondition(dialect, column, operator, value, name));
     canonical.push(expression);
   });
   return { conditions, canonical };
@@ -253,35 +256,45 @@ function regionRange(prefix: string): [string, string] {
 }
 
 /**
- * The region condition. A village is an equality the planner can use; for a town or the district
- * the range is written with unary `+`, which keeps the value but hides the column from the planner
- * — so a keyset page walks the sort column's index (and skips rows of other towns) instead of
- * collecting a whole town's rows and sorting them for every page.
+ * A column the planner should not pick an index for. SQLite's planner takes any usable index on a
+ * condition and then sorts; unary `+` keeps the value but hides the column from it. PostgreSQL's
+ * planner weighs the `LIMIT` against its statistics by itself (and has no unary `+` for text).
  */
-function regionCondition(table: DatasetTable, prefix: string, forRowScan: boolean): Condition {
-  const c = table.region.sql;
-  if (prefix.length === 12) return { sql: `${c} = ?`, params: [prefix] };
-  const [low, high] = regionRange(prefix);
-  const operand = forRowScan ? `+${c}` : c;
+function unindexed(dialect: Dialect, column: TableColumn): string {
+  return dialect === 'sqlite' ? `+${column.sql}` : column.sql;
+}
+
+/**
+ * The region condition. A village is an equality the planner can use; for a town or the district
+ * the range hides the column from SQLite's planner — so a keyset page walks the sort column's index
+ * (and skips rows of other towns) instead of collecting a whole town's rows and sorting them for
+ * every page.
+ */
+function regionCondition(plan: QueryPlan, forRowScan: boolean): Condition {
+  const c = plan.table.region.sql;
+  if (plan.regionPrefix.length === 12) return { sql: `${c} = ?`, params: [plan.regionPrefix] };
+  const [low, high] = regionRange(plan.regionPrefix);
+  const operand = forRowScan ? unindexed(plan.dialect, plan.table.region) : c;
   return { sql: `${operand} >= ? AND ${operand} < ?`, params: [low, high] };
 }
 
 // ---------------------------------------------------------------- plans and cursors
 
 export function buildPlan(
+  dialect: Dialect,
   table: DatasetTable,
   regionPrefix: string,
   query: { sort?: string; filter?: unknown; columns?: string },
   usable: ColumnGuard,
 ): QueryPlan {
   const sort = parseSort(table, query.sort, usable);
-  const { conditions, canonical } = parseFilters(table, query.filter, usable);
+  const { conditions, canonical } = parseFilters(table, query.filter, usable, dialect);
   const projection = parseColumns(table, query.columns);
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([table.dataset.id, regionPrefix, describeSort(sort), canonical, projection.map((c) => c.def.name)]))
     .digest('base64url')
     .slice(0, 12);
-  return { table, regionPrefix, sort, filters: conditions, projection, fingerprint };
+  return { table, dialect, regionPrefix, sort, filters: conditions, projection, fingerprint };
 }
 
 export function encodeCursor(plan: QueryPlan, state: CursorState): string {
@@ -310,9 +323,10 @@ export function decodeCursor(plan: QueryPlan, cursor: string): CursorState {
 }
 
 /**
- * Rows strictly after `after` in the plan's order (SQLite puts NULLs first ascending and last
- * descending). When every key runs one way and no cursor value is NULL, a row-value comparison
- * `(a, b, key) > (?, ?, ?)` lets SQLite seek straight into the index; otherwise the expansion
+ * Rows strictly after `after` in the plan's order (NULLs first ascending and last descending, as
+ * SQLite orders them and as `orderBy` asks PostgreSQL to). When every key runs one way and no
+ * cursor value is NULL, a row-value comparison `(a, b, key) > (?, ?, ?)` lets either store seek
+ * straight into the index (which ends with the key); otherwise the expansion
  * `a > ? OR (a = ? AND (b > ? OR …))` with a leading bound on the first key.
  */
 function keysetCondition(sort: SortKey[], after: SqlValue[]): Condition {
@@ -355,7 +369,7 @@ function keysetCondition(sort: SortKey[], after: SqlValue[]): Condition {
     disjuncts.push([...equalities, beyond].join(' AND '));
     params.push(...equalityParams, ...beyondParams);
   });
-  if (!disjuncts.length) return { sql: '0', params: [] };
+  if (!disjuncts.length) return { sql: '1 = 0', params: [] };
   const first = sort[0]!;
   const firstValue = after[0]!;
   const bound =
@@ -403,6 +417,19 @@ export function readPage(db: Db, plan: QueryPlan, after: SqlValue[] | null, limi
   return { rows, nextAfter: more && last ? plan.sort.map((k) => last[k.column.def.name] ?? null) : null };
 }
 
+/**
+ * The ORDER BY of a sort. PostgreSQL puts NULLs last ascending; a nullable column is told to put them
+ * where SQLite does, which its index (built NULLS FIRST) serves in either direction.
+ */
+function orderBy(plan: QueryPlan, sort: SortKey[]): string {
+  return sort
+    .map((k) => {
+      const nulls = plan.dialect === 'postgres' && k.column.def.nullable ? (k.descending ? ' NULLS LAST' : ' NULLS FIRST') : '';
+      return `${k.column.sql}${k.descending ? ' DESC' : ''}${nulls}`;
+    })
+    .join(', ');
+}
+
 function selectList(plan: QueryPlan): string {
   const selected = [...new Set([...plan.projection, ...plan.sort.map((k) => k.column)])];
   return selected.map((c) => `${c.sql} AS "${c.def.name}"`).join(', ');
@@ -410,12 +437,43 @@ function selectList(plan: QueryPlan): string {
 
 /** Rows in `sort` order after `after` (null: from the start), with extra conditions, at most `limit`. */
 function readRun(db: Db, plan: QueryPlan, sort: SortKey[], extra: Condition[], after: SqlValue[] | null, limit: number): Record<string, SqlValue>[] {
-  const conditions = [regionCondition(plan.table, plan.regionPrefix, true), ...plan.filters, ...extra];
+  const conditions = [regionCondition(plan, true), ...plan.filters, ...extra];
   if (after) conditions.push(keysetCondition(sort, after));
   const where = whereClause(conditions);
-  const order = sort.map((k) => `${k.column.sql}${k.descending ? ' DESC' : ''}`).join(', ');
-  const sql = `SELECT ${selectList(plan)} FROM ${plan.table.sql}${where.sql} ORDER BY ${order} LIMIT ?`;
+  const sql = `SELECT ${selectList(plan)} FROM ${plan.table.sql}${where.sql} ORDER BY ${orderBy(plan, sort)} LIMIT ?`;
   return prepared(db, sql).all(...where.params, limit) as Record<string, SqlValue>[];
+}
+
+/**
+ * Every row of the plan in its order, at most `maxRows`, in batches of `batchRows`, for an export
+ * that streams while other requests go on. PostgreSQL reads one statement through a server-side
+ * cursor (on a connection and snapshot of its own). SQLite reads keyset pages instead: an open
+ * statement there would hold the one connection that every other request shares.
+ */
+export function* exportBatches(db: Db, plan: QueryPlan, maxRows: number, batchRows: number): Generator<Record<string, SqlValue>[]> {
+  if (plan.dialect === 'postgres') {
+    const where = whereClause([regionCondition(plan, false), ...plan.filters]);
+    const limit = Number.isFinite(maxRows) ? ' LIMIT ?' : '';
+    const sql = `SELECT ${selectList(plan)} FROM ${plan.table.sql}${where.sql} ORDER BY ${orderBy(plan, plan.sort)}${limit}`;
+    let batch: Record<string, SqlValue>[] = [];
+    for (const row of db.prepare(sql).iterate(...where.params, ...(limit ? [maxRows] : []))) {
+      batch.push(row as Record<string, SqlValue>);
+      if (batch.length === batchRows) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+    return;
+  }
+  let written = 0;
+  let after: SqlValue[] | null = null;
+  do {
+    const page = readPage(db, plan, after, Math.min(batchRows, maxRows - written));
+    if (page.rows.length) yield page.rows;
+    written += page.rows.length;
+    after = page.nextAfter;
+  } while (after && written < maxRows);
 }
 
 /**
@@ -432,17 +490,17 @@ function walksGroups(plan: QueryPlan): boolean {
 /**
  * Group by group: the rest of the current group (rows equal on the first key, in the order of the
  * remaining keys, whose index serves that order), then the next value of the first key — found
- * through its own index — and so on until the page is full. The first key is written `+col` inside
- * a group so that the planner walks the second key's index rather than sorting the group.
+ * through its own index — and so on until the page is full. Inside a group the first key is hidden
+ * from SQLite's planner so that it walks the second key's index rather than sorting the group.
  */
 function readByGroups(db: Db, plan: QueryPlan, after: SqlValue[] | null, limit: number): Record<string, SqlValue>[] {
   const [lead, ...rest] = plan.sort as [SortKey, ...SortKey[]];
   const rows: Record<string, SqlValue>[] = [];
-  const inGroup = (value: SqlValue): Condition => ({ sql: `+${lead.column.sql} = ?`, params: [value] });
+  const inGroup = (value: SqlValue): Condition => ({ sql: `${unindexed(plan.dialect, lead.column)} = ?`, params: [value] });
   let value: SqlValue | undefined = after ? after[0]! : undefined;
   if (after) rows.push(...readRun(db, plan, rest, [inGroup(value!)], after.slice(1), limit));
   while (rows.length < limit) {
-    const conditions = [regionCondition(plan.table, plan.regionPrefix, true), ...plan.filters];
+    const conditions = [regionCondition(plan, true), ...plan.filters];
     if (value !== undefined) conditions.push({ sql: `${lead.column.sql} ${lead.descending ? '<' : '>'} ?`, params: [value] });
     const where = whereClause(conditions);
     const next = prepared(
@@ -472,7 +530,7 @@ function rowsInScope(db: Db, plan: QueryPlan): number {
 }
 
 function exactCount(db: Db, plan: QueryPlan, extra: Condition[] = []): number {
-  const where = whereClause([regionCondition(plan.table, plan.regionPrefix, false), ...plan.filters, ...extra]);
+  const where = whereClause([regionCondition(plan, false), ...plan.filters, ...extra]);
   return (prepared(db, `SELECT COUNT(*) AS n FROM ${plan.table.sql}${where.sql}`).get(...where.params) as { n: number }).n;
 }
 
@@ -489,7 +547,7 @@ export function countRows(db: Db, plan: QueryPlan, mode: 'exact' | 'estimated', 
   const sampleOnly: Condition = { sql: '"_sample" = 0', params: [] };
   const hits = exactCount(db, plan, [sampleOnly]);
   if (hits < MIN_SAMPLE_HITS) return { count: exactCount(db, plan), exact: true, method: 'count' };
-  const sampleWhere = whereClause([sampleOnly, regionCondition(plan.table, plan.regionPrefix, false)]);
+  const sampleWhere = whereClause([sampleOnly, regionCondition(plan, false)]);
   const sampleSize = (prepared(db, `SELECT COUNT(*) AS n FROM ${plan.table.sql}${sampleWhere.sql}`).get(...sampleWhere.params) as { n: number }).n;
   return { count: sampleSize ? Math.round((hits / sampleSize) * scopeRows) : 0, exact: false, method: 'sample' };
 }
