@@ -152,7 +152,7 @@ function parcelColumn(dialect, geometrySrid) {
   const geoJson =
     dialect === 'sqlite'
       ? `printf('{"type":"Polygon","coordinates":[[[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f],[%.7f,%.7f]]]}', x0, y0, x1, y0, x1, y1, x0, y1, x0, y0)`
-      : 'ST_AsGeoJSON(sq, 7)';
+      : 'ST_AsGeoJSON(ST_ForcePolygonCCW(sq), 7)';
   const known = {
     id: `'P-' || v || '-${SCALE_PARCEL_LETTERS}' || ${d.pad('seq', 5)}`,
     parcel_no: `v || '${SCALE_PARCEL_LETTERS}' || ${d.pad('seq', 5)}`,
@@ -204,7 +204,7 @@ function parcelSource(dialect, villages, from, to) {
           FROM (
             SELECT i, v, t, pt, ${factor} AS f
               FROM (
-                SELECT first_i + ${villages} * (d.path[1] - 1) AS i, code AS v, town_code AS t, d.geom AS pt
+                SELECT (first_i + ${villages} * (d.path[1] - 1))::bigint AS i, code AS v, town_code AS t, d.geom AS pt
                   FROM (SELECT *, ${first} AS first_i, (${to} - 1 - ${first}) / ${villages} + 1 AS points
                           FROM scale_villages WHERE ${first} < ${to}) AS batch,
                   LATERAL ST_Dump(ST_GeneratePoints(g, points::int, ${from} + 1)) AS d
@@ -223,7 +223,7 @@ export async function fillParcels(store, total, { batch = 250_000, log } = {}) {
   let srid = 0;
   if (store.dialect === 'postgres' && columns.some((c) => c.type === 'geometry')) {
     const geometryColumn = columns.find((c) => c.type === 'geometry').name;
-    srid = (await count(store, `SELECT Find_SRID(current_schema(), 'parcels', '${geometryColumn}') AS n`)) || 4490;
+    srid = (await count(store, `SELECT Find_SRID(current_schema()::varchar, 'parcels', '${geometryColumn}') AS n`)) || 4490;
   }
   const { names, expressions } = insertList('parcels', columns, parcelColumn(store.dialect, srid));
   const rebuild = await withoutSecondaryIndexes(store, 'parcels');
