@@ -56,18 +56,19 @@ function pick(i, values) {
 
 // ---------------------------------------------------------------- store access
 
-/** The table's columns: name, whether it may be left out (nullable, default, generated), and for PostgreSQL its type. */
+/** The table's columns: name, whether it may be left out (nullable, default), whether the store computes it, and its type. */
 async function columnsOf(store, table) {
   if (store.dialect === 'sqlite') {
-    const rows = await store.all(`SELECT name, "notnull" AS required, dflt_value AS fallback, pk, type FROM pragma_table_info('${table}')`);
-    return rows.map((r) => ({ name: r.name, optional: (!r.required || r.fallback !== null) && !r.pk, type: String(r.type).toLowerCase() }));
+    // table_xinfo also lists generated columns (hidden 2 and 3), which take no value.
+    const rows = await store.all(`SELECT name, "notnull" AS required, dflt_value AS fallback, pk, type, hidden FROM pragma_table_xinfo('${table}')`);
+    return rows.map((r) => ({ name: r.name, optional: (!r.required || r.fallback !== null) && !r.pk, generated: r.hidden === 2 || r.hidden === 3, type: String(r.type).toLowerCase() }));
   }
-  const rows = await store.all(
-    `SELECT column_name AS name, is_nullable = 'YES' OR column_default IS NOT NULL OR is_generated = 'ALWAYS' OR is_identity = 'YES' AS optional, udt_name AS type
+  return store.all(
+    `SELECT column_name AS name, is_nullable = 'YES' OR column_default IS NOT NULL OR is_identity = 'YES' AS optional,
+            is_generated = 'ALWAYS' OR identity_generation = 'ALWAYS' AS generated, udt_name AS type
        FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
     [table],
   );
-  return rows;
 }
 
 /** The columns to insert and their expressions; throws naming a required column nobody knows how to fill. */
@@ -75,6 +76,8 @@ function insertList(table, columns, known) {
   if (!columns.length) throw new Error(`scale fill: the store has no table ${table} (did the sandbox migrate it?)`);
   const chosen = [];
   for (const column of columns) {
+    // Generated columns (PostGIS `geom` derived from the GeoJSON text, identity row ids) fill themselves.
+    if (column.generated) continue;
     const expression = known(column);
     if (expression !== undefined) chosen.push({ name: column.name, expression });
     else if (!column.optional) throw new Error(`scale fill: ${table}.${column.name} is required and bench/scale/fill.mjs does not know how to fill it`);
