@@ -180,10 +180,12 @@ function p95Target(name, run, targets) {
 
 const verdict = (met) => (met ? 'met' : '**not met**');
 
-function cell(result, target) {
+/** p50 / p95 with the target's mark, then the throughput — or, for a tag's share of the requests, their number. */
+function cell(result, target, { share = false } = {}) {
   if (!result) return '–';
   const mark = target === null ? '' : result.p95 <= target ? ' ✓' : ' ✗';
-  return `${fmt(result.p50)} / ${fmt(result.p95)}${mark} ms · ${fmt(result.perSecond)}/s${result.failed ? ` (${result.failed} failed)` : ''}`;
+  const volume = share ? `${result.requests} requests` : `${fmt(result.perSecond)}/s`;
+  return `${fmt(result.p50)} / ${fmt(result.p95)}${mark} ms · ${volume}${result.failed ? ` (${result.failed} failed)` : ''}`;
 }
 
 /** The two-instance speed-up of each workload per store measured with one and two instances: ×2 ÷ ×1 in requests per second. */
@@ -231,7 +233,7 @@ export function scaleReport(result) {
     if (name === 'tile') {
       rows.push([
         '  of which the first request of each tile',
-        ...runs.map((run) => (run.error ? '–' : cell(run.workloads.tile?.byTag.cold, p95Target('tileCold', run, targets)))),
+        ...runs.map((run) => (run.error ? '–' : cell(run.workloads.tile?.byTag.cold, p95Target('tileCold', run, targets), { share: true }))),
         '',
       ]);
     }
