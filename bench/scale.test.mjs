@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrateGis } from '../packages/sandbox/src/services/gis/store.ts';
-import { migrateDataTables } from '../packages/sandbox/src/services/data/tables.ts';
+import { DATASET_TABLES, migrateDataTables } from '../packages/sandbox/src/services/data/tables.ts';
 import { fillDatasetRows, fillParcels } from './scale/fill.mjs';
 import { latencySummary, runLoad } from './scale/load.mjs';
 import { reasonOf, SCALE_TARGETS, scaleReport, speedups } from './scale/run.mjs';
@@ -97,6 +97,21 @@ test('the bulk fill writes parcels inside their villages, the R*Tree, dataset ro
   const dates = db.prepare('SELECT min(established_date) AS first, max(established_date) AS last FROM jc_scjg_scztdjxx').get();
   assert.ok(dates.first >= '1992-01-01' && dates.last <= '2026-07-01', JSON.stringify(dates));
   db.close();
+});
+
+test('the fill makes rows for the columns of every dataset of the catalogue (any may be chosen for the row pages)', async (t) => {
+  const { db, path } = smallStore(t);
+  db.close();
+  const store = sqliteConnection(path);
+  t.after(() => store.close());
+  for (const [datasetId, table] of DATASET_TABLES) {
+    const result = await fillDatasetRows(store, 300, { datasetId });
+    assert.equal(result.tableRows, 300, datasetId);
+    const [row] = await store.all(`SELECT * FROM ${table.sql} LIMIT 1`);
+    for (const column of table.columns) {
+      if (!column.def.nullable) assert.notEqual(row[column.sql.slice(1, -1)], null, `${datasetId}.${column.def.name}`);
+    }
+  }
 });
 
 test('the fill refuses a required column it does not know, naming it', async (t) => {

@@ -1,7 +1,8 @@
 /**
- * Times `npm run import` of a GeoJSON file of parcels into a SQLite store (the import command writes
- * SQLite files; see packages/sandbox/src/import-cli.ts). The file holds copies of filled parcels
- * under new parcel numbers, so every feature is an insert through GDAL's checks and reprojection.
+ * Times `npm run import` of a GeoJSON file of parcels into a store: a SQLite file (`--database`) or a
+ * PostgreSQL database (`--database-url`, which the import command takes once the GIS port lands; until
+ * then the attempt fails and is reported as such). The file holds copies of filled parcels under new
+ * parcel numbers, so every feature is an insert through GDAL's checks and reprojection.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,19 +36,24 @@ async function parcelFile(store, count, file) {
 }
 
 /**
- * @param {{ dialect: string, all: Function }} store an open connection to the SQLite file (closed by the caller)
+ * @param {{ dialect: string, all: Function }} connection an open connection to the store (closed by the caller)
+ * @param {{ path?: string, url?: string }} store where the import writes: the SQLite file, or the PostgreSQL URL
  * @returns {Promise<{ table: string, rows: number, seconds: number, output: string }>}
  */
-export async function timeImport(store, path, count) {
-  if (store.dialect !== 'sqlite') throw new Error('npm run import writes SQLite files only');
+export async function timeImport(connection, store, count) {
+  const target = store.url ? ['--database-url', store.url] : ['--database', store.path];
   const dir = mkdtempSync(join(tmpdir(), 'citybrain-scale-import-'));
   try {
     const file = join(dir, 'parcels.geojson');
-    const features = await parcelFile(store, count, file);
+    const features = await parcelFile(connection, count, file);
     const started = performance.now();
-    const { stdout } = await run('npm', ['run', '--silent', 'import', '--', file, '--layer', 'parcels', '--crs', 'EPSG:4326', '--database', path], {
+    const { stdout } = await run('npm', ['run', '--silent', 'import', '--', file, '--layer', 'parcels', '--crs', 'EPSG:4326', ...target], {
       cwd: repoRoot,
       maxBuffer: 256 * 1024 * 1024,
+    }).catch((error) => {
+      // The command's own words (its first line of stderr), not execFile's echo of the command line.
+      const said = String(error.stderr ?? '').split('\n').find((line) => line.trim()) ?? error.message;
+      throw new Error(`npm run import failed: ${said.trim()}`);
     });
     const seconds = (performance.now() - started) / 1000;
     const added = Number(/(\d+) added/.exec(stdout)?.[1] ?? NaN);

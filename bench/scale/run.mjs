@@ -130,14 +130,15 @@ export async function runScale(options = {}) {
         }
       }
 
-      if (storeKind === 'sqlite' && importParcels > 0) {
+      if (importParcels > 0) {
         const connection = await store.connect();
         try {
-          const result = await timeImport(connection, store.path, importParcels);
+          const result = await timeImport(connection, store, importParcels);
           fills.push({ store: storeKind, ...result });
           log?.(`  ${store.name}: npm run import of ${result.rows.toLocaleString('en-US')} parcels in ${fmt(result.seconds)} s`);
         } catch (error) {
           fills.push({ store: storeKind, table: 'parcels (npm run import, GeoJSON)', rows: importParcels, error: error.message });
+          log?.(`  ${store.name}: ${reasonOf(error.message)}`);
         } finally {
           await connection.close();
         }
