@@ -83,12 +83,12 @@ const SUITES = {
       runScale(
         quick
           ? {
-              sizes: { sqlite: { parcels: 20_000, rows: 200_000 }, postgres: { parcels: 50_000, rows: 500_000 } },
+              sizes: { sqlite: { parcels: 20_000, rows: 200_000 }, postgres: { parcels: 20_000, rows: 200_000 } },
               durationMs: 3_000,
               warmupMs: 1_000,
               deepRows: 20_000,
               tiles: 32,
-              importParcels: 2_000,
+              importParcels: 1_000,
             }
           : {},
       ),
