@@ -46,6 +46,69 @@ async function startInstances(store, count, env) {
   return instances;
 }
 
+/** Fills a migrated store and picks the places the workloads visit: tiles (measured, and others for the warm-up) and points. */
+async function fillStore(store, storeKind, size, { tileCount, log }) {
+  const fills = [];
+  const connection = await store.connect();
+  try {
+    log?.(`  ${store.name}: filling ${size.parcels.toLocaleString('en-US')} parcels and ${size.rows.toLocaleString('en-US')} rows of ${SCALE_DATASET}…`);
+    for (const fill of [() => fillParcels(connection, size.parcels, { log }), () => fillDatasetRows(connection, size.rows, { log })]) {
+      const result = await fill();
+      fills.push({ store: storeKind, ...result });
+      log?.(`  ${store.name}: ${result.table} +${result.rows.toLocaleString('en-US')} rows in ${fmt(result.seconds)} s (${fmt(result.rows / result.seconds, 0)} rows/s; now ${result.tableRows.toLocaleString('en-US')})`);
+    }
+    const points = await sampleParcelCentres(connection, 4_000);
+    // The densest tiles are measured; the next ones serve the warm-up, so that the measured tiles start cold.
+    const dense = densestTiles(points, TILE_ZOOM, 2 * tileCount);
+    const tiles = dense.slice(0, tileCount);
+    const places = { measured: { points, tiles }, warmup: { points, tiles: dense.length > tileCount ? dense.slice(tileCount) : tiles } };
+    return { fills, places };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Starts `count` instances on the filled store and runs every workload on them: the run's record (with `error` if it broke). */
+async function measureInstances(store, storeKind, count, size, places, { env, clients, durationMs, warmupMs, deepRows, log }) {
+  const run = { store: storeKind, instances: count, parcels: size.parcels, rows: size.rows, workloads: {} };
+  let sandboxes = [];
+  try {
+    sandboxes = await startInstances(store, count, env);
+    const targets = sandboxes.map((s) => ({ url: s.url, token: s.token }));
+    const cursors = await deepCursors(targets[0], Math.min(deepRows, size.rows));
+    const warmup = workloads({ ...places.warmup, cursors });
+    const measured = workloads({ ...places.measured, cursors });
+    for (const name of SCALE_WORKLOADS) {
+      // The warm-up pays for what a first request pays once per process (tile indexes, plans, JIT).
+      await runLoad(warmup[name], { targets, clients, durationMs: warmupMs });
+      const result = await runLoad(measured[name], { targets, clients, durationMs });
+      run.workloads[name] = result;
+      log?.(`  ${store.name} ×${count} · ${WORKLOAD_LABELS[name]}: p50 ${fmt(result.p50)} ms, p95 ${fmt(result.p95)} ms, ${fmt(result.perSecond)} req/s${result.failed ? `, ${result.failed} failed (${result.errors[0]})` : ''}`);
+    }
+  } catch (error) {
+    run.error = error.message;
+    log?.(`  ${store.name} ×${count}: failed: ${reasonOf(error.message)}`);
+  } finally {
+    await Promise.all(sandboxes.map((s) => s.stop()));
+  }
+  return run;
+}
+
+/** `npm run import` of `count` parcels into the store: a fill record (with `error` if the import failed). */
+async function importInto(store, storeKind, count, log) {
+  const connection = await store.connect();
+  try {
+    const result = await timeImport(connection, store, count);
+    log?.(`  ${store.name}: npm run import of ${result.rows.toLocaleString('en-US')} parcels in ${fmt(result.seconds)} s`);
+    return { store: storeKind, ...result };
+  } catch (error) {
+    log?.(`  ${store.name}: ${reasonOf(error.message)}`);
+    return { store: storeKind, table: 'parcels (npm run import, GeoJSON)', rows: count, error: error.message };
+  } finally {
+    await connection.close();
+  }
+}
+
 /**
  * @param {{
  *   stores?: ('sqlite' | 'postgres')[],
@@ -73,6 +136,11 @@ export async function runScale(options = {}) {
   const env = { CITYBRAIN_SEED_SIZE: 'small', CITYBRAIN_TOKEN_TTL: '86400', CITYBRAIN_SIMULATE: 'off' };
   const fills = [];
   const runs = [];
+  const failAll = (storeKind, error) => {
+    for (const count of instances[storeKind]) {
+      if (!runs.some((r) => r.store === storeKind && r.instances === count)) runs.push({ store: storeKind, instances: count, error: error.message });
+    }
+  };
   for (const storeKind of stores) {
     const size = sizes[storeKind];
     let store;
@@ -80,74 +148,21 @@ export async function runScale(options = {}) {
       store = await STORES[storeKind]();
     } catch (error) {
       log?.(`  ${STORE_NAMES[storeKind]}: not available: ${reasonOf(error.message)}`);
-      for (const count of instances[storeKind]) runs.push({ store: storeKind, instances: count, error: error.message });
+      failAll(storeKind, error);
       continue;
     }
     try {
       log?.(`  ${store.name}: migrating and seeding (small)…`);
       await Promise.all((await startInstances(store, 1, env)).map((s) => s.stop()));
-
-      const connection = await store.connect();
-      let places;
-      try {
-        log?.(`  ${store.name}: filling ${size.parcels.toLocaleString('en-US')} parcels and ${size.rows.toLocaleString('en-US')} rows of ${SCALE_DATASET}…`);
-        for (const fill of [() => fillParcels(connection, size.parcels, { log }), () => fillDatasetRows(connection, size.rows, { log })]) {
-          const result = await fill();
-          fills.push({ store: storeKind, ...result });
-          log?.(`  ${store.name}: ${result.table} +${result.rows.toLocaleString('en-US')} rows in ${fmt(result.seconds)} s (${fmt(result.rows / result.seconds, 0)} rows/s; now ${result.tableRows.toLocaleString('en-US')})`);
-        }
-        const points = await sampleParcelCentres(connection, 4_000);
-        // The densest tiles are measured; the next ones serve the warm-up, so that the measured tiles start cold.
-        const dense = densestTiles(points, TILE_ZOOM, 2 * tileCount);
-        const tiles = dense.slice(0, tileCount);
-        places = { measured: { points, tiles }, warmup: { points, tiles: dense.length > tileCount ? dense.slice(tileCount) : tiles } };
-      } finally {
-        await connection.close();
-      }
-
+      const filled = await fillStore(store, storeKind, size, { tileCount, log });
+      fills.push(...filled.fills);
       for (const count of instances[storeKind]) {
-        const run = { store: storeKind, instances: count, parcels: size.parcels, rows: size.rows, workloads: {} };
-        runs.push(run);
-        let sandboxes = [];
-        try {
-          sandboxes = await startInstances(store, count, env);
-          const targets = sandboxes.map((s) => ({ url: s.url, token: s.token }));
-          const cursors = await deepCursors(targets[0], Math.min(deepRows, size.rows));
-          const warmup = workloads({ ...places.warmup, cursors });
-          const measured = workloads({ ...places.measured, cursors });
-          for (const name of SCALE_WORKLOADS) {
-            // The warm-up pays for what a first request pays once per process (tile indexes, plans, JIT).
-            await runLoad(warmup[name], { targets, clients, durationMs: warmupMs });
-            const result = await runLoad(measured[name], { targets, clients, durationMs });
-            run.workloads[name] = result;
-            log?.(`  ${store.name} ×${count} · ${WORKLOAD_LABELS[name]}: p50 ${fmt(result.p50)} ms, p95 ${fmt(result.p95)} ms, ${fmt(result.perSecond)} req/s${result.failed ? `, ${result.failed} failed (${result.errors[0]})` : ''}`);
-          }
-        } catch (error) {
-          run.error = error.message;
-          log?.(`  ${store.name} ×${count}: failed: ${reasonOf(error.message)}`);
-        } finally {
-          await Promise.all(sandboxes.map((s) => s.stop()));
-        }
+        runs.push(await measureInstances(store, storeKind, count, size, filled.places, { env, clients, durationMs, warmupMs, deepRows, log }));
       }
-
-      if (importParcels > 0) {
-        const connection = await store.connect();
-        try {
-          const result = await timeImport(connection, store, importParcels);
-          fills.push({ store: storeKind, ...result });
-          log?.(`  ${store.name}: npm run import of ${result.rows.toLocaleString('en-US')} parcels in ${fmt(result.seconds)} s`);
-        } catch (error) {
-          fills.push({ store: storeKind, table: 'parcels (npm run import, GeoJSON)', rows: importParcels, error: error.message });
-          log?.(`  ${store.name}: ${reasonOf(error.message)}`);
-        } finally {
-          await connection.close();
-        }
-      }
+      if (importParcels > 0) fills.push(await importInto(store, storeKind, importParcels, log));
     } catch (error) {
       log?.(`  ${store.name}: failed: ${reasonOf(error.message)}`);
-      for (const count of instances[storeKind]) {
-        if (!runs.some((r) => r.store === storeKind && r.instances === count)) runs.push({ store: storeKind, instances: count, error: error.message });
-      }
+      failAll(storeKind, error);
     } finally {
       await store.close();
     }
