@@ -9,9 +9,10 @@
  *
  * Suites: table, map, client, bundle, embed, scale (default: all, in that order). Prints one table of
  * ratios per suite and writes the JSON results to bench/results/ (`<suite>-latest.json`, a dated
- * copy, and `latest.md` with every table). The full run takes about an hour on two cores (half of it
- * the scale suite, which fills 10 M rows and 1 M parcels into PostgreSQL); `--quick` runs every suite
- * small (minutes) to check the harness, not to quote.
+ * copy, and `latest.md` with every table). The full run takes about an hour and a quarter on two
+ * cores: half an hour for the browser and client suites, 30–45 minutes for the scale suite (most of it
+ * filling 10 M rows into SQLite and into PostgreSQL); `--quick` runs every suite small (minutes) to
+ * check the harness, not to quote.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
