@@ -7,10 +7,12 @@
  * the plain words `quick`, `profile` and `samples=N`. Directly: `node --conditions=citybrain-source
  * --import tsx bench/run.mjs table --samples 3`.)
  *
- * Suites: table, map, client, bundle, embed (default: all, in that order). Prints one table of
+ * Suites: table, map, client, bundle, embed, scale (default: all, in that order). Prints one table of
  * ratios per suite and writes the JSON results to bench/results/ (`<suite>-latest.json`, a dated
- * copy, and `latest.md` with every table). The full run takes about half an hour on two cores;
- * `--quick` runs every suite small (minutes) to check the harness, not to quote.
+ * copy, and `latest.md` with every table). The full run takes about an hour and a quarter on two
+ * cores: half an hour for the browser and client suites, 30–45 minutes for the scale suite (most of it
+ * filling 10 M rows into SQLite and into PostgreSQL); `--quick` runs every suite small (minutes) to
+ * check the harness, not to quote.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,6 +23,7 @@ import { runMap, mapReport } from './map/run.mjs';
 import { runClient, clientReport } from './client/run.mjs';
 import { runBundle, bundleReport } from './bundle/run.mjs';
 import { runEmbed, embedReport } from './embed/run.mjs';
+import { runScale, scaleReport } from './scale/run.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -32,10 +35,10 @@ const { values, positionals } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('npm run bench [-- table map client bundle embed] [--quick] [--samples N] [--profile]');
+  console.log('npm run bench [-- table map client bundle embed scale] [--quick] [--samples N] [--profile]');
   process.exit(0);
 }
-const ALL = ['table', 'map', 'client', 'bundle', 'embed'];
+const ALL = ['table', 'map', 'client', 'bundle', 'embed', 'scale'];
 const env = (name) => process.env[`npm_config_${name}`];
 const words = positionals.filter((p) => !ALL.includes(p));
 const suites = positionals.filter((p) => ALL.includes(p));
@@ -74,6 +77,23 @@ const SUITES = {
     title: 'Embed cost: Lighthouse on examples/town-website with and without the embeds',
     run: () => runEmbed(quick ? { runs: samples ?? 1 } : { runs: samples ?? 5 }),
     report: embedReport,
+  },
+  scale: {
+    title: 'Scale: the sandbox on SQLite and PostgreSQL (one and two instances), filled at scale, under 50 concurrent clients',
+    run: () =>
+      runScale(
+        quick
+          ? {
+              sizes: { sqlite: { parcels: 20_000, rows: 200_000 }, postgres: { parcels: 20_000, rows: 200_000 } },
+              durationMs: 3_000,
+              warmupMs: 1_000,
+              deepRows: 20_000,
+              tiles: 32,
+              importParcels: 1_000,
+            }
+          : {},
+      ),
+    report: scaleReport,
   },
 };
 
