@@ -24,8 +24,6 @@ export function startBenchSandbox({ parcels, db = ':memory:', env = {} } = {}) {
       ...(parcels ? { CITYBRAIN_BENCH_PARCELS: String(parcels) } : {}),
       ...env,
     },
-    // Only when it has something to do: a preload also runs in the PostgreSQL store's worker thread, whose
-    // start it stalls while the main thread waits on it (Node 20), so a PostgreSQL sandbox never opens.
     { preload: parcels ? [preload] : [], readyTimeoutMs: 600_000, echoStderr: false },
   );
 }

@@ -37,7 +37,9 @@ function worker(): (request: WorkerRequest) => WorkerAnswer {
   const { port1, port2 } = new MessageChannel();
   const signal = new SharedArrayBuffer(4);
   const flag = new Int32Array(signal);
-  const thread = new Worker(workerFile, { workerData: { port: port2, signal }, transferList: [port2] });
+  // No preloads or loaders: the worker is plain JavaScript, and a loader of the main thread's flags
+  // may wait on the main thread, which is blocked waiting for the worker (seen with a bench preload).
+  const thread = new Worker(workerFile, { execArgv: [], workerData: { port: port2, signal }, transferList: [port2] });
   // The thread waits on its connections' sockets; it must not keep a finished process alive.
   thread.unref();
   port1.unref();

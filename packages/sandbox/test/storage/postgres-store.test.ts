@@ -4,6 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { openDatabase, type Db } from '../../src/db.js';
 import { applyMigrations, MissingMigrationStepError, SchemaTooNewError, type Migration } from '../../src/storage/migrations.js';
 import { PostgresDatabase, PostgresError } from '../../src/storage/postgres.js';
@@ -138,5 +141,15 @@ describe('the PostgreSQL store', () => {
     }
     assert.equal(rows, 2500);
     assert.equal(sum, (2500 * 2501) / 2);
+  });
+
+  it('opens in a process started with preloads, which its worker thread does not inherit', async () => {
+    const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=citybrain-source', '--import', 'tsx', '--import', fixture('preload.ts'), fixture('select-one.ts'), await cluster.createDatabase()],
+      { timeout: 60_000 },
+    );
+    assert.deepEqual(JSON.parse(stdout), { one: 1 });
   });
 });
