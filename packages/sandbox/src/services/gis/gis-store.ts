@@ -187,13 +187,14 @@ class PostgisTileRenderer implements TileRenderer {
     const tileGeometry = simplify ? `ST_SimplifyPreserveTopology(${mercator}, ?)` : mercator;
     // Tile units in metres of Web Mercator at this zoom.
     const unitMetres = (2 * Math.PI * 6378137) / 2 ** z / TILE_EXTENT;
+    // ST_AsMVT leaves out the rows whose ST_AsMVTGeom came to nothing (NULL); filtering them here would compute it twice.
     const row = this.db
       .prepare(
         `SELECT ST_AsMVT(tile, ?, ${TILE_EXTENT}, 'geom', 'rid') AS mvt FROM (
            SELECT rid, ST_AsMVTGeom(${tileGeometry}, ST_TileEnvelope(?, ?, ?), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
              ${[...attributes, ...(extras ? [extras] : [])].join(', ')}
            FROM ${layer.table} WHERE ${where.sql}${tooSmall.sql}
-         ) AS tile WHERE geom IS NOT NULL`,
+         ) AS tile`,
       )
       .get(
         layer.id,
