@@ -12,13 +12,18 @@ import type { Db } from '../../db.js';
 import { bufferedTileBounds, type BBox, type StoredGeometry } from './geo.js';
 import { tileProperties, type LayerDef, type Row, type TableName } from './layers.js';
 import { periodMeets, type Period } from './period.js';
-import type { GisRepository } from './repository.js';
 import { GIS_SRID } from './store.js';
 import { GeojsonVtRenderer, TILE_BUFFER, TILE_EXTENT, TILE_TOLERANCE, type TileRenderer } from './tiles.js';
 
 export interface SqlPart {
   sql: string;
   params: unknown[];
+}
+
+/** What a layer's tiles read (within a region scope): all its rows for an index, or its SQL condition for a tile. */
+export interface LayerRows {
+  all(): Row[];
+  where(bbox: BBox, period: Period | null): SqlPart;
 }
 
 export interface GisStore {
@@ -34,8 +39,8 @@ export interface GisStore {
   jsonProperty(key: string): SqlPart;
   /** The zones whose geometry holds the point. */
   zonesAt(lon: number, lat: number): Row[];
-  /** The vector tiles of one layer, limited to a region prefix (dataset layers) or not. */
-  layerTiles(repo: GisRepository, layer: LayerDef, regionPrefix: string | null): TileRenderer;
+  /** The vector tiles of one layer from its rows. */
+  layerTiles(layer: LayerDef, rows: LayerRows): TileRenderer;
   tableExists(name: string): boolean;
 }
 
@@ -83,7 +88,7 @@ class SqliteGisStore implements GisStore {
     return candidates.filter((row) => pointInGeometry([lon, lat], JSON.parse(row.geometry) as Areal));
   }
 
-  layerTiles(repo: GisRepository, layer: LayerDef, regionPrefix: string | null): TileRenderer {
+  layerTiles(layer: LayerDef, rows: LayerRows): TileRenderer {
     const days = layer.period;
     return new GeojsonVtRenderer(
       layer.maxzoom,
@@ -91,7 +96,7 @@ class SqliteGisStore implements GisStore {
         new Map([
           [
             layer.id,
-            repo.allRows(layer, regionPrefix).map(
+            rows.all().map(
               (row): Feature => ({
                 type: 'Feature',
                 // MVT feature ids are integers: the rowid; the string id travels as the `id` property.
@@ -141,8 +146,8 @@ class PostgisGisStore implements GisStore {
       .all(lon, lat, lon, lat) as Row[];
   }
 
-  layerTiles(repo: GisRepository, layer: LayerDef, regionPrefix: string | null): TileRenderer {
-    return new PostgisTileRenderer(this.db, repo, layer, regionPrefix);
+  layerTiles(layer: LayerDef, rows: LayerRows): TileRenderer {
+    return new PostgisTileRenderer(this.db, layer, rows);
   }
 
   tableExists(name: string): boolean {
@@ -162,15 +167,14 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 class PostgisTileRenderer implements TileRenderer {
   constructor(
     private readonly db: Db,
-    private readonly repo: GisRepository,
     private readonly layer: LayerDef,
-    private readonly regionPrefix: string | null,
+    private readonly rows: LayerRows,
   ) {}
 
   render(z: number, x: number, y: number, period: Period | null): Buffer | null {
     const { layer } = this;
     const bounds = bufferedTileBounds(z, x, y, TILE_BUFFER / TILE_EXTENT);
-    const where = this.repo.conditions(layer, { filters: [], bbox: bounds, regionPrefix: this.regionPrefix, period });
+    const where = this.rows.where(bounds, period);
     const simplify = z < layer.maxzoom;
     // One tile unit in degrees of longitude and (at this tile) latitude: the size under which geojson-vt drops a feature.
     const unitLon = (bounds[2] - bounds[0]) / (TILE_EXTENT + 2 * TILE_BUFFER);

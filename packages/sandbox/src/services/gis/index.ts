@@ -42,7 +42,7 @@ function tileSetFor(state: GisState, layer: LayerDef, regionPrefix: string | nul
   const key = regionPrefix === null ? layer.id : `${layer.id}@${regionPrefix}`;
   let tileSet = state.tileSets.get(key);
   if (!tileSet) {
-    tileSet = new TileSet(key, () => state.repo.store.layerTiles(state.repo, layer, regionPrefix), state.cache);
+    tileSet = new TileSet(key, () => state.repo.store.layerTiles(layer, state.repo.layerRows(layer, regionPrefix)), state.cache);
     state.tileSets.set(key, tileSet);
   }
   return tileSet;

@@ -8,7 +8,7 @@
 import type { SqlStatement } from '../../storage/sql.js';
 import type { Db } from '../../db.js';
 import type { BBox } from './geo.js';
-import { gisStoreOf, type GisStore, type SqlPart } from './gis-store.js';
+import { gisStoreOf, type GisStore, type LayerRows, type SqlPart } from './gis-store.js';
 import { tileColumns, type LayerDef, type Row } from './layers.js';
 import type { Period } from './period.js';
 
@@ -111,15 +111,23 @@ export class GisRepository {
     return first === null || last === null ? null : [first, last];
   }
 
+  /** A layer's rows in a region scope as its tiles read them. */
+  layerRows(layer: LayerDef, regionPrefix: string | null): LayerRows {
+    return {
+      all: () => this.allRows(layer, regionPrefix),
+      where: (bbox, period) => this.conditions(layer, { filters: [], bbox, regionPrefix, period }),
+    };
+  }
+
   /** Every row of a layer (for building its tile index) with the layer's tile columns, in row id order. */
-  allRows(layer: LayerDef, regionPrefix: string | null): Row[] {
+  private allRows(layer: LayerDef, regionPrefix: string | null): Row[] {
     const { sql, params } = this.conditions(layer, { filters: [], bbox: null, regionPrefix });
     const rid = this.store.rowId;
     return this.prepare(`SELECT ${rid} AS rid, ${tileColumns(layer).join(', ')} FROM ${layer.table} WHERE ${sql} ORDER BY ${rid}`).all(...params) as Row[];
   }
 
   /** A layer's rows for a query as one SQL condition; `exact` asks for geometry (not box) against the bbox. */
-  conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>, exact = false): SqlPart {
+  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>, exact = false): SqlPart {
     this.refreshDerived(layer);
     const parts = [`(${layer.where})`];
     const params: unknown[] = [...layer.params];
