@@ -12,7 +12,7 @@ import type { Db } from '../../db.js';
 import { bufferedTileBounds, type BBox, type StoredGeometry } from './geo.js';
 import { tileProperties, type LayerDef, type Row, type TableName } from './layers.js';
 import { periodMeets, type Period } from './period.js';
-import { GIS_SRID } from './store.js';
+import { GIS_SRID, TABLE_COLUMNS } from './store.js';
 import { GeojsonVtRenderer, TILE_BUFFER, TILE_EXTENT, TILE_TOLERANCE, type TileRenderer } from './tiles.js';
 
 export interface SqlPart {
@@ -29,8 +29,6 @@ export interface LayerRows {
 export interface GisStore {
   /** The integer column that orders a table's rows as they were added: keyset paging and tile feature ids. */
   readonly rowId: string;
-  /** The columns of a row as the service reads it (GeoJSON text in `geometry`), after `rid`. */
-  columns(table: TableName): string;
   /** Rows whose box meets `bbox` (OGC `bbox`: the stores agree on box semantics). */
   bboxMeets(table: TableName, bbox: BBox): SqlPart;
   /** Rows whose geometry meets `bbox`: identify's candidates, measured exactly afterwards. */
@@ -44,14 +42,7 @@ export interface GisStore {
   tableExists(name: string): boolean;
 }
 
-const ZONE_COLUMNS = 'id, zone_type, town_code, village_code, source_layer, source_dept, legal_basis, version, effective_date, area_sqm, min_lon, min_lat, max_lon, max_lat, geometry';
-const TABLE_COLUMNS: Record<TableName, string> = {
-  parcels:
-    'id, parcel_no, village_code, town_code, owner_name, owner_id_number, owner_phone, area_sqm, land_use, status, approval_no, approved_on, ' +
-    'certificate_no, registered_on, floors, min_lon, min_lat, max_lon, max_lat, geometry',
-  zones: ZONE_COLUMNS,
-  gis_features: 'layer_id, id, name, kind, code, town_code, village_code, properties, label_lon, label_lat, min_lon, min_lat, max_lon, max_lat, geometry',
-};
+const ZONE_COLUMNS = TABLE_COLUMNS.zones.join(', ');
 
 const boxColumnsMeet = (bbox: BBox): SqlPart => ({
   sql: 'min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?',
@@ -62,10 +53,6 @@ class SqliteGisStore implements GisStore {
   readonly rowId = 'rowid';
 
   constructor(private readonly db: Db) {}
-
-  columns(table: TableName): string {
-    return TABLE_COLUMNS[table];
-  }
 
   bboxMeets(table: TableName, bbox: BBox): SqlPart {
     const box = boxColumnsMeet(bbox);
@@ -122,10 +109,6 @@ class PostgisGisStore implements GisStore {
   readonly rowId = 'rid';
 
   constructor(private readonly db: Db) {}
-
-  columns(table: TableName): string {
-    return TABLE_COLUMNS[table];
-  }
 
   bboxMeets(_table: TableName, bbox: BBox): SqlPart {
     return { sql: `geom && ${envelope}`, params: [...bbox] };

@@ -9,8 +9,9 @@ import type { SqlStatement } from '../../storage/sql.js';
 import type { Db } from '../../db.js';
 import type { BBox } from './geo.js';
 import { gisStoreOf, type GisStore, type LayerRows, type SqlPart } from './gis-store.js';
-import { tileColumns, type LayerDef, type Row } from './layers.js';
+import { tileColumns, type LayerDef, type Row, type TableName } from './layers.js';
 import type { Period } from './period.js';
+import { TABLE_COLUMNS } from './store.js';
 
 export interface ItemQuery {
   filters: { column: string; value: string }[];
@@ -164,7 +165,7 @@ export class GisRepository {
   items(layer: LayerDef, query: ItemQuery): Row[] {
     const { sql, params } = this.conditions(layer, query);
     const rid = this.store.rowId;
-    return this.prepare(`SELECT ${rid} AS rid, ${this.store.columns(layer.table)} FROM ${layer.table} WHERE ${sql} AND ${rid} > ? ORDER BY ${rid} LIMIT ?`).all(
+    return this.prepare(`SELECT ${rid} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} AND ${rid} > ? ORDER BY ${rid} LIMIT ?`).all(
       ...params,
       query.afterRowid,
       query.limit,
@@ -179,7 +180,7 @@ export class GisRepository {
 
   item(layer: LayerDef, id: string, regionPrefix: string | null): Row | undefined {
     const { sql, params } = this.conditions(layer, { filters: [], bbox: null, regionPrefix });
-    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${this.store.columns(layer.table)} FROM ${layer.table} WHERE ${sql} AND id = ?`).get(...params, id) as
+    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} AND id = ?`).get(...params, id) as
       | Row
       | undefined;
   }
@@ -187,7 +188,7 @@ export class GisRepository {
   /** Rows whose geometry (SQLite: box) meets `bbox` (identify candidates), at most `cap`. */
   near(layer: LayerDef, bbox: BBox, regionPrefix: string | null, cap: number): Row[] {
     const { sql, params } = this.conditions(layer, { filters: [], bbox, regionPrefix }, true);
-    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${this.store.columns(layer.table)} FROM ${layer.table} WHERE ${sql} LIMIT ?`).all(
+    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} LIMIT ?`).all(
       ...params,
       cap,
     ) as Row[];
@@ -204,7 +205,7 @@ export class GisRepository {
     const pattern = `%${escapeLike(q)}%`;
     const prefix = `${escapeLike(q)}%`;
     return this.prepare(
-      `SELECT ${this.store.rowId} AS rid, ${this.store.columns('gis_features')} FROM gis_features WHERE (${scoped.join(' OR ')})
+      `SELECT ${this.store.rowId} AS rid, ${columnsOf('gis_features')} FROM gis_features WHERE (${scoped.join(' OR ')})
          AND (name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')
        ORDER BY length(name), code LIMIT ?`,
     ).all(...scopeParams, pattern, prefix, cap) as Row[];
@@ -212,7 +213,7 @@ export class GisRepository {
 
   /** Parcels whose 宗地号 starts with `prefix` (an index range scan on the UNIQUE parcel_no). */
   searchParcels(prefix: string, cap: number): Row[] {
-    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${this.store.columns('parcels')} FROM parcels WHERE parcel_no >= ? AND parcel_no < ? ORDER BY parcel_no LIMIT ?`).all(
+    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${columnsOf('parcels')} FROM parcels WHERE parcel_no >= ? AND parcel_no < ? ORDER BY parcel_no LIMIT ?`).all(
       prefix,
       `${prefix}\uffff`,
       cap,
@@ -222,9 +223,11 @@ export class GisRepository {
   /** Rows of the generic feature table by layer id, for the basemap. */
   featureRows(layerId: string): Row[] {
     const rid = this.store.rowId;
-    return this.prepare(`SELECT ${rid} AS rid, ${this.store.columns('gis_features')} FROM gis_features WHERE layer_id = ? ORDER BY ${rid}`).all(layerId) as Row[];
+    return this.prepare(`SELECT ${rid} AS rid, ${columnsOf('gis_features')} FROM gis_features WHERE layer_id = ? ORDER BY ${rid}`).all(layerId) as Row[];
   }
 }
+
+const columnsOf = (table: TableName): string => TABLE_COLUMNS[table].join(', ');
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -222,21 +222,24 @@ export interface FeatureRow {
   geometry: Geometry;
 }
 
-const FEATURE_COLUMNS = ['layer_id', 'id', 'name', 'kind', 'code', 'town_code', 'village_code', 'properties', 'label_lon', 'label_lat',
-  'min_lon', 'min_lat', 'max_lon', 'max_lat', 'geometry'] as const;
+/** The columns of each table as the service writes and reads them (GeoJSON text in `geometry`; PostgreSQL adds `rid` and `geom`). */
+export const TABLE_COLUMNS = {
+  parcels: ['id', 'parcel_no', 'village_code', 'town_code', 'owner_name', 'owner_id_number', 'owner_phone', 'area_sqm', 'land_use',
+    'status', 'approval_no', 'approved_on', 'certificate_no', 'registered_on', 'floors', 'min_lon', 'min_lat', 'max_lon', 'max_lat', 'geometry'],
+  zones: ['id', 'zone_type', 'town_code', 'village_code', 'source_layer', 'source_dept', 'legal_basis', 'version', 'effective_date',
+    'area_sqm', 'min_lon', 'min_lat', 'max_lon', 'max_lat', 'geometry'],
+  gis_features: ['layer_id', 'id', 'name', 'kind', 'code', 'town_code', 'village_code', 'properties', 'label_lon', 'label_lat',
+    'min_lon', 'min_lat', 'max_lon', 'max_lat', 'geometry'],
+} as const;
 
 /** Writes `gis_features` rows (bbox columns derived from the geometry), for the seed and derived layers. */
 export function insertFeatures(db: Db, rows: readonly FeatureRow[]): void {
-  insertRows(db, 'gis_features', FEATURE_COLUMNS, rows.map((row) => [
+  insertRows(db, 'gis_features', TABLE_COLUMNS.gis_features, rows.map((row) => [
     row.layerId, row.id, row.name, row.kind, row.code, row.townCode, row.villageCode, JSON.stringify(row.properties),
     row.label[0], row.label[1], ...bboxOf(row.geometry), JSON.stringify(row.geometry),
   ]));
 }
 
-const ZONE_COLUMNS = ['id', 'zone_type', 'town_code', 'village_code', 'source_layer', 'source_dept', 'legal_basis', 'version', 'effective_date',
-  'area_sqm', 'min_lon', 'min_lat', 'max_lon', 'max_lat', 'geometry'] as const;
-const PARCEL_COLUMNS = ['id', 'parcel_no', 'village_code', 'town_code', 'owner_name', 'owner_id_number', 'owner_phone', 'area_sqm', 'land_use',
-  'status', 'approval_no', 'approved_on', 'certificate_no', 'registered_on', 'floors', 'min_lon', 'min_lat', 'max_lon', 'max_lat', 'geometry'] as const;
 /** Parcels are generated as a stream (100 000 at full size) and written a slice at a time. */
 const PARCEL_SLICE = 5_000;
 
@@ -387,13 +390,13 @@ export function seedGis(db: Db, ctx: SeedContext): void {
   insertFeatures(db, features);
 
   const zones = controlZones();
-  insertRows(db, 'zones', ZONE_COLUMNS, zones.map((zone) => [zone.id, zone.zoneType, zone.townCode, zone.villageCode, zone.sourceLayer,
+  insertRows(db, 'zones', TABLE_COLUMNS.zones, zones.map((zone) => [zone.id, zone.zoneType, zone.townCode, zone.villageCode, zone.sourceLayer,
     zone.sourceDept, zone.legalBasis, zone.version, zone.effectiveDate, zone.areaSqm, ...zone.bbox, JSON.stringify(zone.geometry)]));
 
   let parcelCount = 0;
   let slice: unknown[][] = [];
   const writeSlice = () => {
-    insertRows(db, 'parcels', PARCEL_COLUMNS, slice);
+    insertRows(db, 'parcels', TABLE_COLUMNS.parcels, slice);
     parcelCount += slice.length;
     slice = [];
   };
