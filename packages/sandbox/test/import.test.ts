@@ -7,14 +7,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { labelPointOf } from '@citybrain/domain';
-import { startTestSandbox, type TestSandbox } from './harness.js';
-import { SqliteImportTarget } from '../src/import/index.js';
+import { createTestDatabase, startTestSandbox, type TestSandbox } from './harness.js';
+import { importTargetFor } from '../src/import/index.js';
 import { areaSqm, type ParcelRow } from '../src/import/rows.js';
 
 /**
  * `npm run import` as a town runs it: fixtures made at test time with GDAL's ogr2ogr (a GeoPackage,
  * a shapefile in Gauss-Krüger EPSG:4547, GeoJSON), imported by the CLI into the database of a running
  * sandbox, then read back through its API. A bad file changes nothing; a bow-tie polygon is repaired.
+ * Into the SQLite file (`--database`) always, and into PostgreSQL (`--database-url`) when a cluster is
+ * given (CITYBRAIN_TEST_POSTGRES_URL).
  */
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -52,10 +54,13 @@ function run(command: string, args: string[]): Promise<{ code: number; output: s
   });
 }
 
-describe('npm run import', () => {
+const postgres = process.env.CITYBRAIN_TEST_POSTGRES_URL;
+
+for (const store of ['sqlite', 'postgres'] as const) describe(`npm run import into ${store}`, { skip: store === 'postgres' && !postgres && 'no PostgreSQL cluster (CITYBRAIN_TEST_POSTGRES_URL)' }, () => {
   let sandbox: TestSandbox;
   let dir: string;
   let dbPath: string;
+  let databaseUrl: string;
   let district: string;
 
   const ogr2ogr = async (...args: string[]) => {
@@ -63,14 +68,18 @@ describe('npm run import', () => {
     assert.equal(code, 0, output);
   };
   const importer = (file: string, ...args: string[]) =>
-    run(process.execPath, ['--conditions=citybrain-source', '--import', 'tsx', 'packages/sandbox/src/import-cli.ts', file, '--database', dbPath, ...args]);
+    run(process.execPath, ['--conditions=citybrain-source', '--import', 'tsx', 'packages/sandbox/src/import-cli.ts', file,
+      ...(store === 'sqlite' ? ['--database', dbPath] : ['--database-url', databaseUrl]), ...args]);
   const get = async (path: string): Promise<Json> => {
     const res = await sandbox.api(path, { token: district });
     assert.equal(res.status, 200, await res.clone().text());
     return (await res.json()) as Json;
   };
-  /** Counts and last rowids of the GIS tables: what a refused import must leave as it was. */
+  /** Counts and last row ids of the GIS tables: what a refused import must leave as it was. */
   const storeState = () => {
+    if (store === 'postgres') {
+      return ['parcels', 'zones', 'gis_features'].map((table) => sandbox.ctx.db.prepare(`SELECT count(*) AS n, max(rid) AS last FROM ${table}`).get());
+    }
     const db = new Database(dbPath, { readonly: true });
     try {
       return ['parcels', 'parcels_rtree', 'zones', 'gis_features'].map((table) => db.prepare(`SELECT count(*) AS n, max(rowid) AS last FROM ${table}`).get());
@@ -82,7 +91,12 @@ describe('npm run import', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'citybrain-import-test-'));
     dbPath = join(dir, 'sandbox.db');
-    sandbox = await startTestSandbox({ dbPath });
+    if (store === 'postgres') {
+      databaseUrl = await createTestDatabase(postgres!);
+      sandbox = await startTestSandbox({ databaseUrl });
+    } else {
+      sandbox = await startTestSandbox({ dbPath });
+    }
     district = await sandbox.token('demo-district');
   });
   after(async () => {
@@ -198,7 +212,7 @@ describe('npm run import', () => {
     });
     const before = storeState();
     // The importer never builds the second row (rowOf checks landUse); the table's CHECK refuses it all the same.
-    assert.throws(() => new SqliteImportTarget(sandbox.ctx.db).write({ layer: 'parcels', rows: [parcel(1, 'rural-housing'), parcel(2, 'golf-course')] }), /CHECK constraint/);
+    assert.throws(() => importTargetFor(sandbox.ctx.db).write({ layer: 'parcels', rows: [parcel(1, 'rural-housing'), parcel(2, 'golf-course')] }), /check constraint/i);
     assert.deepEqual(storeState(), before);
   });
 
@@ -206,8 +220,17 @@ describe('npm run import', () => {
     const usage = await importer(join(dir, 'parcels.geojson'), '--layer', 'roads');
     assert.equal(usage.code, 2);
     assert.match(usage.output, /--layer must be one of parcels, zones, villages/);
-    const missing = await run(process.execPath, ['--conditions=citybrain-source', '--import', 'tsx', 'packages/sandbox/src/import-cli.ts', join(dir, 'parcels.geojson'), '--layer', 'parcels', '--database', join(dir, 'none.db')]);
-    assert.equal(missing.code, 1);
-    assert.match(missing.output, /no database at .*none\.db: start the sandbox once/);
+    const cli = ['--conditions=citybrain-source', '--import', 'tsx', 'packages/sandbox/src/import-cli.ts', join(dir, 'parcels.geojson'), '--layer', 'parcels'];
+    if (store === 'sqlite') {
+      const missing = await run(process.execPath, [...cli, '--database', join(dir, 'none.db')]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.output, /no database at .*none\.db: start the sandbox once/);
+    } else {
+      // A database the sandbox never ran against has none of its tables.
+      const empty = await createTestDatabase(postgres!);
+      const missing = await run(process.execPath, [...cli, '--database-url', empty]);
+      assert.equal(missing.code, 1, missing.output);
+      assert.match(missing.output, /the database has no GIS tables \(parcels, zones, gis_features\): start the sandbox against it once/);
+    }
   });
 });

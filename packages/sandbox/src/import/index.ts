@@ -15,7 +15,7 @@ import type { ImportTarget } from './target.js';
 
 export { ImportError } from './ogr.js';
 export { IMPORT_LAYERS, type ImportLayer } from './rows.js';
-export { SqliteImportTarget, type ImportTarget } from './target.js';
+export { importTargetFor, PostgresImportTarget, SqliteImportTarget, type ImportTarget } from './target.js';
 
 export const IMPORT_CRS = ['EPSG:4547', 'EPSG:4490', 'EPSG:4326'] as const;
 export type ImportCrs = (typeof IMPORT_CRS)[number];

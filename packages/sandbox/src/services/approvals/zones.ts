@@ -2,8 +2,9 @@
  * The homestead zone check (适建 / 限建 / 禁建 at a point) and the remaining buildable space per region,
  * read from the GIS service's `zones` and `parcels` tables (their columns are a shared contract).
  */
-import { findRegion, findTown, findVillage, pointInGeometry, regionAt, towns, type Areal } from '@citybrain/domain';
+import { findRegion, findTown, findVillage, regionAt, towns } from '@citybrain/domain';
 import type { Db } from '../../db.js';
+import { gisStoreOf } from '../gis/gis-store.js';
 import { ProblemError, notFound, unprocessable } from '../../problems.js';
 
 type ZoneType = 'buildable' | 'restricted' | 'prohibited';
@@ -31,13 +32,10 @@ const LABELS: Record<ZoneType, { zh: string; en: string }> = {
   prohibited: { zh: '禁建区', en: 'Prohibited' },
 };
 
-function tableExists(db: Db, name: string): boolean {
-  return Boolean(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name));
-}
-
 /** The zone map belongs to the GIS service; without it there is nothing to check against. */
 function requireTables(db: Db, names: string[]): void {
-  const missing = names.filter((name) => !tableExists(db, name));
+  const store = gisStoreOf(db);
+  const missing = names.filter((name) => !store.tableExists(name));
   if (missing.length) {
     throw new ProblemError(503, 'unavailable', '服务暂不可用', `分区图层尚未加载（缺少表 ${missing.join(', ')}）`, { headers: { 'retry-after': '30' } });
   }
@@ -79,12 +77,8 @@ export function checkZone(db: Db, lon: number, lat: number, now: Date) {
   const place = regionAt([lon, lat]);
   if (!place.town) throw unprocessable(`坐标 (${lon}, ${lat}) 不在南海区范围内`, 'outside-district', [{ name: 'query/lon', reason: '点位不在南海区内' }]);
   requireTables(db, ['zones']);
-  // The bounding boxes narrow the candidates in SQL; the exact test runs on the few that remain.
-  const candidates = db
-    .prepare('SELECT * FROM zones WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?')
-    .all(lon, lon, lat, lat) as ZoneRow[];
-  const zones = candidates
-    .filter((row) => pointInGeometry([lon, lat], JSON.parse(row.geometry) as Areal))
+  // SQLite narrows by bbox columns and tests the few candidates exactly; PostGIS asks its GiST index and ST_Intersects.
+  const zones = (gisStoreOf(db).zonesAt(lon, lat) as unknown as ZoneRow[])
     .sort((a, b) => SEVERITY[a.zone_type] - SEVERITY[b.zone_type] || a.id.localeCompare(b.id));
   const decisive = zones[0] ?? null;
   const result: ZoneType = decisive?.zone_type ?? 'restricted';

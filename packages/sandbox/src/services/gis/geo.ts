@@ -100,10 +100,15 @@ export function bboxesMeet(a: BBox, b: BBox): boolean {
 
 /** Lon/lat bounds of an XYZ Web-Mercator tile. */
 export function tileBounds(z: number, x: number, y: number): BBox {
+  return bufferedTileBounds(z, x, y, 0);
+}
+
+/** Lon/lat bounds of an XYZ tile grown by `margin` (a fraction of the tile) on every side. */
+export function bufferedTileBounds(z: number, x: number, y: number, margin: number): BBox {
   const n = 2 ** z;
   const lon = (column: number) => (column / n) * 360 - 180;
   const lat = (row: number) => Math.atan(Math.sinh(Math.PI * (1 - (2 * row) / n))) / DEG;
-  return [lon(x), lat(y + 1), lon(x + 1), lat(y)];
+  return [lon(x - margin), lat(y + 1 + margin), lon(x + 1 + margin), lat(y - margin)];
 }
 
 /** The XYZ tile containing a lon/lat point at zoom z. */

@@ -8,7 +8,7 @@
 import { findTown, hotspotLevel, latticeSquareAt, latticeSquarePolygon, type LonLat } from '@citybrain/domain';
 import type { Db } from '../../db.js';
 import { workOrderProcess } from '../workorders/store.js';
-import { featureInserter } from './store.js';
+import { insertFeatures, type FeatureRow } from './store.js';
 
 export const HOTSPOT_LAYER_ID = 'workorder-hotspots';
 
@@ -32,21 +32,26 @@ interface Square {
 
 export const workOrderHotspots: DerivedSource = {
   version(db) {
-    // Orders are added (rowid grows) and close (the open count falls); both show in this pair.
-    const { total, last, open } = db
+    // Orders are added (the row id grows; PostgreSQL has none, and its orders' latest change stands in) and
+    // close (the open count falls): both show in this triple.
+    const last = db.dialect === 'sqlite' ? 'max(rowid)' : 'max(updated_at)';
+    const { total, latest, open } = db
       .prepare(
-        `SELECT count(*) AS total, max(rowid) AS last,
-           sum(status NOT IN (${TERMINAL_STATUSES.map(() => '?').join(', ')})) AS open FROM work_orders`,
+        `SELECT count(*) AS total, ${last} AS latest,
+           sum(CASE WHEN status NOT IN (${TERMINAL_STATUSES.map(() => '?').join(', ')}) THEN 1 ELSE 0 END) AS open FROM work_orders`,
       )
-      .get(...TERMINAL_STATUSES) as { total: number; last: number | null; open: number | null };
-    return `${total}.${last ?? 0}.${open ?? 0}`;
+      .get(...TERMINAL_STATUSES) as { total: number; latest: number | string | null; open: number | null };
+    return `${total}.${latest ?? 0}.${open ?? 0}`;
   },
   rebuild(db) {
+    const location = db.dialect === 'sqlite'
+      ? { lon: "json_extract(document, '$.location[0]')", lat: "json_extract(document, '$.location[1]')", isArray: "json_type(document, '$.location') = 'array'" }
+      : { lon: "(document::jsonb -> 'location' ->> 0)::double precision", lat: "(document::jsonb -> 'location' ->> 1)::double precision", isArray: "jsonb_typeof(document::jsonb -> 'location') = 'array'" };
     const orders = db
       .prepare(
-        `SELECT json_extract(document, '$.location[0]') AS lon, json_extract(document, '$.location[1]') AS lat, town_code AS townCode,
-           status NOT IN (${TERMINAL_STATUSES.map(() => '?').join(', ')}) AS open
-         FROM work_orders WHERE json_type(document, '$.location') = 'array'`,
+        `SELECT ${location.lon} AS lon, ${location.lat} AS lat, town_code AS "townCode",
+           CASE WHEN status NOT IN (${TERMINAL_STATUSES.map(() => '?').join(', ')}) THEN 1 ELSE 0 END AS open
+         FROM work_orders WHERE ${location.isArray}`,
       )
       .all(...TERMINAL_STATUSES) as { lon: number; lat: number; townCode: string; open: number }[];
     const squares = new Map<string, Square>();
@@ -63,7 +68,7 @@ export const workOrderHotspots: DerivedSource = {
       square.ordersByTown.set(order.townCode, (square.ordersByTown.get(order.townCode) ?? 0) + 1);
     }
     db.prepare('DELETE FROM gis_features WHERE layer_id = ?').run(HOTSPOT_LAYER_ID);
-    const addFeature = featureInserter(db);
+    const features: FeatureRow[] = [];
     const ordered = [...squares.values()].sort((a, b) => a.row - b.row || a.column - b.column);
     for (const square of ordered) {
       // A square on a town line belongs to the town most of its orders came from (ties: the lower code).
@@ -73,7 +78,7 @@ export const workOrderHotspots: DerivedSource = {
       const [west, south] = geometry.coordinates[0]![0]! as LonLat;
       const [east, north] = geometry.coordinates[0]![2]! as LonLat;
       const level = hotspotLevel(square.orders);
-      addFeature({
+      features.push({
         layerId: HOTSPOT_LAYER_ID,
         id,
         name: `${findTown(townCode)?.name ?? ''}热点方格 ${square.column}-${square.row}`,
@@ -86,5 +91,6 @@ export const workOrderHotspots: DerivedSource = {
         geometry,
       });
     }
+    insertFeatures(db, features);
   },
 };

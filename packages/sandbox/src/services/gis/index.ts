@@ -27,11 +27,11 @@ import { roundBox, tileAt, type BBox, type StoredGeometry } from './geo.js';
 import { LAYERS_BY_ID, type LayerDef, type Row } from './layers.js';
 import { apiBase } from './links.js';
 import type { Feature } from 'geojson';
-import { parsePeriod, periodMeets } from './period.js';
+import { parsePeriod } from './period.js';
 import { stateOf, type GisState } from './state.js';
-import { migrateGis, seedGis } from './store.js';
+import { migrateGis, migrateGisPostgres, seedGis } from './store.js';
 import { BASEMAP_MAX_ZOOM, basemapStyle, type BasemapSourceLayer } from './styles.js';
-import { TileSet, ifNoneMatchHits, type EncodedTile } from './tiles.js';
+import { GeojsonVtRenderer, TileSet, ifNoneMatchHits, type EncodedTile } from './tiles.js';
 import { getGisImageryTile, getGisImageryTileJson, listGisImagery } from './imagery.js';
 
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -42,26 +42,7 @@ function tileSetFor(state: GisState, layer: LayerDef, regionPrefix: string | nul
   const key = regionPrefix === null ? layer.id : `${layer.id}@${regionPrefix}`;
   let tileSet = state.tileSets.get(key);
   if (!tileSet) {
-    tileSet = new TileSet(
-      key,
-      layer.maxzoom,
-      () =>
-        new Map([
-          [
-            layer.id,
-            state.repo.allRows(layer, regionPrefix).map(
-              (row): Feature => ({
-                type: 'Feature',
-                // MVT feature ids are integers: the rowid; the string id travels as the `id` property.
-                id: row.rid,
-                geometry: JSON.parse(row.geometry) as StoredGeometry,
-                properties: layer.tileProperties(row),
-              }),
-            ),
-          ],
-        ]),
-      state.cache,
-    );
+    tileSet = new TileSet(key, () => state.repo.store.layerTiles(layer, state.repo.layerRows(layer, regionPrefix)), state.cache);
     state.tileSets.set(key, tileSet);
   }
   return tileSet;
@@ -101,7 +82,8 @@ function basemapTileSet(state: GisState): TileSet {
     };
     return new Map(Object.entries(layers));
   };
-  tileSet = new TileSet('@basemap', BASEMAP_MAX_ZOOM, load, state.cache);
+  // The offline basemap is cut in JavaScript on both stores: half of it (neighbours, centrelines) is not in the database.
+  tileSet = new TileSet('@basemap', () => new GeojsonVtRenderer(BASEMAP_MAX_ZOOM, load), state.cache);
   state.tileSets.set('@basemap', tileSet);
   return tileSet;
 }
@@ -162,10 +144,7 @@ function sendLayerTile(req: FastifyRequest, reply: FastifyReply, ctx: ServiceCon
   checkTileAddress(z, x, y, layer.maxzoom);
   const state = stateOf(ctx);
   // parsePeriod refuses `datetime` on a layer without periods, so a period here means the layer has one.
-  const days = layer.period;
-  const only = period && days
-    ? { key: `${period.from ?? '..'}/${period.to ?? '..'}`, keep: (tile: Record<string, unknown>) => periodMeets(period, tile[days.start], tile[days.end]) }
-    : undefined;
+  const only = period ? { key: `${period.from ?? '..'}/${period.to ?? '..'}`, period } : undefined;
   const tile = tileSetFor(state, layer, regionPrefix).tile(state.repo.layerStats(layer).version, z, x, y, only);
   return sendTile(req, reply, tile, layer.access === 'public' ? 'public, max-age=3600' : 'private, max-age=600');
 }
@@ -261,7 +240,7 @@ function getGisBasemapTile(req: RequestOf<'getGisBasemapTile'>, reply: FastifyRe
 
 export const gisService: SandboxService<keyof GisOperations> = {
   name: 'gis',
-  migrations: [{ id: 'gis/001-layers', sqlite: migrateGis }],
+  migrations: [{ id: 'gis/001-layers', sqlite: migrateGis, postgres: migrateGisPostgres }],
   seed: seedGis,
   handlers: {
     getGisLandingPage,

@@ -19,7 +19,12 @@ export interface Queryable {
   schema: { type: 'string'; enum?: string[]; pattern?: string };
 }
 
-/** A stored row as read by the service: columns plus the SQLite rowid. */
+export interface TileAttribute {
+  property: string;
+  column: string;
+}
+
+/** A stored row as read by the service: columns plus the row id (SQLite's rowid, PostgreSQL's `rid`). */
 export type Row = Record<string, unknown> & { rid: number; id: string; geometry: string };
 
 /** How personal fields of one row are to be shown. */
@@ -47,10 +52,13 @@ export interface LayerDef extends GisLayerEntry {
   where: string;
   params: (string | number)[];
   queryables: Record<string, Queryable>;
-  /** Columns the tile index reads (all by default); parcels skip the owner columns. */
-  tileColumns?: string[];
-  /** Tile attributes of a row: never personal data, since tiles are cached and shared. */
-  tileProperties(row: Row): Record<string, string | number | boolean>;
+  /**
+   * Tile attributes: each a column of the row under a property name (left out when NULL), never
+   * personal data, since tiles are cached and shared. Both stores make their tiles from this list.
+   */
+  tileAttributes: TileAttribute[];
+  /** Properties of the row's JSON `properties` that the tiles carry too (strings, numbers and booleans). */
+  tileExtras?: string[];
   /** Item properties of a row for a viewer, personal fields masked by `view`. */
   properties(row: Row, view: PersonalView): Record<string, Json>;
   /** Personal fields the layer carries (empty for most). */
@@ -89,7 +97,7 @@ interface FeatureLayerSource {
 }
 
 function featureLayer(entry: GisLayerEntry, source: FeatureLayerSource): LayerDef {
-  const { featureLayerId, tileExtras = [], ...rest } = source;
+  const { featureLayerId, ...rest } = source;
   const dataset = source.dataset;
   // A dataset's layer is public exactly when the dataset is 无条件开放: the catalogue must agree.
   if (dataset && entry.access !== (dataset.definition.openType === 'open' ? 'public' : 'internal')) {
@@ -102,17 +110,7 @@ function featureLayer(entry: GisLayerEntry, source: FeatureLayerSource): LayerDe
     where: 'layer_id = ?',
     params: [featureLayerId ?? entry.id],
     personalFields: [],
-    tileProperties(row) {
-      const props = parse(row.properties);
-      const out: Record<string, string | number | boolean> = { id: row.id, name: String(row.name) };
-      if (row.kind != null) out.kind = String(row.kind);
-      if (row.code != null) out.code = String(row.code);
-      for (const key of tileExtras) {
-        const value = props[key];
-        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
-      }
-      return out;
-    },
+    tileAttributes: ['id', 'name', 'kind', 'code'].map((name) => ({ property: name, column: name })),
     properties(row, view) {
       return dataset ? datasetProperties(dataset, row, view.principal) : parse(row.properties);
     },
@@ -150,9 +148,12 @@ function zoneLayer(
       ...REGION_QUERYABLES,
     },
     personalFields: [],
-    tileProperties(row) {
-      return { id: row.id, zoneType: String(row.zone_type), villageCode: String(row.village_code), sourceLayer: String(row.source_layer) };
-    },
+    tileAttributes: [
+      { property: 'id', column: 'id' },
+      { property: 'zoneType', column: 'zone_type' },
+      { property: 'villageCode', column: 'village_code' },
+      { property: 'sourceLayer', column: 'source_layer' },
+    ],
     properties(row) {
       return {
         zoneType: String(row.zone_type),
@@ -186,18 +187,15 @@ const parcelLayer: LayerDef = {
     landUse: { column: 'land_use', title: '用途', schema: { type: 'string', enum: ['rural-housing', 'ancillary', 'vacant'] } },
     status: { column: 'status', title: '审批登记状态', schema: { type: 'string', enum: ['registered', 'approved', 'pending', 'unapproved'] } },
   },
-  tileColumns: ['id', 'parcel_no', 'village_code', 'status', 'land_use', 'area_sqm', 'geometry'],
   personalFields: PARCEL_PERSONAL_FIELDS,
-  tileProperties(row) {
-    return {
-      id: row.id,
-      parcelNo: String(row.parcel_no),
-      villageCode: String(row.village_code),
-      status: String(row.status),
-      landUse: String(row.land_use),
-      areaSqm: Number(row.area_sqm),
-    };
-  },
+  tileAttributes: [
+    { property: 'id', column: 'id' },
+    { property: 'parcelNo', column: 'parcel_no' },
+    { property: 'villageCode', column: 'village_code' },
+    { property: 'status', column: 'status' },
+    { property: 'landUse', column: 'land_use' },
+    { property: 'areaSqm', column: 'area_sqm' },
+  ],
   properties(row, view) {
     return {
       parcelNo: String(row.parcel_no),
@@ -290,5 +288,27 @@ export const LAYERS: readonly LayerDef[] = [
     derived: workOrderHotspots,
   }),
 ];
+
+/** A row's tile attributes (the geojson-vt tiles; PostGIS selects the same in SQL). */
+export function tileProperties(layer: LayerDef, row: Row): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const { property, column } of layer.tileAttributes) {
+    const value = row[column];
+    if (typeof value === 'string' || typeof value === 'number') out[property] = value;
+  }
+  if (layer.tileExtras?.length) {
+    const props = parse(row.properties);
+    for (const key of layer.tileExtras) {
+      const value = props[key];
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** The columns a layer's tiles read: their attributes, the JSON for extras, the geometry. */
+export function tileColumns(layer: LayerDef): string[] {
+  return [...new Set([...layer.tileAttributes.map((attribute) => attribute.column), ...(layer.tileExtras?.length ? ['properties'] : []), 'geometry'])];
+}
 
 export const LAYERS_BY_ID: ReadonlyMap<string, LayerDef> = new Map(LAYERS.map((layer) => [layer.id, layer]));

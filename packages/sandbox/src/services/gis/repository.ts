@@ -1,13 +1,17 @@
 /**
- * SQL access for the GIS service. Layers map onto three tables (see store.ts); every query starts
- * from a layer's own condition, adds queryable filters and a bbox prefilter, and pages by rowid
- * (stable insertion order) so cursors stay valid while rows are added.
+ * SQL access for the GIS service, one copy for both stores. Layers map onto three tables (see
+ * store.ts); every query starts from a layer's own condition, adds queryable filters and a spatial
+ * prefilter, and pages by the row id (SQLite's rowid, PostgreSQL's indexed `rid`: stable insertion
+ * order) so cursors stay valid while rows are added. What the stores do differently is asked of the
+ * `GisStore` (gis-store.ts).
  */
 import type { SqlStatement } from '../../storage/sql.js';
 import type { Db } from '../../db.js';
 import type { BBox } from './geo.js';
-import type { LayerDef, Row } from './layers.js';
+import { gisStoreOf, type GisStore, type LayerRows, type SqlPart } from './gis-store.js';
+import { tileColumns, type LayerDef, type Row, type TableName } from './layers.js';
 import type { Period } from './period.js';
+import { TABLE_COLUMNS } from './store.js';
 
 export interface ItemQuery {
   filters: { column: string; value: string }[];
@@ -27,7 +31,7 @@ interface LayerStats {
   checkedAt: number;
 }
 
-/** How long a layer's version is trusted before it is read again (a cheap count + max(rowid)). */
+/** How long a layer's version is trusted before it is read again (a cheap count + max(row id)). */
 const VERSION_TTL_MS = 5_000;
 
 export class GisRepository {
@@ -36,7 +40,11 @@ export class GisRepository {
   /** Derived layers: the source version each was last built from, and when that was checked. */
   private readonly derivedFrom = new Map<string, { version: string; checkedAt: number }>();
 
-  constructor(private readonly db: Db) {}
+  readonly store: GisStore;
+
+  constructor(private readonly db: Db) {
+    this.store = gisStoreOf(db);
+  }
 
   private prepare(sql: string): SqlStatement {
     let statement = this.statements.get(sql);
@@ -55,7 +63,7 @@ export class GisRepository {
     this.refreshDerived(layer, now);
     const known = this.stats.get(layer.id);
     if (known && now - known.checkedAt < VERSION_TTL_MS) return known;
-    const head = this.prepare(`SELECT count(*) AS n, max(rowid) AS last FROM ${layer.table} WHERE ${layer.where}`).get(...layer.params) as {
+    const head = this.prepare(`SELECT count(*) AS n, max(${this.store.rowId}) AS last FROM ${layer.table} WHERE ${layer.where}`).get(...layer.params) as {
       n: number;
       last: number | null;
     };
@@ -96,32 +104,45 @@ export class GisRepository {
   /** The first and last day of a periodic layer's features (its OGC temporal extent); null without periods or rows. */
   periodExtent(layer: LayerDef): [string, string] | null {
     if (!layer.period) return null;
+    const start = this.store.jsonProperty(layer.period.start);
+    const end = this.store.jsonProperty(layer.period.end);
     const { first, last } = this.prepare(
-      `SELECT min(json_extract(properties, ?)) AS first, max(json_extract(properties, ?)) AS last FROM ${layer.table} WHERE ${layer.where}`,
-    ).get(`$.${layer.period.start}`, `$.${layer.period.end}`, ...layer.params) as { first: string | null; last: string | null };
+      `SELECT min(${start.sql}) AS first, max(${end.sql}) AS last FROM ${layer.table} WHERE ${layer.where}`,
+    ).get(...start.params, ...end.params, ...layer.params) as { first: string | null; last: string | null };
     return first === null || last === null ? null : [first, last];
   }
 
-  /** Every row of a layer (for building its tile index) with the layer's tile columns, in rowid order. */
-  allRows(layer: LayerDef, regionPrefix: string | null): Row[] {
-    const columns = layer.tileColumns?.join(', ') ?? '*';
-    const { sql, params } = this.conditions(layer, { filters: [], bbox: null, regionPrefix });
-    return this.prepare(`SELECT rowid AS rid, ${columns} FROM ${layer.table} WHERE ${sql} ORDER BY rowid`).all(...params) as Row[];
+  /** A layer's rows in a region scope as its tiles read them. */
+  layerRows(layer: LayerDef, regionPrefix: string | null): LayerRows {
+    return {
+      all: () => this.allRows(layer, regionPrefix),
+      where: (bbox, period) => this.conditions(layer, { filters: [], bbox, regionPrefix, period }),
+    };
   }
 
-  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>): { sql: string; params: unknown[] } {
+  /** Every row of a layer (for building its tile index) with the layer's tile columns, in row id order. */
+  private allRows(layer: LayerDef, regionPrefix: string | null): Row[] {
+    const { sql, params } = this.conditions(layer, { filters: [], bbox: null, regionPrefix });
+    const rid = this.store.rowId;
+    return this.prepare(`SELECT ${rid} AS rid, ${tileColumns(layer).join(', ')} FROM ${layer.table} WHERE ${sql} ORDER BY ${rid}`).all(...params) as Row[];
+  }
+
+  /** A layer's rows for a query as one SQL condition; `exact` asks for geometry (not box) against the bbox. */
+  private conditions(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>, exact = false): SqlPart {
     this.refreshDerived(layer);
     const parts = [`(${layer.where})`];
     const params: unknown[] = [...layer.params];
     if (query.period && layer.period) {
       // A period meets [from, to] when it ends on or after `from` and starts on or before `to` (as periodMeets).
       if (query.period.from !== null) {
-        parts.push(`json_extract(properties, ?) >= ?`);
-        params.push(`$.${layer.period.end}`, query.period.from);
+        const end = this.store.jsonProperty(layer.period.end);
+        parts.push(`${end.sql} >= ?`);
+        params.push(...end.params, query.period.from);
       }
       if (query.period.to !== null) {
-        parts.push(`json_extract(properties, ?) <= ?`);
-        params.push(`$.${layer.period.start}`, query.period.to);
+        const start = this.store.jsonProperty(layer.period.start);
+        parts.push(`${start.sql} <= ?`);
+        params.push(...start.params, query.period.to);
       }
     }
     if (query.regionPrefix !== null) {
@@ -133,21 +154,18 @@ export class GisRepository {
       params.push(filter.value);
     }
     if (query.bbox) {
-      const [minLon, minLat, maxLon, maxLat] = query.bbox;
-      if (layer.table === 'parcels') {
-        // The R*Tree finds the few hundred parcels of a bbox without scanning 100 000 rows.
-        parts.push(`rowid IN (SELECT id FROM parcels_rtree WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?)`);
-      } else {
-        parts.push(`min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?`);
-      }
-      params.push(maxLon, minLon, maxLat, minLat);
+      const spatial = exact ? this.store.geometryMeets(layer.table, query.bbox) : this.store.bboxMeets(layer.table, query.bbox);
+      parts.push(spatial.sql);
+      params.push(...spatial.params);
     }
     return { sql: parts.join(' AND '), params };
   }
 
+  /** Rows of a layer from the cursor's row id on: a keyset page (an index range scan on the row id). */
   items(layer: LayerDef, query: ItemQuery): Row[] {
     const { sql, params } = this.conditions(layer, query);
-    return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE ${sql} AND rowid > ? ORDER BY rowid LIMIT ?`).all(
+    const rid = this.store.rowId;
+    return this.prepare(`SELECT ${rid} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} AND ${rid} > ? ORDER BY ${rid} LIMIT ?`).all(
       ...params,
       query.afterRowid,
       query.limit,
@@ -162,13 +180,18 @@ export class GisRepository {
 
   item(layer: LayerDef, id: string, regionPrefix: string | null): Row | undefined {
     const { sql, params } = this.conditions(layer, { filters: [], bbox: null, regionPrefix });
-    return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE ${sql} AND id = ?`).get(...params, id) as Row | undefined;
+    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} AND id = ?`).get(...params, id) as
+      | Row
+      | undefined;
   }
 
-  /** Rows whose bbox meets `bbox` (identify candidates), at most `cap`. */
+  /** Rows whose geometry (SQLite: box) meets `bbox` (identify candidates), at most `cap`. */
   near(layer: LayerDef, bbox: BBox, regionPrefix: string | null, cap: number): Row[] {
-    const { sql, params } = this.conditions(layer, { filters: [], bbox, regionPrefix });
-    return this.prepare(`SELECT rowid AS rid, * FROM ${layer.table} WHERE ${sql} LIMIT ?`).all(...params, cap) as Row[];
+    const { sql, params } = this.conditions(layer, { filters: [], bbox, regionPrefix }, true);
+    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} LIMIT ?`).all(
+      ...params,
+      cap,
+    ) as Row[];
   }
 
   /**
@@ -182,7 +205,7 @@ export class GisRepository {
     const pattern = `%${escapeLike(q)}%`;
     const prefix = `${escapeLike(q)}%`;
     return this.prepare(
-      `SELECT rowid AS rid, * FROM gis_features WHERE (${scoped.join(' OR ')})
+      `SELECT ${this.store.rowId} AS rid, ${columnsOf('gis_features')} FROM gis_features WHERE (${scoped.join(' OR ')})
          AND (name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')
        ORDER BY length(name), code LIMIT ?`,
     ).all(...scopeParams, pattern, prefix, cap) as Row[];
@@ -190,7 +213,7 @@ export class GisRepository {
 
   /** Parcels whose 宗地号 starts with `prefix` (an index range scan on the UNIQUE parcel_no). */
   searchParcels(prefix: string, cap: number): Row[] {
-    return this.prepare('SELECT rowid AS rid, * FROM parcels WHERE parcel_no >= ? AND parcel_no < ? ORDER BY parcel_no LIMIT ?').all(
+    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${columnsOf('parcels')} FROM parcels WHERE parcel_no >= ? AND parcel_no < ? ORDER BY parcel_no LIMIT ?`).all(
       prefix,
       `${prefix}\uffff`,
       cap,
@@ -199,9 +222,12 @@ export class GisRepository {
 
   /** Rows of the generic feature table by layer id, for the basemap. */
   featureRows(layerId: string): Row[] {
-    return this.prepare('SELECT rowid AS rid, * FROM gis_features WHERE layer_id = ? ORDER BY rowid').all(layerId) as Row[];
+    const rid = this.store.rowId;
+    return this.prepare(`SELECT ${rid} AS rid, ${columnsOf('gis_features')} FROM gis_features WHERE layer_id = ? ORDER BY ${rid}`).all(layerId) as Row[];
   }
 }
+
+const columnsOf = (table: TableName): string => TABLE_COLUMNS[table].join(', ');
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);

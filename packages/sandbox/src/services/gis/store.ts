@@ -23,6 +23,10 @@ import {
 import type { Geometry } from 'geojson';
 import type { SeedContext } from '../../context.js';
 import type { Db } from '../../db.js';
+import type { SqlStatement } from '../../storage/sql.js';
+
+/** The CRS the GIS tables keep coordinates in: CGCS2000 lon/lat. */
+export const GIS_SRID = 4490;
 
 export function migrateGis(db: Db): void {
   db.exec(`
@@ -95,6 +99,115 @@ export function migrateGis(db: Db): void {
   `);
 }
 
+/**
+ * The same tables on PostgreSQL + PostGIS. The columns other services read stay as they are (GeoJSON
+ * text in `geometry`, the bbox columns); each table adds `geom`, the geometry in CGCS2000 derived from
+ * that text (so every writer stays one INSERT for both stores) with a GiST index for tiles, bbox,
+ * identify and the zone check, and `rid`, an identity column that takes the place of SQLite's rowid:
+ * insertion order for keyset paging, and the integer feature id of the vector tiles.
+ */
+export function migrateGisPostgres(db: Db): void {
+  const spatial = (table: string) => `
+    rid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+    geom geometry(Geometry, ${GIS_SRID}) GENERATED ALWAYS AS (ST_SetSRID(ST_GeomFromGeoJSON(geometry), ${GIS_SRID})) STORED,
+    CONSTRAINT ${table}_geom_valid CHECK (NOT ST_IsEmpty(geom))`;
+  db.exec(`
+    CREATE EXTENSION IF NOT EXISTS postgis;
+    CREATE TABLE parcels (
+      id TEXT PRIMARY KEY,
+      parcel_no TEXT NOT NULL UNIQUE,
+      village_code TEXT NOT NULL,
+      town_code TEXT NOT NULL,
+      owner_name TEXT,
+      owner_id_number TEXT,
+      owner_phone TEXT,
+      area_sqm DOUBLE PRECISION NOT NULL,
+      land_use TEXT NOT NULL CHECK (land_use IN ('rural-housing', 'ancillary', 'vacant')),
+      status TEXT NOT NULL CHECK (status IN ('registered', 'approved', 'pending', 'unapproved')),
+      approval_no TEXT,
+      approved_on TEXT,
+      certificate_no TEXT,
+      registered_on TEXT,
+      floors INTEGER,
+      min_lon DOUBLE PRECISION NOT NULL,
+      min_lat DOUBLE PRECISION NOT NULL,
+      max_lon DOUBLE PRECISION NOT NULL,
+      max_lat DOUBLE PRECISION NOT NULL,
+      geometry TEXT NOT NULL,
+      ${spatial('parcels')}
+    );
+    CREATE INDEX parcels_village ON parcels (village_code);
+    CREATE INDEX parcels_town ON parcels (town_code);
+    CREATE INDEX parcels_geom ON parcels USING GIST (geom);
+
+    CREATE TABLE zones (
+      id TEXT PRIMARY KEY,
+      zone_type TEXT NOT NULL CHECK (zone_type IN ('buildable', 'restricted', 'prohibited')),
+      town_code TEXT NOT NULL,
+      village_code TEXT NOT NULL,
+      source_layer TEXT NOT NULL,
+      source_dept TEXT NOT NULL,
+      legal_basis TEXT NOT NULL,
+      version TEXT NOT NULL,
+      effective_date TEXT NOT NULL,
+      area_sqm DOUBLE PRECISION NOT NULL,
+      min_lon DOUBLE PRECISION NOT NULL,
+      min_lat DOUBLE PRECISION NOT NULL,
+      max_lon DOUBLE PRECISION NOT NULL,
+      max_lat DOUBLE PRECISION NOT NULL,
+      geometry TEXT NOT NULL,
+      ${spatial('zones')}
+    );
+    CREATE INDEX zones_village ON zones (village_code);
+    CREATE INDEX zones_source_rid ON zones (source_layer, rid);
+    CREATE INDEX zones_geom ON zones USING GIST (geom);
+
+    CREATE TABLE gis_features (
+      layer_id TEXT NOT NULL,
+      id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      kind TEXT,
+      code TEXT,
+      town_code TEXT,
+      village_code TEXT,
+      properties TEXT NOT NULL,
+      label_lon DOUBLE PRECISION NOT NULL,
+      label_lat DOUBLE PRECISION NOT NULL,
+      min_lon DOUBLE PRECISION NOT NULL,
+      min_lat DOUBLE PRECISION NOT NULL,
+      max_lon DOUBLE PRECISION NOT NULL,
+      max_lat DOUBLE PRECISION NOT NULL,
+      geometry TEXT NOT NULL,
+      ${spatial('gis_features')},
+      PRIMARY KEY (layer_id, id)
+    );
+    CREATE INDEX gis_features_layer_rid ON gis_features (layer_id, rid);
+    CREATE INDEX gis_features_geom ON gis_features USING GIST (geom);
+  `);
+}
+
+/**
+ * Inserts rows in multi-row statements (a few hundred rows a round trip instead of one), the same
+ * SQL on both stores; PostgreSQL parses each row's GeoJSON into `geom` as it goes.
+ */
+export function insertRows(db: Db, table: string, columns: readonly string[], rows: readonly unknown[][]): void {
+  const perStatement = Math.max(1, Math.floor(ROW_VALUES_PER_STATEMENT / columns.length));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const statements = new Map<number, SqlStatement>();
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const batch = rows.slice(start, start + perStatement);
+    let insert = statements.get(batch.length);
+    if (!insert) {
+      insert = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${batch.map(() => tuple).join(', ')}`);
+      statements.set(batch.length, insert);
+    }
+    insert.run(batch.flat());
+  }
+}
+
+/** Parameters per INSERT: well inside SQLite's limit (32 766) and PostgreSQL's (65 535). */
+const ROW_VALUES_PER_STATEMENT = 10_000;
+
 /** One row of `gis_features` as the service writes it. */
 export interface FeatureRow {
   layerId: string;
@@ -109,31 +222,30 @@ export interface FeatureRow {
   geometry: Geometry;
 }
 
-/** A writer of `gis_features` rows (bbox columns derived from the geometry), for the seed and derived layers. */
-export function featureInserter(db: Db): (row: FeatureRow) => void {
-  const insertFeature = db.prepare(`
-    INSERT INTO gis_features (layer_id, id, name, kind, code, town_code, village_code, properties, label_lon, label_lat,
-      min_lon, min_lat, max_lon, max_lat, geometry)
-    VALUES (@layerId, @id, @name, @kind, @code, @townCode, @villageCode, @properties, @labelLon, @labelLat,
-      @minLon, @minLat, @maxLon, @maxLat, @geometry)`);
-  return (row) => {
-    const [minLon, minLat, maxLon, maxLat] = bboxOf(row.geometry);
-    insertFeature.run({
-      ...row,
-      properties: JSON.stringify(row.properties),
-      labelLon: row.label[0],
-      labelLat: row.label[1],
-      minLon,
-      minLat,
-      maxLon,
-      maxLat,
-      geometry: JSON.stringify(row.geometry),
-    });
-  };
+/** The columns of each table as the service writes and reads them (GeoJSON text in `geometry`; PostgreSQL adds `rid` and `geom`). */
+export const TABLE_COLUMNS = {
+  parcels: ['id', 'parcel_no', 'village_code', 'town_code', 'owner_name', 'owner_id_number', 'owner_phone', 'area_sqm', 'land_use',
+    'status', 'approval_no', 'approved_on', 'certificate_no', 'registered_on', 'floors', 'min_lon', 'min_lat', 'max_lon', 'max_lat', 'geometry'],
+  zones: ['id', 'zone_type', 'town_code', 'village_code', 'source_layer', 'source_dept', 'legal_basis', 'version', 'effective_date',
+    'area_sqm', 'min_lon', 'min_lat', 'max_lon', 'max_lat', 'geometry'],
+  gis_features: ['layer_id', 'id', 'name', 'kind', 'code', 'town_code', 'village_code', 'properties', 'label_lon', 'label_lat',
+    'min_lon', 'min_lat', 'max_lon', 'max_lat', 'geometry'],
+} as const;
+
+/** Writes `gis_features` rows (bbox columns derived from the geometry), for the seed and derived layers. */
+export function insertFeatures(db: Db, rows: readonly FeatureRow[]): void {
+  insertRows(db, 'gis_features', TABLE_COLUMNS.gis_features, rows.map((row) => [
+    row.layerId, row.id, row.name, row.kind, row.code, row.townCode, row.villageCode, JSON.stringify(row.properties),
+    row.label[0], row.label[1], ...bboxOf(row.geometry), JSON.stringify(row.geometry),
+  ]));
 }
 
+/** Parcels are generated as a stream (100 000 at full size) and written a slice at a time. */
+const PARCEL_SLICE = 5_000;
+
 export function seedGis(db: Db, ctx: SeedContext): void {
-  const addFeature = featureInserter(db);
+  const features: FeatureRow[] = [];
+  const addFeature = (row: FeatureRow) => features.push(row);
 
   const { towns, villages: villageFeatures } = regionBoundaries();
   const outline = districtOutline();
@@ -275,29 +387,27 @@ export function seedGis(db: Db, ctx: SeedContext): void {
     });
   }
 
-  const insertZone = db.prepare(`
-    INSERT INTO zones (id, zone_type, town_code, village_code, source_layer, source_dept, legal_basis, version, effective_date,
-      area_sqm, min_lon, min_lat, max_lon, max_lat, geometry)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const zones = controlZones();
-  for (const zone of zones) {
-    insertZone.run(zone.id, zone.zoneType, zone.townCode, zone.villageCode, zone.sourceLayer, zone.sourceDept, zone.legalBasis,
-      zone.version, zone.effectiveDate, zone.areaSqm, ...zone.bbox, JSON.stringify(zone.geometry));
-  }
+  insertFeatures(db, features);
 
-  const insertParcel = db.prepare(`
-    INSERT INTO parcels (id, parcel_no, village_code, town_code, owner_name, owner_id_number, owner_phone, area_sqm, land_use,
-      status, approval_no, approved_on, certificate_no, registered_on, floors, min_lon, min_lat, max_lon, max_lat, geometry)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid AS rid`);
-  const insertParcelBox = db.prepare('INSERT INTO parcels_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)');
+  const zones = controlZones();
+  insertRows(db, 'zones', TABLE_COLUMNS.zones, zones.map((zone) => [zone.id, zone.zoneType, zone.townCode, zone.villageCode, zone.sourceLayer,
+    zone.sourceDept, zone.legalBasis, zone.version, zone.effectiveDate, zone.areaSqm, ...zone.bbox, JSON.stringify(zone.geometry)]));
+
   let parcelCount = 0;
+  let slice: unknown[][] = [];
+  const writeSlice = () => {
+    insertRows(db, 'parcels', TABLE_COLUMNS.parcels, slice);
+    parcelCount += slice.length;
+    slice = [];
+  };
   for (const parcel of homesteadParcels({ size: ctx.size, seed: ctx.seed })) {
-    const [minLon, minLat, maxLon, maxLat] = parcel.bbox;
-    const { rid } = insertParcel.get(parcel.id, parcel.parcelNo, parcel.villageCode, parcel.townCode, parcel.ownerName,
-      parcel.ownerIdNumber, parcel.ownerPhone, parcel.areaSqm, parcel.landUse, parcel.status, parcel.approvalNo, parcel.approvedOn,
-      parcel.certificateNo, parcel.registeredOn, parcel.floors, minLon, minLat, maxLon, maxLat, JSON.stringify(parcel.geometry)) as { rid: number };
-    insertParcelBox.run(rid, minLon, maxLon, minLat, maxLat);
-    parcelCount++;
+    slice.push([parcel.id, parcel.parcelNo, parcel.villageCode, parcel.townCode, parcel.ownerName, parcel.ownerIdNumber, parcel.ownerPhone,
+      parcel.areaSqm, parcel.landUse, parcel.status, parcel.approvalNo, parcel.approvedOn, parcel.certificateNo, parcel.registeredOn,
+      parcel.floors, ...parcel.bbox, JSON.stringify(parcel.geometry)]);
+    if (slice.length === PARCEL_SLICE) writeSlice();
   }
+  writeSlice();
+  // SQLite's R*Tree over the parcels' boxes, keyed by rowid (PostgreSQL's GiST index on geom keeps itself).
+  if (db.dialect === 'sqlite') db.exec('INSERT INTO parcels_rtree (id, min_lon, max_lon, min_lat, max_lat) SELECT rowid, min_lon, max_lon, min_lat, max_lat FROM parcels');
   ctx.log(`gis: ${towns.length} towns, ${villageFeatures.length} villages, ${grid.length} grid cells, ${zones.length} zones, ${parcelCount} parcels`);
 }

@@ -1,14 +1,19 @@
 /**
- * Mapbox Vector Tiles cut on demand: geojson-vt builds a tile index per tile set on its first
- * request (lazily: a sandbox that never draws parcels never pays for them), vt-pbf encodes each
- * tile, and an LRU bounded by bytes keeps encoded tiles so panning back costs nothing.
+ * Mapbox Vector Tiles on demand: a tile set asks its renderer for a tile's bytes — geojson-vt over
+ * the rows (SQLite, and the basemap on both stores) or ST_AsMVT (PostGIS, gis-store.ts) — and an LRU
+ * bounded by bytes keeps encoded tiles so panning back costs nothing.
  */
 import { createHash } from 'node:crypto';
 import type { Feature } from 'geojson';
 import geojsonvt, { type GeoJsonVtIndex, type GeoJsonVtTile } from 'geojson-vt';
 import { fromGeojsonVt } from 'vt-pbf';
+import type { Period } from './period.js';
 
 export const TILE_EXTENT = 4096;
+/** Tile units of geometry kept beyond each edge, so lines and fills meet across tiles. */
+export const TILE_BUFFER = 64;
+/** Simplification below a layer's max zoom, in tile units; smaller features are left out. */
+export const TILE_TOLERANCE = 3;
 
 export interface EncodedTile {
   /** The MVT bytes, or null for a tile without features (answered 204). */
@@ -63,24 +68,27 @@ export function ifNoneMatchHits(header: string | string[] | undefined, etag: str
 
 const digest = (data: Buffer | string): string => createHash('sha256').update(data).digest('base64url').slice(0, 27);
 
+/** Makes one tile's MVT bytes (null: no features), within `period` when given. */
+export interface TileRenderer {
+  render(z: number, x: number, y: number, period: Period | null): Buffer | null;
+}
+
 /**
- * One tile endpoint: one or more MVT layers (source layers) built from features that `load` reads
- * when the index is (re)built. `version` identifies the data; a new version rebuilds the index and
- * gives new cache keys and ETags.
+ * Tiles cut in JavaScript: geojson-vt builds a tile index per tile set on its first request (lazily:
+ * a sandbox that never draws parcels never pays for them) from the features `load` reads, and vt-pbf
+ * encodes each tile. `keep` applies a period to a feature's tile attributes.
  */
-export class TileSet {
+export class GeojsonVtRenderer implements TileRenderer {
   private indexes: Map<string, GeoJsonVtIndex> | null = null;
-  private builtFor: string | null = null;
 
   constructor(
-    readonly id: string,
     private readonly maxZoom: number,
     private readonly load: () => Map<string, Feature[]>,
-    private readonly cache: TileCache,
+    private readonly keep?: (period: Period, attributes: Record<string, unknown>) => boolean,
   ) {}
 
-  private indexFor(version: string): Map<string, GeoJsonVtIndex> {
-    if (this.indexes && this.builtFor === version) return this.indexes;
+  private index(): Map<string, GeoJsonVtIndex> {
+    if (this.indexes) return this.indexes;
     const indexes = new Map<string, GeoJsonVtIndex>();
     for (const [sourceLayer, features] of this.load()) {
       indexes.set(
@@ -89,39 +97,58 @@ export class TileSet {
           { type: 'FeatureCollection', features },
           // indexMaxZoom 0: slice nothing up front; each requested tile splits only its ancestors once (and
           // they are kept), so the first tile of 100 000 parcels answers in well under a second.
-          { maxZoom: this.maxZoom, indexMaxZoom: 0, tolerance: 3, extent: TILE_EXTENT, buffer: 64 },
+          { maxZoom: this.maxZoom, indexMaxZoom: 0, tolerance: TILE_TOLERANCE, extent: TILE_EXTENT, buffer: TILE_BUFFER },
         ),
       );
     }
     this.indexes = indexes;
-    this.builtFor = version;
     return indexes;
   }
 
-  /**
-   * One encoded tile. With `only`, the tile keeps the features whose attributes pass `only.keep`
-   * (a time filter): cut from the same index, cached under `only.key` beside the whole tile.
-   */
-  tile(version: string, z: number, x: number, y: number, only?: { key: string; keep: (attributes: Record<string, unknown>) => boolean }): EncodedTile {
-    const key = `${this.id}@${version}/${z}/${x}/${y}${only ? `?${only.key}` : ''}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached;
+  render(z: number, x: number, y: number, period: Period | null): Buffer | null {
     const layers: Record<string, GeoJsonVtTile> = {};
     let any = false;
-    for (const [sourceLayer, index] of this.indexFor(version)) {
+    for (const [sourceLayer, index] of this.index()) {
       const whole = index.getTile(z, x, y);
-      const tile = whole && only ? { ...whole, features: whole.features.filter((feature) => only.keep(feature.tags ?? {})) } : whole;
+      const keep = this.keep;
+      const tile = whole && period && keep ? { ...whole, features: whole.features.filter((feature) => keep(period, feature.tags ?? {})) } : whole;
       if (tile && tile.features.length > 0) {
         layers[sourceLayer] = tile;
         any = true;
       }
     }
-    const encoded: EncodedTile = any
-      ? (() => {
-          const body = Buffer.from(fromGeojsonVt(layers, { version: 2, extent: TILE_EXTENT }));
-          return { body, etag: `"${digest(body)}"` };
-        })()
-      : { body: null, etag: `"empty-${digest(key)}"` };
+    return any ? Buffer.from(fromGeojsonVt(layers, { version: 2, extent: TILE_EXTENT })) : null;
+  }
+}
+
+/**
+ * One tile endpoint: one or more MVT layers (source layers) from its renderer. `version` identifies
+ * the data; a new version makes a new renderer (a new index) and gives new cache keys and ETags.
+ */
+export class TileSet {
+  private renderer: TileRenderer | null = null;
+  private builtFor: string | null = null;
+
+  constructor(
+    readonly id: string,
+    private readonly makeRenderer: () => TileRenderer,
+    private readonly cache: TileCache,
+  ) {}
+
+  /**
+   * One encoded tile. With `only`, the tile keeps the features whose period meets `only.period` (a
+   * time filter), cached under `only.key` beside the whole tile.
+   */
+  tile(version: string, z: number, x: number, y: number, only?: { key: string; period: Period }): EncodedTile {
+    const key = `${this.id}@${version}/${z}/${x}/${y}${only ? `?${only.key}` : ''}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    if (!this.renderer || this.builtFor !== version) {
+      this.renderer = this.makeRenderer();
+      this.builtFor = version;
+    }
+    const body = this.renderer.render(z, x, y, only?.period ?? null);
+    const encoded: EncodedTile = body ? { body, etag: `"${digest(body)}"` } : { body: null, etag: `"empty-${digest(key)}"` };
     this.cache.set(key, encoded);
     return encoded;
   }
