@@ -72,10 +72,20 @@ async function signInAsStaff(page) {
   await waitFor(page, () => document.getElementById('projects-table')?.hasAttribute('data-total'));
 }
 
-/** Scrolls to the map, as a reader would (it loads its engine when near the viewport), and waits until it has drawn. */
+/**
+ * Scrolls to the map as a reader would, presses it where it loads its engine on interaction (the town
+ * page; the ES module page loads it when near the viewport), and waits until it has drawn.
+ */
 async function waitForMap(page) {
-  await page.locator('#zone-map').scrollIntoViewIfNeeded();
+  const map = page.locator('#zone-map');
+  await map.scrollIntoViewIfNeeded();
+  if ((await map.getAttribute('loading')) === 'interaction') await page.getByRole('button', { name: '加载交互地图' }).click();
   await waitFor(page, () => document.getElementById('zone-map')?.hasAttribute('data-ready'), undefined, 45_000);
+}
+
+/** Paths of the resources the page has loaded so far. */
+function loadedPaths(page) {
+  return page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname));
 }
 
 describe('town website (script tag)', () => {
@@ -87,12 +97,18 @@ describe('town website (script tag)', () => {
       assertStrictPolicy(opened.response, { trustedTypes: false });
       assert.equal(await page.evaluate(() => typeof window.CityBrain?.configure), 'function');
 
-      // ---- the map: reaches cb-ready over vector tiles from the sandbox, with the legend from the catalogue.
-      await waitForMap(page);
+      // ---- the map: until pressed, a preview with the legend from the catalogue, and no map engine even
+      // once the page is idle with the map in view (loading="interaction").
+      await page.locator('#zone-map').scrollIntoViewIfNeeded();
       const legend = page.locator('cb-map-viewer [part~="legend"]');
       await legend.getByText('可建区').first().waitFor();
+      await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => setTimeout(resolve, 1000))));
+      assert.ok(!(await loadedPaths(page)).some((path) => path.includes('maplibre')), 'no map engine before the reader starts the map');
+      // Started, it reaches cb-ready over vector tiles from the sandbox, with the legend from the catalogue.
+      await waitForMap(page);
+      await legend.getByText('可建区').first().waitFor();
       // maplibre-gl came as a checked chunk from beside citybrain.js, its worker from beside it (worker-src 'self').
-      const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname));
+      const scripts = await loadedPaths(page);
       assert.ok(scripts.some((path) => /^\/dist\/citybrain-maplibre-gl-.+\.js$/.test(path)), 'maplibre-gl is loaded lazily from beside citybrain.js');
       assert.ok(scripts.includes('/dist/maplibre-gl-worker.mjs'), 'its worker is loaded from beside it');
 

@@ -29,6 +29,8 @@ test('the town website draws the bureau’s WMS layer beside the catalogue’s, 
     const origin = new URL(mapServer.url).origin;
     assert.match(policy, new RegExp(`connect-src 'self' ${origin.replaceAll('.', '\\.')}(;|$)`));
     await page.locator('#zone-map').scrollIntoViewIfNeeded();
+    // The town page starts its map when the reader presses it (loading="interaction").
+    await page.getByRole('button', { name: '加载交互地图' }).click();
     const layerList = page.locator('cb-map-viewer [part~="layer-list"]');
     await layerList.getByText('自然资源局 管控分区（WMS）').waitFor({ timeout: 45_000 });
     await waitFor(page, () => {

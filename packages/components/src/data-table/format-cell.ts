@@ -5,7 +5,7 @@
  */
 import type { CityBrainClient } from '@citybrain/client';
 import { msg } from '@lit/localize';
-import { areaFormatter, dateFormatter, dateTimeOptions, EMPTY_VALUE, muToSquareMetres, toShanghaiDate } from '../shared/format.js';
+import { areaFormatter, dateFormatter, dateTimeOptions, decimalFormatter, EMPTY_VALUE, muToSquareMetres, toShanghaiDate, type DecimalOptions } from '../shared/format.js';
 import { getLocale, type SupportedLocale } from '../shared/localization.js';
 import { kindOf, labelText, textOf, type Column } from './model.js';
 
@@ -60,23 +60,24 @@ export function regionName(client: CityBrainClient | undefined, code: string, lo
  * Number formats by locale and column shape, made once and shared by every column and table: a table
  * formats thousands of cells per render, and `formatNumber`'s cache key (a `JSON.stringify` of the
  * options on every call) showed in the profiles. Looked up once per column per render, with a short
- * key; at most a few dozen entries (two locales × integer, identifier, 0–20 decimals or free).
+ * key; at most a few dozen entries (two locales × integer, identifier, 0–20 decimals or free). Plain
+ * decimals without `Intl` (see {@link decimalFormatter}): the table's first frame shows numbers.
  */
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const numberFormats = new Map<string, (value: number) => string>();
 
-function numberFormat(column: Column, locale: string): Intl.NumberFormat {
+function numberFormat(column: Column, locale: SupportedLocale): (value: number) => string {
   const integer = column.type === 'integer';
   const digits = column.precision;
   const key = `${locale}|${integer ? (column.pk ? 'id' : 'int') : (digits ?? '')}`;
   let format = numberFormats.get(key);
   if (format === undefined) {
-    const options: Intl.NumberFormatOptions = integer
+    const options: DecimalOptions = integer
       ? // Identifiers (a primary key such as 人员编号) are not quantities: no thousands separators.
         { maximumFractionDigits: 0, useGrouping: !column.pk }
       : digits === undefined
         ? { maximumFractionDigits: 6 }
         : { minimumFractionDigits: digits, maximumFractionDigits: digits };
-    format = new Intl.NumberFormat(locale, options);
+    format = decimalFormatter(options, locale);
     numberFormats.set(key, format);
   }
   return format;
@@ -127,9 +128,9 @@ export function cellFormatter(column: Column, region: (code: string) => string |
     if (typed) return typed(value);
     switch (column.type) {
       case 'percent':
-        return `${number!.format(value as number)}%`;
+        return `${number!(value as number)}%`;
       case 'length-km':
-        return `${number!.format(value as number)} km`;
+        return `${number!(value as number)} km`;
       case 'date':
         // Calendar dates as ISO 8601 (2026-03-08) in both languages: compact and unambiguous in a
         // dense column; an instant given for a date is taken on its Beijing calendar day.
@@ -144,7 +145,7 @@ export function cellFormatter(column: Column, region: (code: string) => string |
         return region(String(value)) ?? String(value);
       default:
         return number !== undefined && typeof value === 'number'
-          ? number.format(value)
+          ? number(value)
           : typeof value === 'object'
             ? (textOf(value) ?? invalid)
             : String(value);

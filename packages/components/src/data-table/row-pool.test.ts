@@ -81,6 +81,31 @@ describe('cb-data-table rows (row pool)', () => {
     expect(order.every((index, k) => k === 0 || index === order[k - 1]! + 1), 'contiguous rows').to.equal(true);
   });
 
+  it('re-fills the rows in place when no row stays in the window (a jump): none is moved', async () => {
+    const el = await mount();
+    const grid = el.shadowRoot!.querySelector<HTMLElement>('[role="grid"]')!;
+    const block = el.shadowRoot!.querySelector('.block')!;
+    const before = rowNodes(el);
+    const moved: Node[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records) moved.push(...record.addedNodes, ...record.removedNodes);
+    });
+    observer.observe(block, { childList: true });
+    grid.scrollTop = 5_000 * 32;
+    await waitUntil(() => Math.min(...byIndex(el).keys()) > 4_000, 'the window did not jump');
+    await el.updateComplete;
+    observer.disconnect();
+    // Moving a row makes the browser restyle and lay it out anew; here every row shows new values.
+    expect(moved.length, 'rows added to or removed from the block').to.equal(0);
+    expect(rowNodes(el)).to.deep.equal(before);
+    const order = rowNodes(el).map((row) => Number(row.dataset.i));
+    expect(order.every((index, k) => k === 0 || index === order[k - 1]! + 1), 'contiguous rows in order').to.equal(true);
+    const row = rowNodes(el)[0]!;
+    expect(row.getAttribute('aria-rowindex')).to.equal(String(Number(row.dataset.i) + 2));
+    expect(row.querySelector('[aria-colindex="1"]')!.textContent).to.equal((Number(row.dataset.i) + 1).toLocaleString('en'));
+    expect(row.querySelector('[aria-colindex="2"]')!.textContent).to.equal(`狮山镇第${Number(row.dataset.i) + 1}号企业`);
+  });
+
   it('updates kept rows when the rows themselves change (a sort), not only on scroll', async () => {
     const el = await mount();
     el.query = { sort: ['-id'], filter: [] };

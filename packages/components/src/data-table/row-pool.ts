@@ -2,7 +2,8 @@
  * The body rows of `<cb-data-table>` as a pool of DOM rows, each kept on its row index while that
  * row stays in the window. A scroll re-fills only the rows that enter the window, with the rows that
  * left it, and changes only what differs (text nodes, a class, an attribute): no template is made or
- * cloned per scroll, and nothing here reads layout. Lit renders everything around the rows; the
+ * cloned per scroll, and nothing here reads layout. When no row stays (a jump), the rows are re-filled
+ * where they are, none moved in the block. Lit renders everything around the rows; the
  * pool is a directive on the rows' block, which Lit leaves to it.
  *
  * Values are always written as text (`Text.data`), never as markup.
@@ -103,27 +104,33 @@ export class RowPool {
       this.#spare = [];
       this.#columnCount = view.columns.length;
     }
+    // The rows kept are the overlap of the old window and the new one, already in order; rows
+    // entering above it go in front of it, the others after it.
+    const keptStart = Math.max(start, this.#start);
+    const keptEnd = Math.min(end, this.#end);
+    // Without an overlap (a jump, or a scaled scroll past a million rows) every row is new: the
+    // rows stay where they are in the block and are re-filled in order. Moving them instead made
+    // the browser restyle and re-lay out every row from scratch on every frame.
+    const inPlace = keptStart < keptEnd ? [] : [...this.#shown].sort(([a], [b]) => a - b).map(([, row]) => row);
+    if (inPlace.length) this.#shown.clear();
     for (const [index, row] of this.#shown) {
       if (index < start || index >= end) {
         this.#shown.delete(index);
         this.#spare.push(row);
       }
     }
-    // The rows kept are the overlap of the old window and the new one, already in order; rows
-    // entering above it go in front of it, the others after it.
-    const keptStart = Math.max(start, this.#start);
-    const keptEnd = Math.min(end, this.#end);
     const firstKept = keptStart < keptEnd ? this.#shown.get(keptStart)?.element : undefined;
     for (let index = start; index < end; index++) {
-      let row = this.#shown.get(index);
+      let row = this.#shown.get(index) ?? inPlace.shift();
       if (!row) {
         row = this.#spare.pop() ?? this.#create(view.columns.length);
-        this.#shown.set(index, row);
         if (firstKept && index < keptStart) this.block.insertBefore(row.element, firstKept);
         else this.block.append(row.element);
       }
+      this.#shown.set(index, row);
       this.#fill(row, index, view);
     }
+    this.#spare.push(...inPlace);
     for (const row of this.#spare) row.element.remove();
     this.#start = start;
     this.#end = end;

@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import type { CbDataTable } from './data-table.js';
 import type { DataRow } from './model.js';
 import { pixelsOf } from './windowing.js';
+import { BUFFER_ROWS, MAX_BODY_HEIGHT, SCALED_BUFFER_ROWS, Viewport } from './viewport.js';
 import './define.js';
 
 function frame(): Promise<void> {
@@ -14,6 +15,29 @@ describe('cb-data-table windowing: sizes without a forced layout', () => {
     expect(pixelsOf(' calc(32px * 1.3) ')).to.equal(42);
     expect(pixelsOf('40px')).to.equal(40);
     for (const other of ['', 'calc(2rem * 1)', '2.5em', 'calc(32px + 1px)', '40px * 1)', 'calc(0px * 1)']) expect(pixelsOf(other), other).to.equal(undefined);
+  });
+
+  it('renders a smaller buffer when the rows exceed the maximum height (every row is re-filled per scroll then)', () => {
+    const viewport = new Viewport();
+    viewport.rowHeight = 32;
+    viewport.height = 512;
+    const visible = 512 / 32 + 1;
+    viewport.count = 100_000;
+    expect(viewport.scale).to.equal(1);
+    const native = viewport.window(50_000 * 32);
+    expect(native.end - native.start).to.equal(visible + 3 * BUFFER_ROWS);
+    viewport.count = 1_000_000;
+    expect(viewport.scale).to.be.greaterThan(1);
+    const scrollTop = MAX_BODY_HEIGHT / 2;
+    const scaled = viewport.window(scrollTop);
+    expect(scaled.end - scaled.start).to.equal(visible + 3 * SCALED_BUFFER_ROWS);
+    // The rows in view are still rendered, and placed where the view is.
+    const first = Math.floor(viewport.toVirtual(scrollTop) / 32);
+    expect(scaled.start).to.be.at.most(first);
+    expect(scaled.end).to.be.at.least(first + visible);
+    expect(scaled.top + (first - scaled.start) * 32 - scrollTop).to.be.within(-32, 0);
+    // The first paint (no buffer) is the rows in view, scaled or not.
+    expect(viewport.window(scrollTop, 0).end - viewport.window(scrollTop, 0).start).to.equal(visible);
   });
 
   it('paints its first render (the rows in view), then adds the scroll buffer in the next frame', async () => {

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import {
   EMPTY_VALUE,
   SQUARE_METRES_PER_MU,
+  decimalFormatter,
   formatArea,
   formatDate,
   formatDateTime,
@@ -46,6 +47,39 @@ describe('format', () => {
   it('formats numbers for the locale', () => {
     expect(formatNumber(1234567.891, { maximumFractionDigits: 1 }, 'zh-CN')).to.equal('1,234,567.9');
     expect(formatNumber(0.256, { style: 'percent' }, 'en')).to.equal('26%');
+  });
+
+  it('writes plain decimals as Intl does, without creating an Intl.NumberFormat', () => {
+    const options = [
+      {},
+      { maximumFractionDigits: 0 },
+      { maximumFractionDigits: 0, useGrouping: false },
+      { maximumFractionDigits: 1 },
+      { maximumFractionDigits: 6 },
+      { minimumFractionDigits: 2, maximumFractionDigits: 2 },
+      { minimumFractionDigits: 5 },
+    ];
+    // Ties on the shortest decimal form (1.005, 2.675), carries through every digit (999.9995),
+    // signs of values that round to zero, and the edges of the plain range.
+    const values = [0, -0, 1, -1, 0.5, -0.5, 1.5, 2.5, 1.005, -2.675, 9.995, 999.9995, 99999.5, 1234.5, 0.1 + 0.2, 0.000001, -0.0004, 123456789.125, 2 ** 53, 1e20];
+    for (let i = 0; i < 2000; i++) values.push(Number(((i * 7919) % 100003) / 10 ** (i % 9) - 500));
+    const created: unknown[] = [];
+    const NumberFormat = Intl.NumberFormat;
+    const formatters = (['zh-CN', 'en'] as const).flatMap((locale) => options.map((o) => ({ locale, o, format: decimalFormatter(o, locale), intl: new NumberFormat(locale, o) })));
+    Intl.NumberFormat = new Proxy(NumberFormat, { construct: (target, args: [string, Intl.NumberFormatOptions]) => (created.push(args), new target(...args)) });
+    try {
+      for (const { locale, o, format, intl } of formatters) {
+        for (const value of values) expect(format(value), `${locale} ${JSON.stringify(o)} ${value}`).to.equal(intl.format(value));
+      }
+      expect(created, 'Intl.NumberFormat made for plain decimals').to.deep.equal([]);
+      // Numbers JavaScript writes with an exponent are Intl's to write.
+      expect(decimalFormatter({}, 'en')(1e21)).to.equal('1,000,000,000,000,000,000,000');
+      expect(decimalFormatter({ maximumFractionDigits: 2 }, 'zh-CN')(-1e-7)).to.equal('-0');
+      expect(created.length).to.equal(2);
+    } finally {
+      Intl.NumberFormat = NumberFormat;
+    }
+    expect(formatNumber(-1234.5678, {}, 'en')).to.equal('-1,234.568');
   });
 
   it('converts between square metres and mu (1 亩 ≈ 666.67 ㎡)', () => {
