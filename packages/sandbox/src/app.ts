@@ -320,7 +320,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     nonces = new NonceLedger(db);
     prepareReplayStore(db);
   });
-  const effects = new EffectCounter(db);
+  const effects = new EffectCounter(db, config.testHooks);
   const events: EventBus = db.dialect === 'postgres' ? await PostgresEventBus.connect(config.databaseUrl!, db, storedBusEvent, log) : new LocalEventBus();
   const tokens = new TokenService(secret, config.tokenTtlSeconds, () => clock.now());
 

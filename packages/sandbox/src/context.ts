@@ -13,13 +13,17 @@ import type { WorkdayCalendar } from './workdays.js';
 /**
  * Counts the effects of writes per idempotency key, so tests can prove "exactly once" — in the
  * database (`write_effects`), inside the write's own transaction, so the count is that of committed
- * effects and holds across every instance on the database.
+ * effects and holds across every instance on the database. Only a server with the test hooks on
+ * counts: elsewhere nobody reads the counts, and the table would grow with every write.
  */
 export class EffectCounter {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly counting: boolean,
+  ) {}
 
   record(key: string): void {
-    this.db.prepare('INSERT INTO write_effects (key, effects) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET effects = write_effects.effects + 1').run(key);
+    if (this.counting) this.db.prepare('INSERT INTO write_effects (key, effects) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET effects = write_effects.effects + 1').run(key);
   }
 
   counts(): Record<string, number> {
