@@ -15,6 +15,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
 import { startPostgresCluster } from '../../../../scripts/postgres-cluster.mjs';
 import { killHard, startSandboxChild, type SandboxChild } from './child.js';
 import { callTestHook, createTestDatabase, startTestSandbox, type TestSandbox } from '../harness.js';
@@ -211,6 +212,38 @@ describe('two sandbox instances on one PostgreSQL database', { timeout: 600_000 
     const statuses = [];
     for (const base of [a.url, b.url, a.url, b.url]) statuses.push((await call(base, '/regions', { headers: fault })).status);
     assert.deepEqual(statuses, [503, 503, 200, 200]);
+  });
+
+  it('end streams with reconnect when an instance loses its LISTEN connection, and stream across again once it is back', async () => {
+    const token = await tokenFor(a.url, 'demo-district');
+    const created = await call(a.url, '/workorders', { token, body: workOrderBody() });
+    const id = (created.body as { id: string }).id;
+    const before = await b.api(`/workorders/${id}/events`, { token });
+    const ended = readEvents(before, (events) => events.some((e) => e.event === 'reconnect'));
+    await delay(100);
+
+    const database = new pg.Client({ connectionString: databaseUrl });
+    await database.connect();
+    const listeners = async () =>
+      Number((await database.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN %'")).rows[0].n);
+    try {
+      assert.equal(await listeners(), 2, 'one LISTEN connection per instance');
+      await database.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN %'");
+      const last = (await ended).at(-1);
+      assert.deepEqual([last?.event, JSON.parse(last?.data ?? '{}').reason], ['reconnect', 'event-bus-reconnect'], 'a stream that could miss events ends');
+      for (let tries = 0; (await listeners()) < 2 && tries < 50; tries++) await delay(200);
+      assert.equal(await listeners(), 2, 'both instances listen again');
+    } finally {
+      await database.end();
+    }
+    // Streams ended once more when the connection came back; one opened after that follows A's writes.
+    await delay(200);
+    const after = await b.api(`/workorders/${id}/events`, { token });
+    const received = readEvents(after, (events) => events.some((e) => e.event === 'status'));
+    await delay(100);
+    const dispatched = await call(a.url, `/workorders/${id}/actions`, { token, body: { action: 'dispatch', deptCode: 'AGRI', remark: '请核查' } });
+    assert.equal(dispatched.status, 200, dispatched.text);
+    assert.deepEqual((await received).filter((e) => e.event === 'status').map((e) => JSON.parse(e.data).action), ['dispatch']);
   });
 
   it('lose no acknowledged write when A is killed mid-write, and replay every key on B once', async () => {
