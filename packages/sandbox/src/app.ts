@@ -275,6 +275,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: DEFAULT_BODY_LIMIT,
+    trustProxy: config.trustProxy ?? false,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
     // Before routing, so the router, authentication, signing and static files see one path.
     rewriteUrl: (req) => {
