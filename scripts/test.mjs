@@ -42,10 +42,10 @@ function run(command, args, env = {}) {
 const specFiles = readdirSync(join(root, 'openapi')).filter((f) => f.endsWith('.yaml')).map((f) => `openapi/${f}`);
 const lintConfig = readFileSync(join(root, 'redocly.yaml'), 'utf8');
 const unlinted = specFiles.filter((file) => !lintConfig.includes(`root: ${file}`));
-// Among them packages/conformance/test: the conformance CLI against a real sandbox, and against a
-// proxy that breaks one contract property at a time (issue 18).
 // Two sandbox instances on one PostgreSQL database: run in the PostgreSQL stage only.
 const INSTANCES_TEST = 'packages/sandbox/test/reliability/instances.test.ts';
+// Among them packages/conformance/test: the conformance CLI against a real sandbox, and against a
+// proxy that breaks one contract property at a time (issue 18).
 const nodeTestFiles = ['packages', 'examples', 'bench'].flatMap((dir) => findFiles(join(root, dir), /\.test\.(ts|mjs)$/))
   .filter((file) => !file.startsWith('packages/components/') && file !== INSTANCES_TEST);
 
@@ -105,7 +105,7 @@ const stages = [
     parse: parseNodeTest,
   },
   {
-    // The same tests on PostgreSQL + PostGIS (issue 18): one private cluster for the stage
+    // Node tests again on PostgreSQL + PostGIS (issue 18): one private cluster for the stage
     // (CITYBRAIN_TEST_POSTGRES_URL), on which every sandbox a test starts gets a fresh database.
     name: 'postgres',
     command: 'node',
