@@ -27,6 +27,7 @@ import { maskFreeTextIn, personalFieldPolicy } from '../masking.js';
 import { badRequest, conflict, forbidden, notFound, ProblemError, unprocessable } from '../problems.js';
 import { openEventStream } from '../sse.js';
 import { withIdempotency } from '../idempotency.js';
+import { LockSpace, lockUntilCommit } from '../storage/locks.js';
 
 export type ProcessKind = 'homestead' | 'workorder';
 
@@ -247,6 +248,8 @@ export function applyAction<R extends ProcessRecord<S>, S extends string>(
   onMissing: () => never,
 ): ActionResult<R> {
   const run = ctx.db.transaction(() => {
+    // Another instance acting on the record now goes first: both would otherwise act on one state, the later save undoing the earlier.
+    lockUntilCommit(ctx.db, LockSpace.record, `${store.kind}:${id}`);
     const record = store.load(ctx.db, id, scope) ?? onMissing();
     let result: { record: R; event: ProcessEvent };
     try {

@@ -9,6 +9,7 @@ export const LockSpace = {
   idempotencyKey: 1,
   streamClient: 2,
   recordNumber: 3,
+  record: 4,
 } as const;
 
 /**

@@ -168,6 +168,23 @@ describe('two sandbox instances on one PostgreSQL database', { timeout: 600_000 
     assert.equal(new Set(created.map((res) => (res.body as { orderNo: string }).orderNo)).size, created.length);
   });
 
+  it('apply one of two actions that race for one record on A and B, not both', async () => {
+    const token = await tokenFor(a.url, 'demo-district');
+    const ids = await mapLimit(Array.from({ length: 8 }), 4, async () => {
+      const created = await call(a.url, '/workorders', { token, body: workOrderBody() });
+      assert.equal(created.status, 201, created.text);
+      return (created.body as { id: string }).id;
+    });
+    await mapLimit(ids, 4, async (id) => {
+      const dispatch = (base: string, deptCode: string) => call(base, `/workorders/${id}/actions`, { token, body: { action: 'dispatch', deptCode, remark: '请核查' } });
+      const answers = await Promise.all([dispatch(a.url, 'AGRI'), dispatch(b.url, 'NATRES')]);
+      assert.equal(answers.filter((res) => res.status === 200).length, 1, `${id}: ${answers.map((res) => `${res.status} ${res.text.slice(0, 120)}`).join(' | ')}`);
+      const timeline = await call(b.url, `/workorders/${id}/timeline`, { token });
+      const actions = (timeline.body as { events: { action: string }[] }).events.map((event) => event.action);
+      assert.equal(actions.filter((action) => action === 'dispatch').length, 1, `${id}: ${actions.join(', ')}`);
+    });
+  });
+
   it('count failed lookups across both instances', async () => {
     const token = await tokenFor(a.url, 'demo-district');
     const created = await call(a.url, '/approvals/applications', { token, body: applicationBody() });
