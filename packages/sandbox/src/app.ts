@@ -31,8 +31,8 @@ import { normaliseRequestTarget } from './request-target.js';
 import { registerStaticPages } from './static-pages.js';
 import { registerApiReference } from './api-reference.js';
 import { registerTestHooks } from './test-hooks.js';
-import { readHolidayCalendar, SHIPPED_CALENDAR, WorkdayCalendar } from './workdays.js';
-import { storedCalendarYears } from './services/common/index.js';
+import { readHolidayCalendar, SHIPPED_CALENDAR, WorkdayCalendar, type CalendarYear } from './workdays.js';
+import { CALENDAR_TOPIC, storedCalendarEvent, storedCalendarYears } from './services/common/index.js';
 import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
 
 export const API_PREFIX = '/api/v1';
@@ -322,7 +322,10 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     prepareReplayStore(db);
   });
   const effects = new EffectCounter(db, config.testHooks);
-  const events: EventBus = db.dialect === 'postgres' ? await PostgresEventBus.connect(config.databaseUrl!, db, storedBusEvent, log) : new LocalEventBus();
+  const storedEvent = (store: Db, topic: string, id: string) => (topic === CALENDAR_TOPIC ? storedCalendarEvent(store, id) : storedBusEvent(store, topic, id));
+  const events: EventBus = db.dialect === 'postgres' ? await PostgresEventBus.connect(config.databaseUrl!, db, storedEvent, log) : new LocalEventBus();
+  // A year stored through the API on another instance: deadlines counted here must use it too.
+  events.subscribe(CALENDAR_TOPIC, (event) => workdays.setYear(Number(event.id), event.data as CalendarYear));
   const tokens = new TokenService(secret, config.tokenTtlSeconds, () => clock.now());
 
   const ctx: ServiceContext = {

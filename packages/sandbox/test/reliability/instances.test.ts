@@ -160,6 +160,25 @@ describe('two sandbox instances on one PostgreSQL database', { timeout: 600_000 
     assert.equal(effects[key], 1);
   });
 
+  it('count working days on B with a calendar year stored through A', async () => {
+    // Test data only, for a year no schedule is shipped for.
+    const year2031 = {
+      source: { issuer: '测试', notice: '测试用日历（非官方）', title: '2031 年测试日历', published: '2030-11-30' },
+      holidays: [{ name: '元旦', from: '2031-01-01', to: '2031-01-01' }],
+      workdays: [],
+    };
+    const token = await tokenFor(a.url, 'demo-district');
+    assert.equal(((await call(b.url, '/common/calendar/2031')).body as { official: boolean }).official, false);
+    const stored = await call(a.url, '/common/calendar/2031', { method: 'PUT', token, body: year2031 });
+    assert.equal(stored.status, 200, stored.text);
+    let onB = (await call(b.url, '/common/calendar/2031')).body as { official: boolean };
+    for (let tries = 0; !onB.official && tries < 25; tries++) {
+      await delay(100);
+      onB = (await call(b.url, '/common/calendar/2031')).body as { official: boolean };
+    }
+    assert.equal(onB.official, true, 'B loaded the year A stored');
+  });
+
   it('number records created on A and B at once without handing a number out twice', async () => {
     const token = await tokenFor(a.url, 'demo-district');
     const created = await mapLimit(Array.from({ length: 24 }, (_v, i) => i), 12, (i) =>
