@@ -12,3 +12,4 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 export function startPostgresCluster(options?: { settings?: Record<string, string | number> }): Promise<PostgresCluster>;
+export function createDatabaseOn(adminUrl: string): Promise<string>;

@@ -78,6 +78,25 @@ export async function startPostgresCluster(options = {}) {
   };
 }
 
+/**
+ * A fresh database with PostGIS on the cluster of `adminUrl` (a copy of the cluster's PostGIS
+ * template), for a test's own sandbox when `CITYBRAIN_TEST_POSTGRES_URL` names a running cluster.
+ */
+export async function createDatabaseOn(adminUrl) {
+  const { default: pg } = await import('pg');
+  const name = `citybrain_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE citybrain_template`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 // `node scripts/postgres-cluster.mjs`: a cluster for running tests by hand, e.g.
 //   CITYBRAIN_TEST_POSTGRES_URL=<printed url> node --conditions=citybrain-source --import tsx --test packages/sandbox/test/approvals.test.ts
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,10 +1,12 @@
 /**
  * Runs the sandbox in a child process for browser tests, end-to-end tests and benchmarks
  * (bench/lib/sandbox.mjs): a real server on a free loopback port, small seed and in-memory database
- * unless told otherwise.
+ * unless told otherwise — or, when `CITYBRAIN_TEST_POSTGRES_URL` names a cluster (`npm test`'s
+ * PostgreSQL stage), a fresh database on it, as the sandbox's own test harness does.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createDatabaseOn } from './postgres-cluster.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -15,7 +17,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  *   may take; echoStderr: pass the server's stderr through (else it only appears if the start fails)
  * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
  */
-export function startSandboxProcess(env = {}, { preload = [], readyTimeoutMs = 120_000, echoStderr = true } = {}) {
+export async function startSandboxProcess(env = {}, { preload = [], readyTimeoutMs = 120_000, echoStderr = true } = {}) {
+  const cluster = process.env.CITYBRAIN_TEST_POSTGRES_URL;
+  const store = cluster && !env.CITYBRAIN_DATABASE_URL && !env.CITYBRAIN_DB ? { CITYBRAIN_DATABASE_URL: await createDatabaseOn(cluster) } : {};
   const child = spawn(
     process.execPath,
     ['--conditions=citybrain-source', '--import', 'tsx', ...preload.flatMap((module) => ['--import', module]), 'packages/sandbox/src/cli.ts'],
@@ -32,6 +36,7 @@ export function startSandboxProcess(env = {}, { preload = [], readyTimeoutMs = 1
         CITYBRAIN_SIMULATE: 'off',
         CITYBRAIN_CONTRACT_CHECK: 'on',
         CITYBRAIN_LOG_LEVEL: 'warn',
+        ...store,
         ...env,
       },
     },

@@ -17,19 +17,22 @@ import type { SandboxConfig } from './config.js';
 import { EffectCounter, type SandboxService, type ServiceContext } from './context.js';
 import { checkpoint, coreMigrations, getMeta, openStore, setMeta, type Db } from './db.js';
 import { applyMigrations } from './storage/migrations.js';
-import { EventBus } from './events.js';
+import { holdsSimulationLock } from './storage/locks.js';
+import { StreamLeases } from './throttles.js';
+import { LocalEventBus, PostgresEventBus, type EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
 import { prepareReplayStore } from './idempotency.js';
 import { loadSpecs, requestSchemas, toFastifyPath, withoutAnnotations, type Operation, type Specs } from './openapi.js';
 import { ProblemError, badRequest, notFound, type FieldError } from './problems.js';
 import { MALFORMED_PARAMETERS, parseQueryString, type ParsedQuery } from './querystring.js';
 import { createServices } from './services/index.js';
+import { storedBusEvent } from './services/process-runtime.js';
 import { normaliseRequestTarget } from './request-target.js';
 import { registerStaticPages } from './static-pages.js';
 import { registerApiReference } from './api-reference.js';
 import { registerTestHooks } from './test-hooks.js';
-import { readHolidayCalendar, SHIPPED_CALENDAR, WorkdayCalendar } from './workdays.js';
-import { storedCalendarYears } from './services/common/index.js';
+import { readHolidayCalendar, SHIPPED_CALENDAR, WorkdayCalendar, type CalendarYear } from './workdays.js';
+import { CALENDAR_TOPIC, storedCalendarEvent, storedCalendarYears } from './services/common/index.js';
 import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
 
 export const API_PREFIX = '/api/v1';
@@ -228,6 +231,38 @@ function seedMissing(db: Db, services: SandboxService[], config: SandboxConfig, 
   checkpoint(db);
 }
 
+/** The server's secret for signing tokens, made by the first instance on a database and read by the others. */
+function tokenSecret(db: Db): string {
+  let secret = getMeta(db, 'token_secret');
+  if (!secret) setMeta(db, 'token_secret', (secret = randomBytes(32).toString('hex')));
+  return secret;
+}
+
+/**
+ * Runs the services' background work (the simulation) on one instance of a database: on PostgreSQL
+ * the holder of the simulation lock; the others try again at every tick and take over once the
+ * holder's connection is gone. On SQLite the one instance runs it.
+ */
+function runSimulation(ctx: ServiceContext, services: SandboxService[]): { state: () => 'running' | 'standby' | 'off'; stop: () => void } {
+  if (!ctx.config.simulate) return { state: () => 'off', stop: () => {} };
+  let stops: (() => void)[] | null = null;
+  const tryToLead = () => {
+    if (stops || !holdsSimulationLock(ctx.db)) return;
+    clearInterval(waiting);
+    stops = services.flatMap((service) => (service.start ? [service.start(ctx)] : []));
+  };
+  const waiting = setInterval(tryToLead, ctx.config.simulationIntervalMs);
+  waiting.unref();
+  tryToLead();
+  return {
+    state: () => (stops ? 'running' : 'standby'),
+    stop: () => {
+      clearInterval(waiting);
+      for (const stop of stops ?? []) stop();
+    },
+  };
+}
+
 /** Where a refused request-target is routed: no route answers it; the first hook answers the refusal. */
 const REFUSED_TARGET_PATH = '/__refused-request-target';
 
@@ -240,6 +275,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: DEFAULT_BODY_LIMIT,
+    trustProxy: config.trustProxy ?? false,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString },
     // Before routing, so the router, authentication, signing and static files see one path.
     rewriteUrl: (req) => {
@@ -271,6 +307,9 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   const services = createServices();
   const log = (message: string) => app.log.info(message);
   let workdays!: WorkdayCalendar;
+  let secret!: string;
+  let nonces!: NonceLedger;
+  // Secrets and the platform's own tables too: instances starting together must agree on one secret.
   prepareDatabase(db, services, log, () => {
     workdays = new WorkdayCalendar({
       ...readHolidayCalendar(SHIPPED_CALENDAR).years,
@@ -278,20 +317,22 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
       ...storedCalendarYears(db),
     });
     seedMissing(db, services, config, clock, workdays, log);
+    secret = tokenSecret(db);
+    nonces = new NonceLedger(db);
+    prepareReplayStore(db);
   });
-  const effects = new EffectCounter();
-  const events = new EventBus();
-
-  let secret = getMeta(db, 'token_secret');
-  if (!secret) setMeta(db, 'token_secret', (secret = randomBytes(32).toString('hex')));
+  const effects = new EffectCounter(db, config.testHooks);
+  const storedEvent = (store: Db, topic: string, id: string) => (topic === CALENDAR_TOPIC ? storedCalendarEvent(store, id) : storedBusEvent(store, topic, id));
+  const events: EventBus = db.dialect === 'postgres' ? await PostgresEventBus.connect(config.databaseUrl!, db, storedEvent, log) : new LocalEventBus();
+  // A year stored through the API on another instance: deadlines counted here must use it too.
+  events.subscribe(CALENDAR_TOPIC, (event) => workdays.setYear(Number(event.id), event.data as CalendarYear));
   const tokens = new TokenService(secret, config.tokenTtlSeconds, () => clock.now());
-  const nonces = new NonceLedger(db);
-  prepareReplayStore(db);
 
   const ctx: ServiceContext = {
     db,
     config,
     events,
+    streams: new StreamLeases(db),
     clock,
     workdays,
     effects,
@@ -399,7 +440,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     maxAge: 600,
   });
 
-  const faults = new FaultInjector(config.faults);
+  const faults = new FaultInjector(db, config.faults);
   faults.register(app, API_PREFIX);
 
   // Who is calling: a bearer token (bad or expired → 401 so clients refresh), or the public.
@@ -471,7 +512,8 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     });
   }
 
-  if (config.testHooks) registerTestHooks(app, { tokens, clock, faults, effects, unimplemented });
+  const simulation = runSimulation(ctx, services);
+  if (config.testHooks) registerTestHooks(app, { tokens, clock, faults, effects, unimplemented, simulation: simulation.state });
 
   await registerStaticPages(app, config);
   await registerApiReference(app, config);
@@ -481,11 +523,12 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     await app.register(fastifyStatic, { root, prefix, decorateReply: false, index: ['index.html'], redirect: true, dotfiles: 'deny' });
   }
 
-  const stops = config.simulate ? services.flatMap((s) => (s.start ? [s.start(ctx)] : [])) : [];
   // Before the server waits for its connections to end: open event streams would never end by themselves.
   app.addHook('preClose', async () => ctx.events.shutdown());
   app.addHook('onClose', async () => {
-    for (const stop of stops) stop();
+    simulation.stop();
+    await events.close();
+    ctx.streams.close();
     db.close();
     if (temporaryUploads) rmSync(config.uploadsDir!, { recursive: true, force: true });
   });

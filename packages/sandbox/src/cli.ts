@@ -7,7 +7,9 @@ import { startSandbox } from './server.js';
 async function main() {
   const config = loadConfig(process.env, { simulate: process.env.CITYBRAIN_SIMULATE !== 'off' });
   const logLevel = process.env.CITYBRAIN_LOG_LEVEL ?? 'warn';
-  console.log(`City Brain sandbox: opening ${config.dbPath} (first start seeds ${config.seedSize} Nanhai data; this can take a minute)…`);
+  // The database's address without its password, which a log must not hold.
+  const store = config.databaseUrl ? config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : config.dbPath;
+  console.log(`City Brain sandbox: opening ${store} (first start seeds ${config.seedSize} Nanhai data; this can take a minute)…`);
   const sandbox = await startSandbox({ ...config, logLevel });
   const base = sandbox.ctx.config.publicBaseUrl ?? sandbox.url;
   const lines = [
@@ -16,7 +18,7 @@ async function main() {
     '',
     `  Example town website   ${base}/examples/town-website/`,
     `  API                    ${base}/api/v1   (contracts: ${base}/openapi/)`,
-    `  Database               ${config.dbPath}`,
+    `  Database               ${store}`,
     `  Uploaded materials     ${sandbox.ctx.config.uploadsDir}`,
     `  Simulation             ${config.simulate ? 'on (applications and work orders advance on a timer)' : 'off'}`,
     '',

@@ -40,6 +40,12 @@ export interface SandboxConfig {
   /** Longest life of one event stream; then it ends with a `reconnect` event and the client resumes. */
   streamLifetimeSeconds: number;
   corsOrigins: (string | RegExp)[];
+  /**
+   * Addresses of the reverse proxies in front of the server (`loopback`, `10.0.0.0/8`, comma-separated;
+   * CITYBRAIN_TRUST_PROXY), whose X-Forwarded-For names the client: behind nginx every request would
+   * otherwise come from the proxy, and the per-address throttles would count all clients as one.
+   */
+  trustProxy: string | null;
   /** Require gateway HMAC signatures on /api/v1 (X-Ca-* headers). */
   gatewaySignature: boolean;
   /** Directive string applied to a random fraction of requests, e.g. `rate=0.2;status=503`. */
@@ -124,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     streamsPerClient: Number(env.CITYBRAIN_STREAMS_PER_CLIENT ?? 16),
     streamLifetimeSeconds: Number(env.CITYBRAIN_STREAM_LIFETIME ?? 3_600),
     corsOrigins: origins?.length ? origins : [LOCAL_ORIGIN],
+    trustProxy: env.CITYBRAIN_TRUST_PROXY || null,
     gatewaySignature: flag(env.CITYBRAIN_GATEWAY_SIGNATURE, false),
     faults: env.CITYBRAIN_FAULTS || null,
     contractCheck: flag(env.CITYBRAIN_CONTRACT_CHECK, false),

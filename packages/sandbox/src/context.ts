@@ -7,21 +7,42 @@ import type { Db } from './db.js';
 import type { Migration } from './storage/migrations.js';
 import type { EventBus } from './events.js';
 import type { TokenService } from './auth.js';
+import type { StreamLeases } from './throttles.js';
 import type { WorkdayCalendar } from './workdays.js';
 
-/** Counts the effects of writes per idempotency key, so tests can prove "exactly once". */
+/**
+ * Counts the effects of writes per idempotency key, so tests can prove "exactly once" — in the
+ * database (`write_effects`), inside the write's own transaction, so the count is that of committed
+ * effects and holds across every instance on the database. Only a server with the test hooks on
+ * counts: elsewhere nobody reads the counts, and the table would grow with every write.
+ */
 export class EffectCounter {
-  readonly counts = new Map<string, number>();
+  constructor(
+    private readonly db: Db,
+    private readonly counting: boolean,
+  ) {}
 
   record(key: string): void {
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (this.counting) this.db.prepare('INSERT INTO write_effects (key, effects) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET effects = write_effects.effects + 1').run(key);
+  }
+
+  counts(): Record<string, number> {
+    const rows = this.db.prepare('SELECT key, effects FROM write_effects').all() as { key: string; effects: number }[];
+    return Object.fromEntries(rows.map((row) => [row.key, row.effects]));
+  }
+
+  reset(): void {
+    this.db.prepare('DELETE FROM write_effects').run();
   }
 }
 
 export interface ServiceContext {
   db: Db;
   config: SandboxConfig;
+  /** Live events: in-process on SQLite, across instances on PostgreSQL. */
   events: EventBus;
+  /** Open event streams per client, counted across instances. */
+  streams: StreamLeases;
   clock: Clock;
   workdays: WorkdayCalendar;
   effects: EffectCounter;

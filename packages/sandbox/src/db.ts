@@ -29,6 +29,26 @@ export function checkpoint(db: Db): void {
   if (db.dialect === 'sqlite') (db as unknown as Database.Database).pragma('wal_checkpoint(TRUNCATE)');
 }
 
+/**
+ * What several instances on one database must count together, kept in the database rather than in a
+ * process: throttled failures, the open event streams per client (leases an instance renews while it
+ * lives), keyed fault injections and the effects of writes per idempotency key (test counters).
+ * Times are epoch milliseconds (BIGINT: PostgreSQL's INTEGER is 32 bits). One DDL for both stores.
+ */
+const SHARED_COUNTERS = `
+  CREATE TABLE IF NOT EXISTS throttle_hits (key TEXT NOT NULL, at BIGINT NOT NULL);
+  CREATE INDEX IF NOT EXISTS throttle_hits_key ON throttle_hits (key, at);
+  CREATE TABLE IF NOT EXISTS stream_leases (
+    id TEXT PRIMARY KEY,
+    client TEXT NOT NULL,
+    instance TEXT NOT NULL,
+    lease_until BIGINT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS stream_leases_client ON stream_leases (client, lease_until);
+  CREATE TABLE IF NOT EXISTS fault_counts (key TEXT PRIMARY KEY, fired INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS write_effects (key TEXT PRIMARY KEY, effects INTEGER NOT NULL);
+`;
+
 /** The tables of the platform itself, before any service's. */
 export const coreMigrations: Migration[] = [
   {
@@ -87,6 +107,7 @@ export const coreMigrations: Migration[] = [
       );
     `,
   },
+  { id: 'core/002-shared-counters', sqlite: SHARED_COUNTERS, postgres: SHARED_COUNTERS },
 ];
 
 export function getMeta(db: Db, key: string): string | undefined {

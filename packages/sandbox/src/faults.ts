@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from './db.js';
 import { ProblemError } from './problems.js';
 
 /**
@@ -81,23 +82,42 @@ declare module 'fastify' {
 }
 
 export class FaultInjector {
-  /** How many times each keyed fault has fired, so `times=N` faults stop after N requests. */
-  readonly counts = new Map<string, number>();
   private readonly ambient: FaultPlan | null;
 
-  constructor(ambientSpec: string | null) {
+  /**
+   * How many times each keyed fault has fired is kept in `db` (`fault_counts`), so `times=N` faults
+   * stop after N requests whichever instances the requests reach.
+   */
+  constructor(
+    private readonly db: Db,
+    ambientSpec: string | null,
+  ) {
     this.ambient = ambientSpec ? parseFaultPlan(ambientSpec) : null;
+  }
+
+  /** Keyed faults and how many times each fired. */
+  counts(): Record<string, number> {
+    const rows = this.db.prepare('SELECT key, fired FROM fault_counts').all() as { key: string; fired: number }[];
+    return Object.fromEntries(rows.map((row) => [row.key, row.fired]));
+  }
+
+  resetCounts(): void {
+    this.db.prepare('DELETE FROM fault_counts').run();
+  }
+
+  /** Counts one more firing of `key` unless it fired `times` already; false when it did. */
+  private fire(key: string, times: number): boolean {
+    if (times <= 0) return false;
+    return this.db
+      .prepare('INSERT INTO fault_counts (key, fired) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET fired = fault_counts.fired + 1 WHERE fault_counts.fired < ? RETURNING fired')
+      .get(key, times) !== undefined;
   }
 
   private select(req: FastifyRequest): FaultPlan | null {
     const header = req.headers['x-sandbox-fault'];
     if (typeof header === 'string' && header) {
       const plan = parseFaultPlan(header);
-      if (plan.key !== undefined && plan.times !== undefined) {
-        const fired = this.counts.get(plan.key) ?? 0;
-        if (fired >= plan.times) return null;
-        this.counts.set(plan.key, fired + 1);
-      }
+      if (plan.key !== undefined && plan.times !== undefined && !this.fire(plan.key, plan.times)) return null;
       return plan;
     }
     if (this.ambient && Math.random() < (this.ambient.rate ?? 1)) return this.ambient;

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from './context.js';
 import { getMeta, setMeta, type Db } from './db.js';
 import { badRequest, unprocessable } from './problems.js';
+import { LockSpace, lockUntilCommit } from './storage/locks.js';
 
 /** Marks a stored answer as sealed (AES-256-GCM); the version lets a later format sit beside it. */
 const SEALED = 'sealed.v1.';
@@ -111,6 +112,8 @@ export function withIdempotency(
   const now = ctx.clock.now();
   const expiredBefore = new Date(now.getTime() - ctx.config.idempotencyKeyTtlSeconds * 1000).toISOString();
   const run = ctx.db.transaction(() => {
+    // Another instance handling the same key at this moment finishes first; this one then finds its answer.
+    lockUntilCommit(ctx.db, LockSpace.idempotencyKey, replay.id);
     // Expired keys go first, so an expired one is a new request and the store stays bounded.
     ctx.db.prepare('DELETE FROM idempotency_keys WHERE created_at <= ?').run(expiredBefore);
     const stored = ctx.db

@@ -30,7 +30,8 @@ function tokenExpiry(req: FastifyRequest, ctx: ServiceContext): number {
  * from closing the connection. A stream lives no longer than the token that opened it (it ends with
  * `event: auth-expired` carrying a 401 problem) nor than `streamLifetimeSeconds` (`event: reconnect`;
  * the client resumes with Last-Event-ID), both on the sandbox clock; one client holds at most
- * `streamsPerClient` streams (429 beyond).
+ * `streamsPerClient` streams across every instance on the database (429 beyond). Live events come
+ * from this instance or, on PostgreSQL, from the others (`PostgresEventBus`).
  */
 export function openEventStream(
   req: FastifyRequest,
@@ -44,7 +45,8 @@ export function openEventStream(
   const lastEventId = (Array.isArray(lastHeader) ? lastHeader[0] : lastHeader) ?? null;
   const { streamsPerClient, streamLifetimeSeconds } = ctx.config;
   const client = req.principal.clientId ?? `public:${req.ip}`;
-  if (!ctx.events.claimStream(client, streamsPerClient)) {
+  const lease = ctx.streams.claim(client, streamsPerClient);
+  if (!lease) {
     throw new ProblemError(429, 'too-many-streams', '事件流过多', `每个客户端最多同时打开 ${streamsPerClient} 个事件流，请先关闭不再使用的事件流`, {
       code: 'too-many-streams',
     });
@@ -66,7 +68,7 @@ export function openEventStream(
   let heartbeat: NodeJS.Timeout | undefined;
   let unsubscribe = () => {};
   let stopWatchingClock = () => {};
-  let forgetOnShutdown = () => {};
+  let forgetOnEnd = () => {};
   const close = () => {
     if (closed) return;
     closed = true;
@@ -74,8 +76,8 @@ export function openEventStream(
     clearTimeout(timer);
     unsubscribe();
     stopWatchingClock();
-    forgetOnShutdown();
-    ctx.events.releaseStream(client);
+    forgetOnEnd();
+    ctx.streams.release(lease);
   };
   req.raw.on('close', close);
   res.on('error', close);
@@ -102,14 +104,19 @@ export function openEventStream(
   };
 
   res.write('retry: 2000\n\n');
-  for (const event of missedSince(lastEventId)) res.write(frame(present(event)));
+  const replayed = new Set<string>();
+  for (const event of missedSince(lastEventId)) {
+    replayed.add(event.id);
+    res.write(frame(present(event)));
+  }
+  // An event committed just before the replay read it may still be announced by another instance after it.
   unsubscribe = ctx.events.subscribe(topic, (event) => {
-    if (stillOpen()) res.write(frame(present(event)));
+    if (!replayed.has(event.id) && stillOpen()) res.write(frame(present(event)));
   });
   heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   // Moving the sandbox clock (tests) moves these deadlines too: look again at once.
   stopWatchingClock = ctx.clock.onChange(stillOpen);
-  forgetOnShutdown = ctx.events.onShutdown(() => finish(closingFrame('reconnect', { reason: 'shutdown' })));
+  forgetOnEnd = ctx.events.onEnd((reason) => finish(closingFrame('reconnect', { reason })));
   stillOpen();
   return reply;
 }

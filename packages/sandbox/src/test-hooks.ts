@@ -19,6 +19,8 @@ interface TestHookState {
   faults: FaultInjector;
   effects: EffectCounter;
   unimplemented: string[];
+  /** Whether this instance runs the simulation now, waits to take it over, or has it off. */
+  simulation: () => 'running' | 'standby' | 'off';
 }
 
 function requireDistrictAdministrator(req: FastifyRequest, tokens: TokenService): void {
@@ -28,19 +30,20 @@ function requireDistrictAdministrator(req: FastifyRequest, tokens: TokenService)
 }
 
 export function registerTestHooks(app: FastifyInstance, state: TestHookState): void {
-  const { tokens, clock, faults, effects, unimplemented } = state;
+  const { tokens, clock, faults, effects, unimplemented, simulation } = state;
   app.register(async (hooks) => {
     hooks.addHook('onRequest', async (req) => requireDistrictAdministrator(req, tokens));
 
     hooks.get('/stats', async () => ({
-      faults: Object.fromEntries(faults.counts),
-      effects: Object.fromEntries(effects.counts),
+      faults: faults.counts(),
+      effects: effects.counts(),
       unimplemented,
+      simulation: simulation(),
     }));
 
     hooks.post('/reset-stats', async () => {
-      faults.counts.clear();
-      effects.counts.clear();
+      faults.resetCounts();
+      effects.reset();
       return { ok: true };
     });
 

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createDatabaseOn } from '../../../scripts/postgres-cluster.mjs';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
 import type { SandboxConfig } from '../src/config.js';
 
@@ -16,19 +15,7 @@ export interface TestSandbox extends RunningSandbox {
  * A fresh database with PostGIS on the cluster of `CITYBRAIN_TEST_POSTGRES_URL` (a private cluster
  * from scripts/postgres-cluster.mjs, which `npm test` starts for its PostgreSQL stage).
  */
-export async function createTestDatabase(adminUrl: string): Promise<string> {
-  const name = `citybrain_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE citybrain_template`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+export const createTestDatabase = createDatabaseOn;
 
 /**
  * A real sandbox on loopback for tests: small seed, throwaway in-memory database unless a path is

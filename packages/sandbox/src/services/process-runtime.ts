@@ -27,6 +27,7 @@ import { maskFreeTextIn, personalFieldPolicy } from '../masking.js';
 import { badRequest, conflict, forbidden, notFound, ProblemError, unprocessable } from '../problems.js';
 import { openEventStream } from '../sse.js';
 import { withIdempotency } from '../idempotency.js';
+import { LockSpace, lockUntilCommit } from '../storage/locks.js';
 
 export type ProcessKind = 'homestead' | 'workorder';
 
@@ -102,6 +103,14 @@ export function eventsOf(db: Db, kind: ProcessKind, recordId: string, afterId = 
 }
 
 export const topicOf = (kind: ProcessKind, recordId: string) => `${kind}:${recordId}`;
+
+/** One stored event of a topic as `publishEvents` sends it: how another instance's streams get an event they were told of. */
+export function storedBusEvent(db: Db, topic: string, eventId: string): BusEvent | undefined {
+  const [kind, recordId] = [topic.slice(0, topic.indexOf(':')), topic.slice(topic.indexOf(':') + 1)];
+  if (!/^\d+$/.test(eventId)) return undefined;
+  const row = db.prepare('SELECT * FROM process_events WHERE id = ? AND kind = ? AND record_id = ?').get(Number(eventId), kind, recordId) as EventRow | undefined;
+  return row && { id: String(row.id), type: 'status', data: eventOf(row) };
+}
 
 export function publishEvents(ctx: ServiceContext, kind: ProcessKind, recordId: string, events: readonly TimelineEvent[]): void {
   for (const event of events) ctx.events.publish(topicOf(kind, recordId), { id: event.id, type: 'status', data: event });
@@ -239,6 +248,8 @@ export function applyAction<R extends ProcessRecord<S>, S extends string>(
   onMissing: () => never,
 ): ActionResult<R> {
   const run = ctx.db.transaction(() => {
+    // Another instance acting on the record now goes first: both would otherwise act on one state, the later save undoing the earlier.
+    lockUntilCommit(ctx.db, LockSpace.record, `${store.kind}:${id}`);
     const record = store.load(ctx.db, id, scope) ?? onMissing();
     let result: { record: R; event: ProcessEvent };
     try {

@@ -135,7 +135,7 @@ describe('live streams', () => {
     other.controller.abort();
 
     streams[0]!.controller.abort();
-    for (let i = 0; i < 100 && limited.ctx.events.openStreams(TOWN) > 1; i++) await delay(20);
+    for (let i = 0; i < 100 && limited.ctx.streams.open(TOWN) > 1; i++) await delay(20);
     const again = await openStream(limited, id, token);
     assert.equal(again.response.status, 200, 'the closed stream no longer counts');
     again.controller.abort();

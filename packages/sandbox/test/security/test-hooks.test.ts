@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.js';
 import { startTestSandbox, type TestSandbox } from '../harness.js';
+import { workOrderBody } from '../reliability/support.js';
 
 const HOOKS = [
   ['GET', '/__sandbox/stats'],
@@ -42,6 +43,17 @@ describe('test hooks', () => {
     }
   });
 
+  it('leave no effect counts in the database of a server without them', async () => {
+    const res = await plain.api('/workorders', {
+      method: 'POST',
+      token: await plain.token('demo-district'),
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'hooks-off-effect' },
+      body: JSON.stringify(workOrderBody()),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    assert.deepEqual(plain.ctx.db.prepare('SELECT key FROM write_effects').all(), []);
+  });
+
   it('answer only the district administrator, also from an allowed origin', async () => {
     const town = await testing.token('demo-town-shishan');
     const district = await testing.token('demo-district');
@@ -55,6 +67,6 @@ describe('test hooks', () => {
     assert.ok(Math.abs(testing.ctx.clock.now().getTime() - before) < 60_000, 'nobody but the administrator moved the clock');
     const stats = await call(testing, 'GET', '/__sandbox/stats', { authorization: `Bearer ${district}` });
     assert.equal(stats.status, 200);
-    assert.deepEqual(Object.keys((await stats.json()) as object).sort(), ['effects', 'faults', 'unimplemented']);
+    assert.deepEqual(Object.keys((await stats.json()) as object).sort(), ['effects', 'faults', 'simulation', 'unimplemented']);
   });
 });

@@ -28,6 +28,7 @@ import type { SandboxService, ServiceContext } from '../../context.js';
 import type { Db } from '../../db.js';
 import { requirePermission, scopeRegion } from '../../auth.js';
 import { personalFieldPolicy } from '../../masking.js';
+import { FailureThrottle } from '../../throttles.js';
 import { badRequest, forbidden, notFound, tooManyRequests, unprocessable } from '../../problems.js';
 import {
   actorOf,
@@ -77,42 +78,6 @@ const applications = recordHandlers({
 const LOOKUP_WINDOW_MS = 15 * 60_000;
 const FAILURES_PER_TRACKING_NO = 5;
 const FAILURES_PER_CLIENT = 20;
-
-/** Failed lookups per tracking number and per client address, within a sliding window, per sandbox. */
-class LookupLimiter {
-  private readonly failures = new Map<string, number[]>();
-
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => now - t < LOOKUP_WINDOW_MS);
-    this.failures.set(key, list);
-    return list;
-  }
-
-  /** Seconds to wait when a key has used up its failures, else 0. */
-  retryAfter(keys: [string, number][], now: number): number {
-    let wait = 0;
-    for (const [key, limit] of keys) {
-      const list = this.recent(key, now);
-      if (list.length >= limit) wait = Math.max(wait, Math.ceil((list[0]! + LOOKUP_WINDOW_MS - now) / 1000));
-    }
-    return wait;
-  }
-
-  fail(keys: string[], now: number): void {
-    for (const key of keys) this.recent(key, now).push(now);
-  }
-
-  forget(key: string): void {
-    this.failures.delete(key);
-  }
-}
-
-const limiters = new WeakMap<Db, LookupLimiter>();
-const limiterOf = (db: Db) => {
-  let limiter = limiters.get(db);
-  if (!limiter) limiters.set(db, (limiter = new LookupLimiter()));
-  return limiter;
-};
 
 // ----------------------------------------------------------------------------------- seeding
 
@@ -303,7 +268,8 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
     streamApplicationEvents: applications.stream,
     lookupApplication(req, _reply, ctx) {
       const { trackingNo, verificationCode } = req.body;
-      const limiter = limiterOf(ctx.db);
+      // Failed lookups per tracking number and per client address, counted in the database: across every instance.
+      const limiter = new FailureThrottle(ctx.db, 'lookup', LOOKUP_WINDOW_MS);
       const now = ctx.clock.now().getTime();
       const keys: [string, number][] = [[`no:${trackingNo}`, FAILURES_PER_TRACKING_NO], [`ip:${req.ip}`, FAILURES_PER_CLIENT]];
       const wait = limiter.retryAfter(keys, now);

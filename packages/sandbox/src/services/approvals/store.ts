@@ -13,6 +13,7 @@ import {
 } from '@citybrain/domain';
 import type { ApprovalsOperations, QueryOf } from '@citybrain/contract';
 import type { Db } from '../../db.js';
+import { LockSpace, lockUntilCommit } from '../../storage/locks.js';
 import { endOfShanghaiDay, OVERDUE_SQL, pageOf, SqlFilter, startOfShanghaiDay, type RecordStore } from '../process-runtime.js';
 
 /** Deployment configuration of the homestead process: `CITYBRAIN_HOMESTEAD_CONFIG` (JSON) overrides the defaults. */
@@ -134,6 +135,8 @@ export const applicationStore: RecordStore<HomesteadRecord, ApplicationStatus> =
 
 /** The next tracking number of a town and year. */
 export function nextTrackingSequence(db: Db, townCode: string, year: number): number {
+  // Instances on one database take turns: two reading the same maximum would hand out one number twice.
+  lockUntilCommit(db, LockSpace.recordNumber, `ZJD-${townCode}-${year}`);
   const row = db
     .prepare("SELECT MAX(CAST(substr(tracking_no, -6) AS INTEGER)) AS last FROM homestead_applications WHERE tracking_no LIKE ?")
     .get(`ZJD-${townCode}-${year}-%`) as { last: number | null };

@@ -1,6 +1,7 @@
 import type { CommonOperations } from '@citybrain/contract';
 import { boundaryOf, bboxOf, centroidOf, findRegion, towns, villages } from '@citybrain/domain';
-import { setMeta, type Db } from '../../db.js';
+import { getMeta, setMeta, type Db } from '../../db.js';
+import type { BusEvent } from '../../events.js';
 import type { SandboxService } from '../../context.js';
 import { requirePermission } from '../../auth.js';
 import { notFound, unauthorized, unprocessable } from '../../problems.js';
@@ -69,6 +70,15 @@ export function storedCalendarYears(db: Db): Record<string, CalendarYear> {
   }));
 }
 
+/** The bus topic on which a stored calendar year is announced; the event's id is the year. */
+export const CALENDAR_TOPIC = 'calendar';
+
+/** A calendar year stored through the API, as the event that announced it. */
+export function storedCalendarEvent(db: Db, year: string): BusEvent | undefined {
+  const stored = /^\d{4}$/.test(year) ? getMeta(db, `calendar:${year}`) : undefined;
+  return stored === undefined ? undefined : { id: year, type: 'calendar', data: JSON.parse(stored) as CalendarYear };
+}
+
 function calendarYearDocument(workdays: WorkdayCalendar, year: number) {
   const doc = workdays.year(year);
   return { year, official: doc !== undefined, timezone: 'Asia/Shanghai' as const, source: doc?.source ?? null, holidays: doc?.holidays ?? [], workdays: doc?.workdays ?? [] };
@@ -129,6 +139,8 @@ export const commonService: SandboxService<keyof CommonOperations> = {
         ctx.audit(req, 'calendar.replace', `calendar/${year}`, [], doc.source.notice);
       })();
       ctx.workdays.setYear(year, doc);
+      // Other instances on the database hold the calendar in memory too: they load the year on this event.
+      ctx.events.publish(CALENDAR_TOPIC, { id: String(year), type: 'calendar', data: doc });
       return calendarYearDocument(ctx.workdays, year);
     },
     getRegion(req) {

@@ -11,6 +11,7 @@ import {
 } from '@citybrain/domain';
 import type { QueryOf, WorkOrdersOperations } from '@citybrain/contract';
 import type { Db } from '../../db.js';
+import { LockSpace, lockUntilCommit } from '../../storage/locks.js';
 import {
   endOfShanghaiDay,
   OVERDUE_SQL,
@@ -140,6 +141,8 @@ export const workOrderStore: RecordStore<WorkOrderRecord, WorkOrderStatus> = {
 
 /** The next sequence of a day's order numbers (`GD-YYYYMMDD-nnnnnn`). */
 export function nextOrderSequence(db: Db, yyyymmdd: string): number {
+  // Instances on one database take turns: two reading the same maximum would hand out one number twice.
+  lockUntilCommit(db, LockSpace.recordNumber, `GD-${yyyymmdd}`);
   const row = db
     .prepare('SELECT MAX(CAST(substr(order_no, -6) AS INTEGER)) AS last FROM work_orders WHERE order_no LIKE ?')
     .get(`GD-${yyyymmdd}-%`) as { last: number | null };
