@@ -74,6 +74,25 @@ export function migrateUploads(db: Db): void {
   `);
 }
 
+/** The same table on PostgreSQL. */
+export const UPLOADS_POSTGRES = `
+  CREATE TABLE material_uploads (
+    id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    sha256 TEXT,
+    status TEXT NOT NULL CHECK (status IN ('uploading', 'complete')),
+    created_at TEXT COLLATE "C" NOT NULL,
+    expires_at TEXT COLLATE "C",
+    application_id TEXT,
+    tus_info TEXT
+  );
+  CREATE INDEX material_uploads_application ON material_uploads (application_id);
+`;
+
 // ----------------------------------------------------------------------------------- file names
 
 /** Control and format characters (bidi overrides, zero-width joiners), line separators, path separators and what Windows refuses in a name. */
