@@ -309,6 +309,16 @@ describe('work orders', () => {
       assert.ok(natres.items.every((o: Json) => o.assignee?.deptCode === 'NATRES'));
     });
 
+    it('searches text as plain text on either store: Latin letters in any case, a backslash as itself', async () => {
+      const upper = (await call('demo-district', '/workorders?q=GD-&limit=1')).body.page.total;
+      assert.ok(upper > 0);
+      assert.equal((await call('demo-district', '/workorders?q=gd-&limit=1')).body.page.total, upper);
+      // PostgreSQL's LIKE would read `噪\音` as 噪音 (its default escape), and find the noise complaints.
+      const backslash = await call('demo-district', `/workorders?q=${encodeURIComponent('噪\\音')}&limit=1`);
+      assert.equal(backslash.status, 200, JSON.stringify(backslash.body));
+      assert.equal(backslash.body.page.total, 0);
+    });
+
     it('streams the events of an order', async () => {
       const id = (await create('demo-town-guicheng', order())).body.id as string;
       const token = await s.token('demo-town-guicheng');
