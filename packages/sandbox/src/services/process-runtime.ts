@@ -496,6 +496,22 @@ export function setNextLink(req: FastifyRequest, reply: FastifyReply, nextCursor
  */
 export const OVERDUE_SQL = `((due_at IS NOT NULL AND due_at < COALESCE(paused_at, @now)) OR (total_due_at IS NOT NULL AND total_due_at < COALESCE(paused_at, @now)))`;
 
+const JSON_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * SQL for one value inside a record's JSON `document` (or any JSON text column): `json_extract` on
+ * SQLite, `#>>` on PostgreSQL, which gives text, so a number is cast back. `path` is keys and array
+ * indexes written in code (`['location', 0]`), never taken from a request; NULL where it is absent.
+ */
+export function jsonValueSql(dialect: Dialect, column: string, path: readonly (string | number)[], type: 'text' | 'number' = 'text'): string {
+  for (const step of path) {
+    if (typeof step === 'number' ? !Number.isInteger(step) || step < 0 : !JSON_KEY.test(step)) throw new Error(`Refusing JSON path step ${JSON.stringify(step)}`);
+  }
+  if (dialect === 'sqlite') return `json_extract(${column}, '$${path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('')}')`;
+  const text = `(${column}::jsonb #>> '{${path.join(',')}}')`;
+  return type === 'number' ? `${text}::double precision` : text;
+}
+
 /** SQL keyset condition for `ORDER BY expr dir, id dir`, with the cursor in `@cursorValue`, `@cursorId`. */
 export function keysetCondition(expression: string, descending: boolean): string {
   return `(${expression}, id) ${descending ? '<' : '>'} (@cursorValue, @cursorId)`;
