@@ -40,7 +40,7 @@ describe('bad text', () => {
     const before = workOrderCount();
     for (const [body, name] of [
       [{ ...workOrderBody(), title: 'before\u0000after' }, 'body/title'],
-      [{ ...workOrderBody(), reporter: { ...workOrderBody().reporter, 'na\u0000me': '黄丽华' } }, 'body/reporter/na\\u0000me'],
+      [{ ...workOrderBody(), reporter: { 'na\u0000me': '黄丽华', phone: '13760286620', anonymous: false, wantsReply: true } }, 'body/reporter/na\\u0000me'],
     ] as const) {
       const res = await sandbox.api('/workorders', { method: 'POST', token: district, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       assert.deepEqual((await problemFor(res)).errors.map((e) => e.name), [name]);
