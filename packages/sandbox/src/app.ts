@@ -33,7 +33,7 @@ import { registerApiReference } from './api-reference.js';
 import { registerTestHooks } from './test-hooks.js';
 import { readHolidayCalendar, SHIPPED_CALENDAR, WorkdayCalendar, type CalendarYear } from './workdays.js';
 import { CALENDAR_TOPIC, storedCalendarEvent, storedCalendarYears } from './services/common/index.js';
-import { escapeLoneSurrogates, findIllFormedString } from './well-formed.js';
+import { escapeLoneSurrogates, findIllFormedString, findNulString } from './well-formed.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -382,7 +382,13 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     parseJson(req, text, (error, value) => {
       if (error) return done(error, undefined);
       const path = findIllFormedString(value);
-      if (!path) return done(null, value);
+      if (!path) {
+        // Checked once no lone surrogate can reach the problem through the path.
+        const nulPath = findNulString(value);
+        if (!nulPath) return done(null, value);
+        const name = ['body', ...nulPath].join('/').replaceAll('\u0000', '\\u0000').slice(0, 200);
+        return done(badRequest(`${name} 含有空字符 U+0000，无法存储`, [{ name, reason: 'U+0000 (NUL) character' }]), undefined);
+      }
       // Escaped, so the problem does not hand the defect back; shortened, as the path may be thousands of levels deep.
       const full = escapeLoneSurrogates(['body', ...path].join('/'));
       const name = full.length > 200 ? `${full.slice(0, /[\uD800-\uDBFF]/.test(full[199]!) ? 199 : 200)}…` : full;

@@ -236,10 +236,8 @@ export const SIGNATURE_WINDOW_MS = 15 * 60_000;
  * captured request cannot be replayed (by this process or another one on the same database).
  */
 export class NonceLedger {
-  constructor(private readonly db: Db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS gateway_nonces (
-      client_id TEXT NOT NULL, nonce TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY (client_id, nonce))`);
-  }
+  /** `db` holds the `gateway_nonces` table (migration core/002-gateway-nonces). */
+  constructor(private readonly db: Db) {}
 
   /** Records the nonce; false if it was already used within the window. */
   remember(clientId: string, nonce: string, now: Date): boolean {

@@ -107,7 +107,27 @@ export const coreMigrations: Migration[] = [
       );
     `,
   },
-  { id: 'core/002-shared-counters', sqlite: SHARED_COUNTERS, postgres: SHARED_COUNTERS },
+  {
+    // The gateway's nonce ledger (auth.ts); `seen_at` is epoch milliseconds.
+    id: 'core/002-gateway-nonces',
+    sqlite: `
+      CREATE TABLE IF NOT EXISTS gateway_nonces (
+        client_id TEXT NOT NULL, nonce TEXT NOT NULL, seen_at INTEGER NOT NULL, PRIMARY KEY (client_id, nonce));
+      CREATE INDEX IF NOT EXISTS gateway_nonces_seen ON gateway_nonces (seen_at);
+    `,
+    postgres: `
+      CREATE TABLE gateway_nonces (
+        client_id TEXT NOT NULL, nonce TEXT NOT NULL, seen_at BIGINT NOT NULL, PRIMARY KEY (client_id, nonce));
+      CREATE INDEX gateway_nonces_seen ON gateway_nonces (seen_at);
+    `,
+  },
+  {
+    // Expired Idempotency-Keys are deleted by age on every keyed write (idempotency.ts).
+    id: 'core/003-idempotency-keys-created',
+    sqlite: 'CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at)',
+    postgres: 'CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)',
+  },
+  { id: 'core/004-shared-counters', sqlite: SHARED_COUNTERS, postgres: SHARED_COUNTERS },
 ];
 
 export function getMeta(db: Db, key: string): string | undefined {

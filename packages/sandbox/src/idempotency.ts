@@ -17,7 +17,6 @@ const replaySecrets = new WeakMap<Db, Buffer>();
 export function prepareReplayStore(db: Db): Buffer {
   const cached = replaySecrets.get(db);
   if (cached) return cached;
-  db.exec('CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at)');
   let secret = getMeta(db, 'idempotency_secret');
   if (!secret) {
     secret = randomBytes(32).toString('hex');

@@ -1,6 +1,6 @@
 /**
  * Per-client limits that must hold across every instance on one database, so they count in the
- * database (`core/002-shared-counters`), never in a process: failures within a sliding window (the
+ * database (`core/004-shared-counters`), never in a process: failures within a sliding window (the
  * public lookup), and the event streams a client holds open.
  */
 import { randomUUID } from 'node:crypto';

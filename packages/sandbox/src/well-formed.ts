@@ -43,7 +43,20 @@ function pathOf(entry: Pending | null, last?: string | number): (string | number
  * containers go on the stack; strings are checked as they are met.
  */
 export function findIllFormedString(root: unknown): (string | number)[] | null {
-  if (typeof root === 'string') return hasLoneSurrogate(root) ? [] : null;
+  return findString(root, hasLoneSurrogate);
+}
+
+/**
+ * The path of a string or key holding U+0000. It is well formed, but PostgreSQL's text cannot hold
+ * it: refused on either store, so that a body one store keeps is never one the other cannot.
+ */
+export function findNulString(root: unknown): (string | number)[] | null {
+  return findString(root, (text) => text.includes('\u0000'));
+}
+
+/** The path of the first string or object key in a parsed JSON value that `matches`. */
+function findString(root: unknown, matches: (text: string) => boolean): (string | number)[] | null {
+  if (typeof root === 'string') return matches(root) ? [] : null;
   if (root === null || typeof root !== 'object') return null;
   const stack: Pending[] = [{ value: root, key: null, parent: null }];
   while (stack.length > 0) {
@@ -53,7 +66,7 @@ export function findIllFormedString(root: unknown): (string | number)[] | null {
       for (let index = 0; index < items.length; index++) {
         const item = items[index];
         if (typeof item === 'string') {
-          if (hasLoneSurrogate(item)) return pathOf(entry, index);
+          if (matches(item)) return pathOf(entry, index);
         } else if (item !== null && typeof item === 'object') {
           stack.push({ value: item, key: index, parent: entry });
         }
@@ -61,10 +74,10 @@ export function findIllFormedString(root: unknown): (string | number)[] | null {
     } else {
       const record = entry.value as Record<string, unknown>;
       for (const key of Object.keys(record)) {
-        if (hasLoneSurrogate(key)) return pathOf(entry, key);
+        if (matches(key)) return pathOf(entry, key);
         const item = record[key];
         if (typeof item === 'string') {
-          if (hasLoneSurrogate(item)) return pathOf(entry, key);
+          if (matches(item)) return pathOf(entry, key);
         } else if (item !== null && typeof item === 'object') {
           stack.push({ value: item, key, parent: entry });
         }

@@ -187,7 +187,7 @@ describe('uploads kept from before completed uploads expired', () => {
         ({ id } = await tus(s).upload(await s.token(VILLAGE), bytes));
         // As an earlier sandbox left a complete upload: no expiry, and no retention migration yet.
         s.ctx.db.prepare('UPDATE material_uploads SET expires_at = NULL WHERE id = ?').run(id);
-        s.ctx.db.prepare("DELETE FROM schema_migrations WHERE id = 'approvals/003-upload-retention'").run();
+        s.ctx.db.prepare("DELETE FROM schema_migrations WHERE id = 'approvals/004-upload-retention'").run();
       } finally {
         await s.close();
       }

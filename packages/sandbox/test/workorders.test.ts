@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestSandbox, type TestSandbox } from './harness.js';
 import { workOrdersService } from '../src/services/workorders/index.js';
+import { jsonValueSql } from '../src/services/process-runtime.js';
 
 /**
  * The work-order service against a real sandbox on loopback (contract check on: every response is
@@ -307,6 +308,33 @@ describe('work orders', () => {
       assert.ok(byTown.total < stats.total);
       const natres = (await call('demo-dept-natres', '/workorders?assigneeDept=NATRES&limit=1000')).body;
       assert.ok(natres.items.every((o: Json) => o.assignee?.deptCode === 'NATRES'));
+    });
+
+    it('searches text as plain text on either store: Latin letters in any case, a backslash as itself', async () => {
+      const upper = (await call('demo-district', '/workorders?q=GD-&limit=1')).body.page.total;
+      assert.ok(upper > 0);
+      assert.equal((await call('demo-district', '/workorders?q=gd-&limit=1')).body.page.total, upper);
+      // PostgreSQL's LIKE would read `噪\音` as 噪音 (its default escape), and find the noise complaints.
+      const backslash = await call('demo-district', `/workorders?q=${encodeURIComponent('噪\\音')}&limit=1`);
+      assert.equal(backslash.status, 200, JSON.stringify(backslash.body));
+      assert.equal(backslash.body.page.total, 0);
+    });
+
+    it('reads values inside the stored documents in SQL on either store', async () => {
+      let detail: Json | undefined;
+      for (const { id } of (await call('demo-district', '/workorders?limit=20')).body.items as Json[]) {
+        detail = (await call('demo-district', `/workorders/${id}`)).body;
+        if (detail.location) break;
+      }
+      assert.ok(detail?.location, 'an order with a location');
+      const { dialect } = s.ctx.db;
+      const row = s.ctx.db.prepare(
+        `SELECT ${jsonValueSql(dialect, 'document', ['location', 1], 'number')} AS lat, ${jsonValueSql(dialect, 'document', ['reporter', 'phone'])} AS phone,
+           ${jsonValueSql(dialect, 'document', ['no_such_key'])} AS absent FROM work_orders WHERE id = ?`,
+      ).get(detail.id) as { lat: number; phone: string; absent: null };
+      assert.deepEqual(row, { lat: detail.location[1], phone: detail.reporter.phone, absent: null });
+      assert.equal(typeof row.lat, 'number');
+      assert.throws(() => jsonValueSql(dialect, 'document', ["x') OR 1 = 1 --"]));
     });
 
     it('streams the events of an order', async () => {

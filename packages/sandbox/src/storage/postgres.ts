@@ -46,8 +46,14 @@ function worker(): (request: WorkerRequest) => WorkerAnswer {
   callWorker = (request) => {
     Atomics.store(flag, 0, 0);
     port1.postMessage(request);
-    if (Atomics.wait(flag, 0, 0, STATEMENT_WAIT_MS) === 'timed-out') throw new Error(`PostgreSQL gave no answer within ${STATEMENT_WAIT_MS / 1000} s`);
-    return receiveMessageOnPort(port1)!.message as WorkerAnswer;
+    const deadline = Date.now() + STATEMENT_WAIT_MS;
+    // A wake-up is no answer by itself: the worker's notify of the previous answer may come late, after
+    // that answer was taken and this request posted. Only a message on the port is the answer.
+    for (let answer = receiveMessageOnPort(port1); ; answer = receiveMessageOnPort(port1)) {
+      if (answer) return answer.message as WorkerAnswer;
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(flag, 0, 0, left) === 'timed-out') throw new Error(`PostgreSQL gave no answer within ${STATEMENT_WAIT_MS / 1000} s`);
+    }
   };
   return callWorker;
 }

@@ -36,6 +36,18 @@ describe('bad text', () => {
     assert.equal(workOrderCount(), before, 'nothing was stored');
   });
 
+  it('refuses U+0000 in a JSON string or key on either store (PostgreSQL text cannot hold it), naming the field', async () => {
+    const before = workOrderCount();
+    for (const [body, name] of [
+      [{ ...workOrderBody(), title: 'before\u0000after' }, 'body/title'],
+      [{ ...workOrderBody(), reporter: { 'na\u0000me': '黄丽华', phone: '13760286620', anonymous: false, wantsReply: true } }, 'body/reporter/na\\u0000me'],
+    ] as const) {
+      const res = await sandbox.api('/workorders', { method: 'POST', token: district, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.deepEqual((await problemFor(res)).errors.map((e) => e.name), [name]);
+    }
+    assert.equal(workOrderCount(), before, 'nothing was stored');
+  });
+
   it('refuses an incomplete UTF-8 sequence and a broken escape in the query, naming the parameter', async () => {
     for (const q of ['%E4%B8', '%zz', '%', 'a%2', '%00', '%ED%A0%80']) {
       const problem = await problemFor(await sandbox.api(`/gis/search?q=${q}`));

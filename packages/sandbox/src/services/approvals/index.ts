@@ -39,6 +39,9 @@ import {
   simulate,
 } from '../process-runtime.js';
 import {
+  APPLICATION_SORT_INDEXES,
+  applicationColumns,
+  APPLICATIONS_POSTGRES,
   applicationStore,
   homesteadProcess,
   listApplications,
@@ -49,7 +52,7 @@ import {
 } from './store.js';
 import { applicationDetail, applicationSummary, applicationTimeline, auditUnmaskedRead, publicTimeline } from './present.js';
 import { checkZone, zoneStats } from './zones.js';
-import { attachmentDisposition, materialUploads, migrateUploads, UPLOAD_RETENTION_MIGRATION } from './uploads.js';
+import { attachmentDisposition, materialUploads, migrateUploads, UPLOAD_RETENTION_MIGRATION, UPLOADS_POSTGRES } from './uploads.js';
 
 const uploadsOf = (ctx: ServiceContext) => materialUploads(ctx, homesteadProcess.materials);
 
@@ -83,7 +86,9 @@ const FAILURES_PER_CLIENT = 20;
 
 /** Houses go on buildable land of the village when the GIS zones are there, else anywhere in the village. */
 function buildableLocator(db: Db): (rng: Rng, villageCode: string) => [number, number] {
-  const hasZones = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'zones'").get();
+  const hasZones = db.dialect === 'postgres'
+    ? (db.prepare("SELECT to_regclass('zones') IS NOT NULL AS present").get() as { present: boolean }).present
+    : db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'zones'").get();
   const byVillage = new Map<string, Areal[]>();
   if (hasZones) {
     for (const row of db.prepare("SELECT village_code, geometry FROM zones WHERE zone_type = 'buildable'").all() as { village_code: string; geometry: string }[]) {
@@ -111,9 +116,10 @@ function buildableLocator(db: Db): (rng: Rng, villageCode: string) => [number, n
 export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
   name: 'approvals',
   migrations: [
-    { id: 'approvals/001-applications', sqlite: migrateApplications },
-    { id: 'approvals/002-uploads', sqlite: migrateUploads },
-    { id: 'approvals/003-upload-retention', sqlite: UPLOAD_RETENTION_MIGRATION, postgres: UPLOAD_RETENTION_MIGRATION },
+    { id: 'approvals/001-applications', sqlite: migrateApplications, postgres: APPLICATIONS_POSTGRES },
+    { id: 'approvals/002-uploads', sqlite: migrateUploads, postgres: UPLOADS_POSTGRES },
+    { id: 'approvals/003-list-sort-indexes', sqlite: APPLICATION_SORT_INDEXES, postgres: APPLICATION_SORT_INDEXES },
+    { id: 'approvals/004-upload-retention', sqlite: UPLOAD_RETENTION_MIGRATION, postgres: UPLOAD_RETENTION_MIGRATION },
   ],
   seed(db, seed) {
     const generated = generateApplications({
@@ -124,9 +130,8 @@ export const approvalsService: SandboxService<keyof ApprovalsOperations> = {
       process: homesteadProcess,
       locate: buildableLocator(db),
     });
-    const events = seedRecords(db, 'homestead', generated, ({ record, verificationCode }) => {
-      applicationStore.save(db, record, { verificationHash: verificationHash(record.trackingNo, verificationCode) });
-    });
+    const events = seedRecords(db, 'homestead', 'homestead_applications', generated, ({ record, verificationCode }) =>
+      applicationColumns(record, verificationHash(record.trackingNo, verificationCode)));
     seed.log(`approvals: ${generated.length} homestead applications, ${events} events`);
   },
   handlers: {

@@ -62,6 +62,45 @@ export function migrateApplications(db: Db): void {
   `);
 }
 
+/** The same table on PostgreSQL; codes, numbers and instants sort and compare bytewise ("C"), as in SQLite. */
+export const APPLICATIONS_POSTGRES = `
+  CREATE TABLE homestead_applications (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    tracking_no TEXT COLLATE "C" NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    stage TEXT,
+    town_code TEXT COLLATE "C" NOT NULL,
+    town_name TEXT NOT NULL,
+    village_code TEXT COLLATE "C" NOT NULL,
+    village_name TEXT NOT NULL,
+    applicant_name TEXT NOT NULL,
+    plot_address TEXT NOT NULL,
+    area_sqm DOUBLE PRECISION NOT NULL,
+    approved_area_sqm DOUBLE PRECISION,
+    lon DOUBLE PRECISION NOT NULL,
+    lat DOUBLE PRECISION NOT NULL,
+    submitted_at TEXT COLLATE "C",
+    created_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    due_at TEXT COLLATE "C",
+    total_due_at TEXT COLLATE "C",
+    paused_at TEXT COLLATE "C",
+    verification_hash TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+  );
+  CREATE INDEX homestead_applications_village ON homestead_applications (village_code);
+  CREATE INDEX homestead_applications_status ON homestead_applications (status);
+  CREATE INDEX homestead_applications_submitted ON homestead_applications (submitted_at);
+`;
+
+/** Keyset indexes for each sort of the list (sort value, then id), the same on both stores. */
+export const APPLICATION_SORT_INDEXES = `
+  CREATE INDEX IF NOT EXISTS homestead_applications_by_submitted ON homestead_applications (COALESCE(submitted_at, created_at), id);
+  CREATE INDEX IF NOT EXISTS homestead_applications_by_updated ON homestead_applications (updated_at, id);
+  CREATE INDEX IF NOT EXISTS homestead_applications_by_stage_due ON homestead_applications (COALESCE(due_at, '9999-12-31'), id);
+`;
+
 /** The verification code is kept only as a salted hash: the tracking number salts it. */
 export function verificationHash(trackingNo: string, code: string): string {
   return createHash('sha256').update(`${trackingNo}:${code}`).digest('hex');
@@ -73,7 +112,7 @@ export function verificationMatches(stored: string, trackingNo: string, code: st
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function columns(record: HomesteadRecord, verificationHashValue: string | undefined) {
+export function applicationColumns(record: HomesteadRecord, verificationHashValue: string | undefined) {
   const town = findTown(record.townCode);
   const village = findVillage(record.villageCode);
   const due = dueColumns(record.process);
@@ -121,7 +160,7 @@ export const applicationStore: RecordStore<HomesteadRecord, ApplicationStatus> =
     return row ? (JSON.parse(row.document) as HomesteadRecord) : undefined;
   },
   save(db, record, extra) {
-    const values = columns(record, extra?.verificationHash as string | undefined);
+    const values = applicationColumns(record, extra?.verificationHash as string | undefined);
     if (values.verification_hash === undefined) {
       const { verification_hash: _kept, ...update } = values;
       const assignments = Object.keys(update).filter((k) => k !== 'id').map((k) => `${k} = @${k}`).join(', ');
@@ -138,7 +177,7 @@ export function nextTrackingSequence(db: Db, townCode: string, year: number): nu
   // Instances on one database take turns: two reading the same maximum would hand out one number twice.
   lockUntilCommit(db, LockSpace.recordNumber, `ZJD-${townCode}-${year}`);
   const row = db
-    .prepare("SELECT MAX(CAST(substr(tracking_no, -6) AS INTEGER)) AS last FROM homestead_applications WHERE tracking_no LIKE ?")
+    .prepare('SELECT MAX(CAST(substr(tracking_no, length(tracking_no) - 5) AS INTEGER)) AS last FROM homestead_applications WHERE tracking_no LIKE ?')
     .get(`ZJD-${townCode}-${year}-%`) as { last: number | null };
   return (row.last ?? 0) + 1;
 }
@@ -167,11 +206,7 @@ export function listApplications(db: Db, scope: string, query: ApplicationQuery,
   if (query.overdue !== undefined) filter.add(query.overdue ? OVERDUE_SQL : `NOT ${OVERDUE_SQL}`);
   if (query.submittedFrom) filter.add('submitted_at >= @submittedFrom', { submittedFrom: startOfShanghaiDay(query.submittedFrom) });
   if (query.submittedTo) filter.add('submitted_at <= @submittedTo', { submittedTo: endOfShanghaiDay(query.submittedTo) });
-  if (query.q) {
-    filter.add('(tracking_no LIKE @q OR applicant_name LIKE @q OR village_name LIKE @q OR town_name LIKE @q OR plot_address LIKE @q)', {
-      q: `%${query.q.replace(/[%_]/g, '')}%`,
-    });
-  }
+  if (query.q) filter.contains(db.dialect, ['tracking_no', 'applicant_name', 'village_name', 'town_name', 'plot_address'], query.q);
   const page = pageOf<HomesteadRecord>(db, 'homestead_applications', filter, { key: sortKey, expression: SORTS[sortKey.replace(/^-/, '')]! }, query.cursor, limit);
   return { ...page, limit };
 }

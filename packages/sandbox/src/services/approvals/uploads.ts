@@ -86,6 +86,25 @@ export function migrateUploads(db: Db): void {
   `);
 }
 
+/** The same table on PostgreSQL. */
+export const UPLOADS_POSTGRES = `
+  CREATE TABLE material_uploads (
+    id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    sha256 TEXT,
+    status TEXT NOT NULL CHECK (status IN ('uploading', 'complete')),
+    created_at TEXT COLLATE "C" NOT NULL,
+    expires_at TEXT COLLATE "C",
+    application_id TEXT,
+    tus_info TEXT
+  );
+  CREATE INDEX material_uploads_application ON material_uploads (application_id);
+`;
+
 /**
  * Retention of unlinked uploads: indexes for the sweep, the content references and the per-client
  * quota; and complete uploads that an earlier sandbox kept without expiry, which no application

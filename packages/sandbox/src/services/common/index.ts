@@ -6,7 +6,7 @@ import type { SandboxService } from '../../context.js';
 import { requirePermission } from '../../auth.js';
 import { notFound, unauthorized, unprocessable } from '../../problems.js';
 import { calendarYearProblem, type CalendarYear, type WorkdayCalendar } from '../../workdays.js';
-import { migrateProcessEvents, rebaseDeadlines } from '../process-runtime.js';
+import { migrateProcessEvents, PROCESS_EVENTS_POSTGRES, rebaseDeadlines } from '../process-runtime.js';
 import { applicationStore } from '../approvals/store.js';
 import { workOrderStore } from '../workorders/store.js';
 
@@ -87,7 +87,7 @@ function calendarYearDocument(workdays: WorkdayCalendar, year: number) {
 /** Auth endpoints, the administrative divisions and the holiday calendar shared by every service. */
 export const commonService: SandboxService<keyof CommonOperations> = {
   name: 'common',
-  migrations: [{ id: 'process/001-events', sqlite: migrateProcessEvents }],
+  migrations: [{ id: 'process/001-events', sqlite: migrateProcessEvents, postgres: PROCESS_EVENTS_POSTGRES }],
   seed() {},
   handlers: {
     issueToken(req, reply, ctx) {

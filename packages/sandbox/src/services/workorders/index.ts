@@ -32,7 +32,18 @@ import {
   setNextLink,
   simulate,
 } from '../process-runtime.js';
-import { listWorkOrders, migrateWorkOrders, nextOrderSequence, workOrderFilter, workOrderProcess, workOrderStore, type WorkOrderQuery } from './store.js';
+import {
+  listWorkOrders,
+  migrateWorkOrders,
+  nextOrderSequence,
+  WORK_ORDER_SORT_INDEXES,
+  WORK_ORDERS_POSTGRES,
+  workOrderColumns,
+  workOrderFilter,
+  workOrderProcess,
+  workOrderStore,
+  type WorkOrderQuery,
+} from './store.js';
 import { auditUnmaskedRead, workOrderDetail, workOrderSummary, workOrderTimeline } from './present.js';
 
 const workOrders = recordHandlers({
@@ -65,7 +76,7 @@ function workOrderStats(db: Db, ctx: ServiceContext, scope: string, query: WorkO
   const byChannel = grouped('channel');
   const satisfaction = grouped('satisfaction');
   const solved = grouped('solved');
-  const total = count('1');
+  const total = count('TRUE');
   const responses = [0, 1, 2, 3].reduce((sum, score) => sum + (satisfaction.get(score) ?? 0), 0);
   const replied = count('replied_on_time IS NOT NULL');
   const open = "status NOT IN ('CLOSED', 'VOID')";
@@ -103,7 +114,10 @@ function workOrderStats(db: Db, ctx: ServiceContext, scope: string, query: WorkO
 
 export const workOrdersService: SandboxService<keyof WorkOrdersOperations> = {
   name: 'workorders',
-  migrations: [{ id: 'workorders/001-work-orders', sqlite: migrateWorkOrders }],
+  migrations: [
+    { id: 'workorders/001-work-orders', sqlite: migrateWorkOrders, postgres: WORK_ORDERS_POSTGRES },
+    { id: 'workorders/002-list-sort-indexes', sqlite: WORK_ORDER_SORT_INDEXES, postgres: WORK_ORDER_SORT_INDEXES },
+  ],
   seed(db, seed) {
     const generated = generateWorkOrders({
       size: seed.size,
@@ -112,7 +126,7 @@ export const workOrdersService: SandboxService<keyof WorkOrdersOperations> = {
       calendar: seed.workdays,
       process: workOrderProcess,
     });
-    const events = seedRecords(db, 'workorder', generated, ({ record }) => workOrderStore.save(db, record));
+    const events = seedRecords(db, 'workorder', 'work_orders', generated, ({ record }) => workOrderColumns(record));
     seed.log(`workorders: ${generated.length} work orders, ${events} events`);
   },
   handlers: {

@@ -76,7 +76,55 @@ export function migrateWorkOrders(db: Db): void {
   `);
 }
 
-function columns(record: WorkOrderRecord) {
+/** The same table on PostgreSQL; codes, numbers and instants sort and compare bytewise ("C"), as in SQLite. */
+export const WORK_ORDERS_POSTGRES = `
+  CREATE TABLE work_orders (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    order_no TEXT COLLATE "C" NOT NULL UNIQUE,
+    status TEXT NOT NULL,
+    stage TEXT,
+    channel TEXT NOT NULL,
+    type TEXT NOT NULL,
+    emergency_level TEXT NOT NULL,
+    region_code TEXT COLLATE "C" NOT NULL,
+    town_code TEXT COLLATE "C" NOT NULL,
+    town_name TEXT NOT NULL,
+    assignee_dept TEXT,
+    title TEXT NOT NULL,
+    content TEXT NOT NULL,
+    address TEXT NOT NULL,
+    category TEXT NOT NULL,
+    received_at TEXT COLLATE "C" NOT NULL,
+    updated_at TEXT COLLATE "C" NOT NULL,
+    handle_deadline TEXT COLLATE "C" NOT NULL,
+    due_at TEXT COLLATE "C",
+    total_due_at TEXT COLLATE "C",
+    paused_at TEXT COLLATE "C",
+    replied_at TEXT COLLATE "C",
+    replied_on_time INTEGER,
+    supervised INTEGER NOT NULL,
+    urge_count INTEGER NOT NULL,
+    return_count INTEGER NOT NULL,
+    extension_count INTEGER NOT NULL,
+    reopen_count INTEGER NOT NULL,
+    satisfaction INTEGER,
+    solved INTEGER,
+    version INTEGER NOT NULL,
+    document TEXT NOT NULL
+  );
+  CREATE INDEX work_orders_region ON work_orders (region_code);
+  CREATE INDEX work_orders_status ON work_orders (status);
+  CREATE INDEX work_orders_received ON work_orders (received_at);
+`;
+
+/** Keyset indexes for each sort of the list (sort value, then id), the same on both stores. */
+export const WORK_ORDER_SORT_INDEXES = `
+  CREATE INDEX IF NOT EXISTS work_orders_by_received ON work_orders (received_at, id);
+  CREATE INDEX IF NOT EXISTS work_orders_by_updated ON work_orders (updated_at, id);
+  CREATE INDEX IF NOT EXISTS work_orders_by_handle_deadline ON work_orders (handle_deadline, id);
+`;
+
+export function workOrderColumns(record: WorkOrderRecord) {
   const data = record.data;
   const due = workOrderDueColumns(record);
   return {
@@ -130,7 +178,7 @@ export const workOrderStore: RecordStore<WorkOrderRecord, WorkOrderStatus> = {
     return row ? (JSON.parse(row.document) as WorkOrderRecord) : undefined;
   },
   save(db, record) {
-    const values = columns(record);
+    const values = workOrderColumns(record);
     const names = Object.keys(values);
     db.prepare(
       `INSERT INTO work_orders (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})
@@ -144,7 +192,7 @@ export function nextOrderSequence(db: Db, yyyymmdd: string): number {
   // Instances on one database take turns: two reading the same maximum would hand out one number twice.
   lockUntilCommit(db, LockSpace.recordNumber, `GD-${yyyymmdd}`);
   const row = db
-    .prepare('SELECT MAX(CAST(substr(order_no, -6) AS INTEGER)) AS last FROM work_orders WHERE order_no LIKE ?')
+    .prepare('SELECT MAX(CAST(substr(order_no, length(order_no) - 5) AS INTEGER)) AS last FROM work_orders WHERE order_no LIKE ?')
     .get(`GD-${yyyymmdd}-%`) as { last: number | null };
   return (row.last ?? 0) + 1;
 }
@@ -176,9 +224,7 @@ export function listWorkOrders(db: Db, scope: string, query: WorkOrderQuery, now
   if (query.overdue !== undefined) filter.add(query.overdue ? OVERDUE_SQL : `NOT ${OVERDUE_SQL}`);
   if (query.supervised !== undefined) filter.add('supervised = @supervised', { supervised: Number(query.supervised) });
   if (query.emergencyLevel) filter.add('emergency_level = @emergencyLevel', { emergencyLevel: query.emergencyLevel });
-  if (query.q) {
-    filter.add('(order_no LIKE @q OR title LIKE @q OR content LIKE @q OR address LIKE @q OR category LIKE @q)', { q: `%${query.q.replace(/[%_]/g, '')}%` });
-  }
+  if (query.q) filter.contains(db.dialect, ['order_no', 'title', 'content', 'address', 'category'], query.q);
   const page = pageOf<WorkOrderRecord>(db, 'work_orders', filter, { key: sortKey, expression: SORTS[sortKey.replace(/^-/, '')]! }, query.cursor, limit);
   return { ...page, limit };
 }
