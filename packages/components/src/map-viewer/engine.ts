@@ -116,6 +116,8 @@ interface OverlayEntry {
   order: number;
   /** Converted GeoJSON layers: the load in flight. */
   abort?: AbortController;
+  /** Whether its highlight layer belongs in the style (from the first hover or selection on). */
+  highlighted?: boolean;
 }
 
 const REGION_SOURCE = 'cb-region';
@@ -285,7 +287,7 @@ export class MapEngine {
     if (!entry || entry.visible === visible) return;
     entry.visible = visible;
     if (this.styleLoaded) {
-      for (const styleLayer of entry.build.layers) {
+      for (const styleLayer of styleLayersOf(entry)) {
         if (this.map.getLayer(styleLayer.id)) this.map.setLayoutProperty(styleLayer.id, 'visibility', visible ? 'visible' : 'none');
       }
     }
@@ -305,7 +307,7 @@ export class MapEngine {
     const { build } = entry;
     if (!this.map.getSource(build.sourceId)) this.map.addSource(build.sourceId, build.source);
     const beforeId = this.beforeIdFor(entry);
-    for (const styleLayer of build.layers) {
+    for (const styleLayer of styleLayersOf(entry)) {
       if (this.map.getLayer(styleLayer.id)) continue;
       const layout = { ...((styleLayer as { layout?: object }).layout ?? {}), visibility: entry.visible ? 'visible' : 'none' };
       try {
@@ -432,11 +434,20 @@ export class MapEngine {
 
   private setState(target: FeatureIdentifier, state: Record<string, boolean>): void {
     if (!this.styleLoaded || !this.map.getSource(target.source)) return;
+    if (Object.values(state).includes(true)) this.showHighlight(target.source);
     try {
       this.map.setFeatureState(target, state);
     } catch {
       // A source reloading between hover and state change: nothing to highlight.
     }
+  }
+
+  /** Adds the highlight layer of the overlay drawn from `sourceId` to the style, once. */
+  private showHighlight(sourceId: string): void {
+    const entry = [...this.overlays.values()].find((candidate) => candidate.build.sourceId === sourceId);
+    if (!entry?.build.highlight || entry.highlighted) return;
+    entry.highlighted = true;
+    this.addToStyle(entry);
   }
 
   // ---- region, marker, popup -----------------------------------------------------------
@@ -611,6 +622,12 @@ export class MapEngine {
     this.reportedErrors.add(key);
     this.callbacks.error(error, key);
   }
+}
+
+/** The overlay's style layers, with its highlight once it is wanted. */
+function styleLayersOf(entry: OverlayEntry): LayerSpecification[] {
+  const { layers, highlight } = entry.build;
+  return highlight && entry.highlighted ? [...layers, highlight] : layers;
 }
 
 function prefersReducedMotion(): boolean {
