@@ -188,14 +188,14 @@ export class MapEngine {
     this.loaded = new Promise<void>((resolve, reject) => {
       const onError = (event: { error?: unknown }) => {
         if (this.styleLoaded) return;
-        this.map.off('load', onLoad);
+        this.map.off('style.load', onLoad);
         reject(event.error ?? new Error('The basemap style could not be loaded'));
       };
       const onLoad = () => {
         this.map.off('error', onError);
         resolve();
       };
-      this.map.once('load', onLoad);
+      this.map.once('style.load', onLoad);
       this.map.once('error', onError);
     });
     // Never an unhandled rejection: the element awaits `loaded` when it needs to.

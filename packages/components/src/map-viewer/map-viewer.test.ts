@@ -178,6 +178,28 @@ describe('<cb-map-viewer> against the sandbox', () => {
     await sendMouse({ type: 'move', position: [0, 0] });
   });
 
+  it('says in words only that the map is loading: nothing animates over the map while it sets up', async () => {
+    let releaseStyle!: () => void;
+    const styleHeld = new Promise<void>((resolve) => (releaseStyle = resolve));
+    const client = createClient({
+      baseUrl: sandboxUrl(),
+      retry: false,
+      fetch: async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (url.includes('/gis/basemap/style.json')) await styleHeld;
+        return fetch(input, init);
+      },
+    });
+    const element = await fixture<CbMapViewer>(html`<cb-map-viewer .client=${client} loading="eager" layers="zones"></cb-map-viewer>`);
+    const root = element.shadowRoot!;
+    await waitUntil(() => root.querySelector('.map ~ .load-state .status--loading'), 'the map setting up', { timeout: 10000 });
+    expect(text(root.querySelector('.map ~ .load-state'))).to.contain('正在加载地图');
+    expect(root.getAnimations(), 'animations in the element').to.deep.equal([]);
+    const ready = oneEvent(element, 'cb-ready');
+    releaseStyle();
+    await ready;
+  });
+
   it('keeps hostile property strings inert in the popup', async () => {
     const hostile = '<img src=x onerror="window.__cbTrap=1"><script>window.__cbTrap=2</script>';
     const client = clientAnswering('/gis/identify', {
