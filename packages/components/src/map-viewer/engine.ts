@@ -19,7 +19,7 @@ import { LABEL_LAYER_FLAG, type Basemap } from './basemaps.js';
 import { convertBBox, convertGeoJson, convertPoint, loadDatumConverter, needsConversion } from './coords.js';
 import { buildOverlay, firstLabelLayerId, type OverlayBuild, type OverlayDelivery, type StyleFragment } from './overlays.js';
 import type { BBoxTuple, CatalogueLayer, LngLatTuple, MapView } from './types.js';
-import { onMapWorkerUrl } from './worker-url.js';
+import { startMapWorkers } from './worker-url.js';
 import type { PlatformTiles } from './platform-tiles.js';
 
 export { buildOverlay, loadDatumConverter, needsConversion, type OverlayBuild, type OverlayDelivery, type StyleFragment };
@@ -59,7 +59,7 @@ export function loadMaplibre(): Promise<Maplibre> {
   maplibrePromise ??= Promise.all([import('maplibre-gl'), import('./maplibre-css.js')]).then(([maplibre, { maplibreCss }]) => {
     maplibreStyleSheet().replaceSync(maplibreCss);
     registerTileProtocol(maplibre);
-    onMapWorkerUrl((url) => maplibre.setWorkerUrl(url));
+    startMapWorkers(maplibre);
     return maplibre;
   });
   // A failed download (offline, CSP) may succeed on a retry.
