@@ -116,8 +116,8 @@ interface OverlayEntry {
   order: number;
   /** Converted GeoJSON layers: the load in flight. */
   abort?: AbortController;
-  /** Whether its highlight layer belongs in the style (from the first hover or selection on). */
-  highlighted?: boolean;
+  /** Its style layers: the build's, and its highlight from the first hover or selection on. */
+  layers: LayerSpecification[];
 }
 
 const REGION_SOURCE = 'cb-region';
@@ -276,7 +276,7 @@ export class MapEngine {
   /** Adds a built overlay at `order` in the stack (higher above), shown or hidden. */
   addOverlay(layer: CatalogueLayer, build: OverlayBuild, order: number, visible: boolean): void {
     if (this.destroyed || this.overlays.has(layer.id)) return;
-    const entry: OverlayEntry = { layer, build, order, visible };
+    const entry: OverlayEntry = { layer, build, order, visible, layers: build.layers };
     this.overlays.set(layer.id, entry);
     if (this.styleLoaded) this.addToStyle(entry);
     if (visible && build.source.type === 'geojson') this.refreshConverted(entry);
@@ -287,7 +287,7 @@ export class MapEngine {
     if (!entry || entry.visible === visible) return;
     entry.visible = visible;
     if (this.styleLoaded) {
-      for (const styleLayer of styleLayersOf(entry)) {
+      for (const styleLayer of entry.layers) {
         if (this.map.getLayer(styleLayer.id)) this.map.setLayoutProperty(styleLayer.id, 'visibility', visible ? 'visible' : 'none');
       }
     }
@@ -307,7 +307,7 @@ export class MapEngine {
     const { build } = entry;
     if (!this.map.getSource(build.sourceId)) this.map.addSource(build.sourceId, build.source);
     const beforeId = this.beforeIdFor(entry);
-    for (const styleLayer of styleLayersOf(entry)) {
+    for (const styleLayer of entry.layers) {
       if (this.map.getLayer(styleLayer.id)) continue;
       const layout = { ...((styleLayer as { layout?: object }).layout ?? {}), visibility: entry.visible ? 'visible' : 'none' };
       try {
@@ -434,7 +434,7 @@ export class MapEngine {
 
   private setState(target: FeatureIdentifier, state: Record<string, boolean>): void {
     if (!this.styleLoaded || !this.map.getSource(target.source)) return;
-    if (Object.values(state).includes(true)) this.showHighlight(target.source);
+    if (state.hover || state.selected) this.showHighlight(target.source);
     try {
       this.map.setFeatureState(target, state);
     } catch {
@@ -445,8 +445,9 @@ export class MapEngine {
   /** Adds the highlight layer of the overlay drawn from `sourceId` to the style, once. */
   private showHighlight(sourceId: string): void {
     const entry = [...this.overlays.values()].find((candidate) => candidate.build.sourceId === sourceId);
-    if (!entry?.build.highlight || entry.highlighted) return;
-    entry.highlighted = true;
+    const highlight = entry?.build.highlight;
+    if (!highlight || entry.layers.includes(highlight)) return;
+    entry.layers = [...entry.layers, highlight];
     this.addToStyle(entry);
   }
 
@@ -622,12 +623,6 @@ export class MapEngine {
     this.reportedErrors.add(key);
     this.callbacks.error(error, key);
   }
-}
-
-/** The overlay's style layers, with its highlight once it is wanted. */
-function styleLayersOf(entry: OverlayEntry): LayerSpecification[] {
-  const { layers, highlight } = entry.build;
-  return highlight && entry.highlighted ? [...layers, highlight] : layers;
 }
 
 function prefersReducedMotion(): boolean {

@@ -212,7 +212,7 @@ export function buildOverlay(options: {
     sourceId,
     source,
     layers: drawn,
-    ...(hasFeatureIds ? { highlight: highlightLayer(layer, base, options.highlightColor) } : {}),
+    highlight: hasFeatureIds ? highlightLayer(layer, base, options.highlightColor) : undefined,
     drawnLayerIds: drawn.map((l) => l.id),
     sourceLayer,
     hasFeatureIds,

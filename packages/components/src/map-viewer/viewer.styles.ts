@@ -12,15 +12,6 @@ export const mapViewerStyles = css`
     /* Lets popups size themselves to the map (cqh) rather than the window. */
     container-type: size;
   }
-  /*
-   * While the map sets up, the notice over it says so in words only. A spinning ring would be redrawn
-   * every frame, and with software WebGL (SwiftShader, some phones and virtual desktops) that is the
-   * same thread the map's context, shaders and first frames wait for (in the map benchmark the ring made
-   * creating the context and drawing the first tiles several times slower).
-   */
-  .map ~ .load-state .spinner {
-    display: none;
-  }
   .map .maplibregl-canvas:focus-visible {
     outline: var(--_cb-focus-ring-width) solid var(--_cb-focus-ring-color);
     outline-offset: calc(-1 * var(--_cb-focus-ring-width) - 2px);
