@@ -3,8 +3,10 @@
  * against raw maplibre-gl on the same tiles and raw maplibre-gl with all parcels as one GeoJSON
  * source; same view (the densest part of the district at z14, 1024×768), same layer style (the
  * catalogue's), no basemap, WebGL2 from SwiftShader. Per sample: time to idle with the parcels
- * drawn, JS memory of page + workers, frame intervals during a scripted pan and zoom and the time
- * to idle after it.
+ * drawn, JS memory of page + workers, frame intervals during a scripted pan and zoom (the same moves
+ * for every contender) and the time to idle after it. With `profile`, the first sample of each
+ * contender also records CPU profiles of its start and of its moves (bench/results/profiles/), and the
+ * report lists where each spent its main-thread time, side by side.
  */
 import { launchBrowser, openPage, heapAfterGc } from '../lib/browser.mjs';
 import { buildPages, benchRoot, cacheRoot, repoRoot } from '../lib/build.mjs';
@@ -24,6 +26,7 @@ export const MAP_METRICS = {
   memoryMB: 'JS memory, page + workers (MB)',
   frameP50: 'pan/zoom frame p50 (ms)',
   frameP95: 'pan/zoom frame p95 (ms)',
+  frames: 'pan/zoom frames drawn',
   framesOver50: 'pan/zoom frames > 50 ms',
   longTasks: 'long tasks during pan/zoom',
   idleAfterMovesMs: 'idle after the moves (ms)',
@@ -44,12 +47,14 @@ async function oneSample({ browser, server, contender, cfg, log, moveScale = 1, 
     await page.waitForTimeout(300);
     const mainHeap = await heapAfterGc(cdp);
     const memory = await page.evaluate(() => window.bench.memory());
+    if (profile) await startProfile(cdp);
     const moves = await page.evaluate((k) => window.bench.moves(k), moveScale);
+    const movesProfileSummary = profile ? await stopProfile(cdp, `${resultsRoot}profiles/map-${profile}-${contender}-moves.cpuprofile`, 15) : undefined;
     return {
       idleMs: start.ms,
       renderedParcels: start.rendered,
       requests: start.requests,
-      ...(startProfileSummary ? { profile: startProfileSummary } : {}),
+      ...(startProfileSummary ? { profile: startProfileSummary, movesProfile: movesProfileSummary } : {}),
       memoryMB: memory.bytes / 2 ** 20,
       memoryMethod: memory.method,
       mainHeapMB: mainHeap / 2 ** 20,
@@ -134,6 +139,29 @@ export async function runMap(options = {}) {
   return { suite: 'map', config: { sizes, samples, contenders, viewport: '1024×768', zoom: 14, webgl: 'SwiftShader (--use-angle=swiftshader --enable-unsafe-swiftshader)', moves: 'panBy 400 px (1 s), zoom +1 (0.8 s), zoom −2 (1.2 s), panBy (−400, 300) px (1 s)' }, runs };
 }
 
+/** Main-thread self time of the first sample's profiles: the start and the moves, per contender. */
+function profileTable(run) {
+  const TOP = 8;
+  const profiled = run.contenders.filter((c) => run.samples[c][0]?.profile);
+  if (!profiled.length) return '';
+  const cell = (summary, i) => {
+    const f = summary?.functions[i];
+    return f ? `${f.name.replace(/:\d+:\d+$/, '')} ${fmt(f.ms)}` : '';
+  };
+  const part = (key, title) => {
+    const header = ['#', ...profiled.map((c) => `${c} (${fmt(run.samples[c][0][key]?.totalMs)} ms sampled)`)];
+    const rows = Array.from({ length: TOP }, (_, i) => [String(i + 1), ...profiled.map((c) => cell(run.samples[c][0][key], i))]);
+    return `${title}\n\n${markdownTable(header, rows)}`;
+  };
+  return [
+    'CPU profiles of the first sample (main thread, self time in ms; the .cpuprofile files are in bench/results/profiles/):',
+    '',
+    part('profile', 'Start, until idle:'),
+    '',
+    part('movesProfile', 'Pan/zoom moves, until idle:'),
+  ].join('\n');
+}
+
 export function mapReport(result) {
   const out = [];
   for (const run of result.runs) {
@@ -150,12 +178,14 @@ export function mapReport(result) {
     rows.push(['parcels drawn in view', ...run.contenders.map((c) => String(run.summary[c].renderedParcels ?? '–'))]);
     const failed = run.contenders.filter((c) => run.summary[c].failures).map((c) => `${c}: ${run.summary[c].failures} failed`);
     const tg = run.ratios['raw-tiles ÷ raw-geojson']?.idleMs;
+    const profiles = profileTable(run);
     out.push(
       `### ${run.parcels.toLocaleString('en-US')} parcels (view ${run.view.center.join(', ')} z${run.view.zoom}; ${run.samples[run.contenders[0]].length} samples each; medians; ratio = ours ÷ them with 95 % CI)`,
       '',
       markdownTable(header, rows),
       tg ? `\nRaw maplibre, tiles ÷ GeoJSON time to idle: ${fmtRatio(tg)}` : '',
       failed.length ? `\nFailures: ${failed.join(', ')}` : '',
+      profiles ? `\n${profiles}` : '',
       '',
     );
   }

@@ -19,7 +19,7 @@ import { LABEL_LAYER_FLAG, type Basemap } from './basemaps.js';
 import { convertBBox, convertGeoJson, convertPoint, loadDatumConverter, needsConversion } from './coords.js';
 import { buildOverlay, firstLabelLayerId, type OverlayBuild, type OverlayDelivery, type StyleFragment } from './overlays.js';
 import type { BBoxTuple, CatalogueLayer, LngLatTuple, MapView } from './types.js';
-import { onMapWorkerUrl } from './worker-url.js';
+import { startMapWorkers } from './worker-url.js';
 import type { PlatformTiles } from './platform-tiles.js';
 
 export { buildOverlay, loadDatumConverter, needsConversion, type OverlayBuild, type OverlayDelivery, type StyleFragment };
@@ -59,7 +59,7 @@ export function loadMaplibre(): Promise<Maplibre> {
   maplibrePromise ??= Promise.all([import('maplibre-gl'), import('./maplibre-css.js')]).then(([maplibre, { maplibreCss }]) => {
     maplibreStyleSheet().replaceSync(maplibreCss);
     registerTileProtocol(maplibre);
-    onMapWorkerUrl((url) => maplibre.setWorkerUrl(url));
+    startMapWorkers(maplibre);
     return maplibre;
   });
   // A failed download (offline, CSP) may succeed on a retry.
@@ -116,6 +116,8 @@ interface OverlayEntry {
   order: number;
   /** Converted GeoJSON layers: the load in flight. */
   abort?: AbortController;
+  /** Its style layers: the build's, and its highlight from the first hover or selection on. */
+  layers: LayerSpecification[];
 }
 
 const REGION_SOURCE = 'cb-region';
@@ -186,14 +188,14 @@ export class MapEngine {
     this.loaded = new Promise<void>((resolve, reject) => {
       const onError = (event: { error?: unknown }) => {
         if (this.styleLoaded) return;
-        this.map.off('load', onLoad);
+        this.map.off('style.load', onLoad);
         reject(event.error ?? new Error('The basemap style could not be loaded'));
       };
       const onLoad = () => {
         this.map.off('error', onError);
         resolve();
       };
-      this.map.once('load', onLoad);
+      this.map.once('style.load', onLoad);
       this.map.once('error', onError);
     });
     // Never an unhandled rejection: the element awaits `loaded` when it needs to.
@@ -274,7 +276,7 @@ export class MapEngine {
   /** Adds a built overlay at `order` in the stack (higher above), shown or hidden. */
   addOverlay(layer: CatalogueLayer, build: OverlayBuild, order: number, visible: boolean): void {
     if (this.destroyed || this.overlays.has(layer.id)) return;
-    const entry: OverlayEntry = { layer, build, order, visible };
+    const entry: OverlayEntry = { layer, build, order, visible, layers: build.layers };
     this.overlays.set(layer.id, entry);
     if (this.styleLoaded) this.addToStyle(entry);
     if (visible && build.source.type === 'geojson') this.refreshConverted(entry);
@@ -285,7 +287,7 @@ export class MapEngine {
     if (!entry || entry.visible === visible) return;
     entry.visible = visible;
     if (this.styleLoaded) {
-      for (const styleLayer of entry.build.layers) {
+      for (const styleLayer of entry.layers) {
         if (this.map.getLayer(styleLayer.id)) this.map.setLayoutProperty(styleLayer.id, 'visibility', visible ? 'visible' : 'none');
       }
     }
@@ -305,7 +307,7 @@ export class MapEngine {
     const { build } = entry;
     if (!this.map.getSource(build.sourceId)) this.map.addSource(build.sourceId, build.source);
     const beforeId = this.beforeIdFor(entry);
-    for (const styleLayer of build.layers) {
+    for (const styleLayer of entry.layers) {
       if (this.map.getLayer(styleLayer.id)) continue;
       const layout = { ...((styleLayer as { layout?: object }).layout ?? {}), visibility: entry.visible ? 'visible' : 'none' };
       try {
@@ -432,11 +434,21 @@ export class MapEngine {
 
   private setState(target: FeatureIdentifier, state: Record<string, boolean>): void {
     if (!this.styleLoaded || !this.map.getSource(target.source)) return;
+    if (state.hover || state.selected) this.showHighlight(target.source);
     try {
       this.map.setFeatureState(target, state);
     } catch {
       // A source reloading between hover and state change: nothing to highlight.
     }
+  }
+
+  /** Adds the highlight layer of the overlay drawn from `sourceId` to the style, once. */
+  private showHighlight(sourceId: string): void {
+    const entry = [...this.overlays.values()].find((candidate) => candidate.build.sourceId === sourceId);
+    const highlight = entry?.build.highlight;
+    if (!highlight || entry.layers.includes(highlight)) return;
+    entry.layers = [...entry.layers, highlight];
+    this.addToStyle(entry);
   }
 
   // ---- region, marker, popup -----------------------------------------------------------

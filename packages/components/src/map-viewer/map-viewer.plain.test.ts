@@ -90,7 +90,7 @@ describe('map viewer attributes', () => {
 });
 
 describe('map viewer overlays', () => {
-  it('re-points the server style fragment at its own source and adds a feature-state highlight', () => {
+  it('re-points the server style fragment at its own source and builds a feature-state highlight beside its layers', () => {
     const fragment: StyleFragment = {
       version: 8,
       sources: { zones: { type: 'vector', url: 'http://localhost:8080/api/v1/gis/layers/zones/tilejson' } },
@@ -104,7 +104,8 @@ describe('map viewer overlays', () => {
     const build = buildOverlay({ layer: zones, fragment, delivery: { kind: 'tiles', tileJson }, tileUrl: (url) => url, highlightColor: '#1a5fb4' });
     expect(build.sourceId).to.equal('cb-src-zones');
     expect(build.source).to.deep.include({ type: 'vector', promoteId: 'id', minzoom: 8, maxzoom: 16 });
-    expect(build.layers.map((layer) => layer.id)).to.deep.equal(['cb-zones-fill', 'cb-zones-outline', 'cb-zones-highlight']);
+    expect(build.layers.map((layer) => layer.id)).to.deep.equal(['cb-zones-fill', 'cb-zones-outline']);
+    expect(build.highlight).to.deep.include({ id: 'cb-zones-highlight', source: 'cb-src-zones', 'source-layer': 'zones' });
     expect(build.layers.every((layer) => (layer as { source?: string }).source === 'cb-src-zones')).to.equal(true);
     expect(build.drawnLayerIds).to.deep.equal(['cb-zones-fill', 'cb-zones-outline']);
   });

@@ -42,6 +42,15 @@ export const shellStyles = css`
     inset-inline: 0;
     inset-block-start: 40%;
   }
+  /*
+   * While the map sets up, the notice over it says so in words only. A spinning ring would be redrawn
+   * every frame, and with software WebGL (SwiftShader, some phones and virtual desktops) that is the
+   * same thread the map's context, shaders and first frames wait for (in the map benchmark the ring made
+   * creating the context and drawing the first tiles several times slower).
+   */
+  .map ~ .load-state .spinner {
+    display: none;
+  }
   .load-state--loading .status {
     padding: var(--_cb-space-s) var(--_cb-space-l);
     background: var(--_cb-color-surface);

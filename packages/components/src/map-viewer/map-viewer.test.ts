@@ -158,8 +158,46 @@ describe('<cb-map-viewer> against the sandbox', () => {
     // The identified feature is highlighted through feature-state.
     const state = element.getMap()!.getFeatureState({ source: 'cb-src-zones', sourceLayer: 'zones', id: zone.id });
     expect(state.selected).to.equal(true);
+    expect(element.getMap()!.getLayer('cb-zones-highlight'), 'the highlight layer, added with the selection').to.exist;
     // And announced as text for screen readers.
     expect(text(element.shadowRoot!.querySelector('p[role="status"]'))).to.contain('村庄建设管控分区');
+  });
+
+  it('adds the highlight layer only when a feature is first hovered, above the layer it outlines', async () => {
+    const { element } = await readyMap(
+      html`<cb-map-viewer base-url=${sandboxUrl()} basemap="none" layers="zones" center=${zonePoint.join(',')} zoom="16"></cb-map-viewer>`,
+    );
+    const map = element.getMap()!;
+    expect(map.getLayer('cb-zones-highlight'), 'no highlight layer in a view nobody pointed at').to.equal(undefined);
+    const point = map.project(zonePoint);
+    const rect = map.getCanvas().getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(rect.left + point.x), Math.round(rect.top + point.y)] });
+    await waitUntil(() => map.getFeatureState({ source: 'cb-src-zones', sourceLayer: 'zones', id: zone.id }).hover === true, 'the zone hovered');
+    const order = map.getStyle().layers.map((layer) => layer.id);
+    expect(order.indexOf('cb-zones-highlight'), 'highlight above the outline').to.equal(order.indexOf('cb-zones-outline') + 1);
+    await sendMouse({ type: 'move', position: [0, 0] });
+  });
+
+  it('says in words only that the map is loading: nothing animates over the map while it sets up', async () => {
+    let releaseStyle!: () => void;
+    const styleHeld = new Promise<void>((resolve) => (releaseStyle = resolve));
+    const client = createClient({
+      baseUrl: sandboxUrl(),
+      retry: false,
+      fetch: async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (url.includes('/gis/basemap/style.json')) await styleHeld;
+        return fetch(input, init);
+      },
+    });
+    const element = await fixture<CbMapViewer>(html`<cb-map-viewer .client=${client} loading="eager" layers="zones"></cb-map-viewer>`);
+    const root = element.shadowRoot!;
+    await waitUntil(() => root.querySelector('.map ~ .load-state .status--loading'), 'the map setting up', { timeout: 10000 });
+    expect(text(root.querySelector('.map ~ .load-state'))).to.contain('正在加载地图');
+    expect(root.getAnimations(), 'animations in the element').to.deep.equal([]);
+    const ready = oneEvent(element, 'cb-ready');
+    releaseStyle();
+    await ready;
   });
 
   it('keeps hostile property strings inert in the popup', async () => {

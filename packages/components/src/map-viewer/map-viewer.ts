@@ -8,6 +8,7 @@ import { baseStyles } from '../shared/theme.js';
 import { LoadController, loadStatusStyles, renderLoadStatus } from '../shared/status.js';
 import { ClientController } from '../provider/client-context.js';
 import { MapFacade } from './facade.js';
+import { startMapWorkers } from './worker-url.js';
 import { facadeStyles, shellStyles } from './map-viewer.styles.js';
 import type { BBoxTuple, LngLatTuple, MapViewerSettings } from './types.js';
 import type { MapViewerController } from './viewer.js';
@@ -215,9 +216,12 @@ export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
   }
 
   private loadImplementation(): Promise<MapViewerController> {
-    // maplibre-gl (the large download) starts now, beside the viewer's code, rather than after it:
-    // the viewer's own import of it then finds the module loaded or loading.
-    if (this.implPromise === undefined) import('maplibre-gl').catch(() => undefined);
+    // maplibre-gl (the large download) and its stylesheet start now, beside the viewer's code, rather
+    // than after it: the viewer's own imports then find them loaded or loading, and the workers started.
+    if (this.implPromise === undefined) {
+      import('maplibre-gl').then(startMapWorkers, () => undefined);
+      import('./maplibre-css.js').catch(() => undefined);
+    }
     this.implPromise ??= import('./viewer.js').then(({ MapViewerController }) => {
       this.impl ??= new MapViewerController(this);
       return this.impl;

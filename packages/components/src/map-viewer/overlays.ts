@@ -1,7 +1,8 @@
 /**
  * Turns catalogue layers into MapLibre sources and style layers: the server's style fragment
  * (the layer's `stylesheet` link) when there is one, else layers drawn from its legend; plus
- * a highlight layer per source driven by feature-state (`hover`, `selected`).
+ * a highlight layer per source driven by feature-state (`hover`, `selected`), which the engine adds to
+ * the style only once a feature is hovered or selected.
  */
 import type {
   ExpressionSpecification,
@@ -27,8 +28,14 @@ export interface OverlayBuild {
   layerId: string;
   sourceId: string;
   source: SourceSpecification;
-  /** Style layers, bottom to top; the last is the feature-state highlight. */
+  /** Style layers, bottom to top. */
   layers: LayerSpecification[];
+  /**
+   * The layer that outlines hovered and selected features (feature-state), drawn above `layers`.
+   * Kept out of the style until the first hover or selection: it is one more GL program and one more
+   * draw of every feature per tile, for a view nobody may point at.
+   */
+  highlight?: LayerSpecification;
   /** Style layer ids that identify hover targets (the drawn layers, not the highlight). */
   drawnLayerIds: string[];
   /** The `source-layer` within the tiles (undefined for GeoJSON sources). */
@@ -200,8 +207,16 @@ export function buildOverlay(options: {
   const base = sourceLayer === undefined ? { source: sourceId } : { source: sourceId, 'source-layer': sourceLayer };
   let drawn = fragment ? fragmentLayers(layer, fragment, base) : [];
   if (drawn.length === 0) drawn = legendLayers(layer, base);
-  const layers = hasFeatureIds ? [...drawn, highlightLayer(layer, base, options.highlightColor)] : drawn;
-  return { layerId: layer.id, sourceId, source, layers, drawnLayerIds: drawn.map((l) => l.id), sourceLayer, hasFeatureIds };
+  return {
+    layerId: layer.id,
+    sourceId,
+    source,
+    layers: drawn,
+    highlight: hasFeatureIds ? highlightLayer(layer, base, options.highlightColor) : undefined,
+    drawnLayerIds: drawn.map((l) => l.id),
+    sourceLayer,
+    hasFeatureIds,
+  };
 }
 
 /** Id of the first basemap layer that must stay above overlays (labels), if any. */

@@ -1,8 +1,8 @@
 /**
  * Where maplibre-gl's worker script lives. By default maplibre loads `maplibre-gl-worker.mjs`
  * next to its own code (the bundles ship it there, so a page can run it under
- * `worker-src 'self'`); a page that hosts the file elsewhere says so here, before or after
- * the first map is created.
+ * `worker-src 'self'`); a page that hosts the file elsewhere says so here, before its first map
+ * starts loading: maplibre's workers start with maplibre-gl and keep the script they started with.
  */
 let workerUrl: string | undefined;
 const listeners = new Set<(url: string) => void>();
@@ -16,8 +16,18 @@ export function setMapWorkerUrl(url: string): void {
   for (const listener of listeners) listener(workerUrl);
 }
 
-/** @internal the engine applies the URL once maplibre is loaded, and on later changes. */
-export function onMapWorkerUrl(listener: (url: string) => void): void {
-  listeners.add(listener);
-  if (workerUrl !== undefined) listener(workerUrl);
+let workersStarted = false;
+
+/**
+ * @internal Once maplibre-gl is loaded: applies the page's worker URL (and later changes of it) and
+ * starts maplibre's workers at once, so that their script loads while the element still sets up its
+ * map; maplibre itself would start them only with the first map, and tiles wait for them.
+ */
+export function startMapWorkers(maplibre: Pick<typeof import('maplibre-gl'), 'setWorkerUrl' | 'prewarm'>): void {
+  if (workersStarted) return;
+  workersStarted = true;
+  const apply = (url: string) => maplibre.setWorkerUrl(url);
+  listeners.add(apply);
+  if (workerUrl !== undefined) apply(workerUrl);
+  maplibre.prewarm();
 }
