@@ -6,7 +6,6 @@
  */
 import type {
   ExpressionSpecification,
-  FilterSpecification,
   LayerSpecification,
   SourceSpecification,
   StyleSpecification,
@@ -229,5 +228,3 @@ export function firstLabelLayerId(style: StyleSpecification | undefined, labelFl
   return undefined;
 }
 
-/** A filter that matches no feature, for hiding a layer's features without removing it. */
-export const MATCH_NOTHING: FilterSpecification = ['==', ['literal', 1], 0] as unknown as FilterSpecification;
