@@ -62,7 +62,12 @@ describe('published contracts under /openapi/', () => {
     assert.ok(html.includes('data-spec-url="/openapi/gis.json"'));
     const assets = [...html.matchAll(/(?:src|href)="(\/openapi\/assets\/[^"]+)"/g)].map((m) => m[1]);
     assert.equal(assets.length, 4, assets.join(', '));
-    for (const asset of assets) assert.equal((await fetch(`${sandbox.url}${asset}`)).status, 200, asset);
+    for (const asset of assets) {
+      const response = await fetch(`${sandbox.url}${asset}`);
+      assert.equal(response.status, 200, asset);
+      // Read to the end: a body left unread holds its connection open, and the server's close waits for it.
+      await response.arrayBuffer();
+    }
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>|<style|style=/, 'no inline script or style');
   });
 
@@ -71,6 +76,7 @@ describe('published contracts under /openapi/', () => {
       const response = await fetch(`${sandbox.url}${path}`);
       assert.equal(response.status, 404, path);
       assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/, path);
+      await response.arrayBuffer();
     }
   });
 });
