@@ -2,13 +2,14 @@
 import { DEMO_CLIENTS } from './auth.js';
 import { loadConfig } from './config.js';
 import { startSandbox } from './server.js';
+import { withoutPassword } from './storage/postgres.js';
 
 /** `citybrain-sandbox`: what `npm start` runs. Configuration comes from CITYBRAIN_* environment variables. */
 async function main() {
   const config = loadConfig(process.env, { simulate: process.env.CITYBRAIN_SIMULATE !== 'off' });
   const logLevel = process.env.CITYBRAIN_LOG_LEVEL ?? 'warn';
   // The database's address without its password, which a log must not hold.
-  const store = config.databaseUrl ? config.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : config.dbPath;
+  const store = config.databaseUrl ? withoutPassword(config.databaseUrl) : config.dbPath;
   console.log(`City Brain sandbox: opening ${store} (first start seeds ${config.seedSize} Nanhai data; this can take a minute)…`);
   const sandbox = await startSandbox({ ...config, logLevel });
   const base = sandbox.ctx.config.publicBaseUrl ?? sandbox.url;

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { openDatabase, type Db } from './db.js';
 import { IMPORT_CRS, IMPORT_LAYERS, ImportError, importFile, importTargetFor, type ImportCrs, type ImportLayer } from './import/index.js';
-import { PostgresDatabase } from './storage/postgres.js';
+import { PostgresDatabase, withoutPassword } from './storage/postgres.js';
 
 const USAGE = `Usage: npm run import -- <file> --layer ${IMPORT_LAYERS.join('|')} [--crs ${IMPORT_CRS.join('|')}] [--database <sqlite file> | --database-url postgres://…] [--source-layer NAME]`;
 
@@ -72,13 +72,6 @@ function openStore(databaseUrl: string | undefined, sqliteFile: string | undefin
   const file = sqliteFile ?? loadConfig(process.env).dbPath;
   if (!existsSync(file)) return `no database at ${file}: start the sandbox once (npm start) to create it, or name one with --database`;
   return { db: openDatabase(file), name: file };
-}
-
-/** A database URL fit for the terminal: its password is nobody's business there. */
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }
 
 main().then((code) => (process.exitCode = code), (error) => {

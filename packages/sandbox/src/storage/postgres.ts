@@ -97,7 +97,11 @@ export class PostgresDatabase implements SqlDatabase {
   private closed = false;
 
   constructor(readonly url: string, applicationName = 'citybrain-sandbox') {
-    this.connection = answer({ op: 'open', url, applicationName }, 'connect').id!;
+    try {
+      this.connection = answer({ op: 'open', url, applicationName }, 'connect').id!;
+    } catch (error) {
+      throw new Error(`Cannot open the PostgreSQL database ${withoutPassword(url)}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   prepare(sql: string): SqlStatement {
@@ -162,6 +166,17 @@ export class PostgresDatabase implements SqlDatabase {
     if (this.closed) return;
     this.closed = true;
     answer({ op: 'close', connection: this.connection }, 'close');
+  }
+}
+
+/** A database URL fit for a terminal or a log: its password is nobody's business there. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(a URL that does not parse)';
   }
 }
 

@@ -53,6 +53,11 @@ export function toPositionalParameters(sql: string): { text: string; bind: (args
       const stop = end === -1 ? sql.length : end;
       text += sql.slice(i, stop);
       i = stop - 1;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      const stop = end === -1 ? sql.length : end + 2;
+      text += sql.slice(i, stop);
+      i = stop - 1;
     } else if (ch === '?') {
       slots.push(positional++);
       text += `$${slots.length}`;

@@ -19,6 +19,7 @@ describe('SQLite parameters for PostgreSQL', () => {
     assert.equal(text, "SELECT '?', \"a?\" FROM t WHERE a = $1 AND b = $2 -- why?\n AND c = $3 AND d = $2");
     assert.deepEqual(bind([{ b: 2, c: undefined }]).slice(1), [2, null]);
     assert.deepEqual(toPositionalParameters('x = ? OR y = ?').bind([1, 2]), [1, 2]);
+    assert.equal(toPositionalParameters('SELECT /* why? @not */ ?').text, 'SELECT /* why? @not */ $1');
   });
 });
 
@@ -122,6 +123,13 @@ describe('the PostgreSQL store', () => {
       insert.run('d');
     })();
     assert.deepEqual((db.prepare("SELECT name FROM things WHERE name IN ('a', 'b', 'c', 'd') ORDER BY name").all() as { name: string }[]).map((r) => r.name), ['b', 'd']);
+  });
+
+  it('names the database it cannot open, without its password', () => {
+    assert.throws(
+      () => new PostgresDatabase('postgres://cb:hunter2@127.0.0.1:1/nowhere'),
+      (error: unknown) => error instanceof Error && /Cannot open the PostgreSQL database postgres:\/\/cb:\*\*\*@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/.test(error.message) && !error.message.includes('hunter2'),
+    );
   });
 
   it('reports the SQLSTATE of a failed statement', () => {
