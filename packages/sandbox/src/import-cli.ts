@@ -64,7 +64,7 @@ function openStore(databaseUrl: string | undefined, sqliteFile: string | undefin
   if (databaseUrl) {
     const name = withoutPassword(databaseUrl);
     try {
-      return { db: new PostgresDatabase(databaseUrl, 'citybrain-import'), name };
+      return { db: new PostgresDatabase(databaseUrl, { applicationName: 'citybrain-import' }), name };
     } catch (error) {
       return `cannot open the PostgreSQL database ${name}: ${(error as Error).message}`;
     }

@@ -78,14 +78,14 @@ async function handle(request) {
 const { port, signal } = workerData;
 const flag = new Int32Array(signal);
 
-port.on('message', async (request) => {
-  let result;
+port.on('message', async ({ seq, request }) => {
+  let answer;
   try {
-    result = await handle(request);
+    answer = await handle(request);
   } catch (error) {
-    result = { failed: true, message: error.message, code: error.code, detail: error.detail, constraint: error.constraint };
+    answer = { failed: true, message: error.message, code: error.code, detail: error.detail, constraint: error.constraint };
   }
-  port.postMessage(result);
+  port.postMessage({ seq, answer });
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 });

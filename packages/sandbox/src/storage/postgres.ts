@@ -26,13 +26,13 @@ type WorkerAnswer =
 const workerFile = new URL('./postgres-worker.js', import.meta.url);
 /** A statement that takes longer than this is a hung connection, not a slow query. */
 const STATEMENT_WAIT_MS = 120_000;
-let callWorker: ((request: WorkerRequest) => WorkerAnswer) | null = null;
+let callWorker: ((request: WorkerRequest, waitMs: number) => WorkerAnswer) | null = null;
 
 /**
  * One worker thread for every PostgreSQL connection of the process: the caller posts a request and
  * blocks on a shared flag until the worker has posted the answer, then takes it off the port.
  */
-function worker(): (request: WorkerRequest) => WorkerAnswer {
+function worker(): (request: WorkerRequest, waitMs: number) => WorkerAnswer {
   if (callWorker) return callWorker;
   const { port1, port2 } = new MessageChannel();
   const signal = new SharedArrayBuffer(4);
@@ -43,16 +43,20 @@ function worker(): (request: WorkerRequest) => WorkerAnswer {
   // The thread waits on its connections' sockets; it must not keep a finished process alive.
   thread.unref();
   port1.unref();
-  callWorker = (request) => {
-    Atomics.store(flag, 0, 0);
-    port1.postMessage(request);
-    const deadline = Date.now() + STATEMENT_WAIT_MS;
-    // A wake-up is no answer by itself: the worker's notify of the previous answer may come late, after
-    // that answer was taken and this request posted. Only a message on the port is the answer.
-    for (let answer = receiveMessageOnPort(port1); ; answer = receiveMessageOnPort(port1)) {
-      if (answer) return answer.message as WorkerAnswer;
+  let sequence = 0;
+  callWorker = (request, waitMs) => {
+    const seq = ++sequence;
+    port1.postMessage({ seq, request });
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      // Reset before looking, so an answer posted after the look still wakes the wait below.
+      Atomics.store(flag, 0, 0);
+      let message = receiveMessageOnPort(port1)?.message as { seq: number; answer: WorkerAnswer } | undefined;
+      // An answer to a statement that already timed out may still arrive: it is no answer to this one.
+      while (message && message.seq !== seq) message = receiveMessageOnPort(port1)?.message;
+      if (message) return message.answer;
       const left = deadline - Date.now();
-      if (left <= 0 || Atomics.wait(flag, 0, 0, left) === 'timed-out') throw new Error(`PostgreSQL gave no answer within ${STATEMENT_WAIT_MS / 1000} s`);
+      if (left <= 0 || Atomics.wait(flag, 0, 0, left) === 'timed-out') throw new Error(`PostgreSQL gave no answer within ${waitMs / 1000} s`);
     }
   };
   return callWorker;
@@ -72,8 +76,8 @@ export class PostgresError extends Error {
   }
 }
 
-function answer(request: WorkerRequest, statement: string): Exclude<WorkerAnswer, { failed: true }> {
-  const result = worker()(request);
+function answer(request: WorkerRequest, statement: string, waitMs = STATEMENT_WAIT_MS): Exclude<WorkerAnswer, { failed: true }> {
+  const result = worker()(request, waitMs);
   if (result.failed) throw new PostgresError(result.message, result.code, result.detail, result.constraint, statement);
   return result;
 }
@@ -96,7 +100,11 @@ export class PostgresDatabase implements SqlDatabase {
   private depth = 0;
   private closed = false;
 
-  constructor(readonly url: string, applicationName = 'citybrain-sandbox') {
+  private readonly waitMs: number;
+
+  /** `statementWaitMs`: how long a statement may go unanswered before the connection counts as hung. */
+  constructor(readonly url: string, { applicationName = 'citybrain-sandbox', statementWaitMs = STATEMENT_WAIT_MS } = {}) {
+    this.waitMs = statementWaitMs;
     try {
       this.connection = answer({ op: 'open', url, applicationName }, 'connect').id!;
     } catch (error) {
@@ -111,7 +119,7 @@ export class PostgresDatabase implements SqlDatabase {
       this.statements.set(sql, translated);
     }
     const { text, bind } = translated;
-    const query = (args: unknown[]) => answer({ op: 'query', connection: this.connection, text, params: bind(args) }, text);
+    const query = (args: unknown[]) => answer({ op: 'query', connection: this.connection, text, params: bind(args) }, text, this.waitMs);
     return {
       get: (...args) => {
         const row = query(args).rows![0];
@@ -137,7 +145,7 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   exec(sql: string): void {
-    answer({ op: 'exec', connection: this.connection, text: sql }, sql);
+    answer({ op: 'exec', connection: this.connection, text: sql }, sql, this.waitMs);
   }
 
   transaction<F extends (...args: any[]) => any>(fn: F): (...args: ArgumentTypes<F>) => ReturnType<F> {

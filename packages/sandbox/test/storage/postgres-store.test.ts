@@ -132,6 +132,17 @@ describe('the PostgreSQL store', () => {
     );
   });
 
+  it('gives up on a statement that outlasts its wait, and the late answer is not taken for the next one', async () => {
+    const impatient = new PostgresDatabase(await cluster.createDatabase(), { statementWaitMs: 1000 });
+    try {
+      assert.throws(() => impatient.prepare('SELECT pg_sleep(1.5)::text AS slept').get(), /no answer within 1 s/);
+      // Queued behind the slow one on the same connection: its answer comes just after the stale one.
+      assert.deepEqual(impatient.prepare("SELECT 'next' AS answer").get(), { answer: 'next' });
+    } finally {
+      impatient.close();
+    }
+  });
+
   it('reports the SQLSTATE of a failed statement', () => {
     assert.throws(
       () => db.prepare('INSERT INTO things (name) VALUES (?)').run('b'),
