@@ -16,6 +16,7 @@ import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import { EffectCounter, type SandboxService, type ServiceContext } from './context.js';
 import { checkpoint, coreMigrations, getMeta, openStore, setMeta, type Db } from './db.js';
+import { concurrentReads } from './storage/reads.js';
 import { applyMigrations } from './storage/migrations.js';
 import { holdsSimulationLock } from './storage/locks.js';
 import { StreamLeases } from './throttles.js';
@@ -330,6 +331,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
 
   const ctx: ServiceContext = {
     db,
+    reads: concurrentReads(db, config.databaseUrl, config.databaseReadConnections),
     config,
     events,
     streams: new StreamLeases(db),
@@ -535,6 +537,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     simulation.stop();
     await events.close();
     ctx.streams.close();
+    await ctx.reads.close();
     db.close();
     if (temporaryUploads) rmSync(config.uploadsDir!, { recursive: true, force: true });
   });

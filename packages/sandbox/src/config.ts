@@ -10,6 +10,11 @@ export interface SandboxConfig {
   /** `postgres://…` (CITYBRAIN_DATABASE_URL): run on PostgreSQL + PostGIS instead of SQLite. */
   databaseUrl: string | null;
   /**
+   * Connections (CITYBRAIN_DATABASE_READ_CONNECTIONS, default 8) on which an instance on PostgreSQL
+   * answers hot reads side by side — row pages, tiles, identify — beside the one that runs its writes.
+   */
+  databaseReadConnections: number;
+  /**
    * Where uploaded materials are kept, outside the database: unfinished uploads and the complete files
    * by content hash. Default: beside the database file (`<db>-uploads/`); for an in-memory database a
    * temporary directory that goes with the server.
@@ -118,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: Number(env.CITYBRAIN_PORT ?? env.PORT ?? 8080),
     dbPath: env.CITYBRAIN_DB ?? resolve(repoRoot, '.data', `citybrain-${overrides.seedSize ?? seedSize}.db`),
     databaseUrl: env.CITYBRAIN_DATABASE_URL || null,
+    databaseReadConnections: Number(env.CITYBRAIN_DATABASE_READ_CONNECTIONS ?? 8),
     uploadsDir: env.CITYBRAIN_UPLOADS_DIR ? resolve(env.CITYBRAIN_UPLOADS_DIR) : null,
     uploadRetentionSeconds: Number(env.CITYBRAIN_UPLOAD_RETENTION ?? 86_400),
     pendingUploadBytesPerClient: Number(env.CITYBRAIN_PENDING_UPLOAD_BYTES ?? 512 * 1024 * 1024),

@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import type { Db } from './db.js';
 import type { Migration } from './storage/migrations.js';
+import type { ConcurrentReads } from './storage/reads.js';
 import type { EventBus } from './events.js';
 import type { TokenService } from './auth.js';
 import type { StreamLeases } from './throttles.js';
@@ -38,6 +39,8 @@ export class EffectCounter {
 
 export interface ServiceContext {
   db: Db;
+  /** Hot reads of committed data that may run side by side (a pool on PostgreSQL, `db` on SQLite). */
+  reads: ConcurrentReads;
   config: SandboxConfig;
   /** Live events: in-process on SQLite, across instances on PostgreSQL. */
   events: EventBus;

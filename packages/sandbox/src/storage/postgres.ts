@@ -3,7 +3,8 @@
  * connection held by a worker thread. Each statement waits for its answer, as better-sqlite3's do, so
  * the services, their transactions and their order of effects are the same code on both stores; an
  * instance runs one statement at a time, and a district scales out by running several instances on
- * one database. Hot read paths may use `openReadPool` for queries that run beside each other.
+ * one database. Hot reads run beside each other
+ * on a pool (`reads.ts`).
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import pg from 'pg';
@@ -186,11 +187,6 @@ export function withoutPassword(url: string): string {
   } catch {
     return '(a URL that does not parse)';
   }
-}
-
-/** A pool for read-only queries that may run side by side (tiles, row pages), committed data only. */
-export function openReadPool(url: string, max = 4): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, application_name: 'citybrain-sandbox reads' });
 }
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { openDatabase, type Db } from '../../src/db.js';
 import { applyMigrations, MissingMigrationStepError, SchemaTooNewError, type Migration } from '../../src/storage/migrations.js';
 import { PostgresDatabase, PostgresError } from '../../src/storage/postgres.js';
+import { concurrentReads } from '../../src/storage/reads.js';
 import { toPositionalParameters } from '../../src/storage/sql.js';
 import { startPostgresCluster } from '../../../../scripts/postgres-cluster.mjs';
 
@@ -140,6 +141,20 @@ describe('the PostgreSQL store', () => {
       assert.deepEqual(impatient.prepare("SELECT 'next' AS answer").get(), { answer: 'next' });
     } finally {
       impatient.close();
+    }
+  });
+
+  it('answers concurrent reads side by side on a pool: a read waiting on a lock holds up neither the next read nor the store', async () => {
+    const reads = concurrentReads(db, db.url, 2);
+    try {
+      db.prepare('SELECT pg_advisory_lock(?)').get(4242);
+      const waiting = reads.get<{ got: boolean }>('SELECT pg_advisory_lock_shared(?) IS NOT NULL AS got', 4242);
+      assert.deepEqual(await reads.get('SELECT count(*) AS n, @plus::int + 1 AS more FROM generate_series(1, 3)', { plus: 1 }), { n: 3, more: 2 });
+      assert.deepEqual(db.prepare('SELECT 1 AS one').get(), { one: 1 });
+      db.prepare('SELECT pg_advisory_unlock(?)').get(4242);
+      assert.deepEqual(await waiting, { got: true });
+    } finally {
+      await reads.close();
     }
   });
 
