@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { labelPointOf } from '@citybrain/domain';
 import { createTestDatabase, startTestSandbox, type TestSandbox } from './harness.js';
 import { importTargetFor } from '../src/import/index.js';
+import { IMPORT_BATCH_ROWS } from '../src/import/target.js';
 import { areaSqm, type ParcelRow } from '../src/import/rows.js';
 
 /**
@@ -160,17 +161,20 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`npm run import in
     assert.equal(village.properties.townName, '狮山镇');
   });
 
-  it('repairs a self-intersecting bow-tie and reports it, and rejects a feature without its key, each by feature', async () => {
+  it('repairs a self-intersecting bow-tie and reports it, and rejects a feature without its key or with a parcel id taken in the file, each by feature', async () => {
     const tie = bowTie(0.009, 0.009);
     writeFileSync(join(dir, 'mixed.geojson'), collection([
       { properties: { parcelNo: `${TANGBIAN}JC90002`, villageCode: TANGBIAN }, coordinates: tie },
       { properties: { villageCode: TANGBIAN }, coordinates: square(0.012, 0.012) },
+      { properties: { id: 'P-IMPORT-SAME', parcelNo: `${TANGBIAN}JC90005`, villageCode: TANGBIAN }, coordinates: square(0.013, 0.013) },
+      { properties: { id: 'P-IMPORT-SAME', parcelNo: `${TANGBIAN}JC90006`, villageCode: TANGBIAN }, coordinates: square(0.014, 0.014) },
     ]));
     const { code, output } = await importer(join(dir, 'mixed.geojson'), '--layer', 'parcels', '--crs', 'EPSG:4326');
     assert.equal(code, 0, output);
-    assert.match(output, /2 read, 1 added, 0 replaced, 1 repaired, 1 rejected/);
+    assert.match(output, /4 read, 2 added, 0 replaced, 1 repaired, 2 rejected/);
     assert.match(output, new RegExp(`repaired +feature 1 \\(${TANGBIAN}JC90002\\): invalid geometry \\(Self-intersection`));
     assert.match(output, /rejected +feature 2: no parcelNo/);
+    assert.match(output, new RegExp(`rejected +feature 4 \\(${TANGBIAN}JC90006\\): the same id as feature 3`));
     const items = await get(`/gis/collections/homestead-parcels/items?parcelNo=${TANGBIAN}JC90002`);
     assert.equal(items.features[0].geometry.type, 'MultiPolygon', 'MakeValid splits the bow-tie into its two triangles');
   });
@@ -203,17 +207,44 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`npm run import in
     assert.deepEqual(storeState(), before);
   });
 
-  it('writes a file in one transaction: a row the database refuses takes the rows before it back with it', () => {
+  /** A parcel row as the importer builds it, numbered `n` under `letters`, at the same place each time. */
+  const parcelRow = (letters: string, n: number, landUse = 'rural-housing'): ParcelRow => {
     const geometry = { type: 'Polygon' as const, coordinates: square(0.04, 0.04) };
-    const parcel = (n: number, landUse: string): ParcelRow => ({
-      id: `P-TX-${n}`, parcelNo: `${TANGBIAN}TX0000${n}`, villageCode: TANGBIAN, townCode: TANGBIAN.slice(0, 9), ownerName: null, ownerIdNumber: null,
+    const parcelNo = `${TANGBIAN}${letters}${String(n).padStart(5, '0')}`;
+    return {
+      id: `P-${parcelNo}`, parcelNo, villageCode: TANGBIAN, townCode: TANGBIAN.slice(0, 9), ownerName: null, ownerIdNumber: null,
       ownerPhone: null, areaSqm: areaSqm(geometry), landUse, status: 'registered', approvalNo: null, approvedOn: null, certificateNo: null,
       registeredOn: null, floors: null, bbox: [0, 0, 0, 0], geometry,
-    });
+    };
+  };
+
+  it('writes a file in one transaction: a row the database refuses in the last batch takes the batches before it back with it', () => {
+    const rows = Array.from({ length: IMPORT_BATCH_ROWS + 1 }, (_, n) => parcelRow('TX', n + 1));
+    // The importer never builds such a row (rowOf checks landUse); the table's CHECK refuses it all the same.
+    rows.push(parcelRow('TX', rows.length + 1, 'golf-course'));
     const before = storeState();
-    // The importer never builds the second row (rowOf checks landUse); the table's CHECK refuses it all the same.
-    assert.throws(() => importTargetFor(sandbox.ctx.db).write({ layer: 'parcels', rows: [parcel(1, 'rural-housing'), parcel(2, 'golf-course')] }), /check constraint/i);
+    assert.throws(() => importTargetFor(sandbox.ctx.db).write({ layer: 'parcels', rows }), /check constraint/i);
     assert.deepEqual(storeState(), before);
+  });
+
+  it('replaces, across batches, what is stored under a parcel\'s id or its parcel number, and counts each replaced row once', () => {
+    const first = Array.from({ length: IMPORT_BATCH_ROWS + 2 }, (_, n) => parcelRow('RB', n + 1));
+    assert.deepEqual(importTargetFor(sandbox.ctx.db).write({ layer: 'parcels', rows: first }), { inserted: first.length, replaced: 0 });
+    const [byParcelNo, byId] = [first.at(-1)!, first.at(-2)!];
+    const again = [
+      ...first.slice(0, -2),
+      { ...byParcelNo, id: 'P-RB-RENAMED' },
+      { ...parcelRow('RC', 1), id: byId.id },
+      parcelRow('RC', 2),
+    ];
+    const counts = storeState() as { n: number }[];
+    assert.deepEqual(importTargetFor(sandbox.ctx.db).write({ layer: 'parcels', rows: again }), { inserted: 1, replaced: first.length });
+    const after = storeState() as { n: number }[];
+    assert.equal(after[0]!.n, counts[0]!.n + 1, 'one parcel more: the new one');
+    if (store === 'sqlite') assert.equal(after[1]!.n, after[0]!.n, 'every parcel has its box in the R*Tree, and no box is left without its parcel');
+    const stored = (parcelNo: string) => sandbox.ctx.db.prepare('SELECT id FROM parcels WHERE parcel_no = ?').all(parcelNo);
+    assert.deepEqual(stored(byParcelNo.parcelNo), [{ id: 'P-RB-RENAMED' }]);
+    assert.deepEqual(stored(byId.parcelNo), [], 'the parcel stored under the id went with it');
   });
 
   it('answers usage errors and a missing database without touching anything', async () => {

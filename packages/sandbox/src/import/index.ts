@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Feature } from 'geojson';
 import { hasCrs, ImportError, invalidityReasons, listLayers, toStoreGeoJson } from './ogr.js';
-import { FeatureRejected, KEY_FIELD, keyOf, rowOf, type ImportLayer, type ImportRows } from './rows.js';
+import { FeatureRejected, KEY_FIELD, keyOf, rowOf, type ImportLayer, type ImportRows, type ParcelRow } from './rows.js';
 import type { ImportTarget } from './target.js';
 
 export { ImportError } from './ogr.js';
@@ -75,6 +75,7 @@ export async function importFile(options: ImportOptions, target: ImportTarget): 
     const result: ImportResult = { sourceLayer, read: raw.features.length, inserted: 0, replaced: 0, repaired: [], rejected: [] };
     const rows: unknown[] = [];
     const seen = new Map<string, number>();
+    const parcelIds = new Map<string, number>();
     raw.features.forEach((original: Feature, index) => {
       const invalid = reasons[index] ?? null;
       const feature = invalid && canRepair ? fixed.features[index]! : original;
@@ -83,8 +84,13 @@ export async function importFile(options: ImportOptions, target: ImportTarget): 
       try {
         if (invalid && !canRepair) throw new FeatureRejected(`invalid geometry: ${invalid}`);
         if (key !== null && seen.has(key)) throw new FeatureRejected(`the same ${KEY_FIELD[layer]} as feature ${seen.get(key)}`);
-        rows.push(rowOf(layer, feature));
+        const row = rowOf(layer, feature);
+        // A parcel is also stored under its id: two of one file with the same id would replace each other.
+        const parcelId = layer === 'parcels' ? (row as ParcelRow).id : null;
+        if (parcelId !== null && parcelIds.has(parcelId)) throw new FeatureRejected(`the same id as feature ${parcelIds.get(parcelId)}`);
+        rows.push(row);
         if (key !== null) seen.set(key, index + 1);
+        if (parcelId !== null) parcelIds.set(parcelId, index + 1);
         if (invalid) result.repaired.push({ ...report, reason: `invalid geometry (${invalid}), repaired with MakeValid` });
       } catch (error) {
         if (!(error instanceof FeatureRejected)) throw error;
