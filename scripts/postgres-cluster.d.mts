@@ -13,3 +13,4 @@ export interface PostgresCluster {
 }
 export function startPostgresCluster(options?: { settings?: Record<string, string | number> }): Promise<PostgresCluster>;
 export function createDatabaseOn(adminUrl: string): Promise<string>;
+export function dropDatabaseOn(adminUrl: string, databaseUrl: string): Promise<void>;

@@ -97,6 +97,23 @@ export async function createDatabaseOn(adminUrl) {
   return url.toString();
 }
 
+/**
+ * Drops a database made by `createDatabaseOn` on the cluster of `adminUrl`, so a long test run does
+ * not pile them up. Connections still open on it (a pool closing late) are ended with it (FORCE).
+ */
+export async function dropDatabaseOn(adminUrl, databaseUrl) {
+  const { default: pg } = await import('pg');
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  if (!/^citybrain_[0-9a-f]{12}$/.test(name)) throw new Error(`refusing to drop ${name}: not a database made by createDatabaseOn`);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 // `node scripts/postgres-cluster.mjs`: a cluster for running tests by hand, e.g.
 //   CITYBRAIN_TEST_POSTGRES_URL=<printed url> node --conditions=citybrain-source --import tsx --test packages/sandbox/test/approvals.test.ts
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createDatabaseOn } from './postgres-cluster.mjs';
+import { createDatabaseOn, dropDatabaseOn } from './postgres-cluster.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,12 +41,14 @@ export async function startSandboxProcess(env = {}, { preload = [], readyTimeout
       },
     },
   );
-  const stop = () =>
+  const exited = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
+  // The database made here for the child goes with it, as the sandbox test harness's does.
+  const stop = () => exited().then(() => store.CITYBRAIN_DATABASE_URL && dropDatabaseOn(cluster, store.CITYBRAIN_DATABASE_URL));
   process.once('exit', () => child.kill('SIGTERM'));
   return new Promise((resolve, reject) => {
     let output = '';

@@ -1,4 +1,4 @@
-import { createDatabaseOn } from '../../../scripts/postgres-cluster.mjs';
+import { createDatabaseOn, dropDatabaseOn } from '../../../scripts/postgres-cluster.mjs';
 import { startSandbox, type RunningSandbox } from '../src/server.js';
 import type { SandboxConfig } from '../src/config.js';
 
@@ -19,17 +19,23 @@ export const createTestDatabase = createDatabaseOn;
 
 /**
  * A real sandbox on loopback for tests: small seed, throwaway in-memory database unless a path is
- * given (or a fresh PostgreSQL database when `CITYBRAIN_TEST_POSTGRES_URL` names a cluster), quiet
- * logs, the contract check on (any response that violates openapi/ becomes a 500) and the test hooks
+ * given (or a fresh PostgreSQL database when `CITYBRAIN_TEST_POSTGRES_URL` names a cluster, dropped
+ * again by `close`), quiet logs, the contract check on (any response that violates openapi/ becomes a 500) and the test hooks
  * on (clock, fault and effect counters; district administrator only).
  */
 export async function startTestSandbox(overrides: Partial<SandboxConfig> = {}): Promise<TestSandbox> {
   const postgres = process.env.CITYBRAIN_TEST_POSTGRES_URL;
-  const databaseUrl = overrides.databaseUrl !== undefined || !postgres || overrides.dbPath ? (overrides.databaseUrl ?? null) : await createTestDatabase(postgres);
+  const ownDatabase = overrides.databaseUrl !== undefined || !postgres || overrides.dbPath ? null : await createTestDatabase(postgres);
+  const databaseUrl = ownDatabase ?? overrides.databaseUrl ?? null;
+  // The database made here goes when the sandbox stops (or fails to start); one a test passes in is the test's.
+  const dropOwnDatabase = () => (ownDatabase ? dropDatabaseOn(postgres!, ownDatabase) : Promise.resolve());
   const sandbox = await startSandbox(
     { host: '127.0.0.1', port: 0, dbPath: ':memory:', seedSize: 'small', simulate: false, contractCheck: true, testHooks: true, logLevel: 'silent', ...overrides, databaseUrl },
     {},
-  );
+  ).catch(async (error: unknown) => {
+    await dropOwnDatabase();
+    throw error;
+  });
   const api: TestSandbox['api'] = (path, init = {}) => {
     const { token, headers, ...rest } = init;
     const merged = new Headers(headers);
@@ -38,6 +44,10 @@ export async function startTestSandbox(overrides: Partial<SandboxConfig> = {}): 
   };
   return {
     ...sandbox,
+    close: async () => {
+      await sandbox.close();
+      await dropOwnDatabase();
+    },
     api,
     token: (clientId) => tokenFor(sandbox.url, clientId),
     hook: (hook, body) => callTestHook(sandbox.url, hook, body),
