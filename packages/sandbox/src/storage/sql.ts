@@ -35,8 +35,8 @@ export interface SqlDatabase {
 
 /**
  * Rewrites SQLite-style parameters for PostgreSQL: `?` becomes `$1, $2, …` and `@name` takes its value
- * from a named-parameter object (better-sqlite3's `.run({ name })`), skipping quoted text, quoted
- * identifiers and comments. Returns the statement and a function that orders a call's arguments.
+ * from a named-parameter object (better-sqlite3's `.run({ name })`), skipping quoted text (also
+ * dollar-quoted), quoted identifiers and comments. Returns the statement and a function that orders a call's arguments.
  */
 export function toPositionalParameters(sql: string): { text: string; bind: (args: unknown[]) => unknown[] } {
   let text = '';
@@ -56,6 +56,13 @@ export function toPositionalParameters(sql: string): { text: string; bind: (args
     } else if (ch === '/' && sql[i + 1] === '*') {
       const end = sql.indexOf('*/', i + 2);
       const stop = end === -1 ? sql.length : end + 2;
+      text += sql.slice(i, stop);
+      i = stop - 1;
+    } else if (ch === '$' && dollarTagAt(sql, i)) {
+      // A dollar-quoted string ($$…$$, $tag$…$tag$: function bodies, DO blocks) runs to the same tag.
+      const tag = dollarTagAt(sql, i)!;
+      const end = sql.indexOf(tag, i + tag.length);
+      const stop = end === -1 ? sql.length : end + tag.length;
       text += sql.slice(i, stop);
       i = stop - 1;
     } else if (ch === '?') {
@@ -79,6 +86,12 @@ export function toPositionalParameters(sql: string): { text: string; bind: (args
       return slots.map((slot) => normaliseParameter(typeof slot === 'number' ? flat[slot] : named?.[slot]));
     },
   };
+}
+
+/** The `$$` or `$tag$` that opens a dollar-quoted string at `start`, or null (`$1`, or a `$` inside an identifier such as `a$b`). */
+function dollarTagAt(sql: string, start: number): string | null {
+  if (/[A-Za-z0-9_$]/.test(sql[start - 1] ?? '')) return null;
+  return /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(start, start + 64))?.[0] ?? null;
 }
 
 function closingQuote(sql: string, start: number, quote: string): number {

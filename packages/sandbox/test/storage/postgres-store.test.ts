@@ -15,12 +15,15 @@ import { toPositionalParameters } from '../../src/storage/sql.js';
 import { startPostgresCluster } from '../../../../scripts/postgres-cluster.mjs';
 
 describe('SQLite parameters for PostgreSQL', () => {
-  it('numbers ? and @name in order, and leaves quoted text and comments alone', () => {
+  it('numbers ? and @name in order, and leaves quoted text (dollar-quoted too) and comments alone', () => {
     const { text, bind } = toPositionalParameters("SELECT '?', \"a?\" FROM t WHERE a = ? AND b = @b -- why?\n AND c = @c AND d = @b");
     assert.equal(text, "SELECT '?', \"a?\" FROM t WHERE a = $1 AND b = $2 -- why?\n AND c = $3 AND d = $2");
     assert.deepEqual(bind([{ b: 2, c: undefined }]).slice(1), [2, null]);
     assert.deepEqual(toPositionalParameters('x = ? OR y = ?').bind([1, 2]), [1, 2]);
     assert.equal(toPositionalParameters('SELECT /* why? @not */ ?').text, 'SELECT /* why? @not */ $1');
+    assert.equal(toPositionalParameters("SELECT $$it's ? @not$$, ?").text, "SELECT $$it's ? @not$$, $1");
+    assert.equal(toPositionalParameters('DO $body$ BEGIN PERFORM $$?$$; RAISE NOTICE \'@x ?\'; END $body$; SELECT @y, a$b$c FROM t WHERE c = ?').text,
+      'DO $body$ BEGIN PERFORM $$?$$; RAISE NOTICE \'@x ?\'; END $body$; SELECT $1, a$b$c FROM t WHERE c = $2');
   });
 });
 
