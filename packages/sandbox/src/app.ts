@@ -15,10 +15,11 @@ import { NonceLedger, PUBLIC_PRINCIPAL, TokenService, bodyDigestCheck, verifyGat
 import { Clock } from './clock.js';
 import type { SandboxConfig } from './config.js';
 import { EffectCounter, type SandboxService, type ServiceContext } from './context.js';
-import { checkpoint, coreMigrations, getMeta, openStore, setMeta, type Db } from './db.js';
+import { checkpoint, coreMigrations, getMeta, openStore, setMeta, withoutStatementTimeout, type Db } from './db.js';
 import { concurrentReads } from './storage/reads.js';
 import { applyMigrations } from './storage/migrations.js';
 import { holdsSimulationLock } from './storage/locks.js';
+import { PostgresError } from './storage/postgres.js';
 import { StreamLeases } from './throttles.js';
 import { LocalEventBus, PostgresEventBus, type EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
@@ -189,6 +190,9 @@ function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemE
     .send(problem.toBody(req.url.split('?')[0], String(req.id)));
 }
 
+/** PostgreSQL's SQLSTATE for a statement cancelled, by its `statement_timeout` among others. */
+const QUERY_CANCELED = '57014';
+
 /** Any number, the same in every instance: the key of the lock that lets one instance at a time migrate and seed. */
 const SCHEMA_LOCK = 7_514_202_601;
 
@@ -198,14 +202,17 @@ const SCHEMA_LOCK = 7_514_202_601;
  * without touching the data it has. On PostgreSQL, instances starting together take turns.
  */
 function prepareDatabase(db: Db, services: SandboxService[], log: (m: string) => void, seed: () => void) {
-  if (db.dialect === 'postgres') db.exec(`SELECT pg_advisory_lock(${SCHEMA_LOCK})`);
-  try {
-    const applied = applyMigrations(db, [...coreMigrations, ...services.flatMap((service) => service.migrations)]);
-    if (applied.length) log(`applied migrations ${applied.join(', ')}`);
-    seed();
-  } finally {
-    if (db.dialect === 'postgres') db.exec(`SELECT pg_advisory_unlock(${SCHEMA_LOCK})`);
-  }
+  // Index builds, a full seed and the wait for another instance's turn take longer than a request may.
+  withoutStatementTimeout(db, () => {
+    if (db.dialect === 'postgres') db.exec(`SELECT pg_advisory_lock(${SCHEMA_LOCK})`);
+    try {
+      const applied = applyMigrations(db, [...coreMigrations, ...services.flatMap((service) => service.migrations)]);
+      if (applied.length) log(`applied migrations ${applied.join(', ')}`);
+      seed();
+    } finally {
+      if (db.dialect === 'postgres') db.exec(`SELECT pg_advisory_unlock(${SCHEMA_LOCK})`);
+    }
+  });
 }
 
 function seedMissing(db: Db, services: SandboxService[], config: SandboxConfig, clock: Clock, workdays: WorkdayCalendar, log: (m: string) => void) {
@@ -406,6 +413,11 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     if (error instanceof ProblemError) return sendProblem(req, reply, error);
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) return sendProblem(req, reply, frameworkProblem(error, status));
+    if (error instanceof PostgresError && error.code === QUERY_CANCELED) {
+      // The statement outran the statement timeout (or an operator cancelled it): this request fails, the instance goes on.
+      req.log.warn({ err: error, statement: error.statement }, 'statement cancelled');
+      return sendProblem(req, reply, new ProblemError(503, 'unavailable', '服务暂不可用', '数据库查询超时，已取消，请稍后重试', { headers: { 'retry-after': '5' } }));
+    }
     req.log.error({ err: error }, 'unhandled error');
     return sendProblem(req, reply, new ProblemError(500, 'internal', '服务器内部错误', '服务器内部错误，请携带 requestId 联系管理员'));
   });

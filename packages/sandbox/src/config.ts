@@ -15,6 +15,12 @@ export interface SandboxConfig {
    */
   databaseReadConnections: number;
   /**
+   * PostgreSQL's `statement_timeout` on an instance's statement connection (CITYBRAIN_DATABASE_STATEMENT_TIMEOUT_MS,
+   * default 30 s; 0: none). The instance runs one statement at a time, so a runaway one would hold every
+   * request behind it: it is cancelled and its request answered 503. Migrations and seeding are exempt.
+   */
+  databaseStatementTimeoutMs: number;
+  /**
    * Where uploaded materials are kept, outside the database: unfinished uploads and the complete files
    * by content hash. Default: beside the database file (`<db>-uploads/`); for an in-memory database a
    * temporary directory that goes with the server.
@@ -124,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbPath: env.CITYBRAIN_DB ?? resolve(repoRoot, '.data', `citybrain-${overrides.seedSize ?? seedSize}.db`),
     databaseUrl: env.CITYBRAIN_DATABASE_URL || null,
     databaseReadConnections: Number(env.CITYBRAIN_DATABASE_READ_CONNECTIONS ?? 8),
+    databaseStatementTimeoutMs: Number(env.CITYBRAIN_DATABASE_STATEMENT_TIMEOUT_MS ?? 30_000),
     uploadsDir: env.CITYBRAIN_UPLOADS_DIR ? resolve(env.CITYBRAIN_UPLOADS_DIR) : null,
     uploadRetentionSeconds: Number(env.CITYBRAIN_UPLOAD_RETENTION ?? 86_400),
     pendingUploadBytesPerClient: Number(env.CITYBRAIN_PENDING_UPLOAD_BYTES ?? 512 * 1024 * 1024),

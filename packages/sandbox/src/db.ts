@@ -20,8 +20,15 @@ export function openDatabase(path: string): Db {
 }
 
 /** The store a sandbox runs on: PostgreSQL when `databaseUrl` is given, else SQLite at `dbPath`. */
-export function openStore(config: { databaseUrl: string | null; dbPath: string }): Db {
-  return config.databaseUrl ? new PostgresDatabase(config.databaseUrl) : openDatabase(config.dbPath);
+export function openStore(config: { databaseUrl: string | null; dbPath: string; databaseStatementTimeoutMs: number }): Db {
+  return config.databaseUrl
+    ? new PostgresDatabase(config.databaseUrl, { statementTimeoutMs: config.databaseStatementTimeoutMs })
+    : openDatabase(config.dbPath);
+}
+
+/** Runs `fn` free of the store's statement timeout (PostgreSQL; SQLite has none): for work that runs long by design. */
+export function withoutStatementTimeout<T>(db: Db, fn: () => T): T {
+  return db instanceof PostgresDatabase ? db.withoutStatementTimeout(fn) : fn();
 }
 
 /** Folds SQLite's write-ahead log back into the database file (after seeding a gigabyte, say). */

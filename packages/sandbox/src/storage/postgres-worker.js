@@ -13,14 +13,15 @@ import pg from 'pg';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
-/** @type {Map<number, { url: string, client: pg.Client }>} */
+/** @type {Map<number, { url: string, statementTimeoutMs: number, client: pg.Client }>} */
 const connections = new Map();
 /** @type {Map<number, pg.Client>} */
 const cursors = new Map();
 let nextId = 1;
 
-async function connect(url, applicationName) {
-  const client = new pg.Client({ connectionString: url, application_name: applicationName });
+/** `statementTimeoutMs`: the server cancels a statement that runs longer (0: never). */
+async function connect(url, applicationName, statementTimeoutMs) {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName, statement_timeout: statementTimeoutMs || undefined });
   await client.connect();
   return client;
 }
@@ -35,7 +36,8 @@ async function handle(request) {
   switch (request.op) {
     case 'open': {
       const id = nextId++;
-      connections.set(id, { url: request.url, client: await connect(request.url, request.applicationName) });
+      const { url, applicationName, statementTimeoutMs } = request;
+      connections.set(id, { url, statementTimeoutMs, client: await connect(url, applicationName, statementTimeoutMs) });
       return { id };
     }
     case 'query': {
@@ -47,7 +49,8 @@ async function handle(request) {
       return {};
     case 'cursor-open': {
       // A cursor gets its own connection and snapshot, so statements on the main connection may run while it is read.
-      const client = await connect(connectionOf(request.connection).url, 'citybrain-sandbox cursor');
+      const { url, statementTimeoutMs } = connectionOf(request.connection);
+      const client = await connect(url, 'citybrain-sandbox cursor', statementTimeoutMs);
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query({ text: `DECLARE rows NO SCROLL CURSOR FOR ${request.text}`, values: request.params });
       const id = nextId++;

@@ -12,7 +12,7 @@ import type { ArgumentTypes, SqlDatabase, SqlStatement } from './sql.js';
 import { toPositionalParameters } from './sql.js';
 
 type WorkerRequest =
-  | { op: 'open'; url: string; applicationName: string }
+  | { op: 'open'; url: string; applicationName: string; statementTimeoutMs: number }
   | { op: 'query'; connection: number; text: string; params: unknown[] }
   | { op: 'exec'; connection: number; text: string }
   | { op: 'cursor-open'; connection: number; text: string; params: unknown[] }
@@ -102,12 +102,19 @@ export class PostgresDatabase implements SqlDatabase {
   private closed = false;
 
   private readonly waitMs: number;
+  private readonly statementTimeoutMs: number;
 
-  /** `statementWaitMs`: how long a statement may go unanswered before the connection counts as hung. */
-  constructor(readonly url: string, { applicationName = 'citybrain-sandbox', statementWaitMs = STATEMENT_WAIT_MS } = {}) {
+  /**
+   * `statementWaitMs`: how long a statement may go unanswered before the connection counts as hung.
+   * `statementTimeoutMs`: PostgreSQL's `statement_timeout` on the connection (0, the default: none):
+   * the server cancels a statement that runs longer — SQLSTATE 57014, a `PostgresError` like any other —
+   * well before the wait gives up, so a runaway query fails alone instead of holding the instance.
+   */
+  constructor(readonly url: string, { applicationName = 'citybrain-sandbox', statementWaitMs = STATEMENT_WAIT_MS, statementTimeoutMs = 0 } = {}) {
     this.waitMs = statementWaitMs;
+    this.statementTimeoutMs = statementTimeoutMs;
     try {
-      this.connection = answer({ op: 'open', url, applicationName }, 'connect').id!;
+      this.connection = answer({ op: 'open', url, applicationName, statementTimeoutMs }, 'connect').id!;
     } catch (error) {
       throw new Error(`Cannot open the PostgreSQL database ${withoutPassword(url)}: ${(error as Error).message}`, { cause: error });
     }
@@ -165,6 +172,20 @@ export class PostgresDatabase implements SqlDatabase {
         throw error;
       }
     };
+  }
+
+  /**
+   * Runs `fn` without the statement timeout: the work of starting an instance (migrations, index
+   * builds, seeding) may run long statements by design. The client-side wait still applies.
+   */
+  withoutStatementTimeout<T>(fn: () => T): T {
+    if (!this.statementTimeoutMs) return fn();
+    this.exec('SET statement_timeout = 0');
+    try {
+      return fn();
+    } finally {
+      this.exec(`SET statement_timeout = ${Math.floor(this.statementTimeoutMs)}`);
+    }
   }
 
   get inTransaction(): boolean {

@@ -147,6 +147,19 @@ describe('the PostgreSQL store', () => {
     }
   });
 
+  it('has the server cancel a statement that outruns the statement timeout, goes on, and lets exempt work run long', async () => {
+    const bounded = new PostgresDatabase(await cluster.createDatabase(), { statementTimeoutMs: 300 });
+    const cancelled = (error: unknown) => error instanceof PostgresError && error.code === '57014' && /statement timeout/.test(error.message);
+    try {
+      assert.throws(() => bounded.prepare('SELECT pg_sleep(5)::text AS slept').get(), cancelled);
+      assert.deepEqual(bounded.prepare("SELECT 'next' AS answer").get(), { answer: 'next' });
+      assert.deepEqual(bounded.withoutStatementTimeout(() => bounded.prepare('SELECT pg_sleep(0.6)::text AS slept').get()), { slept: '' });
+      assert.throws(() => bounded.prepare('SELECT pg_sleep(5)::text AS slept').get(), cancelled, 'the timeout is back after the exempt work');
+    } finally {
+      bounded.close();
+    }
+  });
+
   it('answers concurrent reads side by side on a pool: a read waiting on a lock holds up neither the next read nor the store', async () => {
     const reads = concurrentReads(db, db.url, 2);
     try {
