@@ -17,6 +17,9 @@ export interface TestSandbox extends RunningSandbox {
  */
 export const createTestDatabase = createDatabaseOn;
 
+/** Drops a database made by `createTestDatabase` (the harness drops those it makes itself). */
+export const dropTestDatabase = dropDatabaseOn;
+
 /**
  * A real sandbox on loopback for tests: small seed, throwaway in-memory database unless a path is
  * given (or a fresh PostgreSQL database when `CITYBRAIN_TEST_POSTGRES_URL` names a cluster, dropped
@@ -28,7 +31,7 @@ export async function startTestSandbox(overrides: Partial<SandboxConfig> = {}): 
   const ownDatabase = overrides.databaseUrl !== undefined || !postgres || overrides.dbPath ? null : await createTestDatabase(postgres);
   const databaseUrl = ownDatabase ?? overrides.databaseUrl ?? null;
   // The database made here goes when the sandbox stops (or fails to start); one a test passes in is the test's.
-  const dropOwnDatabase = () => (ownDatabase ? dropDatabaseOn(postgres!, ownDatabase) : Promise.resolve());
+  const dropOwnDatabase = () => (ownDatabase ? dropTestDatabase(postgres!, ownDatabase) : Promise.resolve());
   const sandbox = await startSandbox(
     { host: '127.0.0.1', port: 0, dbPath: ':memory:', seedSize: 'small', simulate: false, contractCheck: true, testHooks: true, logLevel: 'silent', ...overrides, databaseUrl },
     {},

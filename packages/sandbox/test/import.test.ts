@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { labelPointOf } from '@citybrain/domain';
-import { createTestDatabase, startTestSandbox, type TestSandbox } from './harness.js';
+import { createTestDatabase, dropTestDatabase, startTestSandbox, type TestSandbox } from './harness.js';
 import { importTargetFor } from '../src/import/index.js';
 import { IMPORT_BATCH_ROWS } from '../src/import/target.js';
 import { areaSqm, type ParcelRow } from '../src/import/rows.js';
@@ -102,6 +102,7 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`npm run import in
   });
   after(async () => {
     await sandbox?.close();
+    if (databaseUrl) await dropTestDatabase(postgres!, databaseUrl);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -260,6 +261,7 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`npm run import in
       // A database the sandbox never ran against has none of its tables.
       const empty = await createTestDatabase(postgres!);
       const missing = await run(process.execPath, [...cli, '--database-url', empty]);
+      await dropTestDatabase(postgres!, empty);
       assert.equal(missing.code, 1, missing.output);
       assert.match(missing.output, /the database has no GIS tables \(parcels, zones, gis_features\): start the sandbox against it once/);
     }

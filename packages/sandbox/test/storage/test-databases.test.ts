@@ -6,9 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { createTestDatabase, startTestSandbox } from '../harness.js';
+import { createTestDatabase, dropTestDatabase, startTestSandbox } from '../harness.js';
 import type { PostgresDatabase } from '../../src/storage/postgres.js';
-import { dropDatabaseOn, startPostgresCluster } from '../../../../scripts/postgres-cluster.mjs';
+import { startPostgresCluster } from '../../../../scripts/postgres-cluster.mjs';
 
 describe('the test harness on PostgreSQL', () => {
   let cluster: Awaited<ReturnType<typeof startPostgresCluster>> | undefined;
@@ -53,6 +53,6 @@ describe('the test harness on PostgreSQL', () => {
     const sandbox = await startTestSandbox({ databaseUrl: url });
     await sandbox.close();
     assert.ok(await databaseExists(url));
-    await dropDatabaseOn(adminUrl, url);
+    await dropTestDatabase(adminUrl, url);
   });
 });
