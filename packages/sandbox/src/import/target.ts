@@ -2,8 +2,8 @@
  * Where imported rows go. The importer hands a store all rows of one file at once, and the store
  * writes them in one transaction: all or nothing. A feature already stored under the same key
  * (a parcel's id or parcel number, a zone's id, a village's code) is replaced, so importing a
- * corrected file again updates it. Rows go in batches — one DELETE of the stored rows they replace
- * and one multi-row INSERT per batch — because on PostgreSQL each statement is a round trip through
+ * corrected file again updates it. Rows go in batches — a DELETE of the stored rows they replace per
+ * key column and one multi-row INSERT per batch — because on PostgreSQL each statement is a round trip through
  * the store's worker thread (two per feature made an import four times slower than into SQLite).
  * Both stores take the same statements (PostgreSQL derives `geom` from the GeoJSON, and refuses an
  * empty or unreadable geometry); SQLite also keeps its parcels' R*Tree, keyed by rowid.
