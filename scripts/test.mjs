@@ -57,7 +57,7 @@ const nodeTestFiles = ['packages', 'examples', 'bench'].flatMap((dir) => findFil
  */
 const POSTGRES_SERVICE_TESTS = [
   'core', 'calendar', 'approvals', 'uploads', 'uploads-retention', 'workorders', 'gis', 'gis-catalogue', 'gis-crs',
-  'gis-ogc-tiles', 'data', 'data-sharing', 'identifier-filters', 'security/free-text-masking', 'security/idempotency',
+  'gis-ogc-tiles', 'data', 'data-sharing', 'import', 'identifier-filters', 'security/free-text-masking', 'security/idempotency',
   'security/live-streams', 'security/gis-access-matrix', 'reliability/access-control',
 ].map((name) => `packages/sandbox/test/${name}.test.ts`);
 /** What the PostgreSQL stage runs against a private cluster: the conformance suite, storage, instances, services. */

@@ -11,7 +11,7 @@ import { openDatabase, type Db } from '../src/db.js';
 import { PostgresDatabase } from '../src/storage/postgres.js';
 import { buildPlan, countRows, exportBatches, readPage, type QueryPlan, type SqlValue } from '../src/services/data/query.js';
 import { DATASET_TABLES, fillDatasetRows, migrateDataTables } from '../src/services/data/tables.js';
-import { createTestDatabase } from './harness.js';
+import { createTestDatabase, dropTestDatabase } from './harness.js';
 import { startPostgresCluster } from '../../../scripts/postgres-cluster.mjs';
 
 const ROWS = 24_000;
@@ -51,10 +51,12 @@ describe('the data service on SQLite and PostgreSQL', () => {
   let sqlite: Db;
   let postgres: Db;
 
+  const adminUrl = process.env.CITYBRAIN_TEST_POSTGRES_URL;
+  let testDatabase: string | undefined;
   before(async () => {
-    const adminUrl = process.env.CITYBRAIN_TEST_POSTGRES_URL;
-    if (!adminUrl) cluster = await startPostgresCluster();
-    postgres = new PostgresDatabase(adminUrl ? await createTestDatabase(adminUrl) : await cluster!.createDatabase());
+    if (adminUrl) testDatabase = await createTestDatabase(adminUrl);
+    else cluster = await startPostgresCluster();
+    postgres = new PostgresDatabase(testDatabase ?? (await cluster!.createDatabase()));
     sqlite = openDatabase(':memory:');
     for (const db of [sqlite, postgres]) {
       migrateDataTables(db);
@@ -64,6 +66,7 @@ describe('the data service on SQLite and PostgreSQL', () => {
   after(async () => {
     sqlite?.close();
     postgres?.close();
+    if (testDatabase) await dropTestDatabase(adminUrl!, testDatabase);
     await cluster?.stop();
   });
 

@@ -18,7 +18,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { startPostgresCluster } from '../../../../scripts/postgres-cluster.mjs';
 import { killHard, startSandboxChild, type SandboxChild } from './child.js';
-import { callTestHook, createTestDatabase, startTestSandbox, type TestSandbox } from '../harness.js';
+import { callTestHook, createTestDatabase, dropTestDatabase, startTestSandbox, type TestSandbox } from '../harness.js';
 import { applicationBody, http, mapLimit, pinClock, tokenFor, workOrderBody, type JsonObject } from './support.js';
 
 const TOWN = 'demo-town-guicheng';
@@ -80,8 +80,8 @@ describe('two sandbox instances on one PostgreSQL database', { timeout: 600_000 
   const startA = (env: Record<string, string> = {}) =>
     startSandboxChild(':memory:', { CITYBRAIN_DATABASE_URL: databaseUrl, CITYBRAIN_STREAMS_PER_CLIENT: String(STREAMS_PER_CLIENT), ...env });
 
+  const adminUrl = process.env.CITYBRAIN_TEST_POSTGRES_URL;
   before(async () => {
-    const adminUrl = process.env.CITYBRAIN_TEST_POSTGRES_URL;
     if (adminUrl) databaseUrl = await createTestDatabase(adminUrl);
     else {
       cluster = await startPostgresCluster();
@@ -96,6 +96,7 @@ describe('two sandbox instances on one PostgreSQL database', { timeout: 600_000 
   after(async () => {
     if (a) await killHard(a);
     await b?.close();
+    if (adminUrl && databaseUrl) await dropTestDatabase(adminUrl, databaseUrl);
     await cluster?.stop();
   });
 
