@@ -16,6 +16,12 @@ export class WindowingController implements ReactiveController {
   readonly viewport = new Viewport();
   /** The page gives the element no height: it takes `--cb-data-table-height` itself. */
   unbounded = false;
+  /**
+   * The grid is scrolled sideways: only then is the first column held in place (position: sticky).
+   * At the start edge a sticky cell sits where it would anyway, and every sticky cell costs the
+   * browser a layer of its own to lay out, paint and hit-test per rendered row.
+   */
+  scrolledInline = false;
   /** The rows rendered by the last update. */
   window: Window = { start: 0, end: 0, top: 0, height: 0 };
   /** The grid's `scrollTop` as last seen. */
@@ -60,7 +66,13 @@ export class WindowingController implements ReactiveController {
   }
 
   onScroll = (e: Event): void => {
-    this.scrollTop = (e.currentTarget as HTMLElement).scrollTop;
+    const grid = e.currentTarget as HTMLElement;
+    this.scrollTop = grid.scrollTop;
+    const scrolledInline = grid.scrollLeft !== 0;
+    if (scrolledInline !== this.scrolledInline) {
+      this.scrolledInline = scrolledInline;
+      this.host.requestUpdate();
+    }
     this.buffer = BUFFER_ROWS;
     const next = this.viewport.window(this.scrollTop);
     const current = this.window;
