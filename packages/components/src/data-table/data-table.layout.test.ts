@@ -104,3 +104,30 @@ describe('cb-data-table windowing whatever the host layout (100,000 rows)', () =
     await expectWindowed(await mount(html`<div><cb-data-table style="display: contents"></cb-data-table></div>`));
   });
 });
+
+describe('cb-data-table first column', () => {
+  it('stays in place when the grid is scrolled sideways, and is positioned only then', async () => {
+    const table = await mount(html`<cb-data-table style="height: 400px; width: 300px"></cb-data-table>`);
+    table.columnState = { widths: { id: 120, name: 400, capital: 300 } };
+    for (let i = 0; i < 2; i++) {
+      await table.updateComplete;
+      await frame();
+    }
+    const grid = table.shadowRoot!.querySelector<HTMLElement>('[role="grid"]')!;
+    const firstCells = () => [table.shadowRoot!.querySelector<HTMLElement>('.hrow .c')!, renderedRows(table)[0]!.querySelector<HTMLElement>('.c')!];
+    // At the start edge a sticky cell would sit where it is: no layer per row for nothing.
+    for (const cell of firstCells()) expect(getComputedStyle(cell).position).to.not.equal('sticky');
+    grid.scrollLeft = 200;
+    await new Promise((resolve) => grid.addEventListener('scroll', resolve, { once: true }));
+    await table.updateComplete;
+    const left = grid.getBoundingClientRect().left + grid.clientLeft;
+    for (const cell of firstCells()) {
+      expect(getComputedStyle(cell).position).to.equal('sticky');
+      expect(cell.getBoundingClientRect().left).to.be.closeTo(left, 1);
+    }
+    grid.scrollLeft = 0;
+    await new Promise((resolve) => grid.addEventListener('scroll', resolve, { once: true }));
+    await table.updateComplete;
+    for (const cell of firstCells()) expect(getComputedStyle(cell).position).to.not.equal('sticky');
+  });
+});

@@ -233,11 +233,14 @@ export const dataTableStyles = css`
     padding: 0 var(--_cb-space-xs);
   }
   .c:first-child {
+    background: inherit;
+    border-inline-end: 1px solid var(--_cb-color-divider);
+  }
+  /* Held in place only while scrolled sideways (see WindowingController.scrolledInline). */
+  .grid.x .c:first-child {
     position: sticky;
     inset-inline-start: 0;
     z-index: 1;
-    background: inherit;
-    border-inline-end: 1px solid var(--_cb-color-divider);
   }
   .num {
     text-align: end;

@@ -499,6 +499,7 @@ export class CbDataTable extends CityBrainElement {
             sort: this.data.query.sort,
             english,
             window,
+            scrolledInline: this.windowing.scrolledInline,
             shown,
             count,
             loading,

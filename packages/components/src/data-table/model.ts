@@ -95,6 +95,13 @@ export function isRow(value: unknown): value is DataRow {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Index of the first entry of `rows` that is not a row object (see {@link isRow}), or -1. */
+export function firstNonRow(rows: readonly unknown[]): number {
+  // A plain loop: this runs over every row (a million) before a plain table's first paint.
+  for (let i = 0; i < rows.length; i++) if (!isRow(rows[i])) return i;
+  return -1;
+}
+
 /** Why plain-mode `columns` cannot be used, or undefined: absent (inferred) or an array of column objects. */
 export function columnsProblem(columns: unknown): string | undefined {
   if (columns === undefined) return undefined;
@@ -374,18 +381,24 @@ function predicate(column: Column, { op, value }: Filter): Predicate {
  * The row order of a plain-mode table under `query`: indices into `rows`, or undefined for the rows
  * as given (no copy for an unsorted, unfiltered million rows). Strings compare by code point, as the
  * platform's database does; nulls sort first ascending and last descending, as on the server.
- * Entries that are not rows (null, numbers, strings, arrays: see {@link isRow}) are left out.
+ * Entries that are not rows (null, numbers, strings, arrays: see {@link isRow}) are left out;
+ * `firstBad` is where the first of them is (-1: none), when the caller has already looked.
  */
-export function localView(rows: readonly DataRow[], columns: ReadonlyMap<string, Column>, query: Required<DataTableQuery>): Uint32Array | undefined {
+export function localView(
+  rows: readonly DataRow[],
+  columns: ReadonlyMap<string, Column>,
+  query: Required<DataTableQuery>,
+  firstBad?: number,
+): Uint32Array | undefined {
   const filters = query.filter.map(parseFilter).flatMap((f) => {
     const column = f && columns.get(f.name);
     return column ? [{ name: column.name, test: predicate(column, f) }] : [];
   });
   const keys = parseSort(query.sort).filter((k) => columns.has(k.name));
-  const firstBad = filters.length ? 0 : rows.findIndex((row) => !isRow(row));
-  if (filters.length === 0 && keys.length === 0 && firstBad < 0) return undefined;
+  const bad = filters.length ? 0 : (firstBad ?? firstNonRow(rows));
+  if (filters.length === 0 && keys.length === 0 && bad < 0) return undefined;
   let view: Uint32Array;
-  if (filters.length || firstBad >= 0) {
+  if (filters.length || bad >= 0) {
     const kept: number[] = [];
     rows.forEach((row, i) => {
       if (isRow(row) && filters.every((f) => f.test(row[f.name]))) kept.push(i);

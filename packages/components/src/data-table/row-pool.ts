@@ -92,6 +92,8 @@ export class RowPool {
   #start = 0;
   #end = 0;
   #columnCount = -1;
+  /** An empty row of the current number of cells, cloned for each new row (one native call). */
+  #emptyRow?: HTMLElement;
 
   constructor(private readonly block: HTMLElement) {}
 
@@ -103,6 +105,7 @@ export class RowPool {
       this.#shown.clear();
       this.#spare = [];
       this.#columnCount = view.columns.length;
+      this.#emptyRow = undefined;
     }
     // The rows kept are the overlap of the old window and the new one, already in order; rows
     // entering above it go in front of it, the others after it.
@@ -137,19 +140,21 @@ export class RowPool {
   }
 
   #create(columns: number): PooledRow {
-    const element = document.createElement('div');
-    element.setAttribute('role', 'row');
-    element.className = 'row';
-    const cells: PooledCell[] = [];
-    for (let j = 0; j < columns; j++) {
-      const cell = document.createElement('div');
-      cell.setAttribute('role', 'gridcell');
-      cell.setAttribute('part', 'cell');
-      cell.dataset.j = String(j);
-      cell.setAttribute('aria-colindex', String(j + 1));
-      element.append(cell);
-      cells.push({ element: cell, className: '', id: null, mode: undefined, text: undefined });
+    if (!this.#emptyRow) {
+      const empty = (this.#emptyRow = document.createElement('div'));
+      empty.setAttribute('role', 'row');
+      empty.className = 'row';
+      for (let j = 0; j < columns; j++) {
+        const cell = document.createElement('div');
+        cell.setAttribute('role', 'gridcell');
+        cell.setAttribute('part', 'cell');
+        cell.dataset.j = String(j);
+        cell.setAttribute('aria-colindex', String(j + 1));
+        empty.append(cell);
+      }
     }
+    const element = this.#emptyRow.cloneNode(true) as HTMLElement;
+    const cells = Array.from(element.children, (cell): PooledCell => ({ element: cell as HTMLElement, className: '', id: null, mode: undefined, text: undefined }));
     return { element, cells, part: '', index: '', rowIndex: '', selected: null };
   }
 

@@ -15,6 +15,7 @@ import type { ColumnLayout } from './column-layout.js';
 import { RegionChoices } from './filters.js';
 import {
   columnsProblem,
+  firstNonRow,
   isRow,
   localView,
   NO_ROWS,
@@ -142,10 +143,9 @@ export class TableData {
     }
     this.load.abort();
     this.load.status = 'idle';
-    if (structure) {
-      const bad = rows.findIndex((row) => !isRow(row));
-      if (bad >= 0) this.host.warnOnce('rows-entries', `skips entries of rows that are not row objects (the first is rows[${bad}]).`);
-    }
+    // Looked for once per new rows, here and for the row order below.
+    const bad = structure ? firstNonRow(rows) : undefined;
+    if (bad !== undefined && bad >= 0) this.host.warnOnce('rows-entries', `skips entries of rows that are not row objects (the first is rows[${bad}]).`);
     if (structure || !this.columns.all.length) {
       const raw = this.host.columns ?? undefined;
       const problem = columnsProblem(raw);
@@ -161,7 +161,7 @@ export class TableData {
       this.setColumns(raw ?? Object.keys(first ?? {}).map((name) => ({ name, label: name })), true);
     }
     this.applyQuery();
-    this.plainOrder = localView(rows, this.columns.byName, this.query);
+    this.plainOrder = localView(rows, this.columns.byName, this.query, bad);
     this.events.loaded({ total: this.plainOrder?.length ?? rows.length, exact: true, atLeast: false });
   }
 

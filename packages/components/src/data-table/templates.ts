@@ -20,6 +20,8 @@ const sortDirection = (desc: boolean) => (desc ? msg('降序', { id: 'data-table
 
 export interface GridView extends Omit<RowsView, 'numeric' | 'loadingText'> {
   layout: ColumnLayout;
+  /** The grid is scrolled sideways (the first column is then held in place). */
+  scrolledInline: boolean;
   sort: string[];
   english: boolean;
   /** Rows laid out (0: the body is left out). */
@@ -102,7 +104,7 @@ export function renderGrid(view: GridView): TemplateResult {
   const numeric = columns.map((c) => kindOf(c.type) === 'num');
   const sortKeys = parseSort(view.sort);
   return html`<div
-    class="grid${view.ready || loading ? '' : ' short'}"
+    class="grid${view.ready || loading ? '' : ' short'}${view.scrolledInline ? ' x' : ''}"
     part="grid"
     role="grid"
     tabindex="0"

@@ -16,6 +16,12 @@ export class WindowingController implements ReactiveController {
   readonly viewport = new Viewport();
   /** The page gives the element no height: it takes `--cb-data-table-height` itself. */
   unbounded = false;
+  /**
+   * The grid is scrolled sideways: only then is the first column held in place (position: sticky).
+   * At the start edge a sticky cell sits where it would anyway, and every sticky cell costs the
+   * browser a layer of its own to lay out, paint and hit-test per rendered row.
+   */
+  scrolledInline = false;
   /** The rows rendered by the last update. */
   window: Window = { start: 0, end: 0, top: 0, height: 0 };
   /** The grid's `scrollTop` as last seen. */
@@ -27,10 +33,14 @@ export class WindowingController implements ReactiveController {
   private styled = false;
   /**
    * Rows rendered beyond the view: none until the first paint, which then costs only the rows in
-   * view; the buffer for scrolling is rendered in the frame after it.
+   * view, nor after a jump (a scroll by a whole view or more at once: a buffer of a few rows cannot
+   * keep up with it, and a fast scroll jumps again before the buffer is seen); the buffer for
+   * scrolling is rendered in the first frame after them that brings no jump.
    */
   private buffer = 0;
   private bufferPending = false;
+  /** Jumps so far (see {@link buffer}). */
+  private jumps = 0;
   /** The grid the observer watches (null: none rendered; undefined: nothing watched yet). */
   private watched?: HTMLElement | null;
 
@@ -60,9 +70,20 @@ export class WindowingController implements ReactiveController {
   }
 
   onScroll = (e: Event): void => {
-    this.scrollTop = (e.currentTarget as HTMLElement).scrollTop;
-    this.buffer = BUFFER_ROWS;
-    const next = this.viewport.window(this.scrollTop);
+    const grid = e.currentTarget as HTMLElement;
+    const viewport = this.viewport;
+    const moved = Math.abs(viewport.toVirtual(grid.scrollTop) - viewport.toVirtual(this.scrollTop));
+    this.scrollTop = grid.scrollTop;
+    const scrolledInline = grid.scrollLeft !== 0;
+    if (scrolledInline !== this.scrolledInline) {
+      this.scrolledInline = scrolledInline;
+      this.host.requestUpdate();
+    }
+    if (moved >= viewport.height) {
+      this.jumps++;
+      this.buffer = 0;
+    } else this.buffer = BUFFER_ROWS;
+    const next = viewport.window(this.scrollTop, this.buffer);
     const current = this.window;
     if (next.start !== current.start || next.end !== current.end || next.top !== current.top) this.host.requestUpdate();
     this.scrolled();
@@ -95,16 +116,7 @@ export class WindowingController implements ReactiveController {
   }
 
   hostUpdated(): void {
-    if (this.buffer === 0 && !this.bufferPending) {
-      // The frame after the first paint (a rAF from within a rAF) renders the buffer too.
-      this.bufferPending = true;
-      requestAnimationFrame(() =>
-        requestAnimationFrame(() => {
-          this.buffer = BUFFER_ROWS;
-          this.host.requestUpdate();
-        }),
-      );
-    }
+    if (this.buffer === 0) this.bufferNextFrame();
     const grid = this.grid;
     this.watch(grid);
     if (grid && this.pendingScrollTop !== undefined) {
@@ -112,6 +124,24 @@ export class WindowingController implements ReactiveController {
       this.scrollTop = grid.scrollTop;
       this.pendingScrollTop = undefined;
     }
+  }
+
+  /**
+   * Renders the buffer in the frame after this one (a rAF from within a rAF: a scroll event comes
+   * before the rAF callbacks of its frame), unless that frame brought another jump: then one later.
+   */
+  private bufferNextFrame(): void {
+    if (this.bufferPending) return;
+    this.bufferPending = true;
+    const jumps = this.jumps;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        this.bufferPending = false;
+        if (this.jumps !== jumps) return this.bufferNextFrame();
+        this.buffer = BUFFER_ROWS;
+        this.host.requestUpdate();
+      }),
+    );
   }
 
   /**
