@@ -22,6 +22,10 @@ let nextId = 1;
 /** `statementTimeoutMs`: the server cancels a statement that runs longer (0: never). */
 async function connect(url, applicationName, statementTimeoutMs) {
   const client = new pg.Client({ connectionString: url, application_name: applicationName, statement_timeout: statementTimeoutMs || undefined });
+  // A connection the server ends while idle (a restart, DROP DATABASE … FORCE, pg_terminate_backend)
+  // emits its error outside any query; unheard, it would end this thread and every store of the process
+  // with it. Its next statement fails instead ("not queryable"), as a statement on a lost connection should.
+  client.on('error', () => {});
   await client.connect();
   return client;
 }

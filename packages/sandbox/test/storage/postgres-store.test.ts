@@ -136,6 +136,21 @@ describe('the PostgreSQL store', () => {
     );
   });
 
+  it('fails the statements of a connection the server ended, and the other connections go on', async () => {
+    const doomed = new PostgresDatabase(await cluster.createDatabase(), { applicationName: 'citybrain-doomed', statementWaitMs: 10_000 });
+    try {
+      db.prepare("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'citybrain-doomed'").all();
+      // The ended connection's error arrives while it is idle; before the fix it killed the worker thread every store shares.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.throws(() => doomed.prepare('SELECT 1 AS one').get(), (error: unknown) => error instanceof PostgresError);
+      const fresh = new PostgresDatabase(await cluster.createDatabase(), { statementWaitMs: 10_000 });
+      assert.deepEqual(fresh.prepare('SELECT 2 AS two').get(), { two: 2 });
+      fresh.close();
+    } finally {
+      doomed.close();
+    }
+  });
+
   it('gives up on a statement that outlasts its wait, and the late answer is not taken for the next one', async () => {
     const impatient = new PostgresDatabase(await cluster.createDatabase(), { statementWaitMs: 1000 });
     try {
