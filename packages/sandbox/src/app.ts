@@ -275,6 +275,19 @@ function runSimulation(ctx: ServiceContext, services: SandboxService[]): { state
 const REFUSED_TARGET_PATH = '/__refused-request-target';
 
 export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
+  const opened: Array<() => unknown> = [];
+  try {
+    return await assembleSandbox(config, opened);
+  } catch (error) {
+    // A start that fails part way (a broken calendar file, a port in use) closes what it opened: a
+    // PostgreSQL connection left open would outlive the failure and hold its database.
+    for (const close of opened.reverse()) await close();
+    throw error;
+  }
+}
+
+/** The sandbox, pushing onto `opened` how to close each resource it opens, in case the start fails. */
+async function assembleSandbox(config: SandboxConfig, opened: Array<() => unknown>): Promise<Sandbox> {
   const refusedTargets = new WeakMap<IncomingMessage, string>();
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -308,9 +321,11 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
 
   const specs = loadSpecs();
   const db = openStore(config);
+  opened.push(() => db.close());
   // Resolved on the config itself, which the services read (as `publicBaseUrl` once the server listens).
   const temporaryUploads = !config.uploadsDir && config.dbPath === ':memory:';
   config.uploadsDir ??= temporaryUploads ? mkdtempSync(join(tmpdir(), 'citybrain-uploads-')) : `${config.dbPath.replace(/\.db$/, '')}-uploads`;
+  if (temporaryUploads) opened.push(() => rmSync(config.uploadsDir!, { recursive: true, force: true }));
   const clock = new Clock();
   const services = createServices();
   const log = (message: string) => app.log.info(message);
@@ -332,6 +347,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
   const effects = new EffectCounter(db, config.testHooks);
   const storedEvent = (store: Db, topic: string, id: string) => (topic === CALENDAR_TOPIC ? storedCalendarEvent(store, id) : storedBusEvent(store, topic, id));
   const events: EventBus = db.dialect === 'postgres' ? await PostgresEventBus.connect(config.databaseUrl!, db, storedEvent, log) : new LocalEventBus();
+  opened.push(() => events.close());
   // A year stored through the API on another instance: deadlines counted here must use it too.
   events.subscribe(CALENDAR_TOPIC, (event) => workdays.setYear(Number(event.id), event.data as CalendarYear));
   const tokens = new TokenService(secret, config.tokenTtlSeconds, () => clock.now());
@@ -532,7 +548,9 @@ export async function buildSandbox(config: SandboxConfig): Promise<Sandbox> {
     });
   }
 
+  opened.push(() => ctx.streams.close(), () => ctx.reads.close());
   const simulation = runSimulation(ctx, services);
+  opened.push(() => simulation.stop());
   if (config.testHooks) registerTestHooks(app, { tokens, clock, faults, effects, unimplemented, simulation: simulation.state });
 
   await registerStaticPages(app, config);

@@ -12,7 +12,10 @@ export interface RunningSandbox extends Sandbox {
 export async function startSandbox(overrides: Partial<SandboxConfig> = {}, env: NodeJS.ProcessEnv = process.env): Promise<RunningSandbox> {
   const config = loadConfig(env, overrides);
   const sandbox = await buildSandbox(config);
-  await sandbox.app.listen({ host: config.host, port: config.port });
+  await sandbox.app.listen({ host: config.host, port: config.port }).catch(async (error: unknown) => {
+    await sandbox.app.close();
+    throw error;
+  });
   const address = sandbox.app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '[::1]' || host === '127.0.0.1' ? host : 'localhost'}:${address.port}`;

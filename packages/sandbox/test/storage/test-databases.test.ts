@@ -48,6 +48,23 @@ describe('the test harness on PostgreSQL', () => {
     assert.equal(await databaseExists(url), false, `${url} after the sandbox stopped`);
   });
 
+  it('a sandbox that fails to start closes its connections: a passed-in database is left with none', async () => {
+    const url = await createTestDatabase(adminUrl);
+    try {
+      await assert.rejects(startTestSandbox({ databaseUrl: url, holidayCalendarFile: '/nonexistent/calendar.json' }), /calendar\.json/);
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [new URL(url).pathname.slice(1)]);
+        assert.equal(rows[0].n, 0);
+      } finally {
+        await admin.end();
+      }
+    } finally {
+      await dropTestDatabase(adminUrl, url);
+    }
+  });
+
   it('keeps a database the test passed in', async () => {
     const url = await createTestDatabase(adminUrl);
     const sandbox = await startTestSandbox({ databaseUrl: url });
