@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase, type Db } from '../src/db.js';
 import { PostgresDatabase } from '../src/storage/postgres.js';
+import { concurrentReads, type ConcurrentReads } from '../src/storage/reads.js';
 import { buildPlan, countRows, exportBatches, readPage, type QueryPlan, type SqlValue } from '../src/services/data/query.js';
 import { DATASET_TABLES, fillDatasetRows, migrateDataTables } from '../src/services/data/tables.js';
 import { createTestDatabase, dropTestDatabase } from './harness.js';
@@ -34,12 +35,19 @@ function planFor(db: Db, query: (typeof QUERIES)[number]): QueryPlan {
   return buildPlan(db.dialect, DATASET_TABLES.get(query.datasetId)!, query.region, { sort: query.sort, filter: query.filter }, () => true);
 }
 
+/** Every batch of an export (Node 20 has no Array.fromAsync). */
+async function collect<T>(batches: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const batch of batches) all.push(batch);
+  return all;
+}
+
 /** Every row of the query, following keyset pages of `limit`. */
-function walk(db: Db, plan: QueryPlan, limit: number): Row[] {
+async function walk(reads: ConcurrentReads, plan: QueryPlan, limit: number): Promise<Row[]> {
   const rows: Row[] = [];
   let after: SqlValue[] | null = null;
   do {
-    const page = readPage(db, plan, after, limit);
+    const page = await readPage(reads, plan, after, limit);
     rows.push(...page.rows);
     after = page.nextAfter;
   } while (after);
@@ -49,7 +57,10 @@ function walk(db: Db, plan: QueryPlan, limit: number): Row[] {
 describe('the data service on SQLite and PostgreSQL', () => {
   let cluster: Awaited<ReturnType<typeof startPostgresCluster>> | undefined;
   let sqlite: Db;
-  let postgres: Db;
+  let postgres: PostgresDatabase;
+  /** The reads the service pages and counts through: the store itself on SQLite, a pool on PostgreSQL. */
+  let sqliteReads: ConcurrentReads;
+  let postgresReads: ConcurrentReads;
 
   const adminUrl = process.env.CITYBRAIN_TEST_POSTGRES_URL;
   let testDatabase: string | undefined;
@@ -62,8 +73,11 @@ describe('the data service on SQLite and PostgreSQL', () => {
       migrateDataTables(db);
       for (const datasetId of ['market-enterprises', 'homestead-ledger']) fillDatasetRows(db, datasetId, ROWS, { seed: 'stores', size: 'full' });
     }
+    sqliteReads = concurrentReads(sqlite, null, 1);
+    postgresReads = concurrentReads(postgres, postgres.url, 4);
   });
   after(async () => {
+    await postgresReads?.close();
     sqlite?.close();
     postgres?.close();
     if (testDatabase) await dropTestDatabase(adminUrl!, testDatabase);
@@ -86,50 +100,50 @@ describe('the data service on SQLite and PostgreSQL', () => {
   });
 
   for (const query of QUERIES) {
-    it(`reads the same rows page by page and on a deep keyset page: ${query.name}`, () => {
+    it(`reads the same rows page by page and on a deep keyset page: ${query.name}`, async () => {
       const [onSqlite, onPostgres] = [sqlite, postgres].map((db) => planFor(db, query)) as [QueryPlan, QueryPlan];
-      const all = walk(sqlite, onSqlite, 997);
+      const all = await walk(sqliteReads, onSqlite, 997);
       assert.ok(all.length > 400, `${all.length} rows is too few to go deep`);
-      assert.deepEqual(walk(postgres, onPostgres, 997), all);
+      assert.deepEqual(await walk(postgresReads, onPostgres, 997), all);
 
       // The page after the row 80 % of the way down, reached by its cursor alone.
       const depth = Math.floor(all.length * 0.8);
       const after = onSqlite.sort.map((k) => all[depth - 1]![k.column.def.name] ?? null);
-      const deepOnSqlite = readPage(sqlite, onSqlite, after, 50);
+      const deepOnSqlite = await readPage(sqliteReads, onSqlite, after, 50);
       assert.deepEqual(deepOnSqlite.rows, all.slice(depth, depth + 50));
-      assert.deepEqual(readPage(postgres, onPostgres, after, 50), deepOnSqlite);
+      assert.deepEqual(await readPage(postgresReads, onPostgres, after, 50), deepOnSqlite);
     });
   }
 
-  it('streams the same export from both stores (a server-side cursor on PostgreSQL), cut at maxRows', () => {
+  it('streams the same export from both stores (a server-side cursor on PostgreSQL), cut at maxRows', async () => {
     const query = QUERIES[1]!;
     const [onSqlite, onPostgres] = [sqlite, postgres].map((db) => planFor(db, query)) as [QueryPlan, QueryPlan];
-    const whole = [...exportBatches(sqlite, onSqlite, Number.POSITIVE_INFINITY, 500)];
+    const whole = await collect(exportBatches(sqlite, sqliteReads, onSqlite, Number.POSITIVE_INFINITY, 500));
     assert.ok(whole.length > 1, 'several batches');
-    assert.deepEqual([...exportBatches(postgres, onPostgres, Number.POSITIVE_INFINITY, 500)], whole);
-    assert.deepEqual(whole.flat(), walk(sqlite, onSqlite, 997));
-    const cut = [...exportBatches(postgres, onPostgres, 1_234, 500)].flat();
+    assert.deepEqual(await collect(exportBatches(postgres, postgresReads, onPostgres, Number.POSITIVE_INFINITY, 500)), whole);
+    assert.deepEqual(whole.flat(), await walk(sqliteReads, onSqlite, 997));
+    const cut = (await collect(exportBatches(postgres, postgresReads, onPostgres, 1_234, 500))).flat();
     assert.deepEqual(cut, whole.flat().slice(0, 1_234));
   });
 
   it('closes the PostgreSQL cursor and its connection when an export stops early', async () => {
     const cursors = () =>
       (postgres.prepare("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE application_name = 'citybrain-sandbox cursor' AND datname = current_database()").get() as { n: number }).n;
-    const batches = exportBatches(postgres, planFor(postgres, QUERIES[0]!), Number.POSITIVE_INFINITY, 100);
-    assert.equal(batches.next().value?.length, 100);
+    const batches = exportBatches(postgres, postgresReads, planFor(postgres, QUERIES[0]!), Number.POSITIVE_INFINITY, 100);
+    assert.equal((await batches.next()).value?.length, 100);
     assert.equal(cursors(), 1, 'the export reads through a cursor of its own');
     // What the CSV stream does when the client goes away mid-download.
-    batches.return(undefined);
+    await batches.return(undefined);
     // The server process of a closed connection may outlive the close by a moment.
     for (let tries = 0; tries < 100 && cursors() > 0; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(cursors(), 0);
   });
 
-  it('counts the same on both stores, from statistics, by COUNT and from the sample', () => {
+  it('counts the same on both stores, from statistics, by COUNT and from the sample', async () => {
     for (const query of QUERIES) {
       const [onSqlite, onPostgres] = [sqlite, postgres].map((db) => planFor(db, query)) as [QueryPlan, QueryPlan];
-      assert.deepEqual(countRows(postgres, onPostgres, 'exact'), countRows(sqlite, onSqlite, 'exact'), query.name);
-      assert.deepEqual(countRows(postgres, onPostgres, 'estimated', 1_000), countRows(sqlite, onSqlite, 'estimated', 1_000), query.name);
+      assert.deepEqual(await countRows(postgresReads, onPostgres, 'exact'), await countRows(sqliteReads, onSqlite, 'exact'), query.name);
+      assert.deepEqual(await countRows(postgresReads, onPostgres, 'estimated', 1_000), await countRows(sqliteReads, onSqlite, 'estimated', 1_000), query.name);
     }
   });
 });

@@ -8,7 +8,7 @@
  * own open transaction.
  */
 import pg from 'pg';
-import type { SqlDatabase } from './sql.js';
+import type { SqlDatabase, SqlStatement } from './sql.js';
 // Also sets the process's pg type parsers (int8 and numeric as numbers), which this pool's connections use too.
 import './postgres.js';
 import { toPositionalParameters } from './sql.js';
@@ -19,11 +19,25 @@ export interface ConcurrentReads {
   close(): Promise<void>;
 }
 
+/** Statements kept per store: hot reads repeat a few shapes, and compiling one costs more than running it. */
+const MAX_CACHED_STATEMENTS = 500;
+
 /** Reads on the instance's own SQLite connection: in-process, nothing to run beside. */
 function readsOnTheStore(db: SqlDatabase): ConcurrentReads {
+  const statements = new Map<string, SqlStatement>();
+  const prepared = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      // Bounded: shapes differ by column choice and filter, and a hostile client could vary them.
+      if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
   return {
-    all: async <Row>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as Row[],
-    get: async <Row>(sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as Row | undefined,
+    all: async <Row>(sql: string, ...params: unknown[]) => prepared(sql).all(...params) as Row[],
+    get: async <Row>(sql: string, ...params: unknown[]) => prepared(sql).get(...params) as Row | undefined,
     close: async () => {},
   };
 }
@@ -38,6 +52,7 @@ function readsOnAPool(url: string, connections: number): ConcurrentReads {
     let translated = translations.get(sql);
     if (!translated) {
       translated = toPositionalParameters(sql);
+      if (translations.size >= MAX_CACHED_STATEMENTS) translations.clear();
       translations.set(sql, translated);
     }
     return (await pool.query(translated.text, translated.bind(params))).rows;

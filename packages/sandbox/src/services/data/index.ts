@@ -29,24 +29,25 @@ type RowsQuery = Pick<QueryOf<DataOperations['listDatasetRows']>, 'sort' | 'filt
 const tableRowCounts = new WeakMap<Db, Map<string, number>>();
 
 /** Whole-table row counts from the seeding statistics (the tables are read-only), cached per database. */
-function tableRowCount(db: Db, datasetId: string): number {
-  let counts = tableRowCounts.get(db);
+async function tableRowCount(ctx: ServiceContext, datasetId: string): Promise<number> {
+  let counts = tableRowCounts.get(ctx.db);
   if (!counts) {
-    const rows = db.prepare('SELECT dataset_id AS id, SUM(row_count) AS n FROM data_region_counts GROUP BY dataset_id').all() as { id: string; n: number }[];
+    const rows = await ctx.reads.all<{ id: string; n: number }>('SELECT dataset_id AS id, SUM(row_count) AS n FROM data_region_counts GROUP BY dataset_id');
     counts = new Map(rows.map((r) => [r.id, r.n]));
-    tableRowCounts.set(db, counts);
+    tableRowCounts.set(ctx.db, counts);
   }
   return counts.get(datasetId) ?? 0;
 }
 
 /** What the catalogue entry does not say: the rows stored, the region scope and the caller's access. */
-function holdingsOf(ctx: ServiceContext, principal: Principal, dataset: DatasetDefinition) {
-  return { regionScope: '440605', rowCount: tableRowCount(ctx.db, dataset.id), rowCountExact: true, access: accessNow(ctx, principal, dataset) };
+async function holdingsOf(ctx: ServiceContext, principal: Principal, dataset: DatasetDefinition) {
+  const [rowCount, access] = await Promise.all([tableRowCount(ctx, dataset.id), accessNow(ctx, principal, dataset)]);
+  return { regionScope: '440605', rowCount, rowCountExact: true, access };
 }
 
-function summaryOf(ctx: ServiceContext, principal: Principal, dataset: DatasetDefinition): DataComponents['schemas']['DatasetSummary'] {
+async function summaryOf(ctx: ServiceContext, principal: Principal, dataset: DatasetDefinition): Promise<DataComponents['schemas']['DatasetSummary']> {
   const { sharingConditions: _conditions, sharedWith: _sharedWith, ...entry } = datasetCatalogueEntry(dataset);
-  return { ...entry, ...holdingsOf(ctx, principal, dataset) };
+  return { ...entry, ...(await holdingsOf(ctx, principal, dataset)) };
 }
 
 function columnSchema(principal: Principal, column: TableColumn, grant: DatasetAccess['grant']) {
@@ -74,7 +75,7 @@ function catalogueKey(dataset: DatasetDefinition): string {
 
 const CATALOGUE_ORDER = [...datasetCatalogue].sort((a, b) => (catalogueKey(a) < catalogueKey(b) ? -1 : 1));
 
-function listDatasets(req: RequestOf<'listDatasets'>, _reply: FastifyReply, ctx: ServiceContext) {
+async function listDatasets(req: RequestOf<'listDatasets'>, _reply: FastifyReply, ctx: ServiceContext) {
   scopeRegion(req);
   const query = req.query;
   const principal = req.principal;
@@ -101,7 +102,7 @@ function listDatasets(req: RequestOf<'listDatasets'>, _reply: FastifyReply, ctx:
   const more = start + page.length < matching.length;
   const nextCursor = more ? Buffer.from(catalogueKey(page.at(-1)!)).toString('base64url') : null;
   return {
-    items: page.map((d) => summaryOf(ctx, principal, d)),
+    items: await Promise.all(page.map((d) => summaryOf(ctx, principal, d))),
     page: { limit: query.limit, nextCursor, total: matching.length, totalExact: true },
   };
 }
@@ -114,10 +115,10 @@ function listedDataset(req: FastifyRequest<{ Params: { datasetId: string } }>): 
   return { dataset, table: DATASET_TABLES.get(dataset.id)! };
 }
 
-function getDataset(req: RequestOf<'getDataset'>, _reply: FastifyReply, ctx: ServiceContext) {
+async function getDataset(req: RequestOf<'getDataset'>, _reply: FastifyReply, ctx: ServiceContext) {
   scopeRegion(req);
   const { dataset, table } = listedDataset(req);
-  const holdings = holdingsOf(ctx, req.principal, dataset);
+  const holdings = await holdingsOf(ctx, req.principal, dataset);
   return {
     ...datasetCatalogueEntry(dataset),
     ...holdings,
@@ -173,10 +174,10 @@ function regionScopeOf(req: FastifyRequest, requested: string | undefined): stri
 }
 
 /** Everything a row read needs, after checking the right to read and the region asked for. */
-function prepareRead(req: FastifyRequest<{ Params: { datasetId: string } }>, ctx: ServiceContext, query: RowsQuery, need: 'read' | 'export'): ReadContext {
+async function prepareRead(req: FastifyRequest<{ Params: { datasetId: string } }>, ctx: ServiceContext, query: RowsQuery, need: 'read' | 'export'): Promise<ReadContext> {
   requirePermission(req, need === 'export' ? 'data:export' : 'data:read');
   const { dataset, table } = listedDataset(req);
-  const access = accessNow(ctx, req.principal, dataset);
+  const access = await accessNow(ctx, req.principal, dataset);
   if (!access.read) throw forbidden(`数据集 ${dataset.id}：${access.reason}`);
   if (need === 'export' && !access.export) throw forbidden(`数据集 ${dataset.id} 不允许导出`);
   const regionPrefix = regionScopeOf(req, query.regionCode);
@@ -218,13 +219,13 @@ function nextLink(req: FastifyRequest, cursor: string): string {
   return `<${url.pathname}${url.search}>; rel="next"`;
 }
 
-function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: FastifyReply, ctx: ServiceContext) {
+async function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: FastifyReply, ctx: ServiceContext) {
   const query = req.query;
-  const read = prepareRead(req, ctx, query, 'read');
+  const read = await prepareRead(req, ctx, query, 'read');
   const limit = query.limit;
   const mode = query.count;
   const state = query.cursor ? decodeCursor(read.plan, query.cursor) : null;
-  const page = readPage(ctx.db, read.plan, state?.after ?? null, limit);
+  const page = await readPage(ctx.reads, read.plan, state?.after ?? null, limit);
 
   let total: number | null = null;
   let totalExact = false;
@@ -234,7 +235,7 @@ function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: FastifyReply,
       total = state.total;
       totalExact = state.totalExact ?? false;
     } else {
-      const counted = countRows(ctx.db, read.plan, mode);
+      const counted = await countRows(ctx.reads, read.plan, mode);
       total = counted.count;
       totalExact = counted.exact;
     }
@@ -260,10 +261,10 @@ function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: FastifyReply,
   };
 }
 
-function countDatasetRows(req: RequestOf<'countDatasetRows'>, _reply: FastifyReply, ctx: ServiceContext) {
+async function countDatasetRows(req: RequestOf<'countDatasetRows'>, _reply: FastifyReply, ctx: ServiceContext) {
   const query = req.query;
-  const read = prepareRead(req, ctx, { filter: query.filter, regionCode: query.regionCode }, 'read');
-  const counted = countRows(ctx.db, read.plan, query.mode);
+  const read = await prepareRead(req, ctx, { filter: query.filter, regionCode: query.regionCode }, 'read');
+  const counted = await countRows(ctx.reads, read.plan, query.mode);
   return { datasetId: read.dataset.id, regionScope: read.plan.regionPrefix, count: counted.count, exact: counted.exact, method: counted.method };
 }
 
@@ -272,9 +273,9 @@ function chinaDateStamp(now: Date): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-function exportDatasetRows(req: RequestOf<'exportDatasetRows'>, reply: FastifyReply, ctx: ServiceContext) {
+async function exportDatasetRows(req: RequestOf<'exportDatasetRows'>, reply: FastifyReply, ctx: ServiceContext) {
   const query = req.query;
-  const read = prepareRead(req, ctx, { sort: query.sort, filter: query.filter, columns: query.columns, regionCode: query.regionCode }, 'export');
+  const read = await prepareRead(req, ctx, { sort: query.sort, filter: query.filter, columns: query.columns, regionCode: query.regionCode }, 'export');
   const style = query.header;
   const maxRows = query.maxRows ?? Number.POSITIVE_INFINITY;
   const principal = req.principal;
@@ -288,7 +289,7 @@ function exportDatasetRows(req: RequestOf<'exportDatasetRows'>, reply: FastifyRe
     let finished = false;
     try {
       yield BYTE_ORDER_MARK + csvHeader(columns, style);
-      for (const batch of exportBatches(ctx.db, read.plan, maxRows, EXPORT_BATCH_ROWS)) {
+      for await (const batch of exportBatches(ctx.db, ctx.reads, read.plan, maxRows, EXPORT_BATCH_ROWS)) {
         let chunk = '';
         for (const raw of batch) {
           const row = presentRow(principal, read, raw);

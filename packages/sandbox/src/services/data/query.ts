@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { DatasetColumnDef, FilterOperator } from '@citybrain/domain';
-import type { Dialect, SqlStatement } from '../../storage/sql.js';
+import type { ConcurrentReads } from '../../storage/reads.js';
+import type { Dialect } from '../../storage/sql.js';
 import { parseFilterExpression, splitFilterList, validateDivisionCode, validateIdNumber, validateUscc } from '@citybrain/validators';
 import type { Db } from '../../db.js';
 import { badRequest } from '../../problems.js';
@@ -393,24 +394,12 @@ export interface PageResult {
   nextAfter: SqlValue[] | null;
 }
 
-const statementCache = new WeakMap<Db, Map<string, SqlStatement>>();
-
-function prepared(db: Db, sql: string): SqlStatement {
-  let cache = statementCache.get(db);
-  if (!cache) statementCache.set(db, (cache = new Map()));
-  let statement = cache.get(sql);
-  if (!statement) {
-    statement = db.prepare(sql);
-    // Bounded: plans differ only by column choice and filter shape, but a hostile client could vary them.
-    if (cache.size > 500) cache.clear();
-    cache.set(sql, statement);
-  }
-  return statement;
-}
-
-/** One keyset page: `limit` rows after `after` (or from the start), plus whether more follow. */
-export function readPage(db: Db, plan: QueryPlan, after: SqlValue[] | null, limit: number): PageResult {
-  const rows = walksGroups(plan) ? readByGroups(db, plan, after, limit + 1) : readRun(db, plan, plan.sort, [], after, limit + 1);
+/**
+ * One keyset page: `limit` rows after `after` (or from the start), plus whether more follow. Read
+ * through `reads`, so that on PostgreSQL pages run side by side on the read pool.
+ */
+export async function readPage(reads: ConcurrentReads, plan: QueryPlan, after: SqlValue[] | null, limit: number): Promise<PageResult> {
+  const rows = walksGroups(plan) ? await readByGroups(reads, plan, after, limit + 1) : await readRun(reads, plan, plan.sort, [], after, limit + 1);
   const more = rows.length > limit;
   if (more) rows.pop();
   const last = rows.at(-1);
@@ -436,21 +425,21 @@ function selectList(plan: QueryPlan): string {
 }
 
 /** Rows in `sort` order after `after` (null: from the start), with extra conditions, at most `limit`. */
-function readRun(db: Db, plan: QueryPlan, sort: SortKey[], extra: Condition[], after: SqlValue[] | null, limit: number): Record<string, SqlValue>[] {
+function readRun(reads: ConcurrentReads, plan: QueryPlan, sort: SortKey[], extra: Condition[], after: SqlValue[] | null, limit: number): Promise<Record<string, SqlValue>[]> {
   const conditions = [regionCondition(plan, true), ...plan.filters, ...extra];
   if (after) conditions.push(keysetCondition(sort, after));
   const where = whereClause(conditions);
   const sql = `SELECT ${selectList(plan)} FROM ${plan.table.sql}${where.sql} ORDER BY ${orderBy(plan, sort)} LIMIT ?`;
-  return prepared(db, sql).all(...where.params, limit) as Record<string, SqlValue>[];
+  return reads.all<Record<string, SqlValue>>(sql, ...where.params, limit);
 }
 
 /**
  * Every row of the plan in its order, at most `maxRows`, in batches of `batchRows`, for an export
  * that streams while other requests go on. PostgreSQL reads one statement through a server-side
- * cursor (on a connection and snapshot of its own). SQLite reads keyset pages instead: an open
- * statement there would hold the one connection that every other request shares.
+ * cursor of the store (on a connection and snapshot of its own). SQLite reads keyset pages through
+ * `reads` instead: an open statement there would hold the one connection that every other request shares.
  */
-export function* exportBatches(db: Db, plan: QueryPlan, maxRows: number, batchRows: number): Generator<Record<string, SqlValue>[]> {
+export async function* exportBatches(db: Db, reads: ConcurrentReads, plan: QueryPlan, maxRows: number, batchRows: number): AsyncGenerator<Record<string, SqlValue>[]> {
   if (plan.dialect === 'postgres') {
     const where = whereClause([regionCondition(plan, false), ...plan.filters]);
     const limit = Number.isFinite(maxRows) ? ' LIMIT ?' : '';
@@ -469,7 +458,7 @@ export function* exportBatches(db: Db, plan: QueryPlan, maxRows: number, batchRo
   let written = 0;
   let after: SqlValue[] | null = null;
   do {
-    const page = readPage(db, plan, after, Math.min(batchRows, maxRows - written));
+    const page = await readPage(reads, plan, after, Math.min(batchRows, maxRows - written));
     if (page.rows.length) yield page.rows;
     written += page.rows.length;
     after = page.nextAfter;
@@ -493,23 +482,23 @@ function walksGroups(plan: QueryPlan): boolean {
  * through its own index — and so on until the page is full. Inside a group the first key is hidden
  * from SQLite's planner so that it walks the second key's index rather than sorting the group.
  */
-function readByGroups(db: Db, plan: QueryPlan, after: SqlValue[] | null, limit: number): Record<string, SqlValue>[] {
+async function readByGroups(reads: ConcurrentReads, plan: QueryPlan, after: SqlValue[] | null, limit: number): Promise<Record<string, SqlValue>[]> {
   const [lead, ...rest] = plan.sort as [SortKey, ...SortKey[]];
   const rows: Record<string, SqlValue>[] = [];
   const inGroup = (value: SqlValue): Condition => ({ sql: `${unindexed(plan.dialect, lead.column)} = ?`, params: [value] });
   let value: SqlValue | undefined = after ? after[0]! : undefined;
-  if (after) rows.push(...readRun(db, plan, rest, [inGroup(value!)], after.slice(1), limit));
+  if (after) rows.push(...(await readRun(reads, plan, rest, [inGroup(value!)], after.slice(1), limit)));
   while (rows.length < limit) {
     const conditions = [regionCondition(plan, true), ...plan.filters];
     if (value !== undefined) conditions.push({ sql: `${lead.column.sql} ${lead.descending ? '<' : '>'} ?`, params: [value] });
     const where = whereClause(conditions);
-    const next = prepared(
-      db,
+    const next = await reads.get<{ v: SqlValue }>(
       `SELECT ${lead.column.sql} AS v FROM ${plan.table.sql}${where.sql} ORDER BY ${lead.column.sql}${lead.descending ? ' DESC' : ''} LIMIT 1`,
-    ).get(...where.params) as { v: SqlValue } | undefined;
+      ...where.params,
+    );
     if (!next) break;
     value = next.v;
-    rows.push(...readRun(db, plan, rest, [inGroup(value)], null, limit - rows.length));
+    rows.push(...(await readRun(reads, plan, rest, [inGroup(value)], null, limit - rows.length)));
   }
   return rows;
 }
@@ -520,34 +509,34 @@ export interface CountResult {
   method: 'count' | 'stats' | 'sample';
 }
 
-function rowsInScope(db: Db, plan: QueryPlan): number {
+async function rowsInScope(reads: ConcurrentReads, plan: QueryPlan): Promise<number> {
   const [low, high] = regionRange(plan.regionPrefix);
-  const row = prepared(
-    db,
+  const row = await reads.get<{ n: number }>(
     'SELECT COALESCE(SUM(row_count), 0) AS n FROM data_region_counts WHERE dataset_id = ? AND region_code >= ? AND region_code < ?',
-  ).get(plan.table.dataset.id, low, high) as { n: number };
-  return row.n;
+    plan.table.dataset.id, low, high,
+  );
+  return row!.n;
 }
 
-function exactCount(db: Db, plan: QueryPlan, extra: Condition[] = []): number {
+async function exactCount(reads: ConcurrentReads, plan: QueryPlan, extra: Condition[] = []): Promise<number> {
   const where = whereClause([regionCondition(plan, false), ...plan.filters, ...extra]);
-  return (prepared(db, `SELECT COUNT(*) AS n FROM ${plan.table.sql}${where.sql}`).get(...where.params) as { n: number }).n;
+  return (await reads.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${plan.table.sql}${where.sql}`, ...where.params))!.n;
 }
 
 /**
  * Unfiltered counts come from the per-village statistics. Filtered ones are counted exactly when
  * asked to or when the scope is small; otherwise the filters run over the 1 % sample and the hit
- * rate is scaled to the rows in scope.
+ * rate is scaled to the rows in scope. Read through `reads`, like the pages.
  */
-export function countRows(db: Db, plan: QueryPlan, mode: 'exact' | 'estimated', exactCountLimit = EXACT_COUNT_LIMIT): CountResult {
-  if (!plan.filters.length) return { count: rowsInScope(db, plan), exact: true, method: 'stats' };
-  if (mode === 'exact') return { count: exactCount(db, plan), exact: true, method: 'count' };
-  const scopeRows = rowsInScope(db, plan);
-  if (scopeRows <= exactCountLimit) return { count: exactCount(db, plan), exact: true, method: 'count' };
+export async function countRows(reads: ConcurrentReads, plan: QueryPlan, mode: 'exact' | 'estimated', exactCountLimit = EXACT_COUNT_LIMIT): Promise<CountResult> {
+  if (!plan.filters.length) return { count: await rowsInScope(reads, plan), exact: true, method: 'stats' };
+  if (mode === 'exact') return { count: await exactCount(reads, plan), exact: true, method: 'count' };
+  const scopeRows = await rowsInScope(reads, plan);
+  if (scopeRows <= exactCountLimit) return { count: await exactCount(reads, plan), exact: true, method: 'count' };
   const sampleOnly: Condition = { sql: '"_sample" = 0', params: [] };
-  const hits = exactCount(db, plan, [sampleOnly]);
-  if (hits < MIN_SAMPLE_HITS) return { count: exactCount(db, plan), exact: true, method: 'count' };
+  const hits = await exactCount(reads, plan, [sampleOnly]);
+  if (hits < MIN_SAMPLE_HITS) return { count: await exactCount(reads, plan), exact: true, method: 'count' };
   const sampleWhere = whereClause([sampleOnly, regionCondition(plan, false)]);
-  const sampleSize = (prepared(db, `SELECT COUNT(*) AS n FROM ${plan.table.sql}${sampleWhere.sql}`).get(...sampleWhere.params) as { n: number }).n;
+  const sampleSize = (await reads.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${plan.table.sql}${sampleWhere.sql}`, ...sampleWhere.params))!.n;
   return { count: sampleSize ? Math.round((hits / sampleSize) * scopeRows) : 0, exact: false, method: 'sample' };
 }

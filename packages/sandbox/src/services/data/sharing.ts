@@ -157,23 +157,38 @@ function grantOf(row: GrantRow, now: Date): ShareGrant {
   };
 }
 
-/** The grant in force now through which `principal` reads `dataset` (the latest-ending one), if any. */
-function grantInForce(db: Db, principal: Principal, datasetId: string, now: Date): ShareGrant | null {
-  if (!principal.clientId) return null;
-  const at = now.getTime();
-  const row = db
-    .prepare('SELECT * FROM share_grants WHERE client_id = ? AND dataset_id = ? AND starts_at <= ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1')
-    .get(principal.clientId, datasetId, at, at) as GrantRow | undefined;
-  // A grant covers the region it was approved for: the applicant's, which stays the token's ceiling.
-  return row && principal.regionCode.startsWith(row.region_scope) ? grantOf(row, now) : null;
+/** The grant in force at an instant through which a client reads a dataset: the latest-ending one. */
+const GRANT_IN_FORCE = 'SELECT * FROM share_grants WHERE client_id = ? AND dataset_id = ? AND starts_at <= ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1';
+
+/** What the catalogue's sharing rules allow, and the parameters of `GRANT_IN_FORCE` when only a grant could allow more. */
+function standingAccess(principal: Principal, dataset: DatasetDefinition, now: Date): { standing: DatasetAccess; grantLookup: unknown[] | null } {
+  const standing = accessOf(principal, dataset);
+  const grantCouldWiden = !standing.read && dataset.shareType === 'conditional' && principal.clientId;
+  return { standing, grantLookup: grantCouldWiden ? [principal.clientId, dataset.id, now.getTime(), now.getTime()] : null };
 }
 
-/** What `principal` may do with `dataset` now: the catalogue's sharing rules, and a grant in force. */
-export function accessNow(ctx: ServiceContext, principal: Principal, dataset: DatasetDefinition): DatasetAccess {
-  const standing = accessOf(principal, dataset);
-  if (standing.read || dataset.shareType !== 'conditional') return standing;
-  const grant = grantInForce(ctx.db, principal, dataset.id, ctx.clock.now());
-  return grant ? accessOf(principal, dataset, grant) : standing;
+function accessThrough(principal: Principal, dataset: DatasetDefinition, standing: DatasetAccess, row: GrantRow | undefined, now: Date): DatasetAccess {
+  // A grant covers the region it was approved for: the applicant's, which stays the token's ceiling.
+  return row && principal.regionCode.startsWith(row.region_scope) ? accessOf(principal, dataset, grantOf(row, now)) : standing;
+}
+
+/**
+ * What `principal` may do with `dataset` now: the catalogue's sharing rules, and a grant in force.
+ * Grants are looked up among committed data on the concurrent reads, beside other requests.
+ */
+export async function accessNow(ctx: ServiceContext, principal: Principal, dataset: DatasetDefinition): Promise<DatasetAccess> {
+  const now = ctx.clock.now();
+  const { standing, grantLookup } = standingAccess(principal, dataset, now);
+  if (!grantLookup) return standing;
+  return accessThrough(principal, dataset, standing, await ctx.reads.get<GrantRow>(GRANT_IN_FORCE, ...grantLookup), now);
+}
+
+/** `accessNow` inside a write's transaction, which must see the transaction's own state: on the store. */
+function accessWithinWrite(ctx: ServiceContext, principal: Principal, dataset: DatasetDefinition): DatasetAccess {
+  const now = ctx.clock.now();
+  const { standing, grantLookup } = standingAccess(principal, dataset, now);
+  if (!grantLookup) return standing;
+  return accessThrough(principal, dataset, standing, ctx.db.prepare(GRANT_IN_FORCE).get(...grantLookup) as GrantRow | undefined, now);
 }
 
 // ---------------------------------------------------------------- applications
@@ -272,7 +287,7 @@ function createShareApplication(req: RequestOf<'createShareApplication'>, reply:
     const now = ctx.clock.now();
     const today = chinaDate(now);
     checkPeriod(body.validFrom, body.validTo, today, `早于今天 ${today}`);
-    if (accessNow(ctx, principal, dataset).read) throw conflict(`已可读取数据集 ${dataset.id}，无需申请`, 'already-granted');
+    if (accessWithinWrite(ctx, principal, dataset).read) throw conflict(`已可读取数据集 ${dataset.id}，无需申请`, 'already-granted');
     const pending = ctx.db
       .prepare("SELECT id FROM share_applications WHERE applicant_client_id = ? AND dataset_id = ? AND status = 'pending'")
       .get(principal.clientId, dataset.id) as { id: string } | undefined;
