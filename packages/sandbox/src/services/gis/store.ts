@@ -187,6 +187,23 @@ export function migrateGisPostgres(db: Db): void {
 }
 
 /**
+ * gis/002 on PostgreSQL: each table also keeps its geometry in Web Mercator (`geom_mercator`,
+ * EPSG:3857, lon/lat taken as WGS 84 as the tiles take them), derived from the same GeoJSON text so
+ * writers stay one INSERT, with a GiST index. Vector tiles select and cut from it (ST_TileEnvelope,
+ * ST_AsMVTGeom) instead of transforming every row of a tile on every request. SQLite cuts its tiles
+ * in JavaScript from the GeoJSON: nothing to store there.
+ */
+export function migrateGisMercatorPostgres(db: Db): void {
+  for (const table of ['parcels', 'zones', 'gis_features']) {
+    db.exec(`
+      ALTER TABLE ${table} ADD COLUMN geom_mercator geometry(Geometry, 3857)
+        GENERATED ALWAYS AS (ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326), 3857)) STORED;
+      CREATE INDEX ${table}_geom_mercator ON ${table} USING GIST (geom_mercator);
+    `);
+  }
+}
+
+/**
  * Inserts rows in multi-row statements (a few hundred rows a round trip instead of one), the same
  * SQL on both stores; PostgreSQL parses each row's GeoJSON into `geom` as it goes.
  */
