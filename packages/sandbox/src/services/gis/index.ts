@@ -29,7 +29,7 @@ import { apiBase } from './links.js';
 import type { Feature } from 'geojson';
 import { parsePeriod } from './period.js';
 import { stateOf, type GisState } from './state.js';
-import { migrateGis, migrateGisMercatorPostgres, migrateGisPostgres, seedGis } from './store.js';
+import { migrateGis, migrateGisMercatorPostgres, migrateGisPostgres, migrateGisWrites, migrateGisWritesPostgres, seedGis } from './store.js';
 import { BASEMAP_MAX_ZOOM, basemapStyle, type BasemapSourceLayer } from './styles.js';
 import { GeojsonVtRenderer, TileSet, ifNoneMatchHits, type EncodedTile } from './tiles.js';
 import { getGisImageryTile, getGisImageryTileJson, listGisImagery } from './imagery.js';
@@ -246,6 +246,7 @@ export const gisService: SandboxService<keyof GisOperations> = {
     { id: 'gis/001-layers', sqlite: migrateGis, postgres: migrateGisPostgres },
     // SQLite cuts tiles from the GeoJSON in JavaScript: the Web-Mercator column is PostgreSQL's alone.
     { id: 'gis/002-mercator-geometry', sqlite: () => {}, postgres: migrateGisMercatorPostgres },
+    { id: 'gis/003-layer-writes', sqlite: migrateGisWrites, postgres: migrateGisWritesPostgres },
   ],
   seed: seedGis,
   handlers: {

@@ -36,7 +36,7 @@ interface LayerStats {
 }
 
 /** How long a layer's version is trusted before it is read again (a cheap count + max(row id)). */
-const VERSION_TTL_MS = 5_000;
+export const VERSION_TTL_MS = 5_000;
 
 export class GisRepository {
   private readonly statements = new Map<string, SqlStatement>();
@@ -65,7 +65,7 @@ export class GisRepository {
   }
 
   /**
-   * A version string for the layer's data: changes whenever rows are added or removed, so tile
+   * A version string for the layer's data: changes with every write to its rows (gis/003), so tile
    * indexes, tile caches and ETags follow writes by other services without any notification.
    */
   layerStats(layer: LayerDef, now = Date.now()): Promise<LayerStats> {
@@ -81,11 +81,14 @@ export class GisRepository {
   }
 
   private async readStats(layer: LayerDef, known: LayerStats | undefined, now: number): Promise<LayerStats> {
-    const head = (await this.reads.get<{ n: number; last: number | null }>(
-      `SELECT count(*) AS n, max(${this.store.rowId}) AS last FROM ${layer.table} WHERE ${layer.where}`,
+    const head = (await this.reads.get<{ writes: number | null; n: number; last: number | null }>(
+      `SELECT (SELECT sum(writes) FROM gis_writes WHERE table_name = ? AND ${layer.where}) AS writes, count(*) AS n, max(${this.store.rowId}) AS last
+       FROM ${layer.table} WHERE ${layer.where}`,
+      layer.table,
+      ...layer.params,
       ...layer.params,
     ))!;
-    const version = `${head.n}.${head.last ?? 0}`;
+    const version = `${head.n}.${head.last ?? 0}.${head.writes ?? 0}`;
     if (known && known.version === version) {
       known.checkedAt = now;
       return known;
