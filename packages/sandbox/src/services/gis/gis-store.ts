@@ -3,8 +3,9 @@
  * tile features, the spatial predicates, JSON access, and how a layer's vector tile is made. SQLite
  * keeps geometry as GeoJSON text with bbox columns (an R*Tree for parcels) and cuts tiles in
  * JavaScript (geojson-vt over a layer's rows); PostGIS answers the same questions from the `geom`
- * columns and their GiST indexes and makes tiles with ST_AsMVT. Everything else — the layers, the
- * queries' shape, masking, paging, caching — is one copy in the repository and the handlers.
+ * columns and their GiST indexes and makes tiles with ST_AsMVT from the stored Web-Mercator
+ * `geom_mercator`. Everything else — the layers, the queries' shape, masking, paging, caching — is
+ * one copy in the repository and the handlers.
  */
 import type { Feature } from 'geojson';
 import { pointInGeometry, type Areal } from '@citybrain/domain';

@@ -35,7 +35,7 @@ interface LayerStats {
   checkedAt: number;
 }
 
-/** How long a layer's version is trusted before it is read again (a cheap count + max(row id)). */
+/** How long a layer's version is trusted before it is read again (count, max(row id) and the layer's write count). */
 export const VERSION_TTL_MS = 5_000;
 
 export class GisRepository {
