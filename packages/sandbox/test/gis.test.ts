@@ -430,12 +430,12 @@ describe('gis service', () => {
 
   describe('tables other services read', () => {
     it('keeps the zones and parcels columns', () => {
-      // PostgreSQL's tables add their spatial columns (`rid`, `geom`) after these.
+      // PostgreSQL's tables add their spatial columns (`rid`, `geom`, `geom_mercator`) after these.
       const columns = (table: string) =>
         (sandbox.ctx.db.dialect === 'sqlite'
           ? (sandbox.ctx.db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[])
           : (sandbox.ctx.db
-              .prepare("SELECT column_name AS name FROM information_schema.columns WHERE table_name = ? AND column_name NOT IN ('rid', 'geom') ORDER BY ordinal_position")
+              .prepare("SELECT column_name AS name FROM information_schema.columns WHERE table_name = ? AND column_name NOT IN ('rid', 'geom', 'geom_mercator') ORDER BY ordinal_position")
               .all(table) as { name: string }[])
         ).map((c) => c.name);
       assert.deepEqual(columns('zones'), [

@@ -21,14 +21,13 @@ type Schemas = GisComponents['schemas'];
 /** The district's extent, for layers that are still empty. */
 const DISTRICT_BBOX: BBox = [112.83, 22.8, 113.26, 23.32];
 
-function layerRecord(state: GisState, base: string, layer: LayerDef): Schemas['Layer'] {
-  const stats = state.repo.layerStats(layer);
+async function layerRecord(state: GisState, base: string, layer: LayerDef): Promise<Schemas['Layer']> {
+  const stats = await state.repo.layerStats(layer);
   return layerRecordOf(layer, { bbox: roundBox(stats.bbox ?? DISTRICT_BBOX), featureCount: stats.count, crs: ITEM_CRS_URIS, links: layerLinks(base, layer) });
 }
 
-function collectionRecord(state: GisState, base: string, layer: LayerDef): Schemas['Collection'] {
-  const stats = state.repo.layerStats(layer);
-  const period = state.repo.periodExtent(layer);
+async function collectionRecord(state: GisState, base: string, layer: LayerDef): Promise<Schemas['Collection']> {
+  const [stats, period] = await Promise.all([state.repo.layerStats(layer), state.repo.periodExtent(layer)]);
   return {
     id: layer.id,
     title: layer.title,
@@ -103,14 +102,14 @@ export function listGisCategories(req: RequestOf<'listGisCategories'>) {
   };
 }
 
-export function listGisLayers(req: RequestOf<'listGisLayers'>, _reply: FastifyReply, ctx: ServiceContext) {
+export async function listGisLayers(req: RequestOf<'listGisLayers'>, _reply: FastifyReply, ctx: ServiceContext) {
   const query = req.query;
   if (query.access === 'internal') requirePermission(req, 'gis:internal');
   const bbox = parseBbox(query.bbox);
   const state = stateOf(ctx);
   const needle = query.q?.trim().toLowerCase();
   const base = apiBase(req, ctx);
-  const layers = visibleLayers(req)
+  const candidates = visibleLayers(req)
     .filter((layer) => !query.category || layer.category === query.category)
     .filter((layer) => !query.access || layer.access === query.access)
     .filter(
@@ -118,17 +117,18 @@ export function listGisLayers(req: RequestOf<'listGisLayers'>, _reply: FastifyRe
         !needle ||
         [layer.title, layer.titleEn, layer.description, ...layer.keywords].some((text) => text.toLowerCase().includes(needle)),
     )
-    .filter((layer) => {
-      if (!bbox) return true;
-      const extent = state.repo.layerStats(layer).bbox;
-      return extent !== null && extent[0] <= bbox[2] && bbox[0] <= extent[2] && extent[1] <= bbox[3] && bbox[1] <= extent[3];
-    })
     .sort((a, b) => gisCategoryOrder(a.category) - gisCategoryOrder(b.category));
+  const extents = await Promise.all(candidates.map(async (layer) => (await state.repo.layerStats(layer)).bbox));
+  const layers = candidates.filter((_, index) => {
+    if (!bbox) return true;
+    const extent = extents[index]!;
+    return extent !== null && extent[0] <= bbox[2] && bbox[0] <= extent[2] && extent[1] <= bbox[3] && bbox[1] <= extent[3];
+  });
   const selfUrl = selfHref(base, req);
   const body: Schemas['LayerCatalogue'] = {
     numberMatched: layers.length,
     numberReturned: layers.length,
-    layers: layers.map((layer) => layerRecord(state, base, layer)),
+    layers: await Promise.all(layers.map((layer) => layerRecord(state, base, layer))),
     links: [{ href: selfUrl, rel: 'self', type: 'application/json' }],
   };
   if (query.groupBy === 'category') {
@@ -152,10 +152,10 @@ export function getGisLayer(req: RequestOf<'getGisLayer'>, _reply: FastifyReply,
   return layerRecord(stateOf(ctx), apiBase(req, ctx), layer);
 }
 
-export function getGisLayerTileJson(req: RequestOf<'getGisLayerTileJson'>, _reply: FastifyReply, ctx: ServiceContext): Schemas['TileJson'] {
+export async function getGisLayerTileJson(req: RequestOf<'getGisLayerTileJson'>, _reply: FastifyReply, ctx: ServiceContext): Promise<Schemas['TileJson']> {
   const layer = readableLayer(req, req.params.layerId);
   const state = stateOf(ctx);
-  const bounds = roundBox(state.repo.layerStats(layer).bbox ?? DISTRICT_BBOX);
+  const bounds = roundBox((await state.repo.layerStats(layer)).bbox ?? DISTRICT_BBOX);
   const base = apiBase(req, ctx);
   const reviewNo = layer.access === 'public' ? ` ${SANDBOX_REVIEW_NO}` : ' 内部用图，注意保密';
   return {
@@ -181,12 +181,12 @@ export function getGisLayerStyle(req: RequestOf<'getGisLayerStyle'>, _reply: Fas
   return layerStyle(layer, `${apiBase(req, ctx)}/gis/layers/${layer.id}/tilejson`);
 }
 
-export function listGisCollections(req: RequestOf<'listGisCollections'>, _reply: FastifyReply, ctx: ServiceContext) {
+export async function listGisCollections(req: RequestOf<'listGisCollections'>, _reply: FastifyReply, ctx: ServiceContext) {
   const base = apiBase(req, ctx);
   const state = stateOf(ctx);
   return {
     links: [{ href: `${base}/gis/collections`, rel: 'self', type: 'application/json', title: '图层集合' }],
-    collections: visibleLayers(req).map((layer) => collectionRecord(state, base, layer)),
+    collections: await Promise.all(visibleLayers(req).map((layer) => collectionRecord(state, base, layer))),
   };
 }
 

@@ -129,7 +129,7 @@ function rowBox(row: Row): BBox {
 
 // --- handlers -----------------------------------------------------------------------------------
 
-export function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: FastifyReply, ctx: ServiceContext) {
+export async function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: FastifyReply, ctx: ServiceContext) {
   const layer = readableLayer(req, req.params.layerId);
   const query = req.query;
   const scope = scopeRegion(req);
@@ -141,7 +141,7 @@ export function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: Fastif
   const limit = query.limit ?? 50;
   const state = stateOf(ctx);
   const regionPrefix = rowScope(layer, scope);
-  const rows = state.repo.items(layer, { filters, bbox, regionPrefix, period, afterRowid, limit: limit + 1 });
+  const rows = await state.repo.items(layer, { filters, bbox, regionPrefix, period, afterRowid, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const tracker = new MaskingTracker(req, scope);
   const features = page.map((row) => {
@@ -162,7 +162,7 @@ export function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: Fastif
   links.push({ href: `${base}/gis/collections/${layer.id}`, rel: 'collection', type: 'application/json', title: layer.title });
   const body: Schemas['FeatureCollection'] = {
     type: 'FeatureCollection',
-    numberMatched: state.repo.countItems(layer, { filters, bbox, regionPrefix, period }),
+    numberMatched: await state.repo.countItems(layer, { filters, bbox, regionPrefix, period }),
     numberReturned: features.length,
     timeStamp: ctx.clock.now().toISOString(),
     features,
@@ -173,11 +173,11 @@ export function listGisFeatures(req: RequestOf<'listGisFeatures'>, reply: Fastif
   return body;
 }
 
-export function getGisFeature(req: RequestOf<'getGisFeature'>, reply: FastifyReply, ctx: ServiceContext) {
+export async function getGisFeature(req: RequestOf<'getGisFeature'>, reply: FastifyReply, ctx: ServiceContext) {
   const { layerId, featureId } = req.params;
   const layer = readableLayer(req, layerId);
   const scope = scopeRegion(req);
-  const row = stateOf(ctx).repo.item(layer, featureId, rowScope(layer, scope));
+  const row = await stateOf(ctx).repo.item(layer, featureId, rowScope(layer, scope));
   if (!row) throw notFound(`图层 ${layerId} 中不存在要素 ${featureId}`);
   const tracker = new MaskingTracker(req, scope);
   const feature = toFeature(layer, row, tracker.viewFor(layer, row));
@@ -213,7 +213,7 @@ export function getGisQueryables(req: RequestOf<'getGisQueryables'>, reply: Fast
   };
 }
 
-export function identifyGisFeatures(req: RequestOf<'identifyGisFeatures'>, _reply: FastifyReply, ctx: ServiceContext) {
+export async function identifyGisFeatures(req: RequestOf<'identifyGisFeatures'>, _reply: FastifyReply, ctx: ServiceContext) {
   const query = req.query;
   const tolerance = query.tolerance ?? 10;
   const scope = scopeRegion(req);
@@ -226,8 +226,8 @@ export function identifyGisFeatures(req: RequestOf<'identifyGisFeatures'>, _repl
   const tracker = new MaskingTracker(req, scope);
   const results = [];
   for (const layer of layers) {
-    const hits = state.repo
-      .near(layer, searchBox, rowScope(layer, scope), IDENTIFY_CANDIDATES)
+    const candidates = await state.repo.near(layer, searchBox, rowScope(layer, scope), IDENTIFY_CANDIDATES);
+    const hits = candidates
       .map((row) => ({ row, geometry: JSON.parse(row.geometry) as StoredGeometry }))
       .map((hit) => ({ ...hit, distance: distanceToGeometry(frame, hit.geometry) }))
       .filter((hit) => hit.distance <= tolerance)
@@ -250,7 +250,7 @@ export function identifyGisFeatures(req: RequestOf<'identifyGisFeatures'>, _repl
   return { location: [query.lon, query.lat], tolerance, results, masking: tracker.summary() };
 }
 
-export function searchGisPlaces(req: RequestOf<'searchGisPlaces'>, _reply: FastifyReply, ctx: ServiceContext) {
+export async function searchGisPlaces(req: RequestOf<'searchGisPlaces'>, _reply: FastifyReply, ctx: ServiceContext) {
   const query = req.query;
   const q = query.q.trim();
   const limit = query.limit ?? 10;
@@ -267,7 +267,7 @@ export function searchGisPlaces(req: RequestOf<'searchGisPlaces'>, _reply: Fasti
   const searchable = visibleLayers(req).filter((layer) => layer.searchKind && kinds.has(layer.searchKind));
   const places: (Place & { rank: number })[] = [];
   const scopes = searchable.map((layer) => ({ layerId: layer.id, regionPrefix: rowScope(layer, scope) }));
-  for (const row of state.repo.searchFeatures(scopes, q, 200)) {
+  for (const row of await state.repo.searchFeatures(scopes, q, 200)) {
     const layer = LAYERS_BY_ID.get(String(row.layer_id))!;
     const name = String(row.name);
     const code = String(row.code ?? row.id);
@@ -287,7 +287,7 @@ export function searchGisPlaces(req: RequestOf<'searchGisPlaces'>, _reply: Fasti
   }
   const parcelQuery = q.toUpperCase();
   if (internal && kinds.has('parcel') && /^\d{6,12}([A-Z]{1,2}\d{0,5})?$/.test(parcelQuery)) {
-    for (const row of state.repo.searchParcels(parcelQuery, limit)) {
+    for (const row of await state.repo.searchParcels(parcelQuery, limit)) {
       const box = rowBox(row);
       const center = centreOf(JSON.parse(row.geometry) as StoredGeometry, box);
       places.push({

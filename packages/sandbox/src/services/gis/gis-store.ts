@@ -3,13 +3,15 @@
  * tile features, the spatial predicates, JSON access, and how a layer's vector tile is made. SQLite
  * keeps geometry as GeoJSON text with bbox columns (an R*Tree for parcels) and cuts tiles in
  * JavaScript (geojson-vt over a layer's rows); PostGIS answers the same questions from the `geom`
- * columns and their GiST indexes and makes tiles with ST_AsMVT. Everything else — the layers, the
- * queries' shape, masking, paging, caching — is one copy in the repository and the handlers.
+ * columns and their GiST indexes and makes tiles with ST_AsMVT from the stored Web-Mercator
+ * `geom_mercator`. Everything else — the layers, the queries' shape, masking, paging, caching — is
+ * one copy in the repository and the handlers.
  */
 import type { Feature } from 'geojson';
 import { pointInGeometry, type Areal } from '@citybrain/domain';
 import type { Db } from '../../db.js';
-import { bufferedTileBounds, type BBox, type StoredGeometry } from './geo.js';
+import type { ConcurrentReads } from '../../storage/reads.js';
+import { tileBounds, type BBox, type StoredGeometry } from './geo.js';
 import { tileProperties, type LayerDef, type Row, type TableName } from './layers.js';
 import { periodMeets, type Period } from './period.js';
 import { GIS_SRID, TABLE_COLUMNS } from './store.js';
@@ -20,10 +22,13 @@ export interface SqlPart {
   params: unknown[];
 }
 
-/** What a layer's tiles read (within a region scope): all its rows for an index, or its SQL condition for a tile. */
+/**
+ * What a layer's tiles read (within a region scope): all its rows for an index, or its SQL condition
+ * for a tile (within a period; the tile's own spatial condition is the store's).
+ */
 export interface LayerRows {
   all(): Row[];
-  where(bbox: BBox, period: Period | null): SqlPart;
+  where(period: Period | null): SqlPart;
 }
 
 export interface GisStore {
@@ -37,8 +42,8 @@ export interface GisStore {
   jsonProperty(key: string): SqlPart;
   /** The zones whose geometry holds the point. */
   zonesAt(lon: number, lat: number): Row[];
-  /** The vector tiles of one layer from its rows. */
-  layerTiles(layer: LayerDef, rows: LayerRows): TileRenderer;
+  /** The vector tiles of one layer from its rows; tiles made by the database are read through `reads`. */
+  layerTiles(layer: LayerDef, rows: LayerRows, reads: ConcurrentReads): TileRenderer;
   tableExists(name: string): boolean;
 }
 
@@ -75,7 +80,7 @@ class SqliteGisStore implements GisStore {
     return candidates.filter((row) => pointInGeometry([lon, lat], JSON.parse(row.geometry) as Areal));
   }
 
-  layerTiles(layer: LayerDef, rows: LayerRows): TileRenderer {
+  layerTiles(layer: LayerDef, rows: LayerRows, _reads: ConcurrentReads): TileRenderer {
     const days = layer.period;
     return new GeojsonVtRenderer(
       layer.maxzoom,
@@ -129,8 +134,8 @@ class PostgisGisStore implements GisStore {
       .all(lon, lat, lon, lat) as Row[];
   }
 
-  layerTiles(layer: LayerDef, rows: LayerRows): TileRenderer {
-    return new PostgisTileRenderer(this.db, layer, rows);
+  layerTiles(layer: LayerDef, rows: LayerRows, reads: ConcurrentReads): TileRenderer {
+    return new PostgisTileRenderer(reads, layer, rows);
   }
 
   tableExists(name: string): boolean {
@@ -141,27 +146,29 @@ class PostgisGisStore implements GisStore {
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * A layer's tile made by PostGIS: the layer's rows over the tile (GiST on `geom`), projected as the
- * SQLite tiles are (lon/lat taken as WGS 84 Web Mercator), simplified by zoom as geojson-vt
- * simplifies (TILE_TOLERANCE tile units below the layer's max zoom, none at it, and features smaller
- * than that left out), clipped with the same buffer and encoded by ST_AsMVT with the same layer
- * name, attributes and integer feature ids (`rid`, SQLite's rowid).
+ * A layer's tile made by PostGIS: the layer's rows over the tile, found and projected through the
+ * stored Web-Mercator geometry (`geom_mercator`, gis/002, with its GiST index) so a request
+ * transforms nothing — lon/lat taken as WGS 84 Web Mercator, as the SQLite tiles take them —
+ * simplified by zoom as geojson-vt simplifies (TILE_TOLERANCE tile units below the layer's max zoom,
+ * none at it, and features smaller than that left out), clipped with the same buffer and encoded by
+ * ST_AsMVT with the same layer name, attributes and integer feature ids (`rid`, SQLite's rowid). The
+ * query runs on the read pool, beside other requests' reads.
  */
 class PostgisTileRenderer implements TileRenderer {
   constructor(
-    private readonly db: Db,
+    private readonly reads: ConcurrentReads,
     private readonly layer: LayerDef,
     private readonly rows: LayerRows,
   ) {}
 
-  render(z: number, x: number, y: number, period: Period | null): Buffer | null {
+  async render(z: number, x: number, y: number, period: Period | null): Promise<Buffer | null> {
     const { layer } = this;
-    const bounds = bufferedTileBounds(z, x, y, TILE_BUFFER / TILE_EXTENT);
-    const where = this.rows.where(bounds, period);
+    const where = this.rows.where(period);
     const simplify = z < layer.maxzoom;
     // One tile unit in degrees of longitude and (at this tile) latitude: the size under which geojson-vt drops a feature.
-    const unitLon = (bounds[2] - bounds[0]) / (TILE_EXTENT + 2 * TILE_BUFFER);
-    const unitLat = (bounds[3] - bounds[1]) / (TILE_EXTENT + 2 * TILE_BUFFER);
+    const bounds = tileBounds(z, x, y);
+    const unitLon = (bounds[2] - bounds[0]) / TILE_EXTENT;
+    const unitLat = (bounds[3] - bounds[1]) / TILE_EXTENT;
     const tooSmall = simplify && layer.geometryType !== 'Point'
       ? { sql: ' AND NOT (max_lon - min_lon < ? AND max_lat - min_lat < ?)', params: [TILE_TOLERANCE * unitLon, TILE_TOLERANCE * unitLat] }
       : { sql: '', params: [] };
@@ -170,30 +177,31 @@ class PostgisTileRenderer implements TileRenderer {
       ? `(SELECT jsonb_object_agg(key, value) FROM jsonb_each(properties::jsonb)
            WHERE key = ANY(?::text[]) AND jsonb_typeof(value) IN ('string', 'number', 'boolean')) AS tile_extras`
       : null;
-    const mercator = 'ST_Transform(ST_SetSRID(geom, 4326), 3857)';
-    const tileGeometry = simplify ? `ST_SimplifyPreserveTopology(${mercator}, ?)` : mercator;
+    const tileGeometry = simplify ? 'ST_SimplifyPreserveTopology(geom_mercator, ?)' : 'geom_mercator';
     // Tile units in metres of Web Mercator at this zoom.
     const unitMetres = (2 * Math.PI * 6378137) / 2 ** z / TILE_EXTENT;
     // ST_AsMVT leaves out the rows whose ST_AsMVTGeom came to nothing (NULL); filtering them here would compute it twice.
-    const row = this.db
-      .prepare(
-        `SELECT ST_AsMVT(tile, ?, ${TILE_EXTENT}, 'geom', 'rid') AS mvt FROM (
-           SELECT rid, ST_AsMVTGeom(${tileGeometry}, ST_TileEnvelope(?, ?, ?), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
-             ${[...attributes, ...(extras ? [extras] : [])].join(', ')}
-           FROM ${layer.table} WHERE ${where.sql}${tooSmall.sql}
-         ) AS tile`,
-      )
-      .get(
-        layer.id,
-        ...(simplify ? [TILE_TOLERANCE * unitMetres] : []),
-        z,
-        x,
-        y,
-        ...(extras ? [layer.tileExtras] : []),
-        ...where.params,
-        ...tooSmall.params,
-      ) as { mvt: Buffer | null };
-    return row.mvt && row.mvt.length > 0 ? row.mvt : null;
+    const row = await this.reads.get<{ mvt: Buffer | null }>(
+      `SELECT ST_AsMVT(tile, ?, ${TILE_EXTENT}, 'geom', 'rid') AS mvt FROM (
+         SELECT rid, ST_AsMVTGeom(${tileGeometry}, ST_TileEnvelope(?, ?, ?), ${TILE_EXTENT}, ${TILE_BUFFER}, true) AS geom,
+           ${[...attributes, ...(extras ? [extras] : [])].join(', ')}
+         FROM ${layer.table}
+         WHERE geom_mercator && ST_TileEnvelope(?, ?, ?, margin => ?) AND ${where.sql}${tooSmall.sql}
+       ) AS tile`,
+      layer.id,
+      ...(simplify ? [TILE_TOLERANCE * unitMetres] : []),
+      z,
+      x,
+      y,
+      ...(extras ? [layer.tileExtras] : []),
+      z,
+      x,
+      y,
+      TILE_BUFFER / TILE_EXTENT,
+      ...where.params,
+      ...tooSmall.params,
+    );
+    return row?.mvt && row.mvt.length > 0 ? row.mvt : null;
   }
 }
 

@@ -29,7 +29,7 @@ import { apiBase } from './links.js';
 import type { Feature } from 'geojson';
 import { parsePeriod } from './period.js';
 import { stateOf, type GisState } from './state.js';
-import { migrateGis, migrateGisPostgres, seedGis } from './store.js';
+import { migrateGis, migrateGisMercatorPostgres, migrateGisPostgres, migrateGisWrites, migrateGisWritesPostgres, seedGis } from './store.js';
 import { BASEMAP_MAX_ZOOM, basemapStyle, type BasemapSourceLayer } from './styles.js';
 import { GeojsonVtRenderer, TileSet, ifNoneMatchHits, type EncodedTile } from './tiles.js';
 import { getGisImageryTile, getGisImageryTileJson, listGisImagery } from './imagery.js';
@@ -42,7 +42,7 @@ function tileSetFor(state: GisState, layer: LayerDef, regionPrefix: string | nul
   const key = regionPrefix === null ? layer.id : `${layer.id}@${regionPrefix}`;
   let tileSet = state.tileSets.get(key);
   if (!tileSet) {
-    tileSet = new TileSet(key, () => state.repo.store.layerTiles(layer, state.repo.layerRows(layer, regionPrefix)), state.cache);
+    tileSet = new TileSet(key, () => state.repo.layerTiles(layer, regionPrefix), state.cache);
     state.tileSets.set(key, tileSet);
   }
   return tileSet;
@@ -110,8 +110,9 @@ function foshanBounds(): BBox {
   return foshanBoundsMemo;
 }
 
-function basemapVersion(state: GisState): string {
-  return ['towns', 'villages', 'water', 'roads'].map((id) => state.repo.layerStats(LAYERS_BY_ID.get(id)!).version).join('-');
+async function basemapVersion(state: GisState): Promise<string> {
+  const stats = await Promise.all(['towns', 'villages', 'water', 'roads'].map((id) => state.repo.layerStats(LAYERS_BY_ID.get(id)!)));
+  return stats.map(({ version }) => version).join('-');
 }
 
 function sendTile(req: FastifyRequest, reply: FastifyReply, tile: EncodedTile, cacheControl: string): FastifyReply {
@@ -137,7 +138,7 @@ function getGisTile(req: RequestOf<'getGisTile'>, reply: FastifyReply, ctx: Serv
 }
 
 /** One layer's tile as this caller may read it, within `datetime` if given: the XYZ and the OGC API – Tiles routes alike. */
-function sendLayerTile(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, layerId: string, z: number, x: number, y: number, datetime: string | undefined) {
+async function sendLayerTile(req: FastifyRequest, reply: FastifyReply, ctx: ServiceContext, layerId: string, z: number, x: number, y: number, datetime: string | undefined) {
   const layer = readableLayer(req, layerId);
   const regionPrefix = rowScope(layer, scopeRegion(req));
   const period = parsePeriod(layer, datetime);
@@ -145,7 +146,8 @@ function sendLayerTile(req: FastifyRequest, reply: FastifyReply, ctx: ServiceCon
   const state = stateOf(ctx);
   // parsePeriod refuses `datetime` on a layer without periods, so a period here means the layer has one.
   const only = period ? { key: `${period.from ?? '..'}/${period.to ?? '..'}`, period } : undefined;
-  const tile = tileSetFor(state, layer, regionPrefix).tile(state.repo.layerStats(layer).version, z, x, y, only);
+  const { version } = await state.repo.layerStats(layer);
+  const tile = await tileSetFor(state, layer, regionPrefix).tile(version, z, x, y, only);
   return sendTile(req, reply, tile, layer.access === 'public' ? 'public, max-age=3600' : 'private, max-age=600');
 }
 
@@ -185,9 +187,9 @@ function listGisCollectionTilesets(req: RequestOf<'listGisCollectionTilesets'>, 
   };
 }
 
-function getGisCollectionTileset(req: RequestOf<'getGisCollectionTileset'>, _reply: FastifyReply, ctx: ServiceContext) {
+async function getGisCollectionTileset(req: RequestOf<'getGisCollectionTileset'>, _reply: FastifyReply, ctx: ServiceContext) {
   const layer = readableLayer(req, req.params.layerId);
-  const bbox = stateOf(ctx).repo.layerStats(layer).bbox;
+  const { bbox } = await stateOf(ctx).repo.layerStats(layer);
   const zooms = Array.from({ length: layer.maxzoom - layer.minzoom + 1 }, (_, index) => layer.minzoom + index);
   return {
     ...tilesetSummary(apiBase(req, ctx), layer),
@@ -228,11 +230,11 @@ function getGisBasemapStyle(req: RequestOf<'getGisBasemapStyle'>, reply: Fastify
   });
 }
 
-function getGisBasemapTile(req: RequestOf<'getGisBasemapTile'>, reply: FastifyReply, ctx: ServiceContext) {
+async function getGisBasemapTile(req: RequestOf<'getGisBasemapTile'>, reply: FastifyReply, ctx: ServiceContext) {
   const { z, x, y } = req.params;
   checkTileAddress(z, x, y, BASEMAP_MAX_ZOOM);
   const state = stateOf(ctx);
-  const tile = basemapTileSet(state).tile(basemapVersion(state), z, x, y);
+  const tile = await basemapTileSet(state).tile(await basemapVersion(state), z, x, y);
   return sendTile(req, reply, tile, 'public, max-age=3600');
 }
 
@@ -240,7 +242,12 @@ function getGisBasemapTile(req: RequestOf<'getGisBasemapTile'>, reply: FastifyRe
 
 export const gisService: SandboxService<keyof GisOperations> = {
   name: 'gis',
-  migrations: [{ id: 'gis/001-layers', sqlite: migrateGis, postgres: migrateGisPostgres }],
+  migrations: [
+    { id: 'gis/001-layers', sqlite: migrateGis, postgres: migrateGisPostgres },
+    // SQLite cuts tiles from the GeoJSON in JavaScript: the Web-Mercator column is PostgreSQL's alone.
+    { id: 'gis/002-mercator-geometry', sqlite: () => {}, postgres: migrateGisMercatorPostgres },
+    { id: 'gis/003-layer-writes', sqlite: migrateGisWrites, postgres: migrateGisWritesPostgres },
+  ],
   seed: seedGis,
   handlers: {
     getGisLandingPage,

@@ -3,15 +3,19 @@
  * store.ts); every query starts from a layer's own condition, adds queryable filters and a spatial
  * prefilter, and pages by the row id (SQLite's rowid, PostgreSQL's indexed `rid`: stable insertion
  * order) so cursors stay valid while rows are added. What the stores do differently is asked of the
- * `GisStore` (gis-store.ts).
+ * `GisStore` (gis-store.ts). The reads of requests (versions, pages, counts, identify, search) go
+ * through the concurrent reads (a pool of connections on PostgreSQL, the store itself on SQLite);
+ * building a tile index and rebuilding a derived layer stay on the store's own connection.
  */
 import type { SqlStatement } from '../../storage/sql.js';
 import type { Db } from '../../db.js';
+import type { ConcurrentReads } from '../../storage/reads.js';
 import type { BBox } from './geo.js';
 import { gisStoreOf, type GisStore, type LayerRows, type SqlPart } from './gis-store.js';
 import { tileColumns, type LayerDef, type Row, type TableName } from './layers.js';
 import type { Period } from './period.js';
 import { TABLE_COLUMNS } from './store.js';
+import type { TileRenderer } from './tiles.js';
 
 export interface ItemQuery {
   filters: { column: string; value: string }[];
@@ -31,18 +35,23 @@ interface LayerStats {
   checkedAt: number;
 }
 
-/** How long a layer's version is trusted before it is read again (a cheap count + max(row id)). */
-const VERSION_TTL_MS = 5_000;
+/** How long a layer's version is trusted before it is read again (count, max(row id) and the layer's write count). */
+export const VERSION_TTL_MS = 5_000;
 
 export class GisRepository {
   private readonly statements = new Map<string, SqlStatement>();
   private readonly stats = new Map<string, LayerStats>();
+  /** Versions being read: requests that find a layer's version stale wait for the one read under way. */
+  private readonly statsReads = new Map<string, Promise<LayerStats>>();
   /** Derived layers: the source version each was last built from, and when that was checked. */
   private readonly derivedFrom = new Map<string, { version: string; checkedAt: number }>();
 
   readonly store: GisStore;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly reads: ConcurrentReads,
+  ) {
     this.store = gisStoreOf(db);
   }
 
@@ -56,25 +65,38 @@ export class GisRepository {
   }
 
   /**
-   * A version string for the layer's data: changes whenever rows are added or removed, so tile
+   * A version string for the layer's data: changes with every write to its rows (gis/003), so tile
    * indexes, tile caches and ETags follow writes by other services without any notification.
    */
-  layerStats(layer: LayerDef, now = Date.now()): LayerStats {
+  layerStats(layer: LayerDef, now = Date.now()): Promise<LayerStats> {
     this.refreshDerived(layer, now);
     const known = this.stats.get(layer.id);
-    if (known && now - known.checkedAt < VERSION_TTL_MS) return known;
-    const head = this.prepare(`SELECT count(*) AS n, max(${this.store.rowId}) AS last FROM ${layer.table} WHERE ${layer.where}`).get(...layer.params) as {
-      n: number;
-      last: number | null;
-    };
-    const version = `${head.n}.${head.last ?? 0}`;
+    if (known && now - known.checkedAt < VERSION_TTL_MS) return Promise.resolve(known);
+    let reading = this.statsReads.get(layer.id);
+    if (!reading) {
+      reading = this.readStats(layer, known, now).finally(() => this.statsReads.delete(layer.id));
+      this.statsReads.set(layer.id, reading);
+    }
+    return reading;
+  }
+
+  private async readStats(layer: LayerDef, known: LayerStats | undefined, now: number): Promise<LayerStats> {
+    const head = (await this.reads.get<{ writes: number | null; n: number; last: number | null }>(
+      `SELECT (SELECT sum(writes) FROM gis_writes WHERE table_name = ? AND ${layer.where}) AS writes, count(*) AS n, max(${this.store.rowId}) AS last
+       FROM ${layer.table} WHERE ${layer.where}`,
+      layer.table,
+      ...layer.params,
+      ...layer.params,
+    ))!;
+    const version = `${head.n}.${head.last ?? 0}.${head.writes ?? 0}`;
     if (known && known.version === version) {
       known.checkedAt = now;
       return known;
     }
-    const box = this.prepare(
+    const box = (await this.reads.get<{ a: number | null; b: number; c: number; d: number }>(
       `SELECT min(min_lon) AS a, min(min_lat) AS b, max(max_lon) AS c, max(max_lat) AS d FROM ${layer.table} WHERE ${layer.where}`,
-    ).get(...layer.params) as { a: number | null; b: number; c: number; d: number };
+      ...layer.params,
+    ))!;
     const stats: LayerStats = {
       version,
       count: head.n,
@@ -102,22 +124,30 @@ export class GisRepository {
   }
 
   /** The first and last day of a periodic layer's features (its OGC temporal extent); null without periods or rows. */
-  periodExtent(layer: LayerDef): [string, string] | null {
+  async periodExtent(layer: LayerDef): Promise<[string, string] | null> {
     if (!layer.period) return null;
     const start = this.store.jsonProperty(layer.period.start);
     const end = this.store.jsonProperty(layer.period.end);
-    const { first, last } = this.prepare(
+    const { first, last } = (await this.reads.get<{ first: string | null; last: string | null }>(
       `SELECT min(${start.sql}) AS first, max(${end.sql}) AS last FROM ${layer.table} WHERE ${layer.where}`,
-    ).get(...start.params, ...end.params, ...layer.params) as { first: string | null; last: string | null };
+      ...start.params,
+      ...end.params,
+      ...layer.params,
+    ))!;
     return first === null || last === null ? null : [first, last];
   }
 
   /** A layer's rows in a region scope as its tiles read them. */
-  layerRows(layer: LayerDef, regionPrefix: string | null): LayerRows {
+  private layerRows(layer: LayerDef, regionPrefix: string | null): LayerRows {
     return {
       all: () => this.allRows(layer, regionPrefix),
-      where: (bbox, period) => this.conditions(layer, { filters: [], bbox, regionPrefix, period }),
+      where: (period) => this.conditions(layer, { filters: [], bbox: null, regionPrefix, period }),
     };
+  }
+
+  /** A layer's vector tiles in a region scope, as the store makes them. */
+  layerTiles(layer: LayerDef, regionPrefix: string | null): TileRenderer {
+    return this.store.layerTiles(layer, this.layerRows(layer, regionPrefix), this.reads);
   }
 
   /** Every row of a layer (for building its tile index) with the layer's tile columns, in row id order. */
@@ -162,62 +192,63 @@ export class GisRepository {
   }
 
   /** Rows of a layer from the cursor's row id on: a keyset page (an index range scan on the row id). */
-  items(layer: LayerDef, query: ItemQuery): Row[] {
+  items(layer: LayerDef, query: ItemQuery): Promise<Row[]> {
     const { sql, params } = this.conditions(layer, query);
     const rid = this.store.rowId;
-    return this.prepare(`SELECT ${rid} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} AND ${rid} > ? ORDER BY ${rid} LIMIT ?`).all(
+    return this.reads.all<Row>(
+      `SELECT ${rid} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} AND ${rid} > ? ORDER BY ${rid} LIMIT ?`,
       ...params,
       query.afterRowid,
       query.limit,
-    ) as Row[];
+    );
   }
 
-  countItems(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>): number {
-    if (query.filters.length === 0 && !query.bbox && query.regionPrefix === null && !query.period) return this.layerStats(layer).count;
+  async countItems(layer: LayerDef, query: Pick<ItemQuery, 'filters' | 'bbox' | 'regionPrefix' | 'period'>): Promise<number> {
+    if (query.filters.length === 0 && !query.bbox && query.regionPrefix === null && !query.period) return (await this.layerStats(layer)).count;
     const { sql, params } = this.conditions(layer, query);
-    return (this.prepare(`SELECT count(*) AS n FROM ${layer.table} WHERE ${sql}`).get(...params) as { n: number }).n;
+    return (await this.reads.get<{ n: number }>(`SELECT count(*) AS n FROM ${layer.table} WHERE ${sql}`, ...params))!.n;
   }
 
-  item(layer: LayerDef, id: string, regionPrefix: string | null): Row | undefined {
+  item(layer: LayerDef, id: string, regionPrefix: string | null): Promise<Row | undefined> {
     const { sql, params } = this.conditions(layer, { filters: [], bbox: null, regionPrefix });
-    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} AND id = ?`).get(...params, id) as
-      | Row
-      | undefined;
+    return this.reads.get<Row>(`SELECT ${this.store.rowId} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} AND id = ?`, ...params, id);
   }
 
   /** Rows whose geometry (SQLite: box) meets `bbox` (identify candidates), at most `cap`. */
-  near(layer: LayerDef, bbox: BBox, regionPrefix: string | null, cap: number): Row[] {
+  near(layer: LayerDef, bbox: BBox, regionPrefix: string | null, cap: number): Promise<Row[]> {
     const { sql, params } = this.conditions(layer, { filters: [], bbox, regionPrefix }, true);
-    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} LIMIT ?`).all(
-      ...params,
-      cap,
-    ) as Row[];
+    return this.reads.all<Row>(`SELECT ${this.store.rowId} AS rid, ${columnsOf(layer.table)} FROM ${layer.table} WHERE ${sql} LIMIT ?`, ...params, cap);
   }
 
   /**
    * Named features of the searchable feature layers matching `q` by name (substring) or code
    * (prefix); a layer with a region prefix contributes only the rows inside it.
    */
-  searchFeatures(layers: { layerId: string; regionPrefix: string | null }[], q: string, cap: number): Row[] {
+  async searchFeatures(layers: { layerId: string; regionPrefix: string | null }[], q: string, cap: number): Promise<Row[]> {
     if (layers.length === 0) return [];
     const scoped = layers.map(({ regionPrefix }) => (regionPrefix === null ? '(layer_id = ?)' : '(layer_id = ? AND substr(village_code, 1, ?) = ?)'));
     const scopeParams = layers.flatMap(({ layerId, regionPrefix }) => (regionPrefix === null ? [layerId] : [layerId, regionPrefix.length, regionPrefix]));
     const pattern = `%${escapeLike(q)}%`;
     const prefix = `${escapeLike(q)}%`;
-    return this.prepare(
+    return this.reads.all<Row>(
       `SELECT ${this.store.rowId} AS rid, ${columnsOf('gis_features')} FROM gis_features WHERE (${scoped.join(' OR ')})
          AND (name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')
        ORDER BY length(name), code LIMIT ?`,
-    ).all(...scopeParams, pattern, prefix, cap) as Row[];
+      ...scopeParams,
+      pattern,
+      prefix,
+      cap,
+    );
   }
 
   /** Parcels whose 宗地号 starts with `prefix` (an index range scan on the UNIQUE parcel_no). */
-  searchParcels(prefix: string, cap: number): Row[] {
-    return this.prepare(`SELECT ${this.store.rowId} AS rid, ${columnsOf('parcels')} FROM parcels WHERE parcel_no >= ? AND parcel_no < ? ORDER BY parcel_no LIMIT ?`).all(
+  searchParcels(prefix: string, cap: number): Promise<Row[]> {
+    return this.reads.all<Row>(
+      `SELECT ${this.store.rowId} AS rid, ${columnsOf('parcels')} FROM parcels WHERE parcel_no >= ? AND parcel_no < ? ORDER BY parcel_no LIMIT ?`,
       prefix,
       `${prefix}\uffff`,
       cap,
-    ) as Row[];
+    );
   }
 
   /** Rows of the generic feature table by layer id, for the basemap. */

@@ -19,7 +19,7 @@ const states = new WeakMap<Db, GisState>();
 export function stateOf(ctx: ServiceContext): GisState {
   let state = states.get(ctx.db);
   if (!state) {
-    state = { repo: new GisRepository(ctx.db), cache: new TileCache(TILE_CACHE_BYTES), tileSets: new Map() };
+    state = { repo: new GisRepository(ctx.db, ctx.reads), cache: new TileCache(TILE_CACHE_BYTES), tileSets: new Map() };
     states.set(ctx.db, state);
   }
   return state;

@@ -187,6 +187,91 @@ export function migrateGisPostgres(db: Db): void {
 }
 
 /**
+ * gis/002 on PostgreSQL: each table also keeps its geometry in Web Mercator (`geom_mercator`,
+ * EPSG:3857, lon/lat taken as WGS 84 as the tiles take them), derived from the same GeoJSON text so
+ * writers stay one INSERT, with a GiST index. Vector tiles select and cut from it (ST_TileEnvelope,
+ * ST_AsMVTGeom) instead of transforming every row of a tile on every request. SQLite cuts its tiles
+ * in JavaScript from the GeoJSON: nothing to store there.
+ */
+export function migrateGisMercatorPostgres(db: Db): void {
+  for (const table of ['parcels', 'zones', 'gis_features']) {
+    db.exec(`
+      ALTER TABLE ${table} ADD COLUMN geom_mercator geometry(Geometry, 3857)
+        GENERATED ALWAYS AS (ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326), 3857)) STORED;
+      CREATE INDEX ${table}_geom_mercator ON ${table} USING GIST (geom_mercator);
+    `);
+  }
+}
+
+/**
+ * The column that tells a table's layers apart (gis/003 counts writes per value of it): a feature
+ * layer's `layer_id`, a zone's `source_layer`; parcels are one layer.
+ */
+const LAYER_KEY = { parcels: null, zones: 'source_layer', gis_features: 'layer_id' } as const;
+const WRITE_KEY = '(table_name, layer_id, source_layer)';
+
+/** The INSERT … SELECT that counts one write per layer key among `rows` (a row or a set of rows). */
+function countWrites(table: keyof typeof LAYER_KEY, rows: string, grouped: boolean): string {
+  const key = LAYER_KEY[table];
+  const layerId = key === 'layer_id' ? `${rows}.layer_id` : "''";
+  const sourceLayer = key === 'source_layer' ? `${rows}.source_layer` : "''";
+  // `WHERE true` keeps SQLite from reading ON CONFLICT as a join's ON.
+  const from = grouped ? ` FROM ${rows} WHERE true GROUP BY 2, 3` : ' WHERE true';
+  return `INSERT INTO gis_writes (table_name, layer_id, source_layer, writes) SELECT '${table}', ${layerId}, ${sourceLayer}, 1${from}
+    ON CONFLICT ${WRITE_KEY} DO UPDATE SET writes = gis_writes.writes + 1`;
+}
+
+/**
+ * gis/003: a count of the writes to each GIS layer, kept by triggers, so every write — an import that
+ * replaces a feature as well as one that adds it, by any process or instance — changes the layer's
+ * version and with it its tile cache keys and ETags. Row count and last row id alone miss a
+ * replacement that keeps both (SQLite hands the last rowid out again after deleting it). Counting per
+ * layer (not per table) keeps a rebuilt derived layer from invalidating the other feature layers. The
+ * counter rows carry the layer key columns under their own names, so a layer's own condition
+ * (`layer_id = ?`, `source_layer NOT IN (…)`, `1 = 1`) selects its counters too. SQLite's triggers run
+ * per row; PostgreSQL's once per statement, over its transition tables.
+ */
+const GIS_WRITES_TABLE = `
+  CREATE TABLE IF NOT EXISTS gis_writes (
+    table_name TEXT NOT NULL,
+    layer_id TEXT NOT NULL,
+    source_layer TEXT NOT NULL,
+    writes INTEGER NOT NULL,
+    PRIMARY KEY ${WRITE_KEY}
+  );`;
+
+export function migrateGisWrites(db: Db): void {
+  db.exec(GIS_WRITES_TABLE);
+  for (const table of Object.keys(LAYER_KEY) as (keyof typeof LAYER_KEY)[]) {
+    // An update counts for the layer a row leaves and the one it joins.
+    const events = [['insert', ['NEW']], ['update', ['OLD', 'NEW']], ['delete', ['OLD']]] as const;
+    for (const [event, versions] of events) {
+      db.exec(`
+        CREATE TRIGGER IF NOT EXISTS ${table}_${event}_counted AFTER ${event.toUpperCase()} ON ${table}
+        BEGIN ${versions.map((row) => `${countWrites(table, row, false)};`).join(' ')} END;`);
+    }
+  }
+}
+
+export function migrateGisWritesPostgres(db: Db): void {
+  db.exec(GIS_WRITES_TABLE);
+  for (const table of Object.keys(LAYER_KEY) as (keyof typeof LAYER_KEY)[]) {
+    db.exec(`
+      CREATE FUNCTION ${table}_count_writes() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN ${countWrites(table, 'changed', true)}; RETURN NULL; END
+      $body$;
+      CREATE TRIGGER ${table}_insert_counted AFTER INSERT ON ${table} REFERENCING NEW TABLE AS changed
+        FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_writes();
+      CREATE TRIGGER ${table}_update_old_counted AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS changed
+        FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_writes();
+      CREATE TRIGGER ${table}_update_new_counted AFTER UPDATE ON ${table} REFERENCING NEW TABLE AS changed
+        FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_writes();
+      CREATE TRIGGER ${table}_delete_counted AFTER DELETE ON ${table} REFERENCING OLD TABLE AS changed
+        FOR EACH STATEMENT EXECUTE FUNCTION ${table}_count_writes();`);
+  }
+}
+
+/**
  * Inserts rows in multi-row statements (a few hundred rows a round trip instead of one), the same
  * SQL on both stores; PostgreSQL parses each row's GeoJSON into `geom` as it goes.
  */

@@ -70,7 +70,7 @@ const digest = (data: Buffer | string): string => createHash('sha256').update(da
 
 /** Makes one tile's MVT bytes (null: no features), within `period` when given. */
 export interface TileRenderer {
-  render(z: number, x: number, y: number, period: Period | null): Buffer | null;
+  render(z: number, x: number, y: number, period: Period | null): Promise<Buffer | null>;
 }
 
 /**
@@ -105,7 +105,7 @@ export class GeojsonVtRenderer implements TileRenderer {
     return indexes;
   }
 
-  render(z: number, x: number, y: number, period: Period | null): Buffer | null {
+  async render(z: number, x: number, y: number, period: Period | null): Promise<Buffer | null> {
     const layers: Record<string, GeoJsonVtTile> = {};
     let any = false;
     for (const [sourceLayer, index] of this.index()) {
@@ -123,11 +123,15 @@ export class GeojsonVtRenderer implements TileRenderer {
 
 /**
  * One tile endpoint: one or more MVT layers (source layers) from its renderer. `version` identifies
- * the data; a new version makes a new renderer (a new index) and gives new cache keys and ETags.
+ * the data; a new version makes a new renderer (a new index) and gives new cache keys and ETags, so
+ * a tile cached for an older version is never answered again. Requests for a tile that is being
+ * rendered wait for that rendering instead of starting their own (fifty map clients opening on the
+ * same view ask for the same tiles at once).
  */
 export class TileSet {
   private renderer: TileRenderer | null = null;
   private builtFor: string | null = null;
+  private readonly rendering = new Map<string, Promise<EncodedTile>>();
 
   constructor(
     readonly id: string,
@@ -139,15 +143,24 @@ export class TileSet {
    * One encoded tile. With `only`, the tile keeps the features whose period meets `only.period` (a
    * time filter), cached under `only.key` beside the whole tile.
    */
-  tile(version: string, z: number, x: number, y: number, only?: { key: string; period: Period }): EncodedTile {
+  tile(version: string, z: number, x: number, y: number, only?: { key: string; period: Period }): Promise<EncodedTile> {
     const key = `${this.id}@${version}/${z}/${x}/${y}${only ? `?${only.key}` : ''}`;
     const cached = this.cache.get(key);
-    if (cached) return cached;
+    if (cached) return Promise.resolve(cached);
+    let pending = this.rendering.get(key);
+    if (!pending) {
+      pending = this.render(key, version, z, x, y, only?.period ?? null).finally(() => this.rendering.delete(key));
+      this.rendering.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async render(key: string, version: string, z: number, x: number, y: number, period: Period | null): Promise<EncodedTile> {
     if (!this.renderer || this.builtFor !== version) {
       this.renderer = this.makeRenderer();
       this.builtFor = version;
     }
-    const body = this.renderer.render(z, x, y, only?.period ?? null);
+    const body = await this.renderer.render(z, x, y, period);
     const encoded: EncodedTile = body ? { body, etag: `"${digest(body)}"` } : { body: null, etag: `"empty-${digest(key)}"` };
     this.cache.set(key, encoded);
     return encoded;
