@@ -42,12 +42,13 @@ function run(command, args, env = {}) {
 const specFiles = readdirSync(join(root, 'openapi')).filter((f) => f.endsWith('.yaml')).map((f) => `openapi/${f}`);
 const lintConfig = readFileSync(join(root, 'redocly.yaml'), 'utf8');
 const unlinted = specFiles.filter((file) => !lintConfig.includes(`root: ${file}`));
-// Two sandbox instances on one PostgreSQL database: run in the PostgreSQL stage only.
-const INSTANCES_TEST = 'packages/sandbox/test/reliability/instances.test.ts';
+// Two sandbox instances on one database, and the data service's reads on the pool: PostgreSQL only,
+// so run in the PostgreSQL stage only.
+const POSTGRES_ONLY_TESTS = ['reliability/instances', 'data-concurrent-reads'].map((name) => `packages/sandbox/test/${name}.test.ts`);
 // Among them packages/conformance/test: the conformance CLI against a real sandbox, and against a
 // proxy that breaks one contract property at a time (issue 18).
 const nodeTestFiles = ['packages', 'examples', 'bench'].flatMap((dir) => findFiles(join(root, dir), /\.test\.(ts|mjs)$/))
-  .filter((file) => !file.startsWith('packages/components/') && file !== INSTANCES_TEST);
+  .filter((file) => !file.startsWith('packages/components/') && !POSTGRES_ONLY_TESTS.includes(file));
 
 /**
  * The services' own test files, run again on PostgreSQL (issue 18): every service's API, its access
@@ -57,14 +58,14 @@ const nodeTestFiles = ['packages', 'examples', 'bench'].flatMap((dir) => findFil
  */
 const POSTGRES_SERVICE_TESTS = [
   'core', 'calendar', 'approvals', 'uploads', 'uploads-retention', 'workorders', 'gis', 'gis-catalogue', 'gis-crs',
-  'gis-ogc-tiles', 'data', 'data-sharing', 'import', 'identifier-filters', 'security/free-text-masking', 'security/idempotency',
+  'gis-ogc-tiles', 'gis-tile-versions', 'data', 'data-sharing', 'import', 'identifier-filters', 'security/free-text-masking', 'security/idempotency',
   'security/live-streams', 'security/gis-access-matrix', 'reliability/access-control',
 ].map((name) => `packages/sandbox/test/${name}.test.ts`);
 /** What the PostgreSQL stage runs against a private cluster: the conformance suite, storage, instances, services. */
 const postgresTestFiles = [
   'packages/conformance/test/conformance.test.mjs',
   ...findFiles(join(root, 'packages/sandbox/test/storage'), /\.test\.ts$/),
-  INSTANCES_TEST,
+  ...POSTGRES_ONLY_TESTS,
   ...POSTGRES_SERVICE_TESTS,
 ];
 
