@@ -1,13 +1,15 @@
 /**
- * One logical call over HTTP: ky runs the attempts (per-attempt timeout, retry loop, abortable
- * waits, per-attempt hooks), and this module tells it what to do:
+ * One logical call over HTTP. ky builds each attempt's Request (URL, method, body, headers) and
+ * runs it through its hooks; this module runs the attempts around it:
  *
+ * - one ky call per attempt, with ky's own retries and timeout off (`retry: 0`, `timeout: false`):
+ *   the attempt loop here asks {@link decideRetry}, waits on the caller's signal and calls the
+ *   retry hook, so ky merges and normalises no retry options per call (bench/client);
+ * - each attempt runs in ky's beforeRequest hook and settles there (ky's documented way to skip its
+ *   own fetch), which spares ky's Request clone (kept for retries ky no longer runs) and its fetch wrapper;
  * - each attempt's fetch reads and checks the body *inside* the attempt, so a stalled or truncated
  *   body counts against that attempt's timeout and can be retried, and every failure is thrown as a
  *   typed {@link CityBrainError} (ky's `throwHttpErrors` never has to convert a status);
- * - `shouldRetry` asks {@link decideRetry} and stores the wait it chose for ky's `delay`, so ky's
- *   own retry loop stays in charge (see DESIGN.md: a layer that turns ky's HTTP errors into
- *   responses silently switches retries off);
  * - a total budget bounds all attempts and waits together (ky 1 has no `totalTimeout`);
  * - a 401 is answered by one single-flight token refresh and one replay;
  * - the gateway signer runs after every other hook on every attempt, so each retry is re-signed.
@@ -62,7 +64,7 @@ export interface Hooks {
 }
 
 export interface TransportConfig {
-  /** Called with ky's Request and, when the attempt can be aborted, an init carrying the attempt's signal. */
+  /** Called with the attempt's Request and, when the attempt can be aborted, an init carrying only its signal. */
   fetch: typeof globalThis.fetch;
   /** Per attempt, until the whole body is read (streams: until headers, then between chunks). 0 = none. */
   timeout: number;
@@ -104,8 +106,6 @@ export interface TransportResult {
   attempts: number;
 }
 
-const ALL_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace', 'post', 'patch'];
-
 export interface Transport {
   send(request: TransportRequest): Promise<TransportResult>;
   readonly config: TransportConfig;
@@ -118,27 +118,30 @@ interface CallContext {
 
 export function createTransport(config: TransportConfig): Transport {
   // Built once: what is the same for every call lives here, so a call hands ky only its own part
-  // (method, headers, body, its fetch and retry decision) and ky merges as little as it can.
+  // (method, body, the call) and ky merges as little as it can.
   const attempts = ky.create({
-    // Per-attempt timeouts are the call's own (see Call.fetch); ky's would not abort the fetch everywhere.
+    // Per-attempt timeouts are the call's own (see Call.attempt); ky's would not abort the fetch everywhere.
     timeout: false,
+    // One ky call is one attempt: the call's loop retries (Call.runAttempts). ky 1 would only make
+    // its own backoff wait abortable where AbortSignal.any exists.
+    retry: 0,
     throwHttpErrors: true,
-    retry: {
-      // decideRetry counts the attempts (and may say more than ky's limit would after a replay).
-      limit: Number.MAX_SAFE_INTEGER,
-      methods: ALL_METHODS,
-      // The wait itself happens in beforeRetry, on the caller's signal: ky 1 only makes its own
-      // wait abortable where AbortSignal.any exists.
-      delay: () => 0,
-      backoffLimit: Number.POSITIVE_INFINITY,
-    },
+    // Only reached if an attempt did not settle in beforeRequest, which Call.attempt always does.
+    fetch: config.fetch,
     hooks: {
-      beforeRequest: [(request, options, state) => (options.context as unknown as CallContext).call.beforeAttempt(request, state.retryCount)],
-      beforeRetry: [({ request, options, error }) => (options.context as unknown as CallContext).call.beforeRetry(request, error)],
+      beforeRequest: [(request, options) => (options.context as unknown as CallContext).call.attempt(request)],
     },
   });
   return { config, send: (request) => sendCall(config, attempts, request) };
 }
+
+/**
+ * What an attempt's beforeRequest hook hands back to ky once the attempt has settled (the response
+ * read and checked, its result kept by the call). A Response from beforeRequest is ky's documented
+ * way to skip its own fetch: ky then neither clones the Request for a retry nor runs its fetch
+ * wrapper. ky only reads `ok` of it.
+ */
+const ATTEMPT_SETTLED = new Response(null, { status: 204 });
 
 async function sendCall(config: TransportConfig, attempts: KyInstance, request: TransportRequest): Promise<TransportResult> {
   const call = new Call(config, request);
@@ -201,8 +204,8 @@ class Call {
   /** The running attempt's abort link (a handed-over stream's, until the stream settles). */
   #link: LinkedAbort | undefined;
   #attemptTimedOut = false;
-  #attemptBase = 0;
-  #nextDelayMs = 0;
+  /** The Request of the latest attempt, for the retry hook. */
+  #sent: Request | undefined;
   #result: { data: unknown; response: Response } | undefined;
 
   constructor(config: TransportConfig, request: TransportRequest) {
@@ -233,7 +236,8 @@ class Call {
     this.#policy = resolveRetryPolicy(request.retry, config.retry);
     // An empty key is no key: the server runs such a write every time, so it must not be retried.
     this.#keyed = (headers.get('idempotency-key') ?? '') !== '';
-    this.#replayable = isReplayable(method, this.#keyed);
+    // Each attempt builds its Request from the body anew: a stream can be sent only once.
+    this.#replayable = isReplayable(method, this.#keyed) && !(request.body instanceof ReadableStream);
     // A caller-supplied Authorization header (e.g. for one call as another principal) is left alone.
     this.tokens = headers.has('authorization') ? undefined : config.tokens;
     this.#abortable = request.signal !== undefined || this.timeout > 0 || this.totalTimeout > 0;
@@ -307,23 +311,52 @@ class Call {
     }
   }
 
-  runAttempts(attempts: KyInstance, attemptBase: number): Promise<unknown> {
-    this.#attemptBase = attemptBase;
-    return attempts(this.#request.url, {
-      method: this.where.method,
-      // The headers are set on each attempt's Request (beforeAttempt): given to ky, they would be
-      // copied into new Headers objects four times over by its option merging.
-      body: this.#request.body ?? undefined,
-      fetch: this.fetch,
-      retry: { shouldRetry: this.shouldRetry },
-      context: { call: this } satisfies CallContext,
-    });
+  /**
+   * Attempts until one succeeds or {@link decideRetry} says stop, numbering them from
+   * `attemptBase + 1` (a replay after a token refresh goes on counting).
+   */
+  async runAttempts(attempts: KyInstance, attemptBase: number): Promise<void> {
+    const request = this.#request;
+    for (let retryNumber = 0; ; retryNumber++) {
+      this.attempts = attemptBase + retryNumber + 1;
+      try {
+        // The headers are set on each attempt's Request (attempt): given to ky, they would be
+        // copied into new Headers objects four times over by its option merging.
+        await attempts(request.url, { method: this.where.method, body: request.body ?? undefined, context: { call: this } satisfies CallContext });
+        return;
+      } catch (error) {
+        const failure = this.#retryable(error, retryNumber + 1);
+        if (!failure) throw error;
+        // The backoff wait, abortable by the caller, then the caller's hook.
+        await abortableSleep(failure.delayMs, request.signal, () => request.signal?.reason);
+        await this.#config.hooks.beforeRetry?.({ request: this.#sent!, error: failure.error, attempt: this.attempts + 1, delayMs: failure.delayMs });
+      }
+    }
   }
 
-  /** ky's beforeRequest: authentication, the caller's hook and the signer, on every attempt. */
-  async beforeAttempt(request: Request, retryCount: number): Promise<void> {
+  /** The failure and the wait before retrying it, or undefined when `error` ends the call. */
+  #retryable(error: unknown, retryNumber: number): { error: CityBrainError; delayMs: number } | undefined {
+    const failure = this.toCallError(error);
+    if (!failure || this.callerAborted || this.#budgetSpent) return undefined;
+    const logger = this.#config.logger;
+    const answer = decideRetry({ error: failure, retryNumber, policy: this.#policy, replayable: this.#replayable, keyed: this.#keyed, remainingMs: this.#remainingMs });
+    if (!answer.retry) {
+      if (logger) emit(logger, 'debug', 'citybrain not retrying', { ...this.where, attempt: this.attempts, reason: answer.reason });
+      return undefined;
+    }
+    if (logger) emit(logger, 'warn', 'citybrain retrying', { ...this.where, attempt: this.attempts, status: failure.status, error: failure.name, delayMs: answer.delayMs });
+    return { error: failure, delayMs: answer.delayMs };
+  }
+
+  /**
+   * One attempt, run as ky's beforeRequest hook on the Request ky built: authentication, the
+   * caller's hook and the signer, then fetch, then read and check the body while the attempt's
+   * timeout still runs, so a stalled or truncated body counts against that attempt. Settles ky's
+   * attempt with {@link ATTEMPT_SETTLED}; its result or typed error is the call's.
+   */
+  async attempt(request: Request): Promise<Response> {
     const config = this.#config;
-    this.attempts = this.#attemptBase + retryCount + 1;
+    this.#sent = request;
     for (const [name, value] of this.#headers) request.headers.set(name, value);
     if (this.#abortable) {
       this.#link = new LinkedAbort([this.#request.signal]);
@@ -343,60 +376,34 @@ class Call {
       throw error;
     }
     if (config.logger) emit(config.logger, 'debug', 'citybrain request', { ...this.where, attempt: this.attempts, headers: redactHeaders(request.headers) });
+    await this.#exchange(request);
+    return ATTEMPT_SETTLED;
   }
-
-  /** ky's beforeRetry: the backoff wait (abortable by the caller), then the caller's hook. */
-  async beforeRetry(request: Request, error: unknown): Promise<void> {
-    const signal = this.#request.signal;
-    await abortableSleep(this.#nextDelayMs, signal, () => signal?.reason);
-    const failure = this.toCallError(error);
-    if (failure) await this.#config.hooks.beforeRetry?.({ request, error: failure, attempt: this.attempts + 1, delayMs: this.#nextDelayMs });
-  }
-
-  /** ky asks shouldRetry first and uses its true/false as final; `delay` is 0 and beforeRetry waits. */
-  readonly shouldRetry = ({ error, retryCount }: { error: Error; retryCount: number }): boolean => {
-    const failure = this.toCallError(error);
-    if (!failure || this.callerAborted || this.#budgetSpent) return false;
-    const where = this.where;
-    const answer = decideRetry({ error: failure, retryNumber: retryCount, policy: this.#policy, replayable: this.#replayable, keyed: this.#keyed, remainingMs: this.#remainingMs });
-    if (!answer.retry) {
-      if (this.#config.logger) emit(this.#config.logger, 'debug', 'citybrain not retrying', { ...where, attempt: this.attempts, reason: answer.reason });
-      return false;
-    }
-    this.#nextDelayMs = answer.delayMs;
-    if (this.#config.logger) emit(this.#config.logger, 'warn', 'citybrain retrying', { ...where, attempt: this.attempts, status: failure.status, error: failure.name, delayMs: answer.delayMs });
-    return true;
-  };
 
   /**
-   * One attempt: fetch, then read and check the body while the attempt's timeout still runs, so a
-   * stalled or truncated body counts against that attempt. The attempt's signal goes to fetch in its
-   * init (fetch makes its Request from both); ky's own timeout would reject without aborting the
-   * fetch where `AbortSignal.any` is missing, leaving a stalled connection open.
+   * Sends `request` and reads its response. The attempt's signal goes to fetch in its init (fetch
+   * makes its Request from both); ky's own timeout would reject without aborting the fetch where
+   * `AbortSignal.any` is missing, leaving a stalled connection open.
    */
-  readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  async #exchange(request: Request): Promise<void> {
     const config = this.#config;
     const attempt = this.attempts;
     const link = this.#link;
     this.#attemptTimedOut = false;
     if (link) this.#armTimer(link, true);
     const startedAt = Date.now();
-    // Everything fetch and the body stream throw is the network's doing, or one of our aborts.
-    const asNetworkFailure = (error: unknown) =>
-      this.toCallError(error) ?? (this.#attemptTimedOut ? this.#attemptTimeoutError(attempt) : new NetworkError({ ...this.where, attempts: attempt, cause: error }));
     let streamHandedOver = false;
     try {
       let response: Response;
       try {
-        response = await config.fetch(input, link ? { ...init, signal: link.signal } : init);
+        response = await (link ? config.fetch(request, { signal: link.signal }) : config.fetch(request));
       } catch (error) {
-        throw asNetworkFailure(error);
+        throw this.#asNetworkFailure(error, attempt);
       }
       const durationMs = Date.now() - startedAt;
       const responseId = response.headers.get('x-request-id') ?? this.where.requestId;
       if (config.logger) emit(config.logger, 'debug', 'citybrain response', { ...this.where, requestId: responseId, attempt, status: response.status, durationMs });
-      // ky always hands over the Request it built; the other forms are accepted to match fetch's type.
-      if (config.hooks.afterResponse) await config.hooks.afterResponse(response, { request: input instanceof Request ? input : new Request(input, init), attempt, durationMs });
+      if (config.hooks.afterResponse) await config.hooks.afterResponse(response, { request, attempt, durationMs });
 
       // Only a failure reads (and so redacts) the URL.
       const where = this.where;
@@ -413,16 +420,20 @@ class Call {
         if (!response.ok) throw await errorFromResponse(response, at, link?.signal);
         this.#result = { data: await readBody(response, this.#request.parseAs, at, config.gatewayEnvelopes, link?.signal), response };
       } catch (error) {
-        throw asNetworkFailure(error);
+        throw this.#asNetworkFailure(error, attempt);
       }
       streamHandedOver = this.#request.parseAs === 'stream';
-      return response;
     } finally {
       // A handed-over stream stays abortable by the caller until it ends (released in settle's guard).
       if (streamHandedOver) link?.stopTimer();
       else this.#releaseLink();
     }
-  };
+  }
+
+  /** Everything fetch and the body stream throw is the network's doing, or one of our aborts. */
+  #asNetworkFailure(error: unknown, attempt: number): CityBrainError {
+    return this.toCallError(error) ?? (this.#attemptTimedOut ? this.#attemptTimeoutError(attempt) : new NetworkError({ ...this.where, attempts: attempt, cause: error }));
+  }
 
   #releaseLink(): void {
     this.#link?.release();

@@ -171,6 +171,22 @@ describe('transport against the sandbox', () => {
       assert.deepEqual(new Set(sent.map((r) => r.headers.get('idempotency-key'))), new Set(['token-call-0001']));
     });
 
+    it('sends a streamed body once, even with an Idempotency-Key: a stream cannot be sent again', async () => {
+      const { client, sent } = clientWith();
+      const key = faultKey('post-stream');
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'demo-district', client_secret: 'demo-district-secret' });
+      const error = await client
+        .raw('POST', '/auth/token', {
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sandbox-fault': `key=${key};times=1;status=503` },
+          body: new Blob([form.toString()]).stream(),
+          idempotencyKey: 'token-call-stream',
+        })
+        .catch((e) => e);
+      assert.ok(error instanceof ServerError, String(error));
+      assert.equal(error.attempts, 1);
+      assert.equal(sent.length, 1);
+    });
+
     it('creates one application when the first response is lost and the create is retried', async () => {
       const token = await sandbox.token('demo-town-shishan');
       const { client, sent } = clientWith({ auth: token, timeout: 1500 });
