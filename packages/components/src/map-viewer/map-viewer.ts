@@ -222,7 +222,7 @@ export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
     if (this.implPromise === undefined) {
       import('maplibre-gl').then(startMapWorkers, () => undefined);
       import('./maplibre-css.js').catch(() => undefined);
-      // So do the drawn layers' TileJSON and styles, once the catalogue is in: the viewer finds them shared.
+      // So do the drawn layers' TileJSON and styles, beside the catalogue: the viewer finds them shared.
       const client = this.client ?? this.clients.client;
       if (!(client instanceof Error)) requestLayerInputs(client, this.layers?.split(',').map((id) => id.trim()) ?? []);
     }
