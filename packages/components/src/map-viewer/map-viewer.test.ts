@@ -307,6 +307,35 @@ describe('<cb-map-viewer> against the sandbox', () => {
     await waitUntil(() => element.getMap()!.getLayer('cb-region-line'), 'the region outline once a region is shown', { timeout: 10000 });
   });
 
+  it("asks for the drawn layers' TileJSON and style beside the catalogue, not after it", async () => {
+    // A client of its own (no other test of this page signs in as it): these requests are shared per token.
+    const token = await sandboxToken('demo-dept-natres');
+    let releaseCatalogue!: () => void;
+    const catalogueHeld = new Promise<void>((resolve) => (releaseCatalogue = resolve));
+    const requested: string[] = [];
+    const client = createClient({
+      baseUrl: sandboxUrl(),
+      auth: token,
+      retry: false,
+      fetch: async (input, init) => {
+        const { pathname } = new URL(input instanceof Request ? input.url : String(input));
+        requested.push(pathname);
+        if (pathname.endsWith('/gis/layers')) await catalogueHeld;
+        return fetch(input, init);
+      },
+    });
+    const element = await fixture<CbMapViewer>(html`<cb-map-viewer .client=${client} loading="eager" basemap="none" layers="zones"></cb-map-viewer>`);
+    const ready = oneEvent(element, 'cb-ready');
+    await waitUntil(
+      () => ['/gis/layers/zones/tilejson', '/gis/layers/zones/style'].every((path) => requested.some((pathname) => pathname.endsWith(path))),
+      "the layer's TileJSON and style requested while the catalogue is on its way",
+      { timeout: 10000 },
+    );
+    releaseCatalogue();
+    await ready;
+    expect(element.visibleLayers).to.deep.equal(['zones']);
+  });
+
   it('checks zones on click in zone-check mode', async () => {
     const check = {
       point: zonePoint,

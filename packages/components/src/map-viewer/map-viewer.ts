@@ -9,6 +9,7 @@ import { LoadController, loadStatusStyles, renderLoadStatus } from '../shared/st
 import { ClientController } from '../provider/client-context.js';
 import { MapFacade } from './facade.js';
 import { startMapWorkers } from './worker-url.js';
+import { requestLayerInputs } from './catalogue-request.js';
 import { facadeStyles, shellStyles } from './map-viewer.styles.js';
 import type { BBoxTuple, LngLatTuple, MapViewerSettings } from './types.js';
 import type { MapViewerController } from './viewer.js';
@@ -221,6 +222,9 @@ export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
     if (this.implPromise === undefined) {
       import('maplibre-gl').then(startMapWorkers, () => undefined);
       import('./maplibre-css.js').catch(() => undefined);
+      // So do the drawn layers' TileJSON and styles, beside the catalogue: the viewer finds them shared.
+      const client = this.client ?? this.clients.client;
+      if (!(client instanceof Error)) requestLayerInputs(client, this.layers?.split(',').map((id) => id.trim()) ?? []);
     }
     this.implPromise ??= import('./viewer.js').then(({ MapViewerController }) => {
       this.impl ??= new MapViewerController(this);

@@ -31,7 +31,7 @@ import {
   type BasemapChoice,
 } from './config.js';
 import { MapEngine, loadDatumConverter, loadMaplibre, maplibreStyleSheet, needsConversion } from './engine.js';
-import { layerCatalogue } from './catalogue-request.js';
+import { layerCatalogue, layerStyle, layerTileJson, requestLayerInputs, untilAborted } from './catalogue-request.js';
 import { handOverTiles } from './platform-tiles.js';
 import { hostState } from './host-state.js';
 import { mapViewerStyles } from './viewer.styles.js';
@@ -133,8 +133,6 @@ export class MapViewerController implements ReactiveController {
   private catalogueOrder = new Map<string, number>();
   private fieldDescriptions = new Map<string, Record<string, string>>();
   private overlayLoads = new Map<string, Promise<void>>();
-  /** Layer id → its TileJSON and style, for this map (see `overlayInputs`). */
-  private readonly requestedInputs = new Map<string, Promise<OverlayInputs>>();
   private overlayAbort: AbortController | undefined;
   private clickAbort: AbortController | undefined;
   private regionAbort: AbortController | undefined;
@@ -512,16 +510,12 @@ export class MapViewerController implements ReactiveController {
     const client = resolved;
     this.overlayAbort?.abort();
     this.overlayAbort = new AbortController();
-    // The map does not wait for the catalogue: both load side by side, and so do the layers' TileJSON
-    // and styles with maplibre's own style (see below).
+    // The map does not wait for the catalogue: both load side by side, and so do the visible layers'
+    // TileJSON and styles (asked for already by the shell when it started the map, unless this is a reload).
     const catalogueLoad = layerCatalogue(client, signal);
     catalogueLoad.catch(() => undefined);
     const basemapLoad = this.loadBasemap(config, client, signal);
-    this.requestedInputs.clear();
-    void Promise.all([catalogueLoad, basemapLoad]).then(
-      ([catalogue, basemap]) => catalogue.layers.forEach((layer) => this.visibleIds.has(layer.id) && this.overlayInputs(client, basemap, layer)),
-      () => undefined,
-    );
+    requestLayerInputs(client, this.visibleIds);
     const [, , basemap, platformTiles] = await Promise.all([loadMaplibre(), this.loadPanels(), basemapLoad, handOverTiles(client)]);
     this.panels?.loadCategories(client);
     await this.host.updateComplete;
@@ -746,65 +740,25 @@ export class MapViewerController implements ReactiveController {
 
   /**
    * What drawing a catalogue layer needs — its TileJSON (none for layers converted in the browser) and
-   * its style fragment — requested once per map. The visible layers' are requested as soon as the
-   * catalogue and the basemap are known, so they arrive while maplibre builds the map, not after it.
+   * its style fragment (legend colours when it has none or it fails), shared with the element's shell,
+   * which asks for the visible layers' beside the catalogue when it starts the map (catalogue-request.ts).
    */
-  private overlayInputs(client: CityBrainClient, basemap: Basemap, layer: CatalogueLayer): Promise<OverlayInputs> {
-    let inputs = this.requestedInputs.get(layer.id);
-    if (!inputs) {
-      const signal = this.overlayAbort?.signal;
-      inputs = (async () => {
-        const converted = needsConversion(layer.coordSys, basemap.crs);
-        if (converted) await loadDatumConverter();
-        const [tileJson, fragment] = await Promise.all([
-          converted ? undefined : this.fetchLinked<TileJson>(client, layer, 'tilejson', signal, () => client.gis.tilejson(layer.id, { signal })),
-          this.fetchStyleFragment(client, layer, signal),
-        ]);
-        return { tileJson, fragment };
-      })();
-      // Whoever draws the layer handles a failure; until then it is not unhandled.
-      inputs.catch(() => this.requestedInputs.delete(layer.id));
-      this.requestedInputs.set(layer.id, inputs);
-    }
-    return inputs;
-  }
-
-  /** The server's style fragment of a layer (its `stylesheet` link); legend colours when it has none or it fails. */
-  private async fetchStyleFragment(
-    client: CityBrainClient,
-    layer: CatalogueLayer,
-    signal: AbortSignal | undefined,
-  ): Promise<GisComponents['schemas']['MapLibreStyle'] | undefined> {
-    if (!layer.links.some((link) => link.rel === 'stylesheet')) return undefined;
-    try {
-      return await this.fetchLinked(client, layer, 'stylesheet', signal, async () => {
-        const { data } = await client.GET('/gis/layers/{layerId}/style', { params: { path: { layerId: layer.id } }, signal });
-        return data;
-      });
-    } catch (error) {
-      if ((error as { name?: string }).name === 'AbortError') throw error;
-      this.host.warnOnce(`style:${layer.id}`, `the style of layer "${layer.id}" could not be loaded (${String(error)}); drawing it from its legend.`);
-      return undefined;
-    }
-  }
-
-  /** Follows a catalogue link through the client (same origin only), else asks by id. */
-  private async fetchLinked<T>(
-    client: CityBrainClient,
-    layer: CatalogueLayer,
-    rel: string,
-    signal: AbortSignal | undefined,
-    byId: () => Promise<T>,
-  ): Promise<T> {
-    const href = layer.links.find((link) => link.rel === rel)?.href;
-    let sameOrigin = false;
-    try {
-      sameOrigin = href !== undefined && new URL(href).origin === new URL(client.baseUrl).origin;
-    } catch {
-      sameOrigin = false;
-    }
-    if (href && sameOrigin) return (await client.raw<T>('GET', href, { signal })).data;
-    return byId();
+  private async overlayInputs(client: CityBrainClient, basemap: Basemap, layer: CatalogueLayer): Promise<OverlayInputs> {
+    const signal = this.overlayAbort?.signal;
+    const converted = needsConversion(layer.coordSys, basemap.crs);
+    const styled = layer.links.some((link) => link.rel === 'stylesheet');
+    const [tileJson, fragment] = await Promise.all([
+      converted ? undefined : untilAborted(layerTileJson(client, layer.id), signal),
+      styled
+        ? untilAborted(layerStyle(client, layer.id), signal).catch((error: unknown) => {
+            if ((error as { name?: string }).name === 'AbortError') throw error;
+            this.host.warnOnce(`style:${layer.id}`, `the style of layer "${layer.id}" could not be loaded (${String(error)}); drawing it from its legend.`);
+            return undefined;
+          })
+        : undefined,
+      converted && loadDatumConverter(),
+    ]);
+    return { tileJson, fragment };
   }
 
   private async loadConvertedFeatures(
