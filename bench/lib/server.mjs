@@ -4,8 +4,9 @@
  * reads from disk (the OS cache makes that cheap), with Content-Length so keep-alive works.
  */
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -21,19 +22,34 @@ const TYPES = {
 };
 
 /**
- * @param {{ roots?: Record<string, string>, pages?: Record<string, string | (() => string)>, headers?: Record<string, string> }} options
+ * @param {{ roots?: Record<string, string>, pages?: Record<string, string | (() => string)>, headers?: Record<string, string>, compress?: boolean }} options
  *   roots: URL prefix (`/build/`) → directory; pages: exact path → HTML (or a function giving it);
- *   headers: added to every response (e.g. COOP/COEP for cross-origin isolation)
+ *   headers: added to every response (e.g. COOP/COEP for cross-origin isolation); compress: HTML,
+ *   scripts and styles brotli or gzip by Accept-Encoding, as the sandbox serves them (a page
+ *   compared with one from the sandbox must not pay for bytes the sandbox saves)
  * @returns {Promise<{ url: string, close: () => Promise<void>, pages: Record<string, unknown> }>}
  */
-export async function startStaticServer({ roots = {}, pages = {}, headers = {} } = {}) {
+export async function startStaticServer({ roots = {}, pages = {}, headers = {}, compress = false } = {}) {
+  /** Sends `body` whole, compressed when asked to and the client accepts it. */
+  const sendWhole = (req, res, type, body) => {
+    const accepted = String(req.headers['accept-encoding'] ?? '');
+    const encoding = compress && type.startsWith('text/') ? ['br', 'gzip'].find((name) => accepted.includes(name)) : undefined;
+    // The sandbox's levels (packages/sandbox/src/static-compression.ts).
+    const sent = encoding === 'br' ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 6 } }) : encoding === 'gzip' ? gzipSync(body, { level: 6 }) : body;
+    res.writeHead(200, {
+      ...headers,
+      'content-type': type,
+      'content-length': sent.length,
+      'cache-control': 'no-store',
+      ...(encoding ? { 'content-encoding': encoding, vary: 'Accept-Encoding' } : {}),
+    });
+    res.end(sent);
+  };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const page = pages[path];
     if (page !== undefined) {
-      const body = Buffer.from(typeof page === 'function' ? page() : page);
-      res.writeHead(200, { ...headers, 'content-type': TYPES['.html'], 'content-length': body.length, 'cache-control': 'no-store' });
-      res.end(body);
+      sendWhole(req, res, TYPES['.html'], Buffer.from(typeof page === 'function' ? page() : page));
       return;
     }
     for (const [prefix, dir] of Object.entries(roots)) {
@@ -48,9 +64,14 @@ export async function startStaticServer({ roots = {}, pages = {}, headers = {} }
         break;
       }
       if (!stat.isFile()) break;
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      if (compress && type.startsWith('text/')) {
+        sendWhole(req, res, type, readFileSync(file));
+        return;
+      }
       res.writeHead(200, {
         ...headers,
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-type': type,
         'content-length': stat.size,
         'cache-control': 'no-store',
       });

@@ -84,7 +84,8 @@ export interface CityBrainGlobal {
   readonly client: CityBrainClient | undefined;
   /**
    * Resolves once the elements are registered and every `cb-*` element in the document at that
-   * moment has its code loaded (`<cb-data-table>` and `<cb-approval-status>` load on first use).
+   * moment has its code loaded. `<cb-data-table>`, `<cb-approval-status>` and `<cb-application-form>`
+   * otherwise load when they near the viewport: asking for `ready` loads the ones still waiting.
    */
   readonly ready: Promise<void>;
   /**
@@ -148,7 +149,9 @@ function createGlobal(): { api: CityBrainGlobal; markRegistered: (registry: Firs
       const value = pageProvider.value;
       return value instanceof Error ? undefined : value;
     },
-    ready: registered.then((registry) => registry.ready),
+    get ready() {
+      return registered.then((registry) => registry.loadFound());
+    },
     load: (tagName) => registered.then((registry) => registry.load(tagName)),
     setLocale,
     getLocale,

@@ -20,10 +20,10 @@
  *   It is not part of the City Brain API (not under /api/v1, not in openapi/).
  */
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEMO_CLIENTS } from './auth.js';
 import type { SandboxConfig } from './config.js';
+import { CompressedFiles, isCompressible, isReadable, MIN_COMPRESSED_BYTES, preferredEncoding, readAll } from './static-compression.js';
 
 /** The policy every page and static file gets. */
 export const BASE_CSP: Readonly<Record<string, string[]>> = Object.freeze({
@@ -84,14 +84,11 @@ export function contentSecurityPolicy(html?: string, gisServer?: string | null):
     .join('; ');
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
-function isReadable(payload: unknown): payload is Readable {
-  return typeof payload === 'object' && payload !== null && typeof (payload as Readable).pipe === 'function';
+/** Adds Accept-Encoding to Vary (keeping e.g. CORS's Origin), so a shared cache keeps one copy per encoding. */
+function varyOnAcceptEncoding(reply: FastifyReply): void {
+  const vary = [reply.getHeader('vary') ?? ''].flat().join(', ');
+  if (/(^|,)\s*(accept-encoding|\*)\s*(,|$)/i.test(vary)) return;
+  reply.header('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
 }
 
 /** Registers the page policy, the `/` redirect and the demo back end. Call before the static roots. */
@@ -116,6 +113,24 @@ export async function registerStaticPages(app: FastifyInstance, config: SandboxC
     reply.header('content-security-policy', contentSecurityPolicy(body.toString('utf8'), config.exampleGisServer));
     // The policy differs per page content, so a cached copy must be revalidated.
     reply.header('cache-control', 'no-cache');
+    return body;
+  });
+
+  // After the policy hook, which needs the page's plain text.
+  const compressed = new CompressedFiles();
+  app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    // Whole files only: a range (206), a 304 and HEAD keep their bytes; the API (event streams, tiles, uploads) is never touched.
+    if (isApiPath(req.url) || req.method !== 'GET' || reply.statusCode !== 200 || reply.hasHeader('content-encoding')) return payload;
+    if (!isCompressible(String(reply.getHeader('content-type') ?? ''))) return payload;
+    varyOnAcceptEncoding(reply);
+    const etag = reply.getHeader('etag');
+    const size = Buffer.isBuffer(payload) ? payload.length : Number(reply.getHeader('content-length'));
+    const encoding = preferredEncoding(req.headers['accept-encoding']);
+    // Without an ETag the file's version is unknown, so its compressed copy could not be cached.
+    if (!encoding || typeof etag !== 'string' || !(size >= MIN_COMPRESSED_BYTES) || !(isReadable(payload) || Buffer.isBuffer(payload))) return payload;
+    const body = await compressed.get(`${encoding} ${etag} ${req.url.split('?')[0]}`, encoding, payload);
+    reply.header('content-encoding', encoding);
+    reply.header('content-length', body.length);
     return body;
   });
 

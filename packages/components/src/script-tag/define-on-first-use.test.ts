@@ -30,15 +30,17 @@ function deferredLoader() {
 }
 
 const nextMutations = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Intersection observers report after a rendering step. */
+const nextFrames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50))));
 
 describe('defineOnFirstUse', () => {
-  it('defines an element already in the document, and ready waits for it', async () => {
+  it('defines an element already in the document, and loadFound() waits for it', async () => {
     const tag = uniqueTag();
     const loader = deferredLoader();
     const host = await fixture(html`<div></div>`);
     host.append(document.createElement(tag));
     const registry = defineOnFirstUse({ [tag]: loader.load });
-    await registry.ready;
+    await registry.loadFound();
     expect(customElements.get(tag)).to.equal(loader.Loaded);
     expect(host.firstElementChild).to.be.instanceOf(loader.Loaded);
   });
@@ -49,7 +51,7 @@ describe('defineOnFirstUse', () => {
     const usedLoader = deferredLoader();
     const unusedLoader = deferredLoader();
     const registry = defineOnFirstUse({ [used]: usedLoader.load, [unused]: unusedLoader.load });
-    await registry.ready;
+    await registry.loadFound();
     expect(usedLoader.calls).to.equal(0);
     const host = await fixture(html`<section></section>`);
     const wrapper = document.createElement('div');
@@ -75,7 +77,7 @@ describe('defineOnFirstUse', () => {
       const host = await fixture(html`<div></div>`);
       host.append(document.createElement(tag));
       const registry = defineOnFirstUse({ [tag]: loader.load });
-      await registry.ready;
+      await registry.loadFound();
       expect(customElements.get(tag)).to.equal(undefined);
       expect(warnings.filter((message) => message.includes(`<${tag}> could not be loaded`))).to.have.length(1);
       host.append(document.createElement(tag));
@@ -85,6 +87,30 @@ describe('defineOnFirstUse', () => {
     } finally {
       console.warn = warn;
     }
+  });
+
+  it('loads an element far below the fold only when it nears the viewport, or when loadFound() asks', async () => {
+    const scrolled = deferredLoader();
+    const asked = deferredLoader();
+    const [nearing, waiting] = [uniqueTag(), uniqueTag()];
+    const host = await fixture(html`<div></div>`);
+    const farBelow = (tag: string) => {
+      const spacer = document.createElement('div');
+      spacer.style.height = `${window.innerHeight * 4}px`;
+      host.append(spacer, document.createElement(tag));
+    };
+    farBelow(nearing);
+    farBelow(waiting);
+    const registry = defineOnFirstUse({ [nearing]: scrolled.load, [waiting]: asked.load });
+    await nextFrames();
+    expect(scrolled.calls + asked.calls, 'nothing loads four screens away').to.equal(0);
+    // Half a screen below the viewport: loaded before the reader gets there.
+    window.scrollTo(0, host.querySelector(nearing)!.getBoundingClientRect().top + window.scrollY - window.innerHeight * 1.5);
+    await customElements.whenDefined(nearing);
+    expect([scrolled.calls, asked.calls]).to.deep.equal([1, 0]);
+    await registry.loadFound();
+    expect(customElements.get(waiting)).to.equal(asked.Loaded);
+    window.scrollTo(0, 0);
   });
 
   it('load() defines an element the observer cannot see (inside a shadow root)', async () => {

@@ -5,8 +5,11 @@ import { warnOnce } from '../shared/warn-once.js';
 export type ElementLoader = () => Promise<CustomElementConstructor>;
 
 export interface FirstUseRegistry {
-  /** Settles once every element found on the page when the registry started is defined (or failed to load). */
-  readonly ready: Promise<void>;
+  /**
+   * Loads every element found so far, those still waiting to near the viewport too; settles once
+   * each is defined (or failed to load).
+   */
+  loadFound(): Promise<void>;
   /** Loads and defines `tagName` now; for elements a page creates inside its own shadow roots. */
   load(tagName: string): Promise<void>;
 }
@@ -15,6 +18,11 @@ export interface FirstUseRegistry {
  * Defines elements when the first one appears in the document, the way Shoelace's and Web
  * Awesome's autoloaders do: the script tag then carries only what every page needs, and a page
  * with a table never downloads the approval timeline.
+ *
+ * An element loads when it comes within a viewport's height of the viewport, as the browser's
+ * `loading="lazy"` images do: a lookup form at the foot of a town page no longer competes with the
+ * page's first paint. It is then defined a screen before the reader gets there, so its first
+ * render shifts nothing they see. One hidden (`display: none`) loads when it is shown.
  *
  * Elements already in the document are found at once; later ones through a MutationObserver on
  * the document (which sees the light DOM, including what frameworks render). Elements created
@@ -30,6 +38,12 @@ export function defineOnFirstUse(loaders: Record<string, ElementLoader>, root: D
       for (const node of record.addedNodes) if (node instanceof Element) discover(node);
     }
   });
+  const approaching = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) if (entry.isIntersecting) void load(entry.target.localName);
+    },
+    { rootMargin: '100% 0px' },
+  );
 
   function load(tagName: string): Promise<void> {
     const started = loads.get(tagName);
@@ -38,6 +52,7 @@ export function defineOnFirstUse(loaders: Record<string, ElementLoader>, root: D
     if (loader === undefined) return Promise.resolve();
     unused.delete(tagName);
     if (unused.size === 0) observer.disconnect();
+    for (const element of root.querySelectorAll(tagName)) approaching.unobserve(element);
     const loaded = loader().then(
       (constructor) => void defineElement(tagName, constructor),
       (error: unknown) => {
@@ -54,8 +69,8 @@ export function defineOnFirstUse(loaders: Record<string, ElementLoader>, root: D
   function discover(node: Element | Document): void {
     if (unused.size === 0) return;
     const selector = [...unused.keys()].join(',');
-    if (node instanceof Element && node.matches(selector)) void load(node.localName);
-    for (const element of node.querySelectorAll(selector)) void load(element.localName);
+    if (node instanceof Element && node.matches(selector)) approaching.observe(node);
+    for (const element of node.querySelectorAll(selector)) approaching.observe(element);
   }
 
   function watch(): void {
@@ -65,7 +80,10 @@ export function defineOnFirstUse(loaders: Record<string, ElementLoader>, root: D
   watch();
   discover(root);
   return {
-    ready: Promise.all(loads.values()).then(() => undefined),
+    loadFound() {
+      if (unused.size > 0) for (const element of root.querySelectorAll([...unused.keys()].join(','))) void load(element.localName);
+      return Promise.all(loads.values()).then(() => undefined);
+    },
     load,
   };
 }
