@@ -3,7 +3,7 @@
  * it runs in Node and browsers alike, sends the client's Authorization and signature headers
  * (EventSource cannot), and resumes after a dropped connection with `Last-Event-ID`.
  */
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { EventSourceMessage } from 'eventsource-parser';
 import { AbortError, CityBrainError, ReconnectLimitError, ResponseFormatError } from './errors.js';
 import { backoffDelay } from './retry.js';
 import { snippet } from './format.js';
@@ -84,6 +84,8 @@ export async function* watchEvents<Event extends ServerEvent>(
   let failuresInARow = 0;
   let lastFailure: unknown;
   const aborted = () => new AbortError({ ...describe, cause: signal?.reason });
+  // Imported on first watch: a page that never watches a stream (most embeds) never downloads the parser.
+  const { createParser } = await import('eventsource-parser');
 
   for (;;) {
     lastFailure = undefined;

@@ -6,46 +6,15 @@
 import { commaSeparatedQueryParams } from './generated/query-styles.js';
 import { describe } from './check.js';
 
-/**
- * A path template split once into its literal pieces and parameter names: `/regions/{code}` →
- * `['/regions/', '']` and `['code']`. Only templates with parameters are kept: they are the
- * spec's paths, a bounded set.
- */
-interface PathTemplate {
-  literals: string[];
-  names: string[];
-}
-const templates = new Map<string, PathTemplate>();
-
-function parseTemplate(template: string): PathTemplate {
-  const literals: string[] = [];
-  const names: string[] = [];
-  let from = 0;
-  for (const match of template.matchAll(/\{([^{}]+)\}/g)) {
-    literals.push(template.slice(from, match.index));
-    names.push(match[1]!);
-    from = match.index! + match[0].length;
-  }
-  literals.push(template.slice(from));
-  return { literals, names };
-}
-
 /** `/regions/{code}` + `{ code: '440605124' }` → `/regions/440605124` (values percent-encoded). */
 export function expandPath(template: string, values: Record<string, unknown> = {}): string {
-  if (!template.includes('{')) return template;
-  let parsed = templates.get(template);
-  if (!parsed) templates.set(template, (parsed = parseTemplate(template)));
-  const { literals, names } = parsed;
-  let path = literals[0]!;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
+  return template.replace(/\{([^{}]+)\}/g, (_, name: string) => {
     const value = values[name];
     if (value === undefined || value === null || value === '') {
       throw new TypeError(`Missing path parameter "${name}" for ${template}`);
     }
-    path += encodeURIComponent(String(value)) + literals[i + 1]!;
-  }
-  return path;
+    return encodeURIComponent(String(value));
+  });
 }
 
 function encodeValue(value: unknown): string {
