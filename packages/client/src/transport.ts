@@ -528,6 +528,8 @@ async function errorFromResponse(response: Response, at: ResponseContext, signal
 async function readWholeBody(response: Response, signal: AbortSignal | undefined): Promise<Uint8Array<ArrayBuffer>> {
   const body = response.body;
   if (!body) return new Uint8Array(0);
+  // No timeout or caller's signal to watch: the platform's own reading is cheaper than a reader loop.
+  if (!signal) return new Uint8Array(await response.arrayBuffer());
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => undefined);
   signal?.addEventListener('abort', cancel, { once: true });
