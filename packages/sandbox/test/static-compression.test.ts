@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startTestSandbox, type TestSandbox } from './harness.js';
+import { workOrderBody } from './reliability/support.js';
 import { isCompressible, preferredEncoding } from '../src/static-compression.js';
 
 /** A script long enough to be worth compressing, with content no two versions share. */
@@ -119,17 +120,7 @@ describe('static files: compressed by Accept-Encoding', () => {
       method: 'POST',
       token: guicheng,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        channel: 'TOWN_PLATFORM',
-        type: 'COMPLAINT',
-        category: { levelOne: '城乡建设', levelTwo: '市容环境', levelThree: '噪音扰民', levelFour: '夜间施工噪音' },
-        title: '桂城街道灯湖东路工地夜间施工噪音扰民',
-        content: '市民反映灯湖东路12号附近工地连续多晚施工至凌晨一点，噪音很大影响休息，要求相关部门核查处理。',
-        regionCode: '440605011020',
-        address: '佛山市南海区桂城街道灯湖东路12号附近',
-        reporter: { name: '黄丽华', phone: '13760286620', anonymous: false, wantsReply: true },
-        emergencyLevel: 'normal',
-      }),
+      body: JSON.stringify(workOrderBody()),
     });
     assert.equal(created.status, 201, await created.clone().text());
     const id = ((await created.json()) as { id: string }).id;
