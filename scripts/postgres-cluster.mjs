@@ -11,7 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,15 +35,50 @@ export const freePort = () =>
     probe.on('error', reject);
   });
 
+const CLUSTER_PREFIX = 'citybrain-postgres-';
+/** The process a cluster's directory belongs to: a cluster whose process is gone is an orphan. */
+const OWNER_FILE = 'owner.pid';
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/**
+ * Stops the clusters whose owning process is gone (a test run killed by a timeout or a signal never
+ * calls `stop`) and removes their directories, so a machine running tests does not collect servers.
+ * A cluster without an owner file (one still being made, or made by an older version) is left alone.
+ */
+async function stopOrphanedClusters(bin, asPg) {
+  for (const name of readdirSync(tmpdir()).filter((entry) => entry.startsWith(CLUSTER_PREFIX))) {
+    const dir = join(tmpdir(), name);
+    let owner;
+    try {
+      owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!Number.isSafeInteger(owner) || owner <= 0 || isAlive(owner)) continue;
+    if (existsSync(join(dir, 'data', 'postmaster.pid'))) await asPg(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** @param {{ settings?: Record<string, string | number> }} [options] extra server settings (`max_connections`, …) */
 export async function startPostgresCluster(options = {}) {
   const bin = findPgBin();
   if (!bin || !existsSync('/usr/bin/psql')) throw new Error(POSTGRES_INSTALL_HINT);
-  const dir = mkdtempSync(join(tmpdir(), 'citybrain-postgres-'));
+  const dir = mkdtempSync(join(tmpdir(), CLUSTER_PREFIX));
+  writeFileSync(join(dir, OWNER_FILE), String(process.pid));
   const asRoot = process.getuid?.() === 0;
   // initdb and the server refuse to run as root: they run as `postgres`, which must own the directory.
   if (asRoot) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
   const asPg = (command, args) => (asRoot ? run('su', ['postgres', '-s', '/bin/sh', '-c', [command, ...args].map((part) => `'${part}'`).join(' ')]) : run(command, args));
+  await stopOrphanedClusters(bin, asPg);
   const port = await freePort();
   const settings = { listen_addresses: '127.0.0.1', fsync: 'off', max_connections: 200, ...options.settings };
   const serverOptions = [`-p ${port} -k ${dir}`, ...Object.entries(settings).map(([key, value]) => `-c ${key}=${value}`)].join(' ');
