@@ -47,8 +47,11 @@ const unlinted = specFiles.filter((file) => !lintConfig.includes(`root: ${file}`
 const POSTGRES_ONLY_TESTS = ['reliability/instances', 'data-concurrent-reads'].map((name) => `packages/sandbox/test/${name}.test.ts`);
 // Among them packages/conformance/test: the conformance CLI against a real sandbox, and against a
 // proxy that breaks one contract property at a time (issue 18).
+// The storage layer's tests (both stores, each starting its own PostgreSQL cluster) run in the PostgreSQL
+// stage only: in this stage too they started clusters of their own, at twice the cost.
+const STORAGE_TESTS = 'packages/sandbox/test/storage/';
 const nodeTestFiles = ['packages', 'examples', 'bench'].flatMap((dir) => findFiles(join(root, dir), /\.test\.(ts|mjs)$/))
-  .filter((file) => !file.startsWith('packages/components/') && !POSTGRES_ONLY_TESTS.includes(file));
+  .filter((file) => !file.startsWith('packages/components/') && !file.startsWith(STORAGE_TESTS) && !POSTGRES_ONLY_TESTS.includes(file));
 
 /**
  * The services' own test files, run again on PostgreSQL (issue 18): every service's API, its access
@@ -64,7 +67,7 @@ const POSTGRES_SERVICE_TESTS = [
 /** What the PostgreSQL stage runs against a private cluster: the conformance suite, storage, instances, services. */
 const postgresTestFiles = [
   'packages/conformance/test/conformance.test.mjs',
-  ...findFiles(join(root, 'packages/sandbox/test/storage'), /\.test\.ts$/),
+  ...findFiles(join(root, STORAGE_TESTS), /\.test\.ts$/),
   ...POSTGRES_ONLY_TESTS,
   ...POSTGRES_SERVICE_TESTS,
 ];
