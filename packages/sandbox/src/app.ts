@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -354,7 +355,7 @@ async function assembleSandbox(config: SandboxConfig, opened: Array<() => unknow
 
   const ctx: ServiceContext = {
     db,
-    reads: concurrentReads(db, config.databaseUrl, config.databaseReadConnections),
+    reads: concurrentReads(db, config.databaseUrl, config.databaseReadConnections, config.databaseStatementTimeoutMs),
     config,
     events,
     streams: new StreamLeases(db),
@@ -429,9 +430,10 @@ async function assembleSandbox(config: SandboxConfig, opened: Array<() => unknow
     if (error instanceof ProblemError) return sendProblem(req, reply, error);
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) return sendProblem(req, reply, frameworkProblem(error, status));
-    if (error instanceof PostgresError && error.code === QUERY_CANCELED) {
+    // From the store's connection (PostgresError) or the read pool (pg's DatabaseError).
+    if ((error instanceof PostgresError || error instanceof pg.DatabaseError) && error.code === QUERY_CANCELED) {
       // The statement outran the statement timeout (or an operator cancelled it): this request fails, the instance goes on.
-      req.log.warn({ err: error, statement: error.statement }, 'statement cancelled');
+      req.log.warn({ err: error, statement: error instanceof PostgresError ? error.statement : undefined }, 'statement cancelled');
       return sendProblem(req, reply, new ProblemError(503, 'unavailable', '服务暂不可用', '数据库查询超时，已取消，请稍后重试', { headers: { 'retry-after': '5' } }));
     }
     req.log.error({ err: error }, 'unhandled error');

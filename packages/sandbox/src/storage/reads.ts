@@ -43,8 +43,9 @@ function readsOnTheStore(db: SqlDatabase): ConcurrentReads {
 }
 
 /** Reads on a pool of PostgreSQL connections beside the instance's statement connection. */
-function readsOnAPool(url: string, connections: number): ConcurrentReads {
-  const pool = new pg.Pool({ connectionString: url, max: connections, application_name: 'citybrain-sandbox reads' });
+function readsOnAPool(url: string, connections: number, statementTimeoutMs: number): ConcurrentReads {
+  // The same statement_timeout as the store's connection: a runaway read fails alone (SQLSTATE 57014).
+  const pool = new pg.Pool({ connectionString: url, max: connections, application_name: 'citybrain-sandbox reads', statement_timeout: statementTimeoutMs || undefined });
   // A connection the server dropped while idle is the pool's to replace; without a listener it would end the process.
   pool.on('error', () => {});
   const translations = new Map<string, ReturnType<typeof toPositionalParameters>>();
@@ -68,6 +69,6 @@ function readsOnAPool(url: string, connections: number): ConcurrentReads {
  * The concurrent reads for a store: a pool of `connections` on PostgreSQL (`url`), the store itself on
  * SQLite.
  */
-export function concurrentReads(db: SqlDatabase, url: string | null, connections: number): ConcurrentReads {
-  return db.dialect === 'postgres' && url ? readsOnAPool(url, connections) : readsOnTheStore(db);
+export function concurrentReads(db: SqlDatabase, url: string | null, connections: number, statementTimeoutMs = 0): ConcurrentReads {
+  return db.dialect === 'postgres' && url ? readsOnAPool(url, connections, statementTimeoutMs) : readsOnTheStore(db);
 }

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { startTestSandbox, type TestSandbox } from '../harness.js';
+import { DATASET_TABLES } from '../../src/services/data/tables.js';
 import { startPostgresCluster } from '../../../../scripts/postgres-cluster.mjs';
 
 describe('a statement that outruns the statement timeout on PostgreSQL', () => {
@@ -52,5 +53,20 @@ describe('a statement that outruns the statement timeout on PostgreSQL', () => {
       await locker.end();
     }
     assert.equal((await lookup()).status, 404, 'the next lookup runs as usual: unknown tracking number');
+  });
+
+  it('holds for reads on the read pool too: a row page waiting on a lock is answered 503', async () => {
+    const token = await sandbox.token('demo-district');
+    const locker = new pg.Client({ connectionString: (sandbox.ctx.db as unknown as { url: string }).url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE ${DATASET_TABLES.get('market-enterprises')!.sql} IN ACCESS EXCLUSIVE MODE`);
+      const stuck = await sandbox.api('/data/datasets/market-enterprises/rows?limit=5', { token });
+      assert.equal(stuck.status, 503, await stuck.clone().text());
+      await locker.query('ROLLBACK');
+    } finally {
+      await locker.end();
+    }
   });
 });
