@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
@@ -213,6 +214,33 @@ describe('gis service', () => {
 
       const again = await sandbox.api(path, { token: village, headers: { 'if-none-match': etag! } });
       assert.equal(again.status, 304);
+    });
+
+    it('keeps tiles gzip: the gzip body to clients that accept it, the plain MVT to those that do not, each with its own ETag', async () => {
+      const [lon, lat] = centreOf(tangbianParcel);
+      const { x, y } = tileAt(lon, lat, 14);
+      const path = `/gis/tiles/homestead-parcels/14/${x}/${y}.pbf`;
+      const token = await sandbox.token('demo-district');
+      // inject: the raw bytes, as fetch would undo the content coding.
+      const get = (headers: Record<string, string>) =>
+        sandbox.app.inject({ method: 'GET', url: `/api/v1${path}`, headers: { authorization: `Bearer ${token}`, ...headers } });
+      const plain = await get({ 'accept-encoding': 'identity' });
+      const gzipped = await get({ 'accept-encoding': 'gzip, deflate, br' });
+      assert.equal(plain.statusCode, 200);
+      assert.equal(gzipped.statusCode, 200);
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.equal(gzipped.headers['content-encoding'], 'gzip');
+      assert.equal(gzipped.headers.vary, 'accept-encoding');
+      assert.ok(gzipped.rawPayload.length < plain.rawPayload.length / 2, `${gzipped.rawPayload.length} gzip bytes of ${plain.rawPayload.length}`);
+      assert.deepEqual(gunzipSync(gzipped.rawPayload), plain.rawPayload, 'the same MVT once decompressed');
+      assert.ok(decode(new Uint8Array(plain.rawPayload).buffer).layers['homestead-parcels']);
+      assert.equal(gzipped.headers.etag, `${String(plain.headers.etag).slice(0, -1)}-gzip"`);
+      for (const tag of [plain.headers.etag, gzipped.headers.etag]) {
+        for (const encoding of ['identity', 'gzip']) {
+          assert.equal((await get({ 'accept-encoding': encoding, 'if-none-match': String(tag) })).statusCode, 304, `${tag} revalidates (${encoding})`);
+        }
+      }
+      assert.equal((await get({ 'accept-encoding': 'gzip;q=0' })).headers['content-encoding'], undefined, 'q=0 refuses gzip');
     });
 
     it('answers 204 outside the data, and 400 for impossible addresses', async () => {

@@ -4,7 +4,10 @@
  * tiles (imagery.ts), and here the
  * vector tiles of every layer and of the offline basemap.
  */
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { GisOperations } from '@citybrain/contract';
+import { negotiate } from '@fastify/accept-negotiator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SANDBOX_NOTICE, SANDBOX_REVIEW_NO, foshanDistricts, waterways } from '@citybrain/domain';
 import { scopeRegion } from '../../auth.js';
@@ -31,7 +34,7 @@ import { parsePeriod } from './period.js';
 import { stateOf, type GisState } from './state.js';
 import { migrateGis, migrateGisMercatorPostgres, migrateGisPostgres, migrateGisWrites, migrateGisWritesPostgres, seedGis } from './store.js';
 import { BASEMAP_MAX_ZOOM, basemapStyle, type BasemapSourceLayer } from './styles.js';
-import { GeojsonVtRenderer, TileSet, ifNoneMatchHits, type EncodedTile } from './tiles.js';
+import { GeojsonVtRenderer, TileSet, gzipEtag, ifNoneMatchHits, type EncodedTile } from './tiles.js';
 import { getGisImageryTile, getGisImageryTileJson, listGisImagery } from './imagery.js';
 
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -115,12 +118,20 @@ async function basemapVersion(state: GisState): Promise<string> {
   return stats.map(({ version }) => version).join('-');
 }
 
-function sendTile(req: FastifyRequest, reply: FastifyReply, tile: EncodedTile, cacheControl: string): FastifyReply {
-  reply.header('etag', tile.etag).header('cache-control', cacheControl);
-  if (ifNoneMatchHits(req.headers['if-none-match'], tile.etag)) return reply.code(304).send();
+async function sendTile(req: FastifyRequest, reply: FastifyReply, tile: EncodedTile, cacheControl: string): Promise<FastifyReply> {
+  const gzipBody = tile.body !== null && tile.gzipped === true;
+  const asGzip = gzipBody && acceptsGzip(req.headers['accept-encoding']);
+  reply.header('etag', asGzip ? gzipEtag(tile.etag) : tile.etag).header('cache-control', cacheControl);
+  if (gzipBody) reply.header('vary', 'accept-encoding');
+  if (ifNoneMatchHits(req.headers['if-none-match'], tile.etag, gzipEtag(tile.etag))) return reply.code(304).send();
   if (!tile.body) return reply.code(204).send();
-  return reply.code(200).type(MVT_TYPE).send(tile.body);
+  if (asGzip) return reply.code(200).type(MVT_TYPE).header('content-encoding', 'gzip').send(tile.body);
+  return reply.code(200).type(MVT_TYPE).send(gzipBody ? await gunzipAsync(tile.body) : tile.body);
 }
+
+const gunzipAsync = promisify(gunzip);
+const acceptsGzip = (header: string | string[] | undefined): boolean =>
+  typeof header === 'string' && negotiate(header, ['gzip']) === 'gzip';
 
 function checkTileAddress(z: number, x: number, y: number, maxzoom: number): void {
   if (z > maxzoom) {
