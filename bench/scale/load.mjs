@@ -1,14 +1,21 @@
 /**
  * A closed-loop load generator: `clients` virtual clients, each sending its next request as soon as
  * the previous one is answered, for a fixed time (or until a number of requests), over keep-alive
- * connections (Node's fetch). Requests go round-robin across the instances' base URLs, one instance
- * per client in turn, as a load balancer without affinity would spread them.
+ * connections (node:http, as wrk or autocannon would: the load generator shares the 2 cores with the
+ * servers, and Node's fetch cost ≈ 3× the CPU per request and decoded every gzip tile body that a
+ * browser would decode on the reader's phone, not on the server). Requests go round-robin across
+ * the instances' base URLs, one instance per client in turn, as a load balancer without affinity
+ * would spread them.
  *
  * A workload is `async (target, client) => tag`: it makes one request against `target` (an instance:
  * `{ url, token }`), reads the whole body, throws on a failure, and returns a tag (e.g. `cold`/`warm`)
  * under which its latency is also counted. `client` is the virtual client's own state object.
  */
+import { Agent, get as httpGet } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { quantile } from '../lib/stats.mjs';
+
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
 /** Latency quantiles (ms) and throughput of a set of samples measured over `seconds`. */
 export function latencySummary(latencies, seconds) {
@@ -74,12 +81,31 @@ export async function runLoad(workload, { targets, clients = 50, durationMs = 10
   };
 }
 
-/** GET `path` on a target with its token; the whole body is read (as a client would); non-2xx throws. */
-export async function get(target, path, { json = false } = {}) {
-  const res = await fetch(`${target.url}${path}`, { headers: target.token ? { authorization: `Bearer ${target.token}` } : {} });
-  if (!res.ok) {
-    const text = await res.text();
-    throw new Error(`HTTP ${res.status} ${path.split('?')[0]}: ${text.slice(0, 120)}`);
-  }
-  return json ? res.json() : res.arrayBuffer();
+/**
+ * GET `path` on a target with its token, accepting gzip as browsers do; the whole body is read (as
+ * a client would) but left encoded unless `json` asks for it parsed. Non-2xx throws.
+ */
+export function get(target, path, { json = false } = {}) {
+  const headers = { 'accept-encoding': 'gzip', ...(target.token ? { authorization: `Bearer ${target.token}` } : {}) };
+  return new Promise((resolve, reject) => {
+    const request = httpGet(`${target.url}${path}`, { agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const body = () => (res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+        if (res.statusCode < 200 || res.statusCode > 299) {
+          reject(new Error(`HTTP ${res.statusCode} ${path.split('?')[0]}: ${body().slice(0, 120)}`));
+          return;
+        }
+        try {
+          resolve(json ? JSON.parse(body()) : raw);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    request.on('error', reject);
+  });
 }
