@@ -447,6 +447,9 @@ describe('script-tag bundle', () => {
       await page.waitForFunction(() => window.CityBrain && customElements.get('cb-approval-status'));
       await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/dist/citybrain.mjs')));
       await page.waitForFunction(() => document.querySelector('cb-approval-status').shadowRoot?.querySelector('#tracking-no'));
+      // The script tag registers after the page's first paint, later than the module build defines:
+      // its `ready` (the global is the script tag's) waits for that registration and its warnings.
+      await page.evaluate(() => window.CityBrain.ready);
       assert.deepEqual(messages.filter((m) => m.startsWith('error') || m.startsWith('uncaught')), []);
       // Whichever copy defined first keeps the tag; the other says so once per tag instead of throwing.
       assert.ok(messages.some((m) => m.startsWith('warning') && m.includes('already defined by another copy')), messages.join('\n'));

@@ -15,12 +15,18 @@
  *   value that `<html>` provides to every `cb-*` element through @lit/context, so the
  *   precedence stays the one elements already follow: their own `base-url` first, then the
  *   nearest `<cb-provider>`, then the page-wide configuration.
- * - **Elements are registered when the document has been parsed** (`DOMContentLoaded`), not
+ * - **Elements are registered once the document has been parsed and its first frame is on
+ *   screen** (`DOMContentLoaded`, then the first paint: `script-tag/after-first-paint.ts`), not
  *   while this script runs. A page's own script placed after this one (plain or `defer`)
  *   therefore calls `configure()` before any element starts loading, so elements never load
- *   once without credentials, warn "no base-url" and load again. Loaded later (`async`, or
- *   injected after parsing), the bundle registers at once; a later `configure()` makes the
- *   elements reload with the new settings.
+ *   once without credentials, warn "no base-url" and load again. Waiting for the paint keeps the
+ *   elements' first renders and requests out of the page's own first contentful paint (web.dev's
+ *   advice for third-party embeds; issue #19: +900 ms of Lighthouse LCP on the town page): they
+ *   are not the page's main content. A hidden page, a browser without Paint Timing, or a page
+ *   that paints nothing within 500 ms registers without the paint. Loaded later (`async`, or
+ *   injected after the first paint), the bundle registers at once; a later `configure()` makes
+ *   the elements reload with the new settings. `ready`, `load()`, `configure()` and
+ *   `setLocale()` may all be called before registration.
  */
 import { ContextProvider } from '@lit/context';
 import type { CityBrainClient } from '@citybrain/client';
@@ -28,6 +34,8 @@ import { clientContext, clientFrom, type ProvidedClient, type TokenSupplier } fr
 import { CbProvider } from './provider/provider.js';
 import { CbMapViewer } from './map-viewer/map-viewer.js';
 import { CbMapLayer } from './map-layer/map-layer.js';
+import { afterFirstPaint } from './script-tag/after-first-paint.js';
+import { reserveElementBoxes } from './script-tag/reserved-boxes.js';
 import { defineOnFirstUse, type ElementLoader, type FirstUseRegistry } from './script-tag/define-on-first-use.js';
 import { setMapWorkerUrl } from './map-viewer/worker-url.js';
 import { defineElement } from './shared/define-element.js';
@@ -185,8 +193,11 @@ if (existing === undefined) {
     defineAtOnce();
     markRegistered(defineOnFirstUse(DEFINED_ON_FIRST_USE));
   };
-  if (documentIsParsing()) document.addEventListener('DOMContentLoaded', register, { once: true });
-  else register();
+  // Defined after the first paint, the map and the table would grow from nothing in the reader's view.
+  reserveElementBoxes();
+  const registerAfterFirstPaint = () => afterFirstPaint(register);
+  if (documentIsParsing()) document.addEventListener('DOMContentLoaded', registerAfterFirstPaint, { once: true });
+  else registerAfterFirstPaint();
 } else if (existing.version !== VERSION) {
   // A different version is already on the page (a CMS template and a page snippet each pasted
   // one). Its global and its elements stay; defineElement keeps the first definition of each
