@@ -43,6 +43,10 @@ test('latency summary: percentiles interpolate, throughput is requests over the 
   assert.equal(summary.p50, 50.5);
   assert.ok(Math.abs(summary.p95 - 95.05) < 1e-9);
   assert.equal(summary.max, 100);
+  // 30 s of cached tiles at ≈ 10,000 a second: as many latencies as a spread into Math.max could not take.
+  const many = Array.from({ length: 500_000 }, (_, i) => i % 1000);
+  assert.equal(latencySummary(many, 30).max, 999);
+  assert.ok(Number.isNaN(latencySummary([], 30).max));
 });
 
 test('z14 tiles: the tile of a point in Nanhai, and the densest tiles first', () => {
