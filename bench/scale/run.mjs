@@ -227,7 +227,7 @@ export function scaleReport(result) {
   lines.push(`### Seed and import throughput (${sizesLine})`, '');
   lines.push(
     markdownTable(
-      ['store', 'table', 'rows added', 'seconds (of which indexes)', 'rows/s'],
+      ['store', 'table', 'rows added', 'seconds (of which indexes and statistics)', 'rows/s'],
       result.fills.map((f) => [
         STORE_NAMES[f.store],
         f.table,
