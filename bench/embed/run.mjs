@@ -104,7 +104,13 @@ async function launchChromium(webgl) {
     close: () =>
       new Promise((resolve) => {
         child.once('exit', () => {
-          rmSync(userDataDir, { recursive: true, force: true });
+          // Chromium's helper processes can still be writing the profile when the browser exits (ENOTEMPTY,
+          // which once ended a whole run after its Lighthouse samples were taken); retry, then leave it.
+          try {
+            rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+          } catch {
+            // A temporary directory left behind is no reason to lose the run.
+          }
           resolve();
         });
         child.kill('SIGTERM');
