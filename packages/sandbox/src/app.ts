@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ import { checkpoint, coreMigrations, getMeta, openStore, setMeta, withoutStateme
 import { concurrentReads } from './storage/reads.js';
 import { applyMigrations } from './storage/migrations.js';
 import { holdsSimulationLock } from './storage/locks.js';
-import { PostgresError } from './storage/postgres.js';
+import { PostgresError, isCancelledStatement } from './storage/postgres.js';
 import { StreamLeases } from './throttles.js';
 import { LocalEventBus, PostgresEventBus, type EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
@@ -190,9 +189,6 @@ function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: ProblemE
     .type('application/problem+json')
     .send(problem.toBody(req.url.split('?')[0], String(req.id)));
 }
-
-/** PostgreSQL's SQLSTATE for a statement cancelled, by its `statement_timeout` among others. */
-const QUERY_CANCELED = '57014';
 
 /** Any number, the same in every instance: the key of the lock that lets one instance at a time migrate and seed. */
 const SCHEMA_LOCK = 7_514_202_601;
@@ -430,8 +426,7 @@ async function assembleSandbox(config: SandboxConfig, opened: Array<() => unknow
     if (error instanceof ProblemError) return sendProblem(req, reply, error);
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) return sendProblem(req, reply, frameworkProblem(error, status));
-    // From the store's connection (PostgresError) or the read pool (pg's DatabaseError).
-    if ((error instanceof PostgresError || error instanceof pg.DatabaseError) && error.code === QUERY_CANCELED) {
+    if (isCancelledStatement(error)) {
       // The statement outran the statement timeout (or an operator cancelled it): this request fails, the instance goes on.
       req.log.warn({ err: error, statement: error instanceof PostgresError ? error.statement : undefined }, 'statement cancelled');
       return sendProblem(req, reply, new ProblemError(503, 'unavailable', '服务暂不可用', '数据库查询超时，已取消，请稍后重试', { headers: { 'retry-after': '5' } }));

@@ -1,5 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { reserveElementBoxes } from './reserved-boxes.js';
+import { dataTableStyles } from '../data-table/data-table.styles.js';
+import { shellStyles } from '../map-viewer/map-viewer.styles.js';
+import { RESERVED_BOXES, reserveElementBoxes } from './reserved-boxes.js';
 
 // Nothing in this test file defines the elements: they stay unknown, as on a page before
 // citybrain.js has registered them, until a test defines a stand-in.
@@ -34,6 +36,14 @@ describe('reserveElementBoxes', () => {
     </div>`);
     expect(host.querySelector('cb-map-viewer')!.getBoundingClientRect().height).to.equal(600);
     expect(getComputedStyle(host.querySelector('cb-provider')!).display).to.equal('contents');
+  });
+
+  it('reserves the box the elements’ own :host rules give them, so the two cannot drift apart', () => {
+    const hostRule = (sheet: string) => /:host\s*\{([^}]*)\}/.exec(sheet)![1]!;
+    const declarations = (block: string) => block.split(';').map((d) => d.trim()).filter((d) => /^(block-size|min-block-size)\b/.test(d));
+    const reserved = (tag: string) => new RegExp(`${tag}:not\\(:defined\\)\\)\\s*\\{([^}]*)\\}`).exec(RESERVED_BOXES)![1]!;
+    expect(declarations(reserved('cb-map-viewer'))).to.deep.equal(declarations(hostRule(shellStyles.cssText)));
+    expect(declarations(reserved('cb-data-table'))).to.deep.equal(declarations(hostRule(dataTableStyles.cssText)));
   });
 
   it('stops applying once the element is defined', async () => {

@@ -14,7 +14,8 @@
  * it would refuse a `<style>` element. Browsers without constructable stylesheets (Safari before
  * 16.4) keep the unknown elements' boxes.
  */
-const RESERVED_BOXES = `
+/** Exported for the test that holds these sizes to the elements' own `:host` rules. */
+export const RESERVED_BOXES = `
 :where(cb-map-viewer:not(:defined)) {
   display: block;
   inline-size: 100%;

@@ -77,6 +77,17 @@ export class PostgresError extends Error {
   }
 }
 
+/** PostgreSQL's SQLSTATE for a statement cancelled, by its `statement_timeout` among others. */
+const QUERY_CANCELED = '57014';
+
+/**
+ * Whether `error` is a statement PostgreSQL cancelled: from the store's connection (PostgresError)
+ * or from the read pool (pg's DatabaseError).
+ */
+export function isCancelledStatement(error: unknown): error is PostgresError | pg.DatabaseError {
+  return (error instanceof PostgresError || error instanceof pg.DatabaseError) && error.code === QUERY_CANCELED;
+}
+
 function answer(request: WorkerRequest, statement: string, waitMs = STATEMENT_WAIT_MS): Exclude<WorkerAnswer, { failed: true }> {
   const result = worker()(request, waitMs);
   if (result.failed) throw new PostgresError(result.message, result.code, result.detail, result.constraint, statement);
