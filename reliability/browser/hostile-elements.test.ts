@@ -10,7 +10,7 @@
  * `on…` attribute, no `javascript:`/`data:` URL in the elements' shadow trees), strings shown as
  * text, and an error state instead of a crash where the data has the wrong shape.
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { render } from 'lit';
 import { sendMouse } from '@web/test-runner-commands';
 import { createClient, type CityBrainClient } from '@citybrain/client';
@@ -142,6 +142,8 @@ describe('reliability: hostile data through cb-data-table', () => {
           const first = row.querySelector('[role="gridcell"]')?.textContent ?? '';
           expect(first.includes(payload.value.trim()) || first.replace(/\s+/g, ' ').includes(payload.value.replace(/\s+/g, ' ').trim()), `${describePayload(payload)} shown as text`).to.equal(true);
         }
+        // Each fixture stays in the document until the test ends: hundreds of them slow every later render.
+        fixtureCleanup();
       }
     });
   }
@@ -155,6 +157,7 @@ describe('reliability: hostile data through cb-data-table', () => {
       await settle(el, 0);
       figures.rendered += 1;
       assertInert(el, `cb-data-table labels ${payload.id}`);
+      fixtureCleanup();
     }
   });
 
@@ -176,6 +179,7 @@ describe('reliability: hostile data through cb-data-table', () => {
           if (error) figures.errorStates += 1;
           // Not a list at all (a string, a number, an object): the element must say so.
           else if (payload.value !== null) missing.push(payload.id);
+          fixtureCleanup();
         }
       } finally {
         warnings.restore();
@@ -201,6 +205,7 @@ describe('reliability: hostile entries inside cb-data-table lists', () => {
           await settle(el, 0);
           figures.shapes += 1;
           assertInert(el, `cb-data-table .${which} = ${list.id}`);
+          fixtureCleanup();
         }
       } finally {
         warnings.restore();
@@ -239,6 +244,7 @@ describe('reliability: hostile data through cb-approval-status', () => {
         await settle(el as never, 0);
         figures.rendered += 1;
         assertInert(el, `cb-approval-status ${layout} ${payload.id}`);
+        fixtureCleanup();
       }
     }
   });
@@ -261,6 +267,7 @@ describe('reliability: hostile data through cb-approval-status', () => {
           figures.shapes += 1;
           assertInert(partial, `cb-approval-status timeline.${field} = ${payload.id}`);
         }
+        fixtureCleanup();
       }
     } finally {
       warnings.restore();
