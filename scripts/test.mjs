@@ -132,7 +132,7 @@ const stages = [
   },
   {
     // The 236 hostile payloads through table cells, map popups and status timelines (issue 10):
-    // no script runs, nothing throws, a wrong shape shows an error state. About 80 s.
+    // no script runs, nothing throws, a wrong shape shows an error state. About 50 s.
     name: 'hostile data',
     command: 'npx',
     args: ['wtr', '--config', 'web-test-runner.reliability.config.mjs'],
