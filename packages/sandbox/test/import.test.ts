@@ -16,8 +16,9 @@ import { areaSqm, type ParcelRow } from '../src/import/rows.js';
  * `npm run import` as a town runs it: fixtures made at test time with GDAL's ogr2ogr (a GeoPackage,
  * a shapefile in Gauss-Krüger EPSG:4547, GeoJSON), imported by the CLI into the database of a running
  * sandbox, then read back through its API. A bad file changes nothing; a bow-tie polygon is repaired.
- * Into the SQLite file (`--database`) always, and into PostgreSQL (`--database-url`) when a cluster is
- * given (CITYBRAIN_TEST_POSTGRES_URL).
+ * Into the SQLite file (`--database`), or into PostgreSQL (`--database-url`) when a cluster is given
+ * (CITYBRAIN_TEST_POSTGRES_URL), as the harness moves every sandbox there: `npm test` runs this file in
+ * both stages, so each store is imported into once.
  */
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -57,7 +58,9 @@ function run(command: string, args: string[]): Promise<{ code: number; output: s
 
 const postgres = process.env.CITYBRAIN_TEST_POSTGRES_URL;
 
-for (const store of ['sqlite', 'postgres'] as const) describe(`npm run import into ${store}`, { skip: store === 'postgres' && !postgres && 'no PostgreSQL cluster (CITYBRAIN_TEST_POSTGRES_URL)' }, () => {
+for (const store of ['sqlite', 'postgres'] as const) describe(`npm run import into ${store}`, {
+  skip: store === 'postgres' ? !postgres && 'no PostgreSQL cluster (CITYBRAIN_TEST_POSTGRES_URL)' : Boolean(postgres) && 'a PostgreSQL cluster is given: the SQLite import runs without one',
+}, () => {
   let sandbox: TestSandbox;
   let dir: string;
   let dbPath: string;
