@@ -86,9 +86,19 @@ export function outlinePath(geometry: Geometry): { path: string; viewBox: string
   return { path, viewBox: [minX - pad, minY - pad, maxX - minX + 2 * pad, maxY - minY + 2 * pad].map(round).join(' ') };
 }
 
+/** What the facade calls on its element: start the map, or only fetch the element's own code for it. */
+export interface FacadeActions {
+  start(): void;
+  /**
+   * The map is near and will start at the next idle moment: fetch the viewer's own code now (small,
+   * unlike maplibre-gl), so that the start does not wait for it.
+   */
+  prefetch(): void;
+}
+
 export class MapFacade implements ReactiveController {
   private readonly host: FacadeHost;
-  private readonly start: () => void;
+  private readonly actions: FacadeActions;
   private started = false;
   private preview: Preview = EMPTY;
   private previewKey: string | undefined;
@@ -96,9 +106,9 @@ export class MapFacade implements ReactiveController {
   private observer: IntersectionObserver | undefined;
   private idleHandle: (() => void) | undefined;
 
-  constructor(host: FacadeHost, start: () => void) {
+  constructor(host: FacadeHost, actions: FacadeActions) {
     this.host = host;
-    this.start = start;
+    this.actions = actions;
     host.addController(this);
   }
 
@@ -147,7 +157,7 @@ export class MapFacade implements ReactiveController {
     this.started = true;
     this.stopWatching();
     this.previewAbort?.abort();
-    this.start();
+    this.actions.start();
   }
 
   private whenNearAndIdle(): void {
@@ -166,6 +176,7 @@ export class MapFacade implements ReactiveController {
         if (!entries.some((entry) => entry.isIntersecting)) return;
         this.observer?.disconnect();
         this.observer = undefined;
+        this.actions.prefetch();
         idle();
       },
       { rootMargin: VIEWPORT_MARGIN },

@@ -22,6 +22,9 @@ describe('<cb-map-viewer> lazy loading', () => {
     const element = document.createElement('cb-map-viewer') as CbMapViewer;
     element.setAttribute('base-url', sandboxUrl());
     element.setAttribute('basemap', 'none');
+    // Started on connecting: the viewer's code and the stylesheet are asked for by the same call (a lazy
+    // map near the viewport fetches the viewer's code before its idle start: map-viewer.prefetch.test.ts).
+    element.setAttribute('loading', 'eager');
     // Created and configured, but not in the page: nothing map-related is fetched.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(mapModulesRequested(), 'before connecting').to.deep.equal([]);

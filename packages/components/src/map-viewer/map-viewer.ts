@@ -167,9 +167,13 @@ export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
   /** @internal the provider's client (subscribed), for the implementation. */
   readonly clients = new ClientController(this);
 
-  private readonly facade = new MapFacade(this, () => void this.loader.run(() => this.loadImplementation()));
+  private readonly facade = new MapFacade(this, {
+    start: () => void this.loader.run(() => this.loadImplementation()),
+    prefetch: () => void this.viewerModule().catch(() => undefined),
+  });
   private impl: MapViewerController | undefined;
   private implPromise: Promise<MapViewerController> | undefined;
+  private viewerLoad: Promise<typeof import('./viewer.js')> | undefined;
   /** Loading the implementation (and with it the map engine): the element's first loading state. */
   private readonly loader = new LoadController<MapViewerController>(this, {
     isEmpty: () => false,
@@ -226,7 +230,7 @@ export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
       const client = this.client ?? this.clients.client;
       if (!(client instanceof Error)) requestLayerInputs(client, this.layers?.split(',').map((id) => id.trim()) ?? []);
     }
-    this.implPromise ??= import('./viewer.js').then(({ MapViewerController }) => {
+    this.implPromise ??= this.viewerModule().then(({ MapViewerController }) => {
       this.impl ??= new MapViewerController(this);
       return this.impl;
     });
@@ -235,6 +239,18 @@ export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
       this.implPromise = undefined;
     });
     return this.implPromise;
+  }
+
+  /** The viewer's module, fetched once (again after a failed download: offline, CSP). */
+  private viewerModule(): Promise<typeof import('./viewer.js')> {
+    if (this.viewerLoad === undefined) {
+      const load = import('./viewer.js');
+      this.viewerLoad = load;
+      load.catch(() => {
+        if (this.viewerLoad === load) this.viewerLoad = undefined;
+      });
+    }
+    return this.viewerLoad;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
