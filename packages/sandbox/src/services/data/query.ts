@@ -415,10 +415,10 @@ function pageOf(plan: QueryPlan, rows: Record<string, SqlValue>[], limit: number
 const ROWS_IN_SCOPE = '_rows_in_scope';
 
 /**
- * A page and the count of its query, both before either is awaited. An unfiltered count comes from
- * the per-village statistics, and rides along in the page's own statement as a scalar subquery: one
- * statement on one pooled connection instead of two (a fifth more first pages a second under load).
- * Other counts, and pages that walk groups in several statements, run beside the page.
+ * A page and the count of its query. An unfiltered count comes from the per-village statistics and
+ * rides along in the page's own statement as a scalar subquery: one statement on one pooled
+ * connection instead of two, since pooled connections are what concurrent readers queue for. Other
+ * counts, and pages that walk groups in several statements, run beside the page.
  */
 export async function readPageAndCount(
   reads: ConcurrentReads,
