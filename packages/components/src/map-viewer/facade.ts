@@ -90,8 +90,9 @@ export function outlinePath(geometry: Geometry): { path: string; viewBox: string
 export interface FacadeActions {
   start(): void;
   /**
-   * The map is near and will start at the next idle moment: fetch the viewer's own code now (small,
-   * unlike maplibre-gl), so that the start does not wait for it.
+   * The map will likely start soon (near the viewport before an idle moment, or a pointer or focus on
+   * the preview before a press): fetch the viewer's own code now (small, unlike maplibre-gl), so that
+   * the start does not wait for it.
    */
   prefetch(): void;
 }
@@ -212,8 +213,13 @@ export class MapFacade implements ReactiveController {
     const { outline, legend, reviewNos } = this.preview;
     const en = getLocale() === 'en';
     const name = outline?.name ?? this.host.label ?? msg('地图', { id: 'map.label' });
-    const interactionStarts = this.policy === 'interaction' && !this.started ? () => this.engage() : undefined;
-    return html`<div part="frame facade" class="frame facade" @pointerdown=${interactionStarts ?? nothing}>
+    const waitsForInteraction = this.policy === 'interaction' && !this.started;
+    // A pointer over the preview or focus inside it announces the press: the viewer's code comes first.
+    const prefetch = waitsForInteraction ? () => this.actions.prefetch() : undefined;
+    return html`<div part="frame facade" class="frame facade"
+      @pointerdown=${waitsForInteraction ? () => this.engage() : nothing}
+      @pointerenter=${prefetch ?? nothing}
+      @focusin=${prefetch ?? nothing}>
       ${outline
         ? html`<svg part="preview" class="facade__preview" viewBox=${outline.viewBox} preserveAspectRatio="xMidYMid meet" role="img"
             aria-label=${msg(str`${name}地图预览`, { id: 'map.facade.preview' })}>

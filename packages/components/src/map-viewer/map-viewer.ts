@@ -76,7 +76,8 @@ export class CbMapViewer extends CityBrainElement implements MapViewerSettings {
   /**
    * When to download the map engine (maplibre-gl, ≈ 290 KB gzip): `lazy` (default) once the element is
    * near the viewport and the page is idle, `eager` at once, `interaction` when the reader presses the
-   * preview or its button. Until then a light preview of the same view is shown in the same box.
+   * preview or its button. Until then a light preview of the same view is shown in the same box. The
+   * element's own map code comes earlier: once a lazy map is near, or a pointer or focus reaches the preview.
    * Calling a method that needs the map (`flyTo`, `fitRegion`, `setLayerVisible`, `load`) starts it.
    */
   @property() loading?: string;
