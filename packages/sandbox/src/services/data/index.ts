@@ -226,20 +226,15 @@ async function listDatasetRows(req: RequestOf<'listDatasetRows'>, reply: Fastify
   const mode = query.count;
   const state = query.cursor ? decodeCursor(read.plan, query.cursor) : null;
   // A later page reuses the first page's total (the tables are read-only) unless an exact one is asked for.
-  const reuseTotal = state?.total !== undefined && (mode === 'estimated' || state.totalExact);
+  const reused = mode !== 'none' && state?.total !== undefined && (mode === 'estimated' || state.totalExact)
+    ? { count: state.total, exact: state.totalExact ?? false }
+    : undefined;
   const after = state?.after ?? null;
-  const [page, counted] = mode === 'none' || reuseTotal
-    ? [await readPage(ctx.reads, read.plan, after, limit), undefined]
+  const [page, counted] = mode === 'none' || reused
+    ? [await readPage(ctx.reads, read.plan, after, limit), reused]
     : await readPageAndCount(ctx.reads, read.plan, after, limit, mode);
-  let total: number | null = null;
-  let totalExact = false;
-  if (counted) {
-    total = counted.count;
-    totalExact = counted.exact;
-  } else if (mode !== 'none' && reuseTotal) {
-    total = state!.total!;
-    totalExact = state!.totalExact ?? false;
-  }
+  const total = counted?.count ?? null;
+  const totalExact = counted?.exact ?? false;
   const nextCursor = page.nextAfter
     ? encodeCursor(read.plan, { after: page.nextAfter, ...(total === null ? {} : { total, totalExact }) })
     : null;
